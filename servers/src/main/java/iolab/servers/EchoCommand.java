@@ -1,0 +1,24 @@
+package iolab.servers;
+
+import iolab.servers.model.NettyEcho;
+import iolab.servers.protocol.EchoProtocol;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "echo",
+        mixinStandardHelpOptions = true,
+        description = "Echo: every byte received is sent back.")
+final class EchoCommand implements Callable<Integer> {
+
+    @Mixin
+    ServerOptions options;
+
+    @Override
+    public Integer call() {
+        ServerSettings settings = options.settings();
+        return Serve.untilSignalled(Servers.create(settings, new EchoProtocol(), NettyEcho::configure), "echo", settings,
+                options.out(), options.err());
+    }
+}

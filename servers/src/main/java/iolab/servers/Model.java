@@ -1,0 +1,45 @@
+package iolab.servers;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/** The I/O models under study, plus Netty as the production yardstick. */
+public enum Model {
+    THREAD_PER_CONNECTION("thread-per-connection"),
+    POOL("pool"),
+    VIRTUAL("virtual"),
+    NIO("nio"),
+    NETTY("netty");
+
+    private final String cliName;
+
+    Model(String cliName) {
+        this.cliName = cliName;
+    }
+
+    public String cliName() {
+        return cliName;
+    }
+
+    public boolean isBlocking() {
+        return this == THREAD_PER_CONNECTION || this == POOL || this == VIRTUAL;
+    }
+
+    public static Model fromName(String name) {
+        for (Model model : values()) {
+            if (model.cliName.equals(name)) {
+                return model;
+            }
+        }
+        throw new IllegalArgumentException("unknown model '" + name + "' (expected one of " + names() + ")");
+    }
+
+    public static String names() {
+        return Arrays.stream(values()).map(Model::cliName).collect(Collectors.joining(", "));
+    }
+
+    @Override
+    public String toString() {
+        return cliName;
+    }
+}

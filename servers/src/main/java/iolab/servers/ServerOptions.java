@@ -1,0 +1,162 @@
+package iolab.servers;
+
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The settings every protocol's command shares: model, address and the model's knobs. */
+final class ServerOptions {
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "MODEL",
+            description = "thread-per-connection, pool, virtual, nio, or netty (the reference).")
+    String model;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+            description = "IPv4 or IPv6 address to listen on (default: ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT",
+            description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--unix", paramLabel = "PATH",
+            description = "Listen on this Unix domain socket path instead of TCP.")
+    Path unix;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "pool: number of platform threads (default: " + ServerSettings.DEFAULT_THREADS + ").")
+    Integer threads;
+
+    @Option(names = "--loops", paramLabel = "N",
+            description = "nio, netty: number of event loops (default: one per core).")
+    Integer loops;
+
+    @Option(names = "--backlog", defaultValue = "" + ServerSettings.DEFAULT_BACKLOG, paramLabel = "N",
+            description = "Listen backlog, capped by net.core.somaxconn (default: ${DEFAULT-VALUE}).")
+    int backlog;
+
+    @Option(names = "--max-connections", defaultValue = "" + ServerSettings.DEFAULT_MAX_CONNECTIONS, paramLabel = "N",
+            description = "Open connections beyond which a new one is closed at once (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--idle-timeout", defaultValue = "60s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Close a connection that moved no byte for this long; 0 never (default: ${DEFAULT-VALUE}).")
+    Duration idleTimeout;
+
+    @Option(names = "--grace", defaultValue = "5s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "On SIGTERM or Ctrl-C, how long open connections may take to finish (default: ${DEFAULT-VALUE}).")
+    Duration grace;
+
+    @Option(names = "--selector", paramLabel = "PROVIDER",
+            description = "nio: epoll or poll (default: the JDK's, epoll on Linux).")
+    String selector;
+
+    @Option(names = "--transport", paramLabel = "TRANSPORT",
+            description = "netty: nio or epoll (default: nio).")
+    String transport;
+
+    /** Checks the options together and names the first one that is wrong. */
+    ServerSettings settings() {
+        Model chosen;
+        try {
+            chosen = Model.fromName(model);
+        } catch (IllegalArgumentException e) {
+            throw usage("--model: " + e.getMessage());
+        }
+        requireFor(threads != null, "--threads", chosen == Model.POOL, "pool");
+        requireFor(loops != null, "--loops", chosen == Model.NIO || chosen == Model.NETTY, "nio and netty");
+        requireFor(selector != null, "--selector", chosen == Model.NIO, "nio");
+        requireFor(transport != null, "--transport", chosen == Model.NETTY, "netty");
+        if (selector != null && !selector.equals("epoll") && !selector.equals("poll")) {
+            throw usage("--selector: expected epoll or poll, not '" + selector + "'");
+        }
+        ServerSettings.NettyTransport nettyTransport = ServerSettings.NettyTransport.NIO;
+        if (transport != null) {
+            try {
+                nettyTransport = ServerSettings.NettyTransport.valueOf(transport.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw usage("--transport: expected nio or epoll, not '" + transport + "'");
+            }
+        }
+        if (port < 0 || port > 65535) {
+            throw usage("--port: expected 0 to 65535, not " + port);
+        }
+        try {
+            ServerSettings defaults = ServerSettings.defaults(chosen, endpoint());
+            return new ServerSettings(chosen, defaults.endpoint(),
+                    threads == null ? defaults.threads() : threads,
+                    loops == null ? defaults.loops() : loops,
+                    backlog, maxConnections, idleTimeout, grace, selector, nettyTransport);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    private SocketAddress endpoint() {
+        if (unix != null) {
+            return UnixDomainSocketAddress.of(unix.toAbsolutePath());
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByName(bind), port);
+        } catch (UnknownHostException e) {
+            throw usage("--bind: not an address of this machine: '" + bind + "'");
+        }
+    }
+
+    private void requireFor(boolean given, String option, boolean applies, String models) {
+        if (given && !applies) {
+            throw usage(option + " applies to " + models + " only, not to --model " + model);
+        }
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    /** {@code 500ms}, {@code 30s}, {@code 2m}, or {@code 0}. */
+    static final class DurationConverter implements ITypeConverter<Duration> {
+        private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)");
+
+        @Override
+        public Duration convert(String value) {
+            if (value.equals("0")) {
+                return Duration.ZERO;
+            }
+            Matcher m = DURATION.matcher(value);
+            if (!m.matches()) {
+                throw new IllegalArgumentException("expected a duration such as 500ms, 30s or 2m, not '" + value + "'");
+            }
+            long amount = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                default -> Duration.ofMinutes(amount);
+            };
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package iolab.servers.model;
+
+import iolab.servers.ConnectionCounter;
+import iolab.servers.Endpoints;
+import iolab.servers.Model;
+import iolab.servers.Server;
+import iolab.servers.ServerSettings;
+import iolab.servers.protocol.Codec;
+import iolab.servers.protocol.Outbound;
+import iolab.servers.protocol.Protocol;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.spi.SelectorProvider;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The blocking server: an acceptor thread hands each connection to an executor, and the
+ * executor's thread reads, lets the codec answer, and writes until done, blocking at every
+ * step. The three blocking models are this class with three executors; nothing else differs.
+ *
+ * <ul>
+ * <li>{@code thread-per-connection}: a new platform thread per connection. Each costs a
+ *     kernel thread and its stack, so thousands of connections cost thousands of threads.
+ * <li>{@code pool}: a fixed pool of N platform threads. Connection N+1 is accepted by the
+ *     kernel and by us, then waits in the executor's queue, <em>unserved</em>, until one of
+ *     the first N closes: a pool bounds threads by making connections wait, however idle
+ *     the connections that hold the threads are.
+ * <li>{@code virtual}: a new virtual thread per connection; a blocked read parks the virtual
+ *     thread and frees its carrier, so the code stays blocking while the cost stays small.
+ * </ul>
+ */
+public final class BlockingServer implements Server {
+
+    private static final int READ_BUFFER_BYTES = 16 * 1024;
+
+    private final ServerSettings settings;
+    private final Protocol protocol;
+    private final ExecutorService executor;
+    private final ConnectionCounter counter;
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private ServerSocketChannel listener;
+    private Thread acceptor;
+    private ScheduledExecutorService idleSweeper;
+
+    public BlockingServer(ServerSettings settings, Protocol protocol) {
+        this.settings = settings;
+        this.protocol = protocol;
+        this.executor = executorFor(settings);
+        this.counter = new ConnectionCounter(settings.maxConnections());
+    }
+
+    /** The one thing that differs between the three blocking models. */
+    private static ExecutorService executorFor(ServerSettings settings) {
+        return switch (settings.model()) {
+            case THREAD_PER_CONNECTION -> Executors.newThreadPerTaskExecutor(
+                    Thread.ofPlatform().name("conn-", 1).factory());
+            case POOL -> Executors.newFixedThreadPool(settings.threads(),
+                    Thread.ofPlatform().name("pool-", 1).factory());
+            case VIRTUAL -> Executors.newThreadPerTaskExecutor(
+                    Thread.ofVirtual().name("vconn-", 1).factory());
+            default -> throw new IllegalArgumentException("not a blocking model: " + settings.model());
+        };
+    }
+
+    @Override
+    public SocketAddress start() throws IOException {
+        listener = Endpoints.listen(SelectorProvider.provider(), settings.endpoint(), settings.backlog());
+        acceptor = Thread.ofPlatform().name("acceptor").start(this::acceptLoop);
+        if (settings.idleTimeout().isPositive()) {
+            long periodMillis = Math.max(10, settings.idleTimeout().toMillis() / 4);
+            idleSweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("idle-sweeper").factory());
+            idleSweeper.scheduleAtFixedRate(this::closeIdle, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+        }
+        return listener.getLocalAddress();
+    }
+
+    @Override
+    public ConnectionCounter connections() {
+        return counter;
+    }
+
+    private void acceptLoop() {
+        while (true) {
+            SocketChannel channel;
+            try {
+                channel = listener.accept();
+            } catch (ClosedChannelException stopped) {
+                return;
+            } catch (IOException e) {
+                // EMFILE and the like: this connection is lost, the server goes on.
+                System.err.println("accept failed: " + e);
+                continue;
+            }
+            if (!counter.tryAdmit()) {
+                closeQuietly(channel);
+                continue;
+            }
+            Connection connection = new Connection(channel);
+            connections.add(connection);
+            try {
+                executor.execute(() -> serve(connection));
+            } catch (RejectedExecutionException | OutOfMemoryError noThread) {
+                // Out of threads (thread-per-connection at its limit) or stopping: turn it away.
+                connections.remove(connection);
+                closeQuietly(channel);
+                counter.revoke();
+            }
+        }
+    }
+
+    private void serve(Connection connection) {
+        SocketChannel channel = connection.channel;
+        try {
+            Endpoints.configureAccepted(channel);
+            Codec codec = protocol.newCodec();
+            ByteBuffer input = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+            while (!connection.closeRequested) {
+                if (channel.read(input) < 0) {
+                    codec.inputClosed(connection);
+                    break;
+                }
+                connection.touch();
+                input.flip();
+                codec.received(input, connection);
+                input.compact();
+            }
+        } catch (IOException | RuntimeException e) {
+            // Reset, idle-closed or stopped: the connection ends, the server goes on.
+        } finally {
+            connections.remove(connection);
+            closeQuietly(channel);
+            counter.release();
+        }
+    }
+
+    private void closeIdle() {
+        long idleNanos = settings.idleTimeout().toNanos();
+        long now = System.nanoTime();
+        for (Connection connection : connections) {
+            if (now - connection.lastActiveNanos > idleNanos) {
+                closeQuietly(connection.channel);
+            }
+        }
+    }
+
+    @Override
+    public int stop(Duration grace) {
+        closeQuietly(listener);
+        Endpoints.removeSocketFile(settings.endpoint());
+        int forced = 0;
+        try {
+            if (acceptor != null) {
+                acceptor.join();
+            }
+            if (!counter.awaitNoneOpen(grace)) {
+                for (Connection connection : connections) {
+                    closeQuietly(connection.channel);
+                    forced++;
+                }
+            }
+            executor.shutdownNow();
+            executor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (idleSweeper != null) {
+                idleSweeper.shutdownNow();
+            }
+        }
+        return forced;
+    }
+
+    private static void closeQuietly(java.io.Closeable closeable) {
+        try {
+            if (closeable != null) {
+                closeable.close();
+            }
+        } catch (IOException ignored) {
+            // Closing is all that is left to do with it.
+        }
+    }
+
+    /** One connection's blocking output: a write blocks until the kernel has taken every byte. */
+    private static final class Connection implements Outbound {
+        final SocketChannel channel;
+        volatile long lastActiveNanos = System.nanoTime();
+        volatile boolean closeRequested;
+
+        Connection(SocketChannel channel) {
+            this.channel = channel;
+        }
+
+        void touch() {
+            lastActiveNanos = System.nanoTime();
+        }
+
+        @Override
+        public void send(ByteBuffer bytes) throws IOException {
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+                touch();
+            }
+        }
+
+        @Override
+        public void closeWhenFlushed() {
+            closeRequested = true;
+        }
+    }
+
+    /** For messages and results: the model's name and its thread policy. */
+    @Override
+    public String toString() {
+        return settings.model() == Model.POOL ? "pool of " + settings.threads() + " threads" : settings.model().cliName();
+    }
+}

@@ -1,0 +1,172 @@
+package iolab.servers.model;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import iolab.servers.ConnectionCounter;
+import iolab.servers.Endpoints;
+import iolab.servers.Server;
+import iolab.servers.ServerSettings;
+import iolab.servers.ServerSettings.NettyTransport;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The reference: Netty serving the same protocol with its own idioms, held to the lab's
+ * settings: {@code loops} worker event loops, the listen backlog, {@code max-connections},
+ * the idle timeout, and back-pressure through write-buffer water marks.
+ */
+public final class NettyServer implements Server {
+
+    /** Above this many queued outbound bytes a channel stops reading until it drains below the low mark. */
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+
+    private final ServerSettings settings;
+    private final Consumer<ChannelPipeline> protocolPipeline;
+    private final ConnectionCounter counter;
+    private EventLoopGroup acceptorGroup;
+    private EventLoopGroup loopGroup;
+    private Channel listener;
+
+    /** {@code protocolPipeline} adds the protocol's handlers to each new connection's pipeline. */
+    public NettyServer(ServerSettings settings, Consumer<ChannelPipeline> protocolPipeline) {
+        if (settings.transport() == NettyTransport.EPOLL && !Epoll.isAvailable()) {
+            throw new IllegalArgumentException("transport 'epoll' is not available here: " + Epoll.unavailabilityCause());
+        }
+        this.settings = settings;
+        this.protocolPipeline = protocolPipeline;
+        this.counter = new ConnectionCounter(settings.maxConnections());
+    }
+
+    @Override
+    public SocketAddress start() throws IOException {
+        boolean epoll = settings.transport() == NettyTransport.EPOLL;
+        boolean unix = settings.endpoint() instanceof UnixDomainSocketAddress;
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        acceptorGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("netty-acceptor"), io);
+        loopGroup = new MultiThreadIoEventLoopGroup(settings.loops(), new DefaultThreadFactory("netty-loop"), io);
+        Class<? extends ServerChannel> channelType = epoll
+                ? (unix ? EpollServerDomainSocketChannel.class : EpollServerSocketChannel.class)
+                : (unix ? NioServerDomainSocketChannel.class : NioServerSocketChannel.class);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptorGroup, loopGroup)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, settings.backlog())
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        admit(channel);
+                    }
+                });
+        if (!unix) {
+            bootstrap.option(ChannelOption.SO_REUSEADDR, true).childOption(ChannelOption.TCP_NODELAY, true);
+        }
+        SocketAddress bindTo = unix && epoll
+                ? new DomainSocketAddress(((UnixDomainSocketAddress) settings.endpoint()).getPath().toString())
+                : settings.endpoint();
+        try {
+            listener = bootstrap.bind(bindTo).syncUninterruptibly().channel();
+        } catch (Exception e) { // Netty rethrows bind's checked exceptions unchecked
+            shutdownGroups();
+            if (e instanceof IOException bindFailure) {
+                throw bindFailure;
+            }
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IOException(e);
+        }
+        return unix ? settings.endpoint() : listener.localAddress();
+    }
+
+    private void admit(Channel channel) {
+        if (!counter.tryAdmit()) {
+            channel.close();
+            return;
+        }
+        channel.closeFuture().addListener(closed -> counter.release());
+        ChannelPipeline pipeline = channel.pipeline();
+        if (settings.idleTimeout().isPositive()) {
+            pipeline.addLast(new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+            pipeline.addLast(CloseWhenIdle.INSTANCE);
+        }
+        protocolPipeline.accept(pipeline);
+    }
+
+    @Override
+    public ConnectionCounter connections() {
+        return counter;
+    }
+
+    @Override
+    public int stop(Duration grace) {
+        int forced = 0;
+        try {
+            if (listener != null) {
+                listener.close().syncUninterruptibly();
+            }
+            Endpoints.removeSocketFile(settings.endpoint());
+            counter.awaitNoneOpen(grace);
+            forced = counter.open();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            shutdownGroups();
+        }
+        return forced;
+    }
+
+    private void shutdownGroups() {
+        for (EventLoopGroup group : new EventLoopGroup[] {acceptorGroup, loopGroup}) {
+            if (group != null) {
+                group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "netty, " + settings.transport().name().toLowerCase() + " transport, " + settings.loops() + " loop(s)";
+    }
+
+    @io.netty.channel.ChannelHandler.Sharable
+    private static final class CloseWhenIdle extends ChannelInboundHandlerAdapter {
+        static final CloseWhenIdle INSTANCE = new CloseWhenIdle();
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (event instanceof IdleStateEvent) {
+                ctx.close();
+            } else {
+                super.userEventTriggered(ctx, event);
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package iolab.servers.model;
+
+import iolab.servers.ConnectionCounter;
+import iolab.servers.Endpoints;
+import iolab.servers.SelectorProviders;
+import iolab.servers.Server;
+import iolab.servers.ServerSettings;
+import iolab.servers.protocol.Protocol;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.spi.SelectorProvider;
+import java.time.Duration;
+
+/**
+ * The {@code nio} model: one acceptor thread and N event loops, each with a
+ * {@link java.nio.channels.Selector} of its own. Accepted connections are dealt to the
+ * loops in turn; a connection stays on its loop for life, so its state needs no lock.
+ * The selector provider ({@code --selector epoll|poll}) is chosen here, for every channel
+ * and selector of this server.
+ */
+public final class SelectorServer implements Server {
+
+    private final ServerSettings settings;
+    private final Protocol protocol;
+    private final SelectorProvider provider;
+    private final ConnectionCounter counter;
+    private EventLoop[] loops;
+    private ServerSocketChannel listener;
+    private Thread acceptor;
+
+    public SelectorServer(ServerSettings settings, Protocol protocol) {
+        this.settings = settings;
+        this.protocol = protocol;
+        this.provider = SelectorProviders.named(settings.selector());
+        this.counter = new ConnectionCounter(settings.maxConnections());
+    }
+
+    @Override
+    public SocketAddress start() throws IOException {
+        listener = Endpoints.listen(provider, settings.endpoint(), settings.backlog());
+        loops = new EventLoop[settings.loops()];
+        for (int i = 0; i < loops.length; i++) {
+            loops[i] = new EventLoop(provider.openSelector(), protocol, counter, settings.idleTimeout());
+            Thread.ofPlatform().name("loop-" + i).start(loops[i]);
+        }
+        acceptor = Thread.ofPlatform().name("acceptor").start(this::acceptLoop);
+        return listener.getLocalAddress();
+    }
+
+    /** The selector provider in use, for the record of a run. */
+    public SelectorProvider provider() {
+        return provider;
+    }
+
+    @Override
+    public ConnectionCounter connections() {
+        return counter;
+    }
+
+    private void acceptLoop() {
+        int next = 0;
+        while (true) {
+            SocketChannel channel;
+            try {
+                channel = listener.accept();
+            } catch (ClosedChannelException stopped) {
+                return;
+            } catch (IOException e) {
+                System.err.println("accept failed: " + e);
+                continue;
+            }
+            if (!counter.tryAdmit()) {
+                EventLoop.closeQuietly(channel);
+                continue;
+            }
+            loops[next].adopt(channel);
+            next = (next + 1) % loops.length;
+        }
+    }
+
+    @Override
+    public int stop(Duration grace) {
+        EventLoop.closeQuietly(listener);
+        Endpoints.removeSocketFile(settings.endpoint());
+        int forced = 0;
+        try {
+            if (acceptor != null) {
+                acceptor.join();
+            }
+            counter.awaitNoneOpen(grace);
+            forced = counter.open();
+            if (loops != null) {
+                for (EventLoop loop : loops) {
+                    loop.stop();
+                }
+                for (EventLoop loop : loops) {
+                    loop.awaitStopped();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return forced;
+    }
+
+    @Override
+    public String toString() {
+        return "nio, " + settings.loops() + " loop(s), selector " + provider.getClass().getSimpleName();
+    }
+}
