@@ -68,7 +68,8 @@ public final class Endpoints {
             String host = inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
             if (inet.getAddress() instanceof Inet6Address) {
                 int scope = host.indexOf('%');
-                host = "[" + (scope < 0 ? host : host.substring(0, scope)) + "]";
+                host = (scope < 0 ? host : host.substring(0, scope)).replaceFirst("(^|:)(0(:|$)){2,}", "::");
+                host = "[" + host + "]";
             }
             return host + ":" + inet.getPort();
         }

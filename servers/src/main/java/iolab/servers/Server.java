@@ -10,6 +10,9 @@ public interface Server extends AutoCloseable {
     /** Binds and starts accepting; returns the bound address (the real port when asked for 0). */
     SocketAddress start() throws IOException;
 
+    /** The bound address once started (the real port when asked for 0), else null. */
+    SocketAddress address();
+
     /** Connections admitted, rejected and open, counted since start. */
     ConnectionCounter connections();
 

@@ -149,7 +149,7 @@ final class ServerOptions {
             }
             Matcher m = DURATION.matcher(value);
             if (!m.matches()) {
-                throw new IllegalArgumentException("expected a duration such as 500ms, 30s or 2m, not '" + value + "'");
+                throw new picocli.CommandLine.TypeConversionException("expected a duration such as 500ms, 30s or 2m, not '" + value + "'");
             }
             long amount = Long.parseLong(m.group(1));
             return switch (m.group(2)) {

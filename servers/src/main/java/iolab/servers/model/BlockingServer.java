@@ -51,6 +51,7 @@ public final class BlockingServer implements Server {
     private final ConnectionCounter counter;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private ServerSocketChannel listener;
+    private volatile SocketAddress address;
     private Thread acceptor;
     private ScheduledExecutorService idleSweeper;
 
@@ -83,7 +84,13 @@ public final class BlockingServer implements Server {
             idleSweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("idle-sweeper").factory());
             idleSweeper.scheduleAtFixedRate(this::closeIdle, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
         }
-        return listener.getLocalAddress();
+        address = listener.getLocalAddress();
+        return address;
+    }
+
+    @Override
+    public SocketAddress address() {
+        return address;
     }
 
     @Override

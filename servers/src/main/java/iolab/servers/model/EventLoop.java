@@ -131,7 +131,9 @@ final class EventLoop implements Runnable {
 
     static void closeQuietly(Closeable closeable) {
         try {
-            closeable.close();
+            if (closeable != null) {
+                closeable.close();
+            }
         } catch (IOException ignored) {
             // Closing is all that is left to do with it.
         }

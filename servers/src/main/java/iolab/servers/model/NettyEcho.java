@@ -24,10 +24,6 @@ public final class NettyEcho extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ctx.write(msg);
-        if (!ctx.channel().isWritable()) {
-            ctx.flush();
-            ctx.channel().config().setAutoRead(false);
-        }
     }
 
     @Override
@@ -37,7 +33,12 @@ public final class NettyEcho extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        // Only here, from the current state: a flag set elsewhere could contradict a later change.
+        boolean writable = ctx.channel().isWritable();
+        ctx.channel().config().setAutoRead(writable);
+        if (!writable) {
+            ctx.flush();
+        }
     }
 
     @Override

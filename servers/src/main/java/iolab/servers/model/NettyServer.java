@@ -52,6 +52,7 @@ public final class NettyServer implements Server {
     private EventLoopGroup acceptorGroup;
     private EventLoopGroup loopGroup;
     private Channel listener;
+    private volatile SocketAddress address;
 
     /** {@code protocolPipeline} adds the protocol's handlers to each new connection's pipeline. */
     public NettyServer(ServerSettings settings, Consumer<ChannelPipeline> protocolPipeline) {
@@ -77,7 +78,6 @@ public final class NettyServer implements Server {
                 .group(acceptorGroup, loopGroup)
                 .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, settings.backlog())
-                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
@@ -87,6 +87,10 @@ public final class NettyServer implements Server {
                 });
         if (!unix) {
             bootstrap.option(ChannelOption.SO_REUSEADDR, true).childOption(ChannelOption.TCP_NODELAY, true);
+        }
+        if (!unix || epoll) {
+            // Netty's NIO Unix-domain channel has no half-closure: there EOF closes the channel.
+            bootstrap.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         }
         SocketAddress bindTo = unix && epoll
                 ? new DomainSocketAddress(((UnixDomainSocketAddress) settings.endpoint()).getPath().toString())
@@ -103,7 +107,13 @@ public final class NettyServer implements Server {
             }
             throw new IOException(e);
         }
-        return unix ? settings.endpoint() : listener.localAddress();
+        address = unix ? settings.endpoint() : listener.localAddress();
+        return address;
+    }
+
+    @Override
+    public SocketAddress address() {
+        return address;
     }
 
     private void admit(Channel channel) {

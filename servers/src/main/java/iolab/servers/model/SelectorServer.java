@@ -30,6 +30,7 @@ public final class SelectorServer implements Server {
     private final ConnectionCounter counter;
     private EventLoop[] loops;
     private ServerSocketChannel listener;
+    private volatile SocketAddress address;
     private Thread acceptor;
 
     public SelectorServer(ServerSettings settings, Protocol protocol) {
@@ -48,12 +49,18 @@ public final class SelectorServer implements Server {
             Thread.ofPlatform().name("loop-" + i).start(loops[i]);
         }
         acceptor = Thread.ofPlatform().name("acceptor").start(this::acceptLoop);
-        return listener.getLocalAddress();
+        address = listener.getLocalAddress();
+        return address;
     }
 
     /** The selector provider in use, for the record of a run. */
     public SelectorProvider provider() {
         return provider;
+    }
+
+    @Override
+    public SocketAddress address() {
+        return address;
     }
 
     @Override
