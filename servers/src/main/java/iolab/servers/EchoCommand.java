@@ -17,7 +17,7 @@ final class EchoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ServerSettings settings = options.settings();
+        ServerSettings settings = options.settings(false);
         return Serve.untilSignalled(Servers.create(settings, new EchoProtocol(), NettyEcho::configure), "echo", settings,
                 options.out(), options.err());
     }

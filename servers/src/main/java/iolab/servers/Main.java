@@ -10,7 +10,7 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         version = "iolab-servers 0.1",
         description = "Serves a protocol on one I/O model, until SIGTERM or Ctrl-C.",
-        subcommands = {EchoCommand.class})
+        subcommands = {EchoCommand.class, HttpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
@@ -30,6 +30,6 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a protocol: echo");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a protocol: echo or http");
     }
 }

@@ -3,13 +3,15 @@ package iolab.servers;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** The I/O models under study, plus Netty as the production yardstick. */
+/** The I/O models under study, plus the reference servers: Netty, and for HTTP the JDK's own. */
 public enum Model {
     THREAD_PER_CONNECTION("thread-per-connection"),
     POOL("pool"),
     VIRTUAL("virtual"),
     NIO("nio"),
-    NETTY("netty");
+    NETTY("netty"),
+    /** The JDK's com.sun.net.httpserver, for HTTP only. */
+    JDK("jdk");
 
     private final String cliName;
 

@@ -25,7 +25,7 @@ final class ServerOptions {
     CommandSpec spec;
 
     @Option(names = "--model", required = true, paramLabel = "MODEL",
-            description = "thread-per-connection, pool, virtual, nio, or netty (the reference).")
+            description = "thread-per-connection, pool, virtual, nio, or the references netty and (http only) jdk.")
     String model;
 
     @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
@@ -72,17 +72,32 @@ final class ServerOptions {
             description = "netty: nio or epoll (default: nio).")
     String transport;
 
+    @Option(names = "--workers", paramLabel = "N",
+            description = "nio: threads that run blocking work (HTTP /delay) off the event loops (default: "
+                    + ServerSettings.DEFAULT_WORKERS + ").")
+    Integer workers;
+
+    @Option(names = "--worker-queue", paramLabel = "N",
+            description = "nio: blocking work that may wait for a worker; beyond it HTTP answers 503 (default: "
+                    + ServerSettings.DEFAULT_WORKER_QUEUE + ").")
+    Integer workerQueue;
+
     /** Checks the options together and names the first one that is wrong. */
-    ServerSettings settings() {
+    ServerSettings settings(boolean http) {
         Model chosen;
         try {
             chosen = Model.fromName(model);
         } catch (IllegalArgumentException e) {
             throw usage("--model: " + e.getMessage());
         }
+        if (chosen == Model.JDK && !http) {
+            throw usage("--model jdk serves HTTP only");
+        }
         requireFor(threads != null, "--threads", chosen == Model.POOL, "pool");
         requireFor(loops != null, "--loops", chosen == Model.NIO || chosen == Model.NETTY, "nio and netty");
         requireFor(selector != null, "--selector", chosen == Model.NIO, "nio");
+        requireFor(workers != null, "--workers", chosen == Model.NIO, "nio");
+        requireFor(workerQueue != null, "--worker-queue", chosen == Model.NIO, "nio");
         requireFor(transport != null, "--transport", chosen == Model.NETTY, "netty");
         if (selector != null && !selector.equals("epoll") && !selector.equals("poll")) {
             throw usage("--selector: expected epoll or poll, not '" + selector + "'");
@@ -103,7 +118,9 @@ final class ServerOptions {
             return new ServerSettings(chosen, defaults.endpoint(),
                     threads == null ? defaults.threads() : threads,
                     loops == null ? defaults.loops() : loops,
-                    backlog, maxConnections, idleTimeout, grace, selector, nettyTransport);
+                    backlog, maxConnections, idleTimeout, grace, selector, nettyTransport,
+                    workers == null ? defaults.workers() : workers,
+                    workerQueue == null ? defaults.workerQueue() : workerQueue);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

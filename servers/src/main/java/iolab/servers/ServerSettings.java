@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param grace          on stop, how long open connections may take to finish
  * @param selector       {@code nio}'s selector provider: {@code epoll}, {@code poll}, or null for the JDK's default
  * @param transport      {@code netty}'s transport
+ * @param workers        {@code nio}: threads of the pool that runs blocking work off the event loops
+ * @param workerQueue    {@code nio}: blocking work that may wait for a worker; beyond it the work is refused
  */
 public record ServerSettings(
         Model model,
@@ -29,7 +31,9 @@ public record ServerSettings(
         Duration idleTimeout,
         Duration grace,
         String selector,
-        NettyTransport transport) {
+        NettyTransport transport,
+        int workers,
+        int workerQueue) {
 
     public static final int DEFAULT_THREADS = 200;
     public static final int DEFAULT_BACKLOG = 4096;
@@ -37,6 +41,9 @@ public record ServerSettings(
     public static final int DEFAULT_MAX_CONNECTIONS = 16_000;
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
+    /** As many workers as the pool model has threads, so that /delay compares like with like. */
+    public static final int DEFAULT_WORKERS = DEFAULT_THREADS;
+    public static final int DEFAULT_WORKER_QUEUE = 10_000;
 
     public enum NettyTransport { NIO, EPOLL }
 
@@ -50,6 +57,8 @@ public record ServerSettings(
         requirePositive("loops", loops);
         requirePositive("backlog", backlog);
         requirePositive("max-connections", maxConnections);
+        requirePositive("workers", workers);
+        requirePositive("worker-queue", workerQueue);
         if (idleTimeout.isNegative()) {
             throw new IllegalArgumentException("idle-timeout must not be negative: " + idleTimeout);
         }
@@ -62,31 +71,35 @@ public record ServerSettings(
     public static ServerSettings defaults(Model model, SocketAddress endpoint) {
         return new ServerSettings(model, endpoint, DEFAULT_THREADS, Runtime.getRuntime().availableProcessors(),
                 DEFAULT_BACKLOG, DEFAULT_MAX_CONNECTIONS, DEFAULT_IDLE_TIMEOUT, DEFAULT_GRACE, null,
-                NettyTransport.NIO);
+                NettyTransport.NIO, DEFAULT_WORKERS, DEFAULT_WORKER_QUEUE);
     }
 
     public ServerSettings withThreads(int value) {
-        return new ServerSettings(model, endpoint, value, loops, backlog, maxConnections, idleTimeout, grace, selector, transport);
+        return new ServerSettings(model, endpoint, value, loops, backlog, maxConnections, idleTimeout, grace, selector, transport, workers, workerQueue);
     }
 
     public ServerSettings withLoops(int value) {
-        return new ServerSettings(model, endpoint, threads, value, backlog, maxConnections, idleTimeout, grace, selector, transport);
+        return new ServerSettings(model, endpoint, threads, value, backlog, maxConnections, idleTimeout, grace, selector, transport, workers, workerQueue);
     }
 
     public ServerSettings withMaxConnections(int value) {
-        return new ServerSettings(model, endpoint, threads, loops, backlog, value, idleTimeout, grace, selector, transport);
+        return new ServerSettings(model, endpoint, threads, loops, backlog, value, idleTimeout, grace, selector, transport, workers, workerQueue);
     }
 
     public ServerSettings withIdleTimeout(Duration value) {
-        return new ServerSettings(model, endpoint, threads, loops, backlog, maxConnections, value, grace, selector, transport);
+        return new ServerSettings(model, endpoint, threads, loops, backlog, maxConnections, value, grace, selector, transport, workers, workerQueue);
     }
 
     public ServerSettings withSelector(String value) {
-        return new ServerSettings(model, endpoint, threads, loops, backlog, maxConnections, idleTimeout, grace, value, transport);
+        return new ServerSettings(model, endpoint, threads, loops, backlog, maxConnections, idleTimeout, grace, value, transport, workers, workerQueue);
     }
 
     public ServerSettings withTransport(NettyTransport value) {
-        return new ServerSettings(model, endpoint, threads, loops, backlog, maxConnections, idleTimeout, grace, selector, value);
+        return new ServerSettings(model, endpoint, threads, loops, backlog, maxConnections, idleTimeout, grace, selector, value, workers, workerQueue);
+    }
+
+    public ServerSettings withWorkers(int value, int queue) {
+        return new ServerSettings(model, endpoint, threads, loops, backlog, maxConnections, idleTimeout, grace, selector, transport, value, queue);
     }
 
     private static void requirePositive(String name, int value) {

@@ -1,7 +1,9 @@
 package iolab.servers;
 
 import io.netty.channel.ChannelPipeline;
+import iolab.servers.http.HttpProtocol;
 import iolab.servers.model.BlockingServer;
+import iolab.servers.model.JdkHttpServer;
 import iolab.servers.model.NettyServer;
 import iolab.servers.model.SelectorServer;
 import iolab.servers.protocol.Protocol;
@@ -19,10 +21,14 @@ public final class Servers {
      * @param nettyPipeline  the same protocol in Netty's idiom, for the {@code netty} reference
      */
     public static Server create(ServerSettings settings, Protocol protocol, Consumer<ChannelPipeline> nettyPipeline) {
+        if (settings.model() == Model.JDK && protocol instanceof HttpProtocol http) {
+            return new JdkHttpServer(settings, http.settings().maxBodyBytes());
+        }
         return switch (settings.model()) {
             case THREAD_PER_CONNECTION, POOL, VIRTUAL -> new BlockingServer(settings, protocol);
             case NIO -> new SelectorServer(settings, protocol);
             case NETTY -> new NettyServer(settings, nettyPipeline);
+            case JDK -> throw new IllegalArgumentException("--model jdk serves HTTP only");
         };
     }
 }

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;
@@ -79,11 +80,10 @@ public final class BlockingServer implements Server {
     public SocketAddress start() throws IOException {
         listener = Endpoints.listen(SelectorProvider.provider(), settings.endpoint(), settings.backlog());
         acceptor = Thread.ofPlatform().name("acceptor").start(this::acceptLoop);
-        if (settings.idleTimeout().isPositive()) {
-            long periodMillis = Math.max(10, settings.idleTimeout().toMillis() / 4);
-            idleSweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("idle-sweeper").factory());
-            idleSweeper.scheduleAtFixedRate(this::closeIdle, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
-        }
+        // Also checks the protocol's own deadlines (an HTTP header timeout), so it always runs.
+        long periodMillis = settings.idleTimeout().isZero() ? 250 : Math.max(10, Math.min(250, settings.idleTimeout().toMillis() / 4));
+        idleSweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("idle-sweeper").factory());
+        idleSweeper.scheduleAtFixedRate(this::closeExpired, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
         address = listener.getLocalAddress();
         return address;
     }
@@ -114,7 +114,7 @@ public final class BlockingServer implements Server {
                 closeQuietly(channel);
                 continue;
             }
-            Connection connection = new Connection(channel);
+            Connection connection = new Connection(channel, protocol.newCodec());
             connections.add(connection);
             try {
                 executor.execute(() -> serve(connection));
@@ -131,9 +131,13 @@ public final class BlockingServer implements Server {
         SocketChannel channel = connection.channel;
         try {
             Endpoints.configureAccepted(channel);
-            Codec codec = protocol.newCodec();
+            Codec codec = connection.codec;
             ByteBuffer input = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
             while (!connection.closeRequested) {
+                if (!input.hasRemaining()) {
+                    // The codec needs more than a buffer's worth at once (long HTTP headers): grow.
+                    input = ByteBuffer.allocate(2 * input.capacity()).put(input.flip());
+                }
                 if (channel.read(input) < 0) {
                     codec.inputClosed(connection);
                     break;
@@ -152,11 +156,12 @@ public final class BlockingServer implements Server {
         }
     }
 
-    private void closeIdle() {
+    private void closeExpired() {
         long idleNanos = settings.idleTimeout().toNanos();
         long now = System.nanoTime();
         for (Connection connection : connections) {
-            if (now - connection.lastActiveNanos > idleNanos) {
+            boolean idle = idleNanos > 0 && !connection.working && now - connection.lastActiveNanos > idleNanos;
+            if (idle || connection.codec.expired(now)) {
                 closeQuietly(connection.channel);
             }
         }
@@ -202,11 +207,14 @@ public final class BlockingServer implements Server {
     /** One connection's blocking output: a write blocks until the kernel has taken every byte. */
     private static final class Connection implements Outbound {
         final SocketChannel channel;
+        final Codec codec;
         volatile long lastActiveNanos = System.nanoTime();
         volatile boolean closeRequested;
+        volatile boolean working;
 
-        Connection(SocketChannel channel) {
+        Connection(SocketChannel channel, Codec codec) {
             this.channel = channel;
+            this.codec = codec;
         }
 
         void touch() {
@@ -219,6 +227,38 @@ public final class BlockingServer implements Server {
                 channel.write(bytes);
                 touch();
             }
+        }
+
+        @Override
+        public void sendFile(FileChannel file, long position, long count) throws IOException {
+            try (file) {
+                long end = position + count;
+                while (position < end) {
+                    long n = file.transferTo(position, end - position, channel);
+                    if (n <= 0 && position >= file.size()) {
+                        throw new IOException("file shrank while being sent");
+                    }
+                    position += n;
+                    touch();
+                }
+            }
+        }
+
+        /** The blocking models block the connection's own thread: that is the point. */
+        @Override
+        public boolean runBlocking(BlockingWork work) throws IOException {
+            Exception failure = null;
+            working = true;
+            try {
+                work.run();
+            } catch (Exception e) {
+                failure = e;
+            } finally {
+                working = false;
+                touch();
+            }
+            work.complete(this, failure);
+            return true;
         }
 
         @Override

@@ -10,6 +10,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -19,6 +20,8 @@ import java.util.Iterator;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One thread, one {@link Selector}, many connections; nothing here ever blocks.
@@ -27,6 +30,9 @@ import java.util.concurrent.CountDownLatch;
  * connection's interest switches from {@code OP_READ} to {@code OP_WRITE}, and it is not
  * read again until its queue has drained. A peer that sends and never reads therefore costs
  * at most one read's worth of queued bytes, however long it keeps sending.
+ *
+ * <p>Blocking work goes to the server's bounded worker pool; the connection is not read
+ * while it waits, and the reply is sent from this loop when the work is done.
  */
 final class EventLoop implements Runnable {
 
@@ -36,25 +42,34 @@ final class EventLoop implements Runnable {
     private final Selector selector;
     private final Protocol protocol;
     private final ConnectionCounter counter;
+    private final ExecutorService workers;
     private final long idleTimeoutNanos;
-    private final long selectTimeoutMillis;
-    private final Queue<SocketChannel> adopted = new ConcurrentLinkedQueue<>();
+    private final long sweepPeriodNanos;
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
-    private long lastIdleCheckNanos = System.nanoTime();
+    private long lastSweepNanos = System.nanoTime();
 
-    EventLoop(Selector selector, Protocol protocol, ConnectionCounter counter, Duration idleTimeout) {
+    EventLoop(Selector selector, Protocol protocol, ConnectionCounter counter, ExecutorService workers,
+              Duration idleTimeout) {
         this.selector = selector;
         this.protocol = protocol;
         this.counter = counter;
+        this.workers = workers;
         this.idleTimeoutNanos = idleTimeout.toNanos();
-        this.selectTimeoutMillis = idleTimeout.isZero() ? 0 : Math.max(10, idleTimeout.toMillis() / 4);
+        // Protocol deadlines (an HTTP header timeout) are checked on the same sweep.
+        this.sweepPeriodNanos = Duration.ofMillis(idleTimeout.isZero() ? 250 : Math.max(10, Math.min(250, idleTimeout.toMillis() / 4))).toNanos();
     }
 
     /** Called by the acceptor: the connection joins this loop at its next turn. */
     void adopt(SocketChannel channel) {
-        adopted.add(channel);
+        execute(() -> register(channel));
+    }
+
+    /** Runs {@code task} on this loop's thread. */
+    private void execute(Runnable task) {
+        tasks.add(task);
         selector.wakeup();
     }
 
@@ -71,59 +86,63 @@ final class EventLoop implements Runnable {
     public void run() {
         try {
             while (running) {
-                selector.select(selectTimeoutMillis);
-                registerAdopted();
+                selector.select(sweepPeriodNanos / 1_000_000);
+                runTasks();
                 Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
                 while (ready.hasNext()) {
                     SelectionKey key = ready.next();
                     ready.remove();
                     ((Connection) key.attachment()).handle(key);
                 }
-                if (idleTimeoutNanos > 0) {
-                    closeIdle();
-                }
+                sweep();
             }
         } catch (IOException | RuntimeException e) {
             System.err.println("event loop " + Thread.currentThread().getName() + " failed: " + e);
         } finally {
+            running = false;
             for (SelectionKey key : selector.keys()) {
                 ((Connection) key.attachment()).close();
             }
-            registerAdopted();
+            runTasks();
             closeQuietly(selector);
             stopped.countDown();
         }
     }
 
-    private void registerAdopted() {
-        SocketChannel channel;
-        while ((channel = adopted.poll()) != null) {
-            if (!running || !selector.isOpen()) {
-                closeQuietly(channel);
-                counter.release();
-                continue;
-            }
-            try {
-                channel.configureBlocking(false);
-                Endpoints.configureAccepted(channel);
-                Connection connection = new Connection(channel, protocol.newCodec());
-                connection.key = channel.register(selector, SelectionKey.OP_READ, connection);
-            } catch (IOException e) {
-                closeQuietly(channel);
-                counter.release();
-            }
+    private void runTasks() {
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            task.run();
         }
     }
 
-    private void closeIdle() {
-        long now = System.nanoTime();
-        if (now - lastIdleCheckNanos < selectTimeoutMillis * 1_000_000) {
+    private void register(SocketChannel channel) {
+        if (!running) {
+            closeQuietly(channel);
+            counter.release();
             return;
         }
-        lastIdleCheckNanos = now;
+        try {
+            channel.configureBlocking(false);
+            Endpoints.configureAccepted(channel);
+            Connection connection = new Connection(channel, protocol.newCodec());
+            connection.key = channel.register(selector, SelectionKey.OP_READ, connection);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            counter.release();
+        }
+    }
+
+    private void sweep() {
+        long now = System.nanoTime();
+        if (now - lastSweepNanos < sweepPeriodNanos) {
+            return;
+        }
+        lastSweepNanos = now;
         for (SelectionKey key : selector.keys()) {
             Connection connection = (Connection) key.attachment();
-            if (now - connection.lastActiveNanos > idleTimeoutNanos) {
+            boolean idle = idleTimeoutNanos > 0 && !connection.awaitingWork && now - connection.lastActiveNanos > idleTimeoutNanos;
+            if (idle || connection.codec.expired(now)) {
                 connection.close();
             }
         }
@@ -139,14 +158,44 @@ final class EventLoop implements Runnable {
         }
     }
 
+    /** A file still to be sent, from its current position. */
+    private static final class FileRegion {
+        final FileChannel file;
+        long position;
+        long remaining;
+
+        FileRegion(FileChannel file, long position, long count) {
+            this.file = file;
+            this.position = position;
+            this.remaining = count;
+        }
+
+        /** Writes what the socket takes now; false when it took nothing. */
+        boolean writeTo(SocketChannel channel) throws IOException {
+            long n = file.transferTo(position, remaining, channel);
+            if (n <= 0) {
+                if (position >= file.size()) {
+                    throw new IOException("file shrank while being sent");
+                }
+                return false;
+            }
+            position += n;
+            remaining -= n;
+            return true;
+        }
+    }
+
     /** A connection's state, touched only by its loop's thread. */
     private final class Connection implements Outbound {
         private final SocketChannel channel;
         private final Codec codec;
-        private final Queue<ByteBuffer> unsent = new ArrayDeque<>();
+        /** ByteBuffers and FileRegions, in order. */
+        private final Queue<Object> unsent = new ArrayDeque<>();
         private SelectionKey key;
         private ByteBuffer unconsumed;
+        private boolean inputEnded;
         private boolean closeWhenFlushed;
+        private boolean awaitingWork;
         private boolean closed;
         long lastActiveNanos = System.nanoTime();
 
@@ -179,20 +228,24 @@ final class EventLoop implements Runnable {
             }
             int n = channel.read(input);
             input.flip();
-            if (n < 0) {
-                if (input.hasRemaining()) {
-                    codec.received(input, this);
-                }
-                codec.inputClosed(this);
-                closeWhenFlushed = true;
-                return;
-            }
             if (n > 0) {
                 lastActiveNanos = System.nanoTime();
             }
-            codec.received(input, this);
+            inputEnded = n < 0;
+            process(input);
+        }
+
+        /** Hands input to the codec, keeps what it left, and passes on end of input once the codec is free. */
+        private void process(ByteBuffer input) throws IOException {
+            if (input.hasRemaining()) {
+                codec.received(input, this);
+            }
             if (input.hasRemaining()) {
                 unconsumed = ByteBuffer.allocate(input.remaining()).put(input).flip();
+            }
+            if (inputEnded && !awaitingWork) {
+                codec.inputClosed(this);
+                closeWhenFlushed = true;
             }
         }
 
@@ -200,14 +253,14 @@ final class EventLoop implements Runnable {
             return ByteBuffer.allocate(leftover.remaining() + READ_BUFFER_BYTES).put(leftover);
         }
 
-        /** Reading resumes only once the queue is empty: that is the back-pressure. */
+        /** Reading resumes only once the queue is empty and no blocking work is pending: that is the back-pressure. */
         private void afterIo() {
             if (!unsent.isEmpty()) {
                 key.interestOps(SelectionKey.OP_WRITE);
             } else if (closeWhenFlushed) {
                 close();
             } else {
-                key.interestOps(SelectionKey.OP_READ);
+                key.interestOps(awaitingWork || inputEnded ? 0 : SelectionKey.OP_READ);
             }
         }
 
@@ -223,16 +276,90 @@ final class EventLoop implements Runnable {
             }
         }
 
+        @Override
+        public void sendFile(FileChannel file, long position, long count) throws IOException {
+            FileRegion region = new FileRegion(file, position, count);
+            try {
+                if (unsent.isEmpty()) {
+                    while (region.remaining > 0 && region.writeTo(channel)) {
+                        lastActiveNanos = System.nanoTime();
+                    }
+                }
+            } catch (IOException e) {
+                closeQuietly(file);
+                throw e;
+            }
+            if (region.remaining > 0) {
+                unsent.add(region);
+            } else {
+                closeQuietly(file);
+            }
+        }
+
         private void flush() throws IOException {
-            ByteBuffer head;
+            Object head;
             while ((head = unsent.peek()) != null) {
-                if (channel.write(head) == 0 && head.hasRemaining()) {
-                    return; // the kernel's buffer is full again; OP_WRITE stays on
+                boolean done;
+                if (head instanceof ByteBuffer bytes) {
+                    if (channel.write(bytes) == 0 && bytes.hasRemaining()) {
+                        return; // the kernel's buffer is full again; OP_WRITE stays on
+                    }
+                    done = !bytes.hasRemaining();
+                } else {
+                    FileRegion region = (FileRegion) head;
+                    if (!region.writeTo(channel)) {
+                        return;
+                    }
+                    done = region.remaining == 0;
+                    if (done) {
+                        closeQuietly(region.file);
+                    }
                 }
                 lastActiveNanos = System.nanoTime();
-                if (!head.hasRemaining()) {
+                if (done) {
                     unsent.poll();
                 }
+            }
+        }
+
+        @Override
+        public boolean runBlocking(BlockingWork work) {
+            try {
+                workers.execute(() -> {
+                    Exception failure = null;
+                    try {
+                        work.run();
+                    } catch (Exception e) {
+                        failure = e;
+                    }
+                    Exception outcome = failure;
+                    execute(() -> workDone(work, outcome));
+                });
+            } catch (RejectedExecutionException full) {
+                return false;
+            }
+            awaitingWork = true;
+            return true;
+        }
+
+        private void workDone(BlockingWork work, Exception failure) {
+            if (closed) {
+                return;
+            }
+            awaitingWork = false;
+            lastActiveNanos = System.nanoTime();
+            try {
+                work.complete(this, failure);
+                if (!awaitingWork) {
+                    ByteBuffer pending = unconsumed;
+                    unconsumed = null;
+                    process(pending == null ? ByteBuffer.allocate(0) : pending);
+                }
+                if (!closed) {
+                    afterIo();
+                }
+            } catch (IOException | CancelledKeyException e) {
+                close();
             }
         }
 
@@ -250,6 +377,12 @@ final class EventLoop implements Runnable {
                 key.cancel();
             }
             closeQuietly(channel);
+            for (Object pending : unsent) {
+                if (pending instanceof FileRegion region) {
+                    closeQuietly(region.file);
+                }
+            }
+            unsent.clear();
             counter.release();
         }
     }

@@ -14,6 +14,9 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;
 import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code nio} model: one acceptor thread and N event loops, each with a
@@ -28,6 +31,8 @@ public final class SelectorServer implements Server {
     private final Protocol protocol;
     private final SelectorProvider provider;
     private final ConnectionCounter counter;
+    /** Blocking work never runs on a loop: it waits here, in a bounded queue, for a worker. */
+    private final ThreadPoolExecutor workers;
     private EventLoop[] loops;
     private ServerSocketChannel listener;
     private volatile SocketAddress address;
@@ -38,6 +43,8 @@ public final class SelectorServer implements Server {
         this.protocol = protocol;
         this.provider = SelectorProviders.named(settings.selector());
         this.counter = new ConnectionCounter(settings.maxConnections());
+        this.workers = new ThreadPoolExecutor(settings.workers(), settings.workers(), 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(settings.workerQueue()), Thread.ofPlatform().name("worker-", 1).factory());
     }
 
     @Override
@@ -45,7 +52,7 @@ public final class SelectorServer implements Server {
         listener = Endpoints.listen(provider, settings.endpoint(), settings.backlog());
         loops = new EventLoop[settings.loops()];
         for (int i = 0; i < loops.length; i++) {
-            loops[i] = new EventLoop(provider.openSelector(), protocol, counter, settings.idleTimeout());
+            loops[i] = new EventLoop(provider.openSelector(), protocol, counter, workers, settings.idleTimeout());
             Thread.ofPlatform().name("loop-" + i).start(loops[i]);
         }
         acceptor = Thread.ofPlatform().name("acceptor").start(this::acceptLoop);
@@ -108,6 +115,8 @@ public final class SelectorServer implements Server {
                     loop.awaitStopped();
                 }
             }
+            workers.shutdownNow();
+            workers.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

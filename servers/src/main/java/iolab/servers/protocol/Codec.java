@@ -21,4 +21,12 @@ public interface Codec {
      */
     default void inputClosed(Outbound out) throws IOException {
     }
+
+    /**
+     * Asked now and then from any thread: true when the connection has outstayed a deadline
+     * of the protocol's own (an HTTP client trickling its headers), and the model closes it.
+     */
+    default boolean expired(long nowNanos) {
+        return false;
+    }
 }

@@ -2,10 +2,13 @@ package iolab.servers.protocol;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 
 /**
- * Where a codec sends bytes. Each I/O model implements it once: a blocking model writes
- * until done; the selector model writes what the kernel takes now and queues the rest.
+ * Where a codec sends bytes, and how it asks for blocking work. Each I/O model implements
+ * it once: a blocking model writes until done and blocks its own thread for blocking work;
+ * the selector model writes what the kernel takes now, queues the rest, and runs blocking
+ * work on a bounded worker pool so that its event loop never blocks.
  */
 public interface Outbound {
 
@@ -16,6 +19,32 @@ public interface Outbound {
      */
     void send(ByteBuffer bytes) throws IOException;
 
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code position}, after everything sent
+     * before, streaming it ({@link FileChannel#transferTo} where it can) so that memory stays
+     * bounded however large the file. The model closes {@code file} when done or on failure.
+     */
+    void sendFile(FileChannel file, long position, long count) throws IOException;
+
+    /**
+     * Runs {@code work} where blocking is allowed and then, on the connection's own thread,
+     * {@link BlockingWork#complete}. Until then the codec is not handed more input.
+     *
+     * @return false, at once, when the model has no room for more blocking work (the
+     *         selector model's worker queue is full); {@code work} was not run
+     */
+    boolean runBlocking(BlockingWork work) throws IOException;
+
     /** Closes the connection once everything sent so far has been written. */
     void closeWhenFlushed();
+
+    /** Work that blocks (a stand-in for a database call), then a reply. */
+    interface BlockingWork {
+
+        /** The blocking part; runs on the connection's thread or on a worker. */
+        void run() throws Exception;
+
+        /** After {@link #run}, on the connection's thread: send the reply, resume the codec. */
+        void complete(Outbound out, Exception failure) throws IOException;
+    }
 }

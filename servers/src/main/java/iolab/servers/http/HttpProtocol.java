@@ -1,0 +1,30 @@
+package iolab.servers.http;
+
+import iolab.servers.protocol.Codec;
+import iolab.servers.protocol.Protocol;
+
+/** HTTP/1.1, served by every I/O model through one codec. */
+public final class HttpProtocol implements Protocol {
+
+    private final HttpSettings settings;
+    private final Routes routes;
+
+    public HttpProtocol(HttpSettings settings) {
+        this.settings = settings;
+        this.routes = new Routes(new StaticFiles(settings.root()));
+    }
+
+    public HttpSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public String name() {
+        return "http";
+    }
+
+    @Override
+    public Codec newCodec() {
+        return new HttpCodec(settings, routes);
+    }
+}

@@ -1,0 +1,156 @@
+package iolab.servers.http;
+
+import iolab.servers.protocol.Outbound;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A response and its writer. Every response carries {@code Date}, {@code Server} and
+ * {@code Content-Length}; the body is bytes or a region of a file, never both.
+ */
+final class Response {
+
+    static final String SERVER = "iolab";
+
+    /** IMF-fixdate (RFC 9110, 5.6.7): always two digits for the day, always GMT. */
+    static final DateTimeFormatter HTTP_DATE =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+
+    private static final Map<Integer, String> REASONS = Map.ofEntries(
+            Map.entry(100, "Continue"), Map.entry(200, "OK"), Map.entry(206, "Partial Content"),
+            Map.entry(301, "Moved Permanently"), Map.entry(304, "Not Modified"),
+            Map.entry(400, "Bad Request"), Map.entry(403, "Forbidden"), Map.entry(404, "Not Found"),
+            Map.entry(405, "Method Not Allowed"), Map.entry(408, "Request Timeout"),
+            Map.entry(413, "Content Too Large"), Map.entry(414, "URI Too Long"),
+            Map.entry(416, "Range Not Satisfiable"), Map.entry(417, "Expectation Failed"),
+            Map.entry(431, "Request Header Fields Too Large"), Map.entry(500, "Internal Server Error"),
+            Map.entry(501, "Not Implemented"), Map.entry(503, "Service Unavailable"),
+            Map.entry(505, "HTTP Version Not Supported"));
+
+    /** The Date field changes once a second; formatting it for every response would cost more than the rest. */
+    private static volatile CachedDate cachedDate = new CachedDate(0, "");
+
+    private record CachedDate(long epochSecond, String formatted) {
+    }
+
+    final int status;
+    private final List<String[]> headers = new ArrayList<>();
+    private byte[] body = new byte[0];
+    private FileChannel file;
+    private long filePosition;
+    private long fileLength;
+    private long contentLength;
+
+    Response(int status) {
+        this.status = status;
+    }
+
+    static Response text(int status, String contentType, String text) {
+        return new Response(status).body(contentType, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A short plain-text explanation, e.g. {@code 404 Not Found: /files/missing}. */
+    static Response error(int status, String detail) {
+        return text(status, "text/plain; charset=utf-8", status + " " + reason(status) + (detail == null ? "" : ": " + detail) + "\n");
+    }
+
+    Response header(String name, String value) {
+        headers.add(new String[] {name, value});
+        return this;
+    }
+
+    Response body(String contentType, byte[] bytes) {
+        if (contentType != null) {
+            header("Content-Type", contentType);
+        }
+        this.body = bytes;
+        this.contentLength = bytes.length;
+        return this;
+    }
+
+    /** The body is {@code length} bytes of {@code channel} from {@code position}; the writer closes the channel. */
+    Response file(String contentType, FileChannel channel, long position, long length) {
+        header("Content-Type", contentType);
+        this.file = channel;
+        this.filePosition = position;
+        this.fileLength = length;
+        this.contentLength = length;
+        return this;
+    }
+
+    /** For HEAD and 304: the length the body would have, with no body sent. */
+    Response contentLengthOnly(long length) {
+        this.contentLength = length;
+        return this;
+    }
+
+    /** Writes the response; with {@code head} only its header section. */
+    void writeTo(Outbound out, boolean head, boolean keepAlive) throws IOException {
+        StringBuilder text = new StringBuilder(160)
+                .append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n")
+                .append("Date: ").append(now()).append("\r\n")
+                .append("Server: ").append(SERVER).append("\r\n");
+        for (String[] field : headers) {
+            text.append(field[0]).append(": ").append(field[1]).append("\r\n");
+        }
+        text.append("Content-Length: ").append(contentLength).append("\r\n");
+        if (!keepAlive) {
+            text.append("Connection: close\r\n");
+        }
+        text.append("\r\n");
+        byte[] headBytes = text.toString().getBytes(StandardCharsets.ISO_8859_1);
+        boolean withBody = !head && status != 304;
+        if (withBody && file == null && body.length > 0 && body.length < 16 * 1024) {
+            // One write for a small response: fewer syscalls and segments.
+            ByteBuffer whole = ByteBuffer.allocate(headBytes.length + body.length).put(headBytes).put(body).flip();
+            out.send(whole);
+            closeFile();
+            return;
+        }
+        out.send(ByteBuffer.wrap(headBytes));
+        if (withBody && file != null) {
+            FileChannel sending = file;
+            file = null;
+            out.sendFile(sending, filePosition, fileLength);
+        } else if (withBody) {
+            out.send(ByteBuffer.wrap(body));
+        }
+        closeFile();
+    }
+
+    private void closeFile() throws IOException {
+        if (file != null) {
+            file.close();
+            file = null;
+        }
+    }
+
+    /** The interim {@code 100 Continue}. */
+    static void writeContinue(Outbound out) throws IOException {
+        out.send(ByteBuffer.wrap("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
+    }
+
+    static String reason(int status) {
+        return REASONS.getOrDefault(status, "Unknown");
+    }
+
+    private static String now() {
+        long second = System.currentTimeMillis() / 1000;
+        CachedDate date = cachedDate;
+        if (date.epochSecond() != second) {
+            date = new CachedDate(second, HTTP_DATE.format(Instant.ofEpochSecond(second)));
+            cachedDate = date;
+        }
+        return date.formatted();
+    }
+}

@@ -1,0 +1,78 @@
+package iolab.servers.http;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+
+/**
+ * The lab's routes. Unknown method 501; a known route with the wrong method 405 with
+ * {@code Allow}; anything else 404.
+ */
+final class Routes {
+
+    static final String PLAINTEXT = "Hello, World!";
+    static final String JSON = "{\"message\":\"Hello, World!\"}";
+    static final long MAX_DELAY_MILLIS = 60_000;
+
+    private static final Set<String> KNOWN_METHODS =
+            Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+    private static final byte[] PLAINTEXT_BYTES = PLAINTEXT.getBytes(StandardCharsets.UTF_8);
+    private static final byte[] JSON_BYTES = JSON.getBytes(StandardCharsets.UTF_8);
+
+    /** What to answer: a response now, or one after blocking for a while. */
+    sealed interface Reply {
+        record Now(Response response) implements Reply {
+        }
+
+        record AfterDelay(long delayMillis, Response response) implements Reply {
+        }
+    }
+
+    private final StaticFiles files;
+
+    Routes(StaticFiles files) {
+        this.files = files;
+    }
+
+    Reply route(HttpRequest request) {
+        String method = request.method();
+        if (!KNOWN_METHODS.contains(method)) {
+            return now(Response.error(501, "method " + method + " is not implemented"));
+        }
+        String path = request.path();
+        boolean read = method.equals("GET") || method.equals("HEAD");
+        return switch (path) {
+            case "/plaintext" -> read ? now(new Response(200).body("text/plain", PLAINTEXT_BYTES)) : notAllowed("GET, HEAD");
+            case "/json" -> read ? now(new Response(200).body("application/json", JSON_BYTES)) : notAllowed("GET, HEAD");
+            case "/echo" -> method.equals("POST") ? now(echo(request)) : notAllowed("POST");
+            case "/delay" -> read ? delay(request) : notAllowed("GET, HEAD");
+            default -> {
+                if (path.equals("/files") || path.startsWith("/files/")) {
+                    yield read ? now(files.serve(request, path.substring("/files".length()))) : notAllowed("GET, HEAD");
+                }
+                yield now(Response.error(404, null));
+            }
+        };
+    }
+
+    private static Response echo(HttpRequest request) {
+        String type = request.header("Content-Type");
+        return new Response(200).body(type == null ? "application/octet-stream" : type, request.body());
+    }
+
+    private static Reply delay(HttpRequest request) {
+        String ms = request.queryParameter("ms");
+        if (ms == null || !ms.matches("[0-9]{1,9}") || Long.parseLong(ms) > MAX_DELAY_MILLIS) {
+            return now(Response.error(400, "/delay needs ms=N with N from 0 to " + MAX_DELAY_MILLIS));
+        }
+        long millis = Long.parseLong(ms);
+        return new Reply.AfterDelay(millis, Response.text(200, "text/plain", "delayed " + millis + " ms\n"));
+    }
+
+    private static Reply notAllowed(String allow) {
+        return now(Response.error(405, null).header("Allow", allow));
+    }
+
+    private static Reply now(Response response) {
+        return new Reply.Now(response);
+    }
+}

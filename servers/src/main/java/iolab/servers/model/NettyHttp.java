@@ -1,0 +1,143 @@
+package iolab.servers.model;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The lab's HTTP routes (plaintext, json, echo, delay) in Netty's own idiom: its HTTP codec,
+ * an aggregator bounded by {@code --max-body}, and keep-alive as in Netty's hello-world
+ * example. {@code /delay} is a timer on the connection's event loop, as a Netty user would
+ * write it: nothing blocks, so unlike {@code nio}'s worker pool it has no ceiling of its own.
+ */
+public final class NettyHttp extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private static final byte[] PLAINTEXT = "Hello, World!".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] JSON = "{\"message\":\"Hello, World!\"}".getBytes(StandardCharsets.UTF_8);
+    private static final DateTimeFormatter HTTP_DATE =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US);
+
+    public static void configure(ChannelPipeline pipeline, long maxBodyBytes) {
+        pipeline.addLast(new HttpServerCodec(), new HttpServerExpectContinueHandler(),
+                new HttpObjectAggregator((int) Math.min(Integer.MAX_VALUE, maxBodyBytes)), new NettyHttp());
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!request.decoderResult().isSuccess()) {
+            send(ctx, request, response(HttpResponseStatus.BAD_REQUEST, "text/plain", "400 Bad Request\n".getBytes(StandardCharsets.UTF_8)), false);
+            return;
+        }
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        HttpMethod method = request.method();
+        boolean read = method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD);
+        switch (uri.path()) {
+            case "/plaintext" -> send(ctx, request, read ? response(HttpResponseStatus.OK, "text/plain", PLAINTEXT) : notAllowed("GET, HEAD"), keepAlive);
+            case "/json" -> send(ctx, request, read ? response(HttpResponseStatus.OK, "application/json", JSON) : notAllowed("GET, HEAD"), keepAlive);
+            case "/echo" -> {
+                if (!method.equals(HttpMethod.POST)) {
+                    send(ctx, request, notAllowed("POST"), keepAlive);
+                    return;
+                }
+                String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream");
+                byte[] body = new byte[request.content().readableBytes()];
+                request.content().readBytes(body);
+                send(ctx, request, response(HttpResponseStatus.OK, type, body), keepAlive);
+            }
+            case "/delay" -> {
+                List<String> ms = uri.parameters().get("ms");
+                if (!read || ms == null || !ms.getFirst().matches("[0-9]{1,5}")) {
+                    send(ctx, request, read ? response(HttpResponseStatus.BAD_REQUEST, "text/plain",
+                            "400 Bad Request: /delay needs ms=N\n".getBytes(StandardCharsets.UTF_8)) : notAllowed("GET, HEAD"), keepAlive);
+                    return;
+                }
+                long millis = Long.parseLong(ms.getFirst());
+                request.retain();
+                ctx.executor().schedule(() -> {
+                    try {
+                        send(ctx, request, response(HttpResponseStatus.OK, "text/plain",
+                                ("delayed " + millis + " ms\n").getBytes(StandardCharsets.UTF_8)), keepAlive);
+                    } finally {
+                        request.release();
+                    }
+                }, millis, TimeUnit.MILLISECONDS);
+            }
+            default -> send(ctx, request, response(HttpResponseStatus.NOT_FOUND, "text/plain",
+                    "404 Not Found\n".getBytes(StandardCharsets.UTF_8)), keepAlive);
+        }
+    }
+
+    private static FullHttpResponse response(HttpResponseStatus status, String type, byte[] body) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, type)
+                .set(HttpHeaderNames.SERVER, "iolab-netty")
+                .set(HttpHeaderNames.DATE, HTTP_DATE.format(ZonedDateTime.now(ZoneOffset.UTC)))
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        return response;
+    }
+
+    private static FullHttpResponse notAllowed(String allow) {
+        FullHttpResponse response = response(HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain",
+                "405 Method Not Allowed\n".getBytes(StandardCharsets.UTF_8));
+        response.headers().set(HttpHeaderNames.ALLOW, allow);
+        return response;
+    }
+
+    private static void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response, boolean keepAlive) {
+        if (request.method().equals(HttpMethod.HEAD)) {
+            ByteBuf body = response.content();
+            response = response.replace(Unpooled.EMPTY_BUFFER);
+            body.release();
+        }
+        if (keepAlive) {
+            if (!request.protocolVersion().isKeepAliveDefault()) {
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+            ctx.writeAndFlush(response);
+        } else {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** The client half-closed (the channel allows half-closure for echo's sake): finish what is queued, then close. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            super.userEventTriggered(ctx, event);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}
