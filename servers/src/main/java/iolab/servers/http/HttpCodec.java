@@ -393,7 +393,7 @@ final class HttpCodec implements Codec {
     }
 
     private void respond(Outbound out, HttpRequest request, Response response, boolean keepAlive) throws IOException {
-        response.writeTo(out, request.isHead(), keepAlive);
+        response.writeTo(out, request.isHead(), keepAlive, request.minorVersion() == 0);
         if (keepAlive) {
             state = State.HEAD;
         } else {

@@ -96,6 +96,11 @@ final class Response {
 
     /** Writes the response; with {@code head} only its header section. */
     void writeTo(Outbound out, boolean head, boolean keepAlive) throws IOException {
+        writeTo(out, head, keepAlive, false);
+    }
+
+    /** {@code http10}: the request was HTTP/1.0, where keeping the connection must be said out loud. */
+    void writeTo(Outbound out, boolean head, boolean keepAlive, boolean http10) throws IOException {
         StringBuilder text = new StringBuilder(160)
                 .append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n")
                 .append("Date: ").append(now()).append("\r\n")
@@ -106,6 +111,8 @@ final class Response {
         text.append("Content-Length: ").append(contentLength).append("\r\n");
         if (!keepAlive) {
             text.append("Connection: close\r\n");
+        } else if (http10) {
+            text.append("Connection: keep-alive\r\n");
         }
         text.append("\r\n");
         byte[] headBytes = text.toString().getBytes(StandardCharsets.ISO_8859_1);

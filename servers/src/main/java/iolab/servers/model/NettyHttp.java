@@ -36,6 +36,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NettyHttp extends SimpleChannelInboundHandler<FullHttpRequest> {
 
+    /** Responses in request order: a delayed one holds back those pipelined behind it (RFC 9112, 9.3.2). */
+    private final java.util.ArrayDeque<Slot> inOrder = new java.util.ArrayDeque<>();
+
+    private static final class Slot {
+        FullHttpResponse response;
+        boolean keepAlive;
+    }
+
     private static final byte[] PLAINTEXT = "Hello, World!".getBytes(StandardCharsets.UTF_8);
     private static final byte[] JSON = "{\"message\":\"Hello, World!\"}".getBytes(StandardCharsets.UTF_8);
     private static final DateTimeFormatter HTTP_DATE =
@@ -53,7 +61,11 @@ public final class NettyHttp extends SimpleChannelInboundHandler<FullHttpRequest
             return;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String target = request.uri();
+        if (target.regionMatches(true, 0, "http://", 0, 7) || target.regionMatches(true, 0, "https://", 0, 8)) {
+            target = java.net.URI.create(target).getRawPath(); // absolute-form
+        }
+        QueryStringDecoder uri = new QueryStringDecoder(target);
         HttpMethod method = request.method();
         boolean read = method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD);
         switch (uri.path()) {
@@ -77,22 +89,17 @@ public final class NettyHttp extends SimpleChannelInboundHandler<FullHttpRequest
                     return;
                 }
                 long millis = Long.parseLong(ms.getFirst());
-                request.retain();
-                ctx.executor().schedule(() -> {
-                    try {
-                        send(ctx, request, response(HttpResponseStatus.OK, "text/plain",
-                                ("delayed " + millis + " ms\n").getBytes(StandardCharsets.UTF_8)), keepAlive);
-                    } finally {
-                        request.release();
-                    }
-                }, millis, TimeUnit.MILLISECONDS);
+                Slot slot = reserve();
+                boolean head = method.equals(HttpMethod.HEAD);
+                ctx.executor().schedule(() -> fill(ctx, slot, withoutBodyIf(head, response(HttpResponseStatus.OK, "text/plain",
+                        ("delayed " + millis + " ms\n").getBytes(StandardCharsets.UTF_8))), keepAlive), millis, TimeUnit.MILLISECONDS);
             }
             default -> send(ctx, request, response(HttpResponseStatus.NOT_FOUND, "text/plain",
                     "404 Not Found\n".getBytes(StandardCharsets.UTF_8)), keepAlive);
         }
     }
 
-    private static FullHttpResponse response(HttpResponseStatus status, String type, byte[] body) {
+    static FullHttpResponse response(HttpResponseStatus status, String type, byte[] body) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, type)
@@ -109,21 +116,44 @@ public final class NettyHttp extends SimpleChannelInboundHandler<FullHttpRequest
         return response;
     }
 
-    private static void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response, boolean keepAlive) {
-        if (request.method().equals(HttpMethod.HEAD)) {
-            ByteBuf body = response.content();
-            response = response.replace(Unpooled.EMPTY_BUFFER);
-            body.release();
+    private void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response, boolean keepAlive) {
+        if (keepAlive && !request.protocolVersion().isKeepAliveDefault()) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
-        if (keepAlive) {
-            if (!request.protocolVersion().isKeepAliveDefault()) {
-                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        fill(ctx, reserve(), withoutBodyIf(request.method().equals(HttpMethod.HEAD), response), keepAlive);
+    }
+
+    private Slot reserve() {
+        Slot slot = new Slot();
+        inOrder.add(slot);
+        return slot;
+    }
+
+    /** Completes a slot, then writes every leading completed response. */
+    private void fill(ChannelHandlerContext ctx, Slot slot, FullHttpResponse response, boolean keepAlive) {
+        slot.response = response;
+        slot.keepAlive = keepAlive;
+        while (!inOrder.isEmpty() && inOrder.peek().response != null) {
+            Slot next = inOrder.poll();
+            if (next.keepAlive) {
+                ctx.writeAndFlush(next.response);
+            } else {
+                next.response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                ctx.writeAndFlush(next.response).addListener(ChannelFutureListener.CLOSE);
+                inOrder.forEach(dropped -> { if (dropped.response != null) dropped.response.release(); });
+                inOrder.clear();
             }
-            ctx.writeAndFlush(response);
-        } else {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    private static FullHttpResponse withoutBodyIf(boolean head, FullHttpResponse response) {
+        if (!head) {
+            return response;
+        }
+        ByteBuf body = response.content();
+        FullHttpResponse headers = response.replace(Unpooled.EMPTY_BUFFER);
+        body.release();
+        return headers;
     }
 
     /** The client half-closed (the channel allows half-closure for echo's sake): finish what is queued, then close. */
