@@ -61,6 +61,12 @@ class CommandLineTest {
             "echo --model nio --bind no-such-host.invalid",
             "echo --model nio --frobnicate",
             "echo",
+            "echo --model jdk",
+            "http --model nio --root /no/such/dir",
+            "http --model nio --max-body -1",
+            "http --model nio --header-timeout 0",
+            "http --model jdk --unix /tmp/x.sock",
+            "http --model pool --workers 4",
             ""})
     void aWrongFlagOrValueGetsOneLineOfReasonUsageAndStatus2(String args) {
         StringWriter out = new StringWriter();
