@@ -29,6 +29,7 @@ final class HttpCodec implements Codec {
     static final int MAX_HEADER_BYTES = 16 * 1024;
     static final int MAX_HEADER_FIELDS = 100;
     private static final int MAX_CHUNK_LINE_BYTES = 1024;
+    private static final java.util.regex.Pattern CHUNK_SIZE = java.util.regex.Pattern.compile("[0-9A-Fa-f]{1,15}");
 
     private enum State { HEAD, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, DISPATCH, WAITING, CLOSED }
 
@@ -151,7 +152,8 @@ final class HttpCodec implements Codec {
             }
         }
         String version = parts[2];
-        if (!version.matches("HTTP/[0-9]\\.[0-9]")) {
+        if (version.length() != 8 || !version.startsWith("HTTP/") || !isDigit(version.charAt(5))
+                || version.charAt(6) != '.' || !isDigit(version.charAt(7))) {
             throw new HttpException(400, "malformed HTTP version");
         }
         if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
@@ -167,10 +169,9 @@ final class HttpCodec implements Codec {
         if (section.isEmpty()) {
             return fields;
         }
-        for (String line : section.split("\r\n", -1)) {
-            if (line.isEmpty()) {
-                continue; // the CRLF that ends the last field
-            }
+        // The section's line ends were checked (CRLF only) by text(); each field ends with one.
+        for (int lineStart = 0, lineEnd; (lineEnd = section.indexOf("\r\n", lineStart)) >= 0; lineStart = lineEnd + 2) {
+            String line = section.substring(lineStart, lineEnd);
             if (fields.size() == MAX_HEADER_FIELDS) {
                 throw new HttpException(431, "more than " + MAX_HEADER_FIELDS + " header fields");
             }
@@ -232,7 +233,7 @@ final class HttpCodec implements Codec {
             for (String value : contentLengths) {
                 for (String part : value.split(",", -1)) {
                     String number = part.strip();
-                    if (!number.matches("[0-9]{1,18}") || (agreed != null && !agreed.equals(number))) {
+                    if (!isDigits(number, 18) || (agreed != null && !agreed.equals(number))) {
                         throw new HttpException(400, "invalid or conflicting Content-Length");
                     }
                     agreed = number;
@@ -284,7 +285,7 @@ final class HttpCodec implements Codec {
         }
         int semicolon = line.indexOf(';');
         String hex = (semicolon < 0 ? line : line.substring(0, semicolon)).strip();
-        if (!hex.matches("[0-9A-Fa-f]{1,15}")) {
+        if (!CHUNK_SIZE.matcher(hex).matches()) {
             throw new HttpException(400, "malformed chunk size");
         }
         chunkRemaining = Long.parseLong(hex, 16);
@@ -451,15 +452,45 @@ final class HttpCodec implements Codec {
         return text;
     }
 
+    /** tchar of RFC 9110, 5.6.2, by character code. */
+    private static final boolean[] TCHAR = new boolean[128];
+
+    static {
+        for (char c = '0'; c <= '9'; c++) {
+            TCHAR[c] = true;
+        }
+        for (char c = 'a'; c <= 'z'; c++) {
+            TCHAR[c] = true;
+            TCHAR[Character.toUpperCase(c)] = true;
+        }
+        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
+            TCHAR[c] = true;
+        }
+    }
+
     private static boolean isToken(String s) {
         if (s.isEmpty()) {
             return false;
         }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean tchar = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-            if (!tchar) {
+            if (c >= 128 || !TCHAR[c]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static boolean isDigits(String s, int maxLength) {
+        if (s.isEmpty() || s.length() > maxLength) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (!isDigit(s.charAt(i))) {
                 return false;
             }
         }
