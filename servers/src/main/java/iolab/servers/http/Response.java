@@ -6,12 +6,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -22,9 +18,6 @@ final class Response {
 
     static final String SERVER = "iolab";
 
-    /** IMF-fixdate (RFC 9110, 5.6.7): always two digits for the day, always GMT. */
-    static final DateTimeFormatter HTTP_DATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
 
     private static final Map<Integer, String> REASONS = Map.ofEntries(
             Map.entry(100, "Continue"), Map.entry(200, "OK"), Map.entry(206, "Partial Content"),
@@ -36,12 +29,6 @@ final class Response {
             Map.entry(431, "Request Header Fields Too Large"), Map.entry(500, "Internal Server Error"),
             Map.entry(501, "Not Implemented"), Map.entry(503, "Service Unavailable"),
             Map.entry(505, "HTTP Version Not Supported"));
-
-    /** The Date field changes once a second; formatting it for every response would cost more than the rest. */
-    private static volatile CachedDate cachedDate = new CachedDate(0, "");
-
-    private record CachedDate(long epochSecond, String formatted) {
-    }
 
     final int status;
     private final List<String[]> headers = new ArrayList<>();
@@ -103,7 +90,7 @@ final class Response {
     void writeTo(Outbound out, boolean head, boolean keepAlive, boolean http10) throws IOException {
         StringBuilder text = new StringBuilder(160)
                 .append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n")
-                .append("Date: ").append(now()).append("\r\n")
+                .append("Date: ").append(HttpDate.now()).append("\r\n")
                 .append("Server: ").append(SERVER).append("\r\n");
         for (String[] field : headers) {
             text.append(field[0]).append(": ").append(field[1]).append("\r\n");
@@ -149,15 +136,5 @@ final class Response {
 
     static String reason(int status) {
         return REASONS.getOrDefault(status, "Unknown");
-    }
-
-    private static String now() {
-        long second = System.currentTimeMillis() / 1000;
-        CachedDate date = cachedDate;
-        if (date.epochSecond() != second) {
-            date = new CachedDate(second, HTTP_DATE.format(Instant.ofEpochSecond(second)));
-            cachedDate = date;
-        }
-        return date.formatted();
     }
 }

@@ -88,7 +88,7 @@ final class StaticFiles {
     private Response file(HttpRequest request, Path file) throws IOException {
         long size = Files.size(file);
         Instant modified = Files.getLastModifiedTime(file).toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        String lastModified = Response.HTTP_DATE.format(modified);
+        String lastModified = HttpDate.FORMAT.format(modified);
         String type = contentType(file);
         Instant since = parseDate(request.header("If-Modified-Since"));
         if (since != null && !modified.isAfter(since)) {
@@ -158,7 +158,7 @@ final class StaticFiles {
             return null;
         }
         try {
-            return ZonedDateTime.parse(value.strip(), Response.HTTP_DATE).toInstant();
+            return ZonedDateTime.parse(value.strip(), HttpDate.FORMAT).toInstant();
         } catch (DateTimeParseException e) {
             return null; // an invalid date is ignored (RFC 9110, 13.1.3)
         }

@@ -19,13 +19,10 @@ import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import iolab.servers.http.HttpDate;
 
 import java.nio.charset.StandardCharsets;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,8 +43,6 @@ public final class NettyHttp extends SimpleChannelInboundHandler<FullHttpRequest
 
     private static final byte[] PLAINTEXT = "Hello, World!".getBytes(StandardCharsets.UTF_8);
     private static final byte[] JSON = "{\"message\":\"Hello, World!\"}".getBytes(StandardCharsets.UTF_8);
-    private static final DateTimeFormatter HTTP_DATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US);
 
     public static void configure(ChannelPipeline pipeline, long maxBodyBytes) {
         pipeline.addLast(new HttpServerCodec(), new HttpServerExpectContinueHandler(),
@@ -91,8 +86,11 @@ public final class NettyHttp extends SimpleChannelInboundHandler<FullHttpRequest
                 long millis = Long.parseLong(ms.getFirst());
                 Slot slot = reserve();
                 boolean head = method.equals(HttpMethod.HEAD);
-                ctx.executor().schedule(() -> fill(ctx, slot, withoutBodyIf(head, response(HttpResponseStatus.OK, "text/plain",
-                        ("delayed " + millis + " ms\n").getBytes(StandardCharsets.UTF_8))), keepAlive), millis, TimeUnit.MILLISECONDS);
+                ctx.executor().schedule(() -> {
+                    fill(ctx, slot, withoutBodyIf(head, response(HttpResponseStatus.OK, "text/plain",
+                            ("delayed " + millis + " ms\n").getBytes(StandardCharsets.UTF_8))), keepAlive);
+                    ctx.flush();
+                }, millis, TimeUnit.MILLISECONDS);
             }
             default -> send(ctx, request, response(HttpResponseStatus.NOT_FOUND, "text/plain",
                     "404 Not Found\n".getBytes(StandardCharsets.UTF_8)), keepAlive);
@@ -104,7 +102,7 @@ public final class NettyHttp extends SimpleChannelInboundHandler<FullHttpRequest
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, type)
                 .set(HttpHeaderNames.SERVER, "iolab-netty")
-                .set(HttpHeaderNames.DATE, HTTP_DATE.format(ZonedDateTime.now(ZoneOffset.UTC)))
+                .set(HttpHeaderNames.DATE, HttpDate.now())
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         return response;
     }
@@ -136,7 +134,7 @@ public final class NettyHttp extends SimpleChannelInboundHandler<FullHttpRequest
         while (!inOrder.isEmpty() && inOrder.peek().response != null) {
             Slot next = inOrder.poll();
             if (next.keepAlive) {
-                ctx.writeAndFlush(next.response);
+                ctx.write(next.response); // flushed once per read, in channelReadComplete
             } else {
                 next.response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
                 ctx.writeAndFlush(next.response).addListener(ChannelFutureListener.CLOSE);
@@ -154,6 +152,11 @@ public final class NettyHttp extends SimpleChannelInboundHandler<FullHttpRequest
         FullHttpResponse headers = response.replace(Unpooled.EMPTY_BUFFER);
         body.release();
         return headers;
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
     }
 
     /** The client half-closed (the channel allows half-closure for echo's sake): finish what is queued, then close. */
