@@ -12,7 +12,6 @@ import iolab.servers.protocol.Protocol;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -79,7 +78,7 @@ public final class BlockingServer implements Server {
     @Override
     public SocketAddress start() throws IOException {
         listener = Endpoints.listen(SelectorProvider.provider(), settings.endpoint(), settings.backlog());
-        acceptor = Thread.ofPlatform().name("acceptor").start(this::acceptLoop);
+        acceptor = Acceptor.start(listener, counter, this::hand);
         // Also checks the protocol's own deadlines (an HTTP header timeout), so it always runs.
         long periodMillis = settings.idleTimeout().isZero() ? 250 : Math.max(10, Math.min(250, settings.idleTimeout().toMillis() / 4));
         idleSweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("idle-sweeper").factory());
@@ -98,32 +97,16 @@ public final class BlockingServer implements Server {
         return counter;
     }
 
-    private void acceptLoop() {
-        while (true) {
-            SocketChannel channel;
-            try {
-                channel = listener.accept();
-            } catch (ClosedChannelException stopped) {
-                return;
-            } catch (IOException e) {
-                // EMFILE and the like: this connection is lost, the server goes on.
-                System.err.println("accept failed: " + e);
-                continue;
-            }
-            if (!counter.tryAdmit()) {
-                closeQuietly(channel);
-                continue;
-            }
-            Connection connection = new Connection(channel, protocol.newCodec());
-            connections.add(connection);
-            try {
-                executor.execute(() -> serve(connection));
-            } catch (RejectedExecutionException | OutOfMemoryError noThread) {
-                // Out of threads (thread-per-connection at its limit) or stopping: turn it away.
-                connections.remove(connection);
-                closeQuietly(channel);
-                counter.revoke();
-            }
+    private void hand(SocketChannel channel) {
+        Connection connection = new Connection(channel, protocol.newCodec());
+        connections.add(connection);
+        try {
+            executor.execute(() -> serve(connection));
+        } catch (RejectedExecutionException | OutOfMemoryError noThread) {
+            // Out of threads (thread-per-connection at its limit) or stopping: turn it away.
+            connections.remove(connection);
+            Quietly.close(channel);
+            counter.revoke();
         }
     }
 
@@ -151,7 +134,7 @@ public final class BlockingServer implements Server {
             // Reset, idle-closed or stopped: the connection ends, the server goes on.
         } finally {
             connections.remove(connection);
-            closeQuietly(channel);
+            Quietly.close(channel);
             counter.release();
         }
     }
@@ -162,14 +145,14 @@ public final class BlockingServer implements Server {
         for (Connection connection : connections) {
             boolean idle = idleNanos > 0 && !connection.working && now - connection.lastActiveNanos > idleNanos;
             if (idle || connection.codec.expired(now)) {
-                closeQuietly(connection.channel);
+                Quietly.close(connection.channel);
             }
         }
     }
 
     @Override
     public int stop(Duration grace) {
-        closeQuietly(listener);
+        Quietly.close(listener);
         Endpoints.removeSocketFile(settings.endpoint());
         int forced = 0;
         try {
@@ -178,7 +161,7 @@ public final class BlockingServer implements Server {
             }
             if (!counter.awaitNoneOpen(grace)) {
                 for (Connection connection : connections) {
-                    closeQuietly(connection.channel);
+                    Quietly.close(connection.channel);
                     forced++;
                 }
             }
@@ -194,15 +177,6 @@ public final class BlockingServer implements Server {
         return forced;
     }
 
-    private static void closeQuietly(java.io.Closeable closeable) {
-        try {
-            if (closeable != null) {
-                closeable.close();
-            }
-        } catch (IOException ignored) {
-            // Closing is all that is left to do with it.
-        }
-    }
 
     /** One connection's blocking output: a write blocks until the kernel has taken every byte. */
     private static final class Connection implements Outbound {

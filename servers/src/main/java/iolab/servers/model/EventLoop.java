@@ -6,7 +6,6 @@ import iolab.servers.protocol.Codec;
 import iolab.servers.protocol.Outbound;
 import iolab.servers.protocol.Protocol;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
@@ -104,7 +103,7 @@ final class EventLoop implements Runnable {
                 ((Connection) key.attachment()).close();
             }
             runTasks();
-            closeQuietly(selector);
+            Quietly.close(selector);
             stopped.countDown();
         }
     }
@@ -118,7 +117,7 @@ final class EventLoop implements Runnable {
 
     private void register(SocketChannel channel) {
         if (!running) {
-            closeQuietly(channel);
+            Quietly.close(channel);
             counter.release();
             return;
         }
@@ -128,7 +127,7 @@ final class EventLoop implements Runnable {
             Connection connection = new Connection(channel, protocol.newCodec());
             connection.key = channel.register(selector, SelectionKey.OP_READ, connection);
         } catch (IOException e) {
-            closeQuietly(channel);
+            Quietly.close(channel);
             counter.release();
         }
     }
@@ -148,15 +147,6 @@ final class EventLoop implements Runnable {
         }
     }
 
-    static void closeQuietly(Closeable closeable) {
-        try {
-            if (closeable != null) {
-                closeable.close();
-            }
-        } catch (IOException ignored) {
-            // Closing is all that is left to do with it.
-        }
-    }
 
     /** A file still to be sent, from its current position. */
     private static final class FileRegion {
@@ -286,13 +276,13 @@ final class EventLoop implements Runnable {
                     }
                 }
             } catch (IOException e) {
-                closeQuietly(file);
+                Quietly.close(file);
                 throw e;
             }
             if (region.remaining > 0) {
                 unsent.add(region);
             } else {
-                closeQuietly(file);
+                Quietly.close(file);
             }
         }
 
@@ -312,7 +302,7 @@ final class EventLoop implements Runnable {
                     }
                     done = region.remaining == 0;
                     if (done) {
-                        closeQuietly(region.file);
+                        Quietly.close(region.file);
                     }
                 }
                 lastActiveNanos = System.nanoTime();
@@ -376,10 +366,10 @@ final class EventLoop implements Runnable {
             if (key != null) {
                 key.cancel();
             }
-            closeQuietly(channel);
+            Quietly.close(channel);
             for (Object pending : unsent) {
                 if (pending instanceof FileRegion region) {
-                    closeQuietly(region.file);
+                    Quietly.close(region.file);
                 }
             }
             unsent.clear();

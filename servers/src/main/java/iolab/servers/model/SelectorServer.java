@@ -9,7 +9,6 @@ import iolab.servers.protocol.Protocol;
 
 import java.io.IOException;
 import java.net.SocketAddress;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;
@@ -55,7 +54,15 @@ public final class SelectorServer implements Server {
             loops[i] = new EventLoop(provider.openSelector(), protocol, counter, workers, settings.idleTimeout());
             Thread.ofPlatform().name("loop-" + i).start(loops[i]);
         }
-        acceptor = Thread.ofPlatform().name("acceptor").start(this::acceptLoop);
+        acceptor = Acceptor.start(listener, counter, new java.util.function.Consumer<>() {
+            private int next;
+
+            @Override
+            public void accept(SocketChannel channel) {
+                loops[next].adopt(channel); // dealt in turn; a connection stays on its loop for life
+                next = (next + 1) % loops.length;
+            }
+        });
         address = listener.getLocalAddress();
         return address;
     }
@@ -75,30 +82,9 @@ public final class SelectorServer implements Server {
         return counter;
     }
 
-    private void acceptLoop() {
-        int next = 0;
-        while (true) {
-            SocketChannel channel;
-            try {
-                channel = listener.accept();
-            } catch (ClosedChannelException stopped) {
-                return;
-            } catch (IOException e) {
-                System.err.println("accept failed: " + e);
-                continue;
-            }
-            if (!counter.tryAdmit()) {
-                EventLoop.closeQuietly(channel);
-                continue;
-            }
-            loops[next].adopt(channel);
-            next = (next + 1) % loops.length;
-        }
-    }
-
     @Override
     public int stop(Duration grace) {
-        EventLoop.closeQuietly(listener);
+        Quietly.close(listener);
         Endpoints.removeSocketFile(settings.endpoint());
         int forced = 0;
         try {

@@ -1,0 +1,411 @@
+package iolab.clients;
+
+import org.HdrHistogram.Recorder;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.PriorityQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * One thread, one selector, its share of the connections: wrk's shape. Nothing on this path is
+ * shared with the other loops but the wait-free {@link Recorder} and this loop's own counters,
+ * which only this thread writes.
+ *
+ * <p>Latency is measured from a request's <em>intended</em> send time in the open loop (its
+ * slot on the fixed schedule, however late it really went out: the coordinated-omission
+ * correction of wrk2) and from its actual send time in the closed loop, where each request is
+ * sent when the previous response has arrived.
+ */
+final class ClientLoop implements Runnable {
+
+    private static final int MAX_PENDING_CONNECTS = 256;
+    private static final long RECONNECT_DELAY_NANOS = 100_000_000L;
+    private static final long TIMEOUT_CHECK_NANOS = 50_000_000L;
+
+    private final LoadSettings settings;
+    private final Recorder recorder;
+    private final Selector selector;
+    private final Connection[] connections;
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
+    private final ByteBuffer request;
+    private final PriorityQueue<Connection> schedule =
+            new PriorityQueue<>((a, b) -> Long.compare(a.nextIntendedNanos, b.nextIntendedNanos));
+    private final ArrayDeque<Connection> toConnect = new ArrayDeque<>();
+    private final long intervalNanos;
+    private int pendingConnects;
+    private long lastTimeoutCheckNanos;
+    private volatile boolean running = true;
+    private volatile boolean recording;
+    private volatile long drainDeadlineNanos;
+
+    /** Written by this loop only; read by the progress ticker. */
+    final AtomicLong requests = new AtomicLong();
+    final AtomicLongArray errors = new AtomicLongArray(ErrorKind.values().length);
+    final AtomicLongArray statuses = new AtomicLongArray(600);
+
+    /**
+     * @param firstConnection index of this loop's first connection among all, so that the open
+     *                        loop's schedule spreads every connection's slots evenly over time
+     */
+    ClientLoop(LoadSettings settings, Recorder recorder, int connectionCount, int firstConnection, long startNanos)
+            throws IOException {
+        this.settings = settings;
+        this.recorder = recorder;
+        this.selector = Selector.open();
+        this.request = ByteBuffer.wrap(settings.workload().request()).asReadOnlyBuffer();
+        this.connections = new Connection[connectionCount];
+        this.recording = settings.warmup().isZero();
+        double rate = settings.ratePerSecond();
+        this.intervalNanos = rate > 0 ? Math.round(settings.connections() * 1e9 / rate) : 0;
+        for (int i = 0; i < connectionCount; i++) {
+            Connection connection = new Connection();
+            connections[i] = connection;
+            toConnect.add(connection);
+            if (rate > 0) {
+                connection.nextIntendedNanos = startNanos + Math.round((firstConnection + i) * 1e9 / rate);
+                schedule.add(connection);
+            }
+        }
+    }
+
+    void startRecording() {
+        recording = true;
+    }
+
+    /** Sends no more requests; the responses still due are awaited (up to the timeout) and counted. */
+    void stop() {
+        drainDeadlineNanos = System.nanoTime() + settings.timeout().toNanos();
+        running = false;
+        selector.wakeup();
+    }
+
+    private boolean draining() {
+        if (System.nanoTime() > drainDeadlineNanos) {
+            return false;
+        }
+        for (Connection connection : connections) {
+            if (connection.connected && !connection.originNanos.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (running || draining()) {
+                long now = System.nanoTime();
+                if (running) {
+                    startConnects(now);
+                }
+                long waitNanos = TIMEOUT_CHECK_NANOS;
+                if (!schedule.isEmpty()) {
+                    waitNanos = Math.min(waitNanos, schedule.peek().nextIntendedNanos - now);
+                }
+                if (waitNanos <= 0) {
+                    selector.selectNow();
+                } else {
+                    selector.select(Math.max(1, waitNanos / 1_000_000));
+                }
+                Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
+                while (ready.hasNext()) {
+                    SelectionKey key = ready.next();
+                    ready.remove();
+                    ((Connection) key.attachment()).handle(key);
+                }
+                now = System.nanoTime();
+                if (running) {
+                    sendDue(now);
+                }
+                if (now - lastTimeoutCheckNanos > TIMEOUT_CHECK_NANOS) {
+                    lastTimeoutCheckNanos = now;
+                    checkTimeouts(now);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            System.err.println("client loop failed: " + e);
+        } finally {
+            for (Connection connection : connections) {
+                connection.closeChannel();
+            }
+            try {
+                selector.close();
+            } catch (IOException ignored) {
+                // nothing left to do with it
+            }
+        }
+    }
+
+    private void startConnects(long now) {
+        int waiting = toConnect.size();
+        while (pendingConnects < MAX_PENDING_CONNECTS && waiting-- > 0) {
+            Connection connection = toConnect.poll();
+            if (connection.reconnectAtNanos > now) {
+                toConnect.add(connection); // not yet: try the next
+                continue;
+            }
+            connection.connect(now);
+        }
+    }
+
+    /** Open loop: every connection whose slot has come sends, or owes, one request per slot. */
+    private void sendDue(long now) {
+        while (!schedule.isEmpty() && schedule.peek().nextIntendedNanos <= now) {
+            Connection connection = schedule.poll();
+            long intended = connection.nextIntendedNanos;
+            connection.nextIntendedNanos += intervalNanos;
+            schedule.add(connection);
+            connection.owed.add(intended);
+            connection.sendOwed(now);
+        }
+    }
+
+    private void checkTimeouts(long now) {
+        long timeoutNanos = settings.timeout().toNanos();
+        long connectTimeoutNanos = settings.connectTimeout().toNanos();
+        for (Connection connection : connections) {
+            if (connection.connecting && now - connection.connectStartedNanos > connectTimeoutNanos) {
+                connection.fail(ErrorKind.CONNECT, now);
+            } else if (connection.connected && !connection.sentNanos.isEmpty()
+                    && now - connection.sentNanos.peek() > timeoutNanos) {
+                connection.fail(ErrorKind.TIMEOUT, now);
+            }
+        }
+    }
+
+    private void countError(ErrorKind kind) {
+        if (recording) {
+            errors.setRelease(kind.ordinal(), errors.getPlain(kind.ordinal()) + 1);
+        }
+    }
+
+    /** A connection's state; touched by this loop's thread only. */
+    private final class Connection implements Workload.Completion {
+        private SocketChannel channel;
+        private SelectionKey key;
+        private Workload.ResponseReader reader;
+        /** Latency origins of the requests in flight: intended (open loop) or actual (closed) send times. */
+        private final LongQueue originNanos = new LongQueue();
+        /** Actual send times of the requests in flight, for the timeout. */
+        private final LongQueue sentNanos = new LongQueue();
+        /** Open loop: intended times of requests whose slot came while they could not be sent. */
+        private final LongQueue owed = new LongQueue();
+        private int unwrittenRequests;
+        private int writeOffset;
+        private long nextIntendedNanos;
+        private long connectStartedNanos;
+        private long reconnectAtNanos;
+        private long readNanos;
+        private boolean connecting;
+        private boolean connected;
+        private boolean closeAfterResponse;
+
+        void connect(long now) {
+            try {
+                channel = SocketChannel.open(settings.target().isUnix() ? StandardProtocolFamily.UNIX
+                        : ((java.net.InetSocketAddress) settings.target().address()).getAddress() instanceof java.net.Inet6Address
+                        ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+                channel.configureBlocking(false);
+                if (!settings.target().isUnix()) {
+                    channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                }
+                reader = settings.workload().newReader();
+                connectStartedNanos = now;
+                if (channel.connect(settings.target().address())) {
+                    key = channel.register(selector, SelectionKey.OP_READ, this);
+                    connected(now);
+                } else {
+                    key = channel.register(selector, SelectionKey.OP_CONNECT, this);
+                    connecting = true;
+                    pendingConnects++;
+                }
+            } catch (IOException | RuntimeException e) {
+                fail(ErrorKind.CONNECT, now);
+            }
+        }
+
+        void handle(SelectionKey readyKey) {
+            long now = System.nanoTime();
+            try {
+                if (readyKey.isConnectable()) {
+                    try {
+                        channel.finishConnect();
+                    } catch (IOException e) {
+                        fail(ErrorKind.CONNECT, now);
+                        return;
+                    }
+                    connecting = false;
+                    pendingConnects--;
+                    connected(now);
+                    return;
+                }
+                if (readyKey.isWritable()) {
+                    flush(now);
+                }
+                if (connected && readyKey.isReadable()) {
+                    read(now);
+                }
+            } catch (java.nio.channels.CancelledKeyException e) {
+                // closed while handling: already counted
+            }
+        }
+
+        private void connected(long now) {
+            connected = true;
+            key.interestOps(SelectionKey.OP_READ);
+            if (settings.openLoop()) {
+                sendOwed(now);
+            } else {
+                for (int i = 0; i < settings.pipeline() && running; i++) {
+                    send(now, now);
+                }
+            }
+        }
+
+        private void read(long now) {
+            int n;
+            try {
+                n = channel.read(readBuffer.clear());
+            } catch (IOException e) {
+                fail(ErrorKind.READ, now);
+                return;
+            }
+            readNanos = now;
+            try {
+                if (n < 0) {
+                    reader.endOfInput(this);
+                    if (connected) {
+                        serverClosed(now);
+                    }
+                    return;
+                }
+                reader.read(readBuffer.flip(), this);
+            } catch (Workload.BadResponseException e) {
+                fail(ErrorKind.BAD_RESPONSE, now);
+                return;
+            }
+            if (closeAfterResponse) {
+                serverClosed(now);
+            }
+        }
+
+        /** The server closed, or said it would: requests still in flight are lost; connect again. */
+        private void serverClosed(long now) {
+            if (!originNanos.isEmpty()) {
+                fail(ErrorKind.READ, now);
+            } else {
+                reset(now, 0);
+            }
+        }
+
+        @Override
+        public void completed(int status, boolean lastOnConnection) {
+            long origin = originNanos.poll();
+            sentNanos.poll();
+            if (recording) {
+                recorder.recordValue(Math.max(0, readNanos - origin));
+                requests.setRelease(requests.getPlain() + 1);
+                if (status > 0 && status < statuses.length()) {
+                    statuses.setRelease(status, statuses.getPlain(status) + 1);
+                }
+            }
+            if (status >= 400) {
+                countError(ErrorKind.BAD_RESPONSE);
+            }
+            if (lastOnConnection) {
+                closeAfterResponse = true;
+                return;
+            }
+            if (!running) {
+                return;
+            }
+            if (settings.openLoop()) {
+                sendOwed(readNanos);
+            } else {
+                send(readNanos, readNanos);
+            }
+        }
+
+        void sendOwed(long now) {
+            while (connected && !owed.isEmpty() && originNanos.size() < settings.pipeline()) {
+                send(owed.poll(), now);
+            }
+        }
+
+        private void send(long origin, long now) {
+            originNanos.add(origin);
+            sentNanos.add(now);
+            unwrittenRequests++;
+            flush(now);
+        }
+
+        /** Writes what the kernel takes; the rest waits for OP_WRITE. */
+        private void flush(long now) {
+            try {
+                int length = request.capacity();
+                while (unwrittenRequests > 0) {
+                    ByteBuffer bytes = request.duplicate().position(writeOffset);
+                    int n = channel.write(bytes);
+                    writeOffset += n;
+                    if (writeOffset < length) {
+                        break;
+                    }
+                    writeOffset = 0;
+                    unwrittenRequests--;
+                }
+                key.interestOps(unwrittenRequests > 0 ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+            } catch (IOException e) {
+                fail(ErrorKind.WRITE, now);
+            }
+        }
+
+        void fail(ErrorKind kind, long now) {
+            countError(kind);
+            reset(now, kind == ErrorKind.CONNECT ? RECONNECT_DELAY_NANOS : 0);
+        }
+
+        /** Closes the connection and queues it to be made again; open-loop requests still owed stay owed. */
+        private void reset(long now, long delayNanos) {
+            if (connecting) {
+                pendingConnects--;
+            }
+            closeChannel();
+            connecting = false;
+            connected = false;
+            closeAfterResponse = false;
+            originNanos.clear();
+            sentNanos.clear();
+            unwrittenRequests = 0;
+            writeOffset = 0;
+            reconnectAtNanos = now + delayNanos;
+            if (running) {
+                toConnect.add(this);
+            }
+        }
+
+        void closeChannel() {
+            if (key != null) {
+                key.cancel();
+                key = null;
+            }
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // nothing left to do with it
+                }
+                channel = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package iolab.clients;
+
+import java.nio.ByteBuffer;
+import java.util.Random;
+
+/** Echo: each request is {@code size} bytes; its response must be the same bytes, checked byte for byte. */
+public final class EchoWorkload implements Workload {
+
+    private final byte[] payload;
+
+    public EchoWorkload(int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException("echo size must be at least 1 byte: " + size);
+        }
+        payload = new byte[size];
+        new Random(size).nextBytes(payload);
+    }
+
+    @Override
+    public byte[] request() {
+        return payload;
+    }
+
+    @Override
+    public String describe() {
+        return "echo " + payload.length + " B";
+    }
+
+    @Override
+    public ResponseReader newReader() {
+        return new ResponseReader() {
+            private int offset;
+
+            @Override
+            public void read(ByteBuffer input, Completion done) throws BadResponseException {
+                while (input.hasRemaining()) {
+                    int n = Math.min(input.remaining(), payload.length - offset);
+                    ByteBuffer expected = ByteBuffer.wrap(payload, offset, n);
+                    ByteBuffer actual = input.slice(input.position(), n);
+                    if (expected.mismatch(actual) >= 0) {
+                        throw new BadResponseException("echo differs from what was sent");
+                    }
+                    input.position(input.position() + n);
+                    offset += n;
+                    if (offset == payload.length) {
+                        offset = 0;
+                        done.completed(0, false);
+                    }
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,19 @@
+package iolab.clients;
+
+/** How a request or connection failed; each kind is counted, none is dropped. */
+public enum ErrorKind {
+    /** The connection could not be made (refused, unreachable, or the connect timed out). */
+    CONNECT,
+    /** Reading failed (reset by the server), or the server closed with requests in flight. */
+    READ,
+    /** Writing failed. */
+    WRITE,
+    /** No response within {@code --timeout} of the request being sent. */
+    TIMEOUT,
+    /** Wrong echo bytes, an unparseable HTTP response, or an unexpected status. */
+    BAD_RESPONSE;
+
+    public String label() {
+        return name().toLowerCase().replace('_', ' ');
+    }
+}

@@ -1,0 +1,43 @@
+package iolab.clients;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * One run of the load generator.
+ *
+ * @param threads          event loops; connections are dealt among them
+ * @param connections      connections kept open for the whole run
+ * @param ratePerSecond    total requests per second on a fixed schedule (open loop), or 0 for a closed loop
+ * @param pipeline         requests in flight per connection
+ * @param warmup           load applied but not recorded
+ * @param duration         load applied and recorded
+ * @param timeout          a request unanswered this long after it was sent is an error and its connection is re-made
+ * @param connectTimeout   a connect not done in this long is an error
+ */
+public record LoadSettings(Target target, Workload workload, int threads, int connections, double ratePerSecond,
+                           int pipeline, Duration warmup, Duration duration, Duration timeout, Duration connectTimeout) {
+
+    public LoadSettings {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(workload, "workload");
+        require(threads >= 1, "threads must be at least 1: " + threads);
+        require(connections >= threads, "connections (" + connections + ") must be at least threads (" + threads + ")");
+        require(ratePerSecond >= 0, "rate must not be negative: " + ratePerSecond);
+        require(pipeline >= 1, "pipeline must be at least 1: " + pipeline);
+        require(!warmup.isNegative(), "warmup must not be negative: " + warmup);
+        require(duration.isPositive(), "duration must be positive: " + duration);
+        require(timeout.isPositive(), "timeout must be positive: " + timeout);
+        require(connectTimeout.isPositive(), "connect timeout must be positive: " + connectTimeout);
+    }
+
+    public boolean openLoop() {
+        return ratePerSecond > 0;
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

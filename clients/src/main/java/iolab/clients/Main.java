@@ -1,0 +1,190 @@
+package iolab.clients;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@code java -jar iolab-client.jar [options] TARGET}: the lab's load generator, with flags a wrk user knows. */
+@Command(name = "iolab-client",
+        mixinStandardHelpOptions = true,
+        version = "iolab-client 0.1",
+        sortOptions = false,
+        description = {"Loads a server over many connections and measures latency with HdrHistogram.",
+                "Closed loop by default (each connection sends when its response arrives, like wrk);",
+                "with --rate, an open loop on a fixed schedule whose latency counts from each request's",
+                "intended send time, so that a stalled server cannot hide its stall (like wrk2)."},
+        subcommands = {GetCommand.class})
+public final class Main implements Callable<Integer> {
+
+    public static void main(String[] args) {
+        System.exit(start(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line: 0 done, 1 nothing succeeded, 2 usage. */
+    public static int start(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        return commandLine.execute(args);
+    }
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "TARGET",
+            description = "HOST:PORT, [IPv6]:PORT, unix:/path, or http://HOST:PORT/PATH")
+    String target;
+
+    @Option(names = {"-t", "--threads"}, defaultValue = "1", description = "Event loops (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = {"-c", "--connections"}, defaultValue = "10", description = "Connections kept open (default: ${DEFAULT-VALUE}).")
+    int connections;
+
+    @Option(names = {"-d", "--duration"}, defaultValue = "10s", converter = DurationConverter.class,
+            description = "Recorded time, e.g. 10s, 2m (default: ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Option(names = "--warmup", defaultValue = "0s", converter = DurationConverter.class,
+            description = "Load applied before recording starts (default: ${DEFAULT-VALUE}).")
+    Duration warmup;
+
+    @Option(names = {"-R", "--rate"}, defaultValue = "0",
+            description = "Open loop: total requests per second on a fixed schedule; 0 for a closed loop (default).")
+    double rate;
+
+    @Option(names = "--timeout", defaultValue = "2s", converter = DurationConverter.class,
+            description = "A request unanswered this long is a timeout error (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--connect-timeout", defaultValue = "5s", converter = DurationConverter.class,
+            description = "A connect not done this fast is a connect error (default: ${DEFAULT-VALUE}).")
+    Duration connectTimeout;
+
+    @Option(names = "--protocol", description = "echo or http (default: http for an http:// target, else echo).")
+    String protocol;
+
+    @Option(names = "--size", defaultValue = "64", description = "echo: bytes per message (default: ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(names = {"-m", "--method"}, defaultValue = "GET", description = "http: request method (default: ${DEFAULT-VALUE}).")
+    String method;
+
+    @Option(names = {"-H", "--header"}, description = "http: a request header 'Name: value'; repeatable.")
+    List<String> headers = new ArrayList<>();
+
+    @Option(names = "--body", description = "http: request body; @FILE reads it from a file.")
+    String body;
+
+    @Option(names = "--pipeline", defaultValue = "1", description = "Requests in flight per connection (default: ${DEFAULT-VALUE}).")
+    int pipeline;
+
+    @Option(names = "--latency", description = "Print the percentile distribution after the summary.")
+    boolean latency;
+
+    @Option(names = "--hlog", paramLabel = "FILE", description = "Write the per-second interval histograms (HdrHistogram log).")
+    Path hlog;
+
+    @Option(names = "--hgrm", paramLabel = "FILE", description = "Write the percentile distribution (HdrHistogram .hgrm, ms).")
+    Path hgrm;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write a summary as JSON.")
+    Path json;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress lines.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        LoadSettings settings = settings();
+        PrintWriter out = spec.commandLine().getOut();
+        LoadResult result = LoadGenerator.run(settings, quiet ? null : line -> out.println(line), hlog);
+        java.io.ByteArrayOutputStream summary = new java.io.ByteArrayOutputStream();
+        try (java.io.PrintStream print = new java.io.PrintStream(summary, true, StandardCharsets.UTF_8)) {
+            Report.summary(result, print);
+            if (latency) {
+                Report.percentiles(result, print);
+            }
+        }
+        out.print(summary.toString(StandardCharsets.UTF_8));
+        out.flush();
+        if (hgrm != null) {
+            Report.writePercentiles(result, hgrm);
+        }
+        if (json != null) {
+            Report.writeJson(result, json);
+        }
+        return result.requests() == 0 ? 1 : 0;
+    }
+
+    /** Checks the flags together and names the first one that is wrong. */
+    LoadSettings settings() {
+        if (target == null) {
+            throw new ParameterException(spec.commandLine(), "name a TARGET: HOST:PORT, [IPv6]:PORT, unix:/path or http://...");
+        }
+        try {
+            Target parsed = Target.parse(target);
+            String chosen = protocol != null ? protocol : parsed.path() != null ? "http" : "echo";
+            Workload workload = switch (chosen) {
+                case "echo" -> new EchoWorkload(size);
+                case "http" -> new HttpWorkload(method, parsed.path() == null ? "/" : parsed.path(),
+                        parsed.host(), headers, body());
+                default -> throw new IllegalArgumentException("--protocol: expected echo or http, not '" + chosen + "'");
+            };
+            return new LoadSettings(parsed, workload, threads, connections, rate, pipeline, warmup, duration, timeout, connectTimeout);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private byte[] body() {
+        if (body == null) {
+            return new byte[0];
+        }
+        if (body.startsWith("@")) {
+            try {
+                return Files.readAllBytes(Path.of(body.substring(1)));
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("--body: cannot read " + body.substring(1) + ": " + e.getMessage());
+            }
+        }
+        return body.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code 500ms}, {@code 10s}, {@code 2m}, or {@code 0}. */
+    static final class DurationConverter implements ITypeConverter<Duration> {
+        private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)");
+
+        @Override
+        public Duration convert(String value) {
+            if (value.equals("0")) {
+                return Duration.ZERO;
+            }
+            Matcher m = DURATION.matcher(value);
+            if (!m.matches()) {
+                throw new CommandLine.TypeConversionException("expected a duration such as 500ms, 10s or 2m, not '" + value + "'");
+            }
+            long amount = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                default -> Duration.ofMinutes(amount);
+            };
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package iolab.clients;
+
+import iolab.servers.Server;
+import iolab.servers.ServerSettings;
+import iolab.servers.Servers;
+import iolab.servers.Model;
+import iolab.servers.http.HttpProtocol;
+import iolab.servers.http.HttpSettings;
+import iolab.servers.model.NettyEcho;
+import iolab.servers.model.NettyHttp;
+import iolab.servers.protocol.EchoProtocol;
+import org.HdrHistogram.EncodableHistogram;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The load generator against real servers and against servers that misbehave on purpose. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class LoadGeneratorTest {
+
+    @TempDir
+    Path dir;
+
+    private static LoadSettings closedLoop(Target target, Workload workload, int connections, int pipeline, Duration duration) {
+        return new LoadSettings(target, workload, 1, connections, 0, pipeline, Duration.ZERO, duration,
+                Duration.ofSeconds(2), Duration.ofSeconds(2));
+    }
+
+    private static HttpWorkload get(Target target) {
+        return new HttpWorkload("GET", target.path(), target.host(), List.of(), new byte[0]);
+    }
+
+    @Test
+    void inAClosedLoopTheRequestsCountedEqualWhatTheServerSaw() throws Exception {
+        try (TestServers.Counting server = new TestServers.Counting(-1, 0)) {
+            Target target = Target.parse(server.url("/count"));
+            LoadResult result = LoadGenerator.run(closedLoop(target, get(target), 4, 1, Duration.ofMillis(1500)), null, null);
+            assertTrue(result.requests() > 100, "requests: " + result.requests());
+            assertEquals(server.requests.get(), result.requests(), "client's count against the server's");
+            assertEquals(0, result.errorCount(), result.errors().toString());
+            assertEquals(result.requests(), result.statuses().get(200));
+        }
+    }
+
+    /** wrk2's correction: latency counts from the intended send time, so a 500 ms stall shows in the tail. */
+    @Test
+    void inAnOpenLoopAServerStallShowsInTheTail() throws Exception {
+        try (TestServers.Counting server = new TestServers.Counting(500, 500)) {
+            Target target = Target.parse(server.url("/"));
+            LoadSettings settings = new LoadSettings(target, get(target), 1, 10, 1000, 1, Duration.ZERO,
+                    Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(2));
+            LoadResult result = LoadGenerator.run(settings, null, null);
+            assertTrue(result.latencyMillis(99.9) >= 400, "p99.9 " + result.latencyMillis(99.9) + " ms hides the stall");
+            assertTrue(result.latencyMillis(50) < 50, "p50 " + result.latencyMillis(50) + " ms");
+            assertEquals(0, result.errorCount(), result.errors().toString());
+            assertTrue(Math.abs(result.requestsPerSecond() - 1000) < 50, "achieved " + result.requestsPerSecond() + " req/s");
+        }
+    }
+
+    @Test
+    void wrongEchoBytesAreABadResponse() throws Exception {
+        try (TestServers.Raw server = new TestServers.Raw(TestServers.corruptingEcho())) {
+            LoadResult result = LoadGenerator.run(closedLoop(Target.parse(server.target()), new EchoWorkload(100), 2, 1,
+                    Duration.ofMillis(500)), null, null);
+            assertTrue(result.errors().get(ErrorKind.BAD_RESPONSE) > 0, result.errors().toString());
+            assertTrue(result.requests() > 0, "the run goes on after the error");
+        }
+    }
+
+    @Test
+    void aResetIsAReadError() throws Exception {
+        try (TestServers.Raw server = new TestServers.Raw(TestServers.resetting())) {
+            LoadResult result = LoadGenerator.run(closedLoop(Target.parse(server.target()), new EchoWorkload(64), 2, 1,
+                    Duration.ofMillis(500)), null, null);
+            assertTrue(result.errors().get(ErrorKind.READ) > 0, result.errors().toString());
+            assertEquals(0, result.requests());
+        }
+    }
+
+    @Test
+    void anEarlyCloseIsAReadError() throws Exception {
+        try (TestServers.Raw server = new TestServers.Raw(TestServers.closingEarly())) {
+            Target target = Target.parse(server.url("/"));
+            LoadResult result = LoadGenerator.run(closedLoop(target, get(target), 2, 1, Duration.ofMillis(500)), null, null);
+            assertTrue(result.errors().get(ErrorKind.READ) > 0, result.errors().toString());
+        }
+    }
+
+    @Test
+    void aMalformedHttpResponseIsABadResponse() throws Exception {
+        try (TestServers.Raw server = new TestServers.Raw(TestServers.malformedHttp())) {
+            Target target = Target.parse(server.url("/"));
+            LoadResult result = LoadGenerator.run(closedLoop(target, get(target), 2, 1, Duration.ofMillis(500)), null, null);
+            assertTrue(result.errors().get(ErrorKind.BAD_RESPONSE) > 0, result.errors().toString());
+        }
+    }
+
+    @Test
+    void nothingListeningIsAConnectError() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        LoadResult result = LoadGenerator.run(closedLoop(Target.parse("127.0.0.1:" + port), new EchoWorkload(8), 2, 1,
+                Duration.ofMillis(500)), null, null);
+        assertTrue(result.errors().get(ErrorKind.CONNECT) > 0, result.errors().toString());
+        assertEquals(0, result.requests());
+    }
+
+    @Test
+    void aTimeoutIsCountedAsSuch() throws Exception {
+        try (TestServers.Raw server = new TestServers.Raw(socket -> Thread.sleep(5_000))) {
+            LoadSettings settings = new LoadSettings(Target.parse(server.target()), new EchoWorkload(8), 1, 2, 0, 1,
+                    Duration.ZERO, Duration.ofMillis(800), Duration.ofMillis(200), Duration.ofSeconds(1));
+            LoadResult result = LoadGenerator.run(settings, null, null);
+            assertTrue(result.errors().get(ErrorKind.TIMEOUT) > 0, result.errors().toString());
+        }
+    }
+
+    @Test
+    void pipelinedHttpAndEchoRunCleanAgainstTheLabsNioServer() throws Exception {
+        ServerSettings settings = ServerSettings.defaults(Model.NIO, new InetSocketAddress("127.0.0.1", 0)).withLoops(1);
+        try (Server http = Servers.create(settings, new HttpProtocol(HttpSettings.defaults(dir)), p -> NettyHttp.configure(p, 1 << 20));
+             Server echo = Servers.create(settings, new EchoProtocol(), NettyEcho::configure)) {
+            http.start();
+            echo.start();
+            Target target = Target.parse("http://127.0.0.1:" + ((InetSocketAddress) http.address()).getPort() + "/plaintext");
+            LoadResult httpResult = LoadGenerator.run(closedLoop(target, get(target), 8, 8, Duration.ofMillis(700)), null, null);
+            assertEquals(0, httpResult.errorCount(), httpResult.errors().toString());
+            assertEquals(httpResult.requests(), httpResult.statuses().get(200));
+            Target echoTarget = Target.parse("127.0.0.1:" + ((InetSocketAddress) echo.address()).getPort());
+            LoadResult echoResult = LoadGenerator.run(closedLoop(echoTarget, new EchoWorkload(1000), 8, 4, Duration.ofMillis(700)), null, null);
+            assertEquals(0, echoResult.errorCount(), echoResult.errors().toString());
+            assertTrue(echoResult.requests() > 100);
+        }
+    }
+
+    @Test
+    void theHlogAndHgrmFilesReadBack() throws Exception {
+        try (TestServers.Counting server = new TestServers.Counting(-1, 0)) {
+            Target target = Target.parse(server.url("/"));
+            Path hlog = dir.resolve("run.hlog");
+            Path hgrm = dir.resolve("run.hgrm");
+            LoadResult result = LoadGenerator.run(closedLoop(target, get(target), 2, 1, Duration.ofMillis(2200)), null, hlog);
+            Report.writePercentiles(result, hgrm);
+            long total = 0;
+            int intervals = 0;
+            HistogramLogReader reader = new HistogramLogReader(hlog.toFile());
+            EncodableHistogram interval;
+            while ((interval = reader.nextIntervalHistogram()) != null) {
+                total += ((Histogram) interval).getTotalCount();
+                intervals++;
+            }
+            assertEquals(3, intervals, "one interval a second, and the last part-second");
+            assertEquals(result.latencyNanos().getTotalCount(), total);
+            String percentiles = Files.readString(hgrm);
+            assertTrue(percentiles.contains("Value     Percentile TotalCount 1/(1-Percentile)"), percentiles);
+            assertTrue(percentiles.matches("(?s).*Total count\\s+=\\s+" + result.latencyNanos().getTotalCount() + "\\D.*"), percentiles);
+        }
+    }
+
+    @Test
+    void theHttpReaderFramesResponsesSplitAnywhereInOrder() throws Exception {
+        String responses = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"
+                + "HTTP/1.1 100 Continue\r\n\r\n"
+                + "HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\nT: 1\r\n\r\n"
+                + "HTTP/1.1 204 No Content\r\n\r\n"
+                + "HTTP/1.1 500 Oops\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        byte[] bytes = responses.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        for (int cut = 0; cut <= bytes.length; cut++) {
+            HttpWorkload.Reader reader = new HttpWorkload.Reader(false);
+            List<String> seen = new java.util.ArrayList<>();
+            Workload.Completion done = (status, last) -> seen.add(status + (last ? " last" : ""));
+            reader.read(java.nio.ByteBuffer.wrap(bytes, 0, cut), done);
+            reader.read(java.nio.ByteBuffer.wrap(bytes, cut, bytes.length - cut), done);
+            assertEquals(List.of("200", "404", "204", "500 last"), seen, "split at " + cut);
+        }
+    }
+
+    @Test
+    void badSettingsAreRefusedWithAReason() {
+        assertThrowsWithMessage("connections (1) must be at least threads (2)", () -> new LoadSettings(
+                Target.parse("127.0.0.1:1"), new EchoWorkload(1), 2, 1, 0, 1, Duration.ZERO, Duration.ofSeconds(1),
+                Duration.ofSeconds(1), Duration.ofSeconds(1)));
+        assertThrowsWithMessage("expected HOST:PORT", () -> Target.parse("localhost"));
+        assertThrowsWithMessage("port out of range", () -> Target.parse("localhost:70000"));
+        assertThrowsWithMessage("echo size must be at least 1", () -> new EchoWorkload(0));
+    }
+
+    private static void assertThrowsWithMessage(String expected, org.junit.jupiter.api.function.Executable executable) {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, executable);
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+}

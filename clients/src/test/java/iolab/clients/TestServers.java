@@ -1,0 +1,143 @@
+package iolab.clients;
+
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Small servers made inside the tests, each misbehaving in one known way. */
+final class TestServers {
+
+    private TestServers() {
+    }
+
+    /** What a raw server does with each accepted connection. */
+    interface Behaviour {
+        void serve(Socket socket) throws IOException, InterruptedException;
+    }
+
+    /** A blocking TCP server on 127.0.0.1 with a virtual thread per connection. */
+    static final class Raw implements AutoCloseable {
+        final ServerSocket listener;
+        private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+
+        Raw(Behaviour behaviour) throws IOException {
+            listener = new ServerSocket(0, 1024, java.net.InetAddress.getLoopbackAddress());
+            Thread.ofPlatform().daemon().start(() -> {
+                while (!listener.isClosed()) {
+                    try {
+                        Socket socket = listener.accept();
+                        threads.execute(() -> {
+                            try (socket) {
+                                behaviour.serve(socket);
+                            } catch (IOException | InterruptedException ignored) {
+                                // the client went away
+                            }
+                        });
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        String target() {
+            return "127.0.0.1:" + listener.getLocalPort();
+        }
+
+        String url(String path) {
+            return "http://127.0.0.1:" + listener.getLocalPort() + path;
+        }
+
+        @Override
+        public void close() throws IOException {
+            listener.close();
+            threads.shutdownNow();
+        }
+    }
+
+    /** Echoes every byte, but the 1000th byte of each connection comes back changed. */
+    static Behaviour corruptingEcho() {
+        return socket -> {
+            InputStream in = socket.getInputStream();
+            OutputStream out = socket.getOutputStream();
+            long count = 0;
+            int b;
+            while ((b = in.read()) >= 0) {
+                out.write(++count == 1000 ? b ^ 0xff : b);
+                if (in.available() == 0) {
+                    out.flush();
+                }
+            }
+        };
+    }
+
+    /** Reads a little, then resets the connection. */
+    static Behaviour resetting() {
+        return socket -> {
+            socket.getInputStream().read(new byte[16]);
+            socket.setSoLinger(true, 0);
+        };
+    }
+
+    /** Reads the request, then closes without a word. */
+    static Behaviour closingEarly() {
+        return socket -> socket.getInputStream().read(new byte[4096]);
+    }
+
+    /** Answers each request with something that is not HTTP. */
+    static Behaviour malformedHttp() {
+        return socket -> {
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[4096];
+            while (in.read(buffer) > 0) {
+                socket.getOutputStream().write("HTTX/9 what\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            }
+        };
+    }
+
+    /** The JDK's HTTP server on one thread, counting requests; one request (the {@code stallAt}-th) blocks it for {@code stallMillis}. */
+    static final class Counting implements AutoCloseable {
+        final HttpServer server;
+        final AtomicLong requests = new AtomicLong();
+
+        Counting(long stallAt, long stallMillis) throws IOException {
+            server = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 1024);
+            server.setExecutor(Executors.newSingleThreadExecutor());
+            server.createContext("/", exchange -> {
+                if (requests.incrementAndGet() == stallAt) {
+                    try {
+                        Thread.sleep(stallMillis); // the whole server stalls: it has one thread
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                exchange.getRequestBody().readAllBytes();
+                byte[] body = "ok".getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(200, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            });
+            server.start();
+        }
+
+        String url(String path) {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+            ((ExecutorService) server.getExecutor()).shutdownNow();
+        }
+    }
+}
