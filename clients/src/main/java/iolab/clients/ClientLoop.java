@@ -44,7 +44,8 @@ final class ClientLoop implements Runnable {
     private int pendingConnects;
     private long lastTimeoutCheckNanos;
     private volatile boolean running = true;
-    private volatile boolean recording;
+    /** Responses to requests whose latency origin is before this are not recorded (the warm-up's). */
+    private volatile long recordFromNanos = Long.MAX_VALUE;
     private volatile long drainDeadlineNanos;
 
     /** Written by this loop only; read by the progress ticker. */
@@ -63,7 +64,9 @@ final class ClientLoop implements Runnable {
         this.selector = Selector.open();
         this.request = ByteBuffer.wrap(settings.workload().request()).asReadOnlyBuffer();
         this.connections = new Connection[connectionCount];
-        this.recording = settings.warmup().isZero();
+        if (settings.warmup().isZero()) {
+            recordFromNanos = Long.MIN_VALUE;
+        }
         double rate = settings.ratePerSecond();
         this.intervalNanos = rate > 0 ? Math.round(settings.connections() * 1e9 / rate) : 0;
         for (int i = 0; i < connectionCount; i++) {
@@ -77,8 +80,9 @@ final class ClientLoop implements Runnable {
         }
     }
 
-    void startRecording() {
-        recording = true;
+    /** From now on, record: in the open loop, requests whose slot is from now on, however late they are sent. */
+    void startRecording(long fromNanos) {
+        recordFromNanos = fromNanos;
     }
 
     /** Sends no more requests; the responses still due are awaited (up to the timeout) and counted. */
@@ -184,7 +188,7 @@ final class ClientLoop implements Runnable {
     }
 
     private void countError(ErrorKind kind) {
-        if (recording) {
+        if (System.nanoTime() >= recordFromNanos) {
             errors.setRelease(kind.ordinal(), errors.getPlain(kind.ordinal()) + 1);
         }
     }
@@ -200,6 +204,7 @@ final class ClientLoop implements Runnable {
         private final LongQueue sentNanos = new LongQueue();
         /** Open loop: intended times of requests whose slot came while they could not be sent. */
         private final LongQueue owed = new LongQueue();
+        private final ByteBuffer requestView = request.duplicate();
         private int unwrittenRequests;
         private int writeOffset;
         private long nextIntendedNanos;
@@ -312,7 +317,7 @@ final class ClientLoop implements Runnable {
         public void completed(int status, boolean lastOnConnection) {
             long origin = originNanos.poll();
             sentNanos.poll();
-            if (recording) {
+            if (origin >= recordFromNanos) {
                 recorder.recordValue(Math.max(0, readNanos - origin));
                 requests.setRelease(requests.getPlain() + 1);
                 if (status > 0 && status < statuses.length()) {
@@ -354,8 +359,7 @@ final class ClientLoop implements Runnable {
             try {
                 int length = request.capacity();
                 while (unwrittenRequests > 0) {
-                    ByteBuffer bytes = request.duplicate().position(writeOffset);
-                    int n = channel.write(bytes);
+                    int n = channel.write(requestView.limit(length).position(writeOffset));
                     writeOffset += n;
                     if (writeOffset < length) {
                         break;

@@ -145,16 +145,20 @@ public final class HttpWorkload implements Workload {
             }
         }
 
-        /** Accumulates up to the blank line that ends the head; true once it is complete. */
+        /** Accumulates up to the blank line that ends the head, in bulk; true once it is complete. */
         private boolean readHeadBytes(ByteBuffer in) throws BadResponseException {
-            while (in.hasRemaining()) {
-                if (lineLength == line.length) {
-                    throw new BadResponseException("response head over " + MAX_HEAD_BYTES + " bytes");
-                }
-                byte b = in.get();
-                line[lineLength++] = b;
-                if (b == '\n' && lineLength >= 4 && line[lineLength - 2] == '\r'
-                        && line[lineLength - 3] == '\n' && line[lineLength - 4] == '\r') {
+            int before = lineLength;
+            int n = Math.min(in.remaining(), line.length - lineLength);
+            if (n == 0) {
+                throw new BadResponseException("response head over " + MAX_HEAD_BYTES + " bytes");
+            }
+            int start = in.position();
+            in.get(line, lineLength, n);
+            lineLength += n;
+            for (int i = Math.max(0, before - 3); i + 3 < lineLength; i++) {
+                if (line[i] == '\r' && line[i + 1] == '\n' && line[i + 2] == '\r' && line[i + 3] == '\n') {
+                    lineLength = i + 4;
+                    in.position(start + (lineLength - before)); // what follows the head is the body's
                     return true;
                 }
             }
@@ -178,43 +182,99 @@ public final class HttpWorkload implements Workload {
             return false;
         }
 
+        /** Reads the head in place, byte by byte: a String per response would cost more than the rest of the read. */
         private void parseHead() throws BadResponseException {
-            String head = new String(line, 0, lineLength - 4, StandardCharsets.ISO_8859_1);
-            String[] lines = head.split("\r\n");
-            String statusLine = lines[0];
-            if (!statusLine.startsWith("HTTP/1.") || statusLine.length() < 12 || statusLine.charAt(8) != ' ') {
-                throw new BadResponseException("not an HTTP/1.x status line: '" + abbreviate(statusLine) + "'");
+            int end = lineLength - 2; // the head's lines, each ending in CRLF
+            if (end < 14 || !startsWith(0, "HTTP/1.") || line[8] != ' ') {
+                throw new BadResponseException("not an HTTP/1.x status line: '" + text(0, Math.min(end, 60)) + "'");
             }
-            try {
-                status = Integer.parseInt(statusLine.substring(9, 12));
-            } catch (NumberFormatException e) {
-                throw new BadResponseException("malformed status in '" + abbreviate(statusLine) + "'");
-            }
-            boolean http10 = statusLine.charAt(7) == '0';
+            status = digit(9) * 100 + digit(10) * 10 + digit(11);
+            boolean http10 = line[7] == '0';
             closes = http10;
             contentLength = -1;
             chunked = false;
-            for (int i = 1; i < lines.length; i++) {
-                int colon = lines[i].indexOf(':');
-                if (colon <= 0) {
-                    throw new BadResponseException("malformed header line '" + abbreviate(lines[i]) + "'");
+            int lineStart = indexOfCrlf(0, end) + 2;
+            while (lineStart < end) {
+                int lineEnd = indexOfCrlf(lineStart, end);
+                int colon = indexOf((byte) ':', lineStart, lineEnd);
+                if (colon <= lineStart) {
+                    throw new BadResponseException("malformed header line '" + text(lineStart, Math.min(lineEnd, lineStart + 60)) + "'");
                 }
-                String name = lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT);
-                String value = lines[i].substring(colon + 1).strip().toLowerCase(Locale.ROOT);
-                switch (name) {
-                    case "content-length" -> {
-                        try {
-                            contentLength = Long.parseLong(value);
-                        } catch (NumberFormatException e) {
-                            throw new BadResponseException("malformed Content-Length '" + value + "'");
+                if (nameIs(lineStart, colon, "content-length")) {
+                    contentLength = 0;
+                    for (int i = skipSpaces(colon + 1, lineEnd); i < lineEnd && line[i] != ' '; i++) {
+                        if (line[i] < '0' || line[i] > '9' || contentLength > Long.MAX_VALUE / 10 - 10) {
+                            throw new BadResponseException("malformed Content-Length");
                         }
+                        contentLength = contentLength * 10 + (line[i] - '0');
                     }
-                    case "transfer-encoding" -> chunked = value.endsWith("chunked");
-                    case "connection" -> closes = value.contains("close") || (http10 && !value.contains("keep-alive"));
-                    default -> {
-                    }
+                } else if (nameIs(lineStart, colon, "transfer-encoding")) {
+                    chunked = text(colon + 1, lineEnd).strip().toLowerCase(Locale.ROOT).endsWith("chunked");
+                } else if (nameIs(lineStart, colon, "connection")) {
+                    String value = text(colon + 1, lineEnd).toLowerCase(Locale.ROOT);
+                    closes = value.contains("close") || (http10 && !value.contains("keep-alive"));
+                }
+                lineStart = lineEnd + 2;
+            }
+        }
+
+        private int digit(int index) throws BadResponseException {
+            byte b = line[index];
+            if (b < '0' || b > '9') {
+                throw new BadResponseException("malformed status code");
+            }
+            return b - '0';
+        }
+
+        private boolean startsWith(int from, String prefix) {
+            for (int i = 0; i < prefix.length(); i++) {
+                if (line[from + i] != prefix.charAt(i)) {
+                    return false;
                 }
             }
+            return true;
+        }
+
+        /** Case-insensitive comparison of the field name in [from, to) with a lower-case name. */
+        private boolean nameIs(int from, int to, String lowerCaseName) {
+            if (to - from != lowerCaseName.length()) {
+                return false;
+            }
+            for (int i = 0; i < lowerCaseName.length(); i++) {
+                if ((line[from + i] | 0x20) != lowerCaseName.charAt(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private int indexOfCrlf(int from, int to) {
+            for (int i = from; i + 1 <= to; i++) {
+                if (line[i] == '\r' && line[i + 1] == '\n') {
+                    return i;
+                }
+            }
+            return to;
+        }
+
+        private int indexOf(byte wanted, int from, int to) {
+            for (int i = from; i < to; i++) {
+                if (line[i] == wanted) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        private int skipSpaces(int from, int to) {
+            while (from < to && (line[from] == ' ' || line[from] == '\t')) {
+                from++;
+            }
+            return from;
+        }
+
+        private String text(int from, int to) {
+            return new String(line, from, Math.max(0, to - from), StandardCharsets.ISO_8859_1);
         }
 
         private void startBody(Completion done) throws BadResponseException {
@@ -244,8 +304,5 @@ public final class HttpWorkload implements Workload {
             done.completed(status, closes);
         }
 
-        private static String abbreviate(String s) {
-            return s.length() > 60 ? s.substring(0, 60) + "..." : s;
-        }
     }
 }

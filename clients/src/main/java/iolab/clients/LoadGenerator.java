@@ -50,8 +50,8 @@ public final class LoadGenerator {
         PrintStream hlogOut = hlog == null ? null : new PrintStream(Files.newOutputStream(hlog), false);
         try {
             sleepUntil(startNanos + settings.warmup().toNanos());
-            loops.forEach(ClientLoop::startRecording);
             long measureStartNanos = System.nanoTime();
+            loops.forEach(loop -> loop.startRecording(measureStartNanos));
             long measureStartMillis = System.currentTimeMillis();
             recorder.getIntervalHistogram(); // drop anything recorded before the switch
             HistogramLogWriter log = null;
