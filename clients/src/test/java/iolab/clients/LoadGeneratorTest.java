@@ -147,6 +147,31 @@ class LoadGeneratorTest {
         }
     }
 
+    /** Every address family the servers serve: IPv6 and Unix domain sockets, as HTTP URL, [IPv6]:PORT and unix:/path. */
+    @Test
+    void ipv6AndUnixTargetsAreLoaded() throws Exception {
+        Path socket = dir.resolve("echo.sock");
+        ServerSettings onIpv6 = ServerSettings.defaults(Model.NIO, new InetSocketAddress("::1", 0)).withLoops(1);
+        ServerSettings onUnix = ServerSettings.defaults(Model.NIO, java.net.UnixDomainSocketAddress.of(socket)).withLoops(1);
+        try (Server ipv6 = Servers.create(onIpv6, new HttpProtocol(HttpSettings.defaults(dir)), p -> NettyHttp.configure(p, 1 << 20));
+             Server unix = Servers.create(onUnix, new EchoProtocol(), NettyEcho::configure)) {
+            ipv6.start();
+            unix.start();
+            int port = ((InetSocketAddress) ipv6.address()).getPort();
+            Target url = Target.parse("http://[::1]:" + port + "/json");
+            LoadResult http = LoadGenerator.run(closedLoop(url, get(url), 2, 1, Duration.ofMillis(400)), null, null);
+            assertEquals(0, http.errorCount(), http.errors().toString());
+            assertTrue(http.requests() > 0);
+            LoadResult echo = LoadGenerator.run(closedLoop(Target.parse("[::1]:" + port), new HttpWorkload("GET", "/plaintext",
+                    "x", List.of(), new byte[0]), 2, 1, Duration.ofMillis(400)), null, null);
+            assertEquals(0, echo.errorCount(), echo.errors().toString());
+            LoadResult overUnix = LoadGenerator.run(closedLoop(Target.parse("unix:" + socket), new EchoWorkload(256), 4, 2,
+                    Duration.ofMillis(400)), null, null);
+            assertEquals(0, overUnix.errorCount(), overUnix.errors().toString());
+            assertTrue(overUnix.requests() > 0);
+        }
+    }
+
     @Test
     void theHlogAndHgrmFilesReadBack() throws Exception {
         try (TestServers.Counting server = new TestServers.Counting(-1, 0)) {
