@@ -5,7 +5,9 @@
 #
 # nginx runs on core 0, the load generators on core 1, on 127.0.0.1; wrk and iolab-client
 # take turns within each round. CPU time per request is the generator's user+system time
-# (the JVM's start-up and JIT included) over the requests it completed.
+# (the JVM's start-up and JIT included) over the requests it completed. The open loop gets a
+# 10 s warm-up: on its one pinned core the JIT is still compiling in the first seconds, and
+# those pauses show in an open loop's tail, as they should.
 # Installs wrk and nginx-light from Debian's packages when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,7 +44,7 @@ for _ in $(seq 100); do curl -s "http://127.0.0.1:$PORT/plaintext" >/dev/null &&
 URL="http://127.0.0.1:$PORT/plaintext"
 
 # Runs a command; prints its output, then "CPU <seconds>" (user+system of its children).
-timed() { bash -c '"$@" ; times' _ "$@" | awk 'NR>0 {print} END {}' ; }
+timed() { bash -c '"$@"; times' _ "$@"; }
 cpu_of() { tail -1 "$1" | awk '{ split($1,u,"m"); split($2,s,"m"); sub("s","",u[2]); sub("s","",s[2]); print u[1]*60+u[2]+s[1]*60+s[2] }'; }
 
 echo "nginx 1 worker on core 0; generators on core 1; $ROUNDS rounds of $DURATION; $(nginx -v 2>&1)"
@@ -60,7 +62,7 @@ for round in $(seq "$ROUNDS"); do
         "$(echo "$our_cpu * 1000000 / $our_requests" | bc -l)" "$(echo "$our_rps / $wrk_rps" | bc -l)" \
         "$(echo "($our_cpu / $our_requests) / ($wrk_cpu / $wrk_requests)" | bc -l)"
     half=$(echo "$wrk_rps / 2" | bc)
-    "${CLIENT[@]}" -t1 -c100 -R"$half" --warmup 2s -d"$DURATION" -q "$URL" > "$WORK/open.txt"
+    "${CLIENT[@]}" -t1 -c100 -R"$half" --warmup 10s -d"$DURATION" -q "$URL" > "$WORK/open.txt"
     echo "  wrk (closed loop, -c100) latency: $(awk '/^ +50%|^ +99%/ {printf "%s %s  ", $1, $2}' "$WORK/wrk.txt")(wrk prints no p99.9)"
     echo "  iolab-client open loop at $half req/s, -c100: $(grep 'Latency (ms)' "$WORK/open.txt" | sed 's/^ *//')"
     echo "  $(grep -E 'Asked rate' "$WORK/open.txt")"
