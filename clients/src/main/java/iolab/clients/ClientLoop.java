@@ -30,6 +30,8 @@ final class ClientLoop implements Runnable {
     private static final int MAX_PENDING_CONNECTS = 256;
     private static final long RECONNECT_DELAY_NANOS = 100_000_000L;
     private static final long TIMEOUT_CHECK_NANOS = 50_000_000L;
+    /** The open loop polls rather than sleeps when its next slot is this close. */
+    private static final long SPIN_BELOW_NANOS = 2_000_000L;
 
     private final LoadSettings settings;
     private final Recorder recorder;
@@ -116,10 +118,15 @@ final class ClientLoop implements Runnable {
                 if (!schedule.isEmpty()) {
                     waitNanos = Math.min(waitNanos, schedule.peek().nextIntendedNanos - now);
                 }
-                if (waitNanos <= 0) {
+                if (waitNanos < SPIN_BELOW_NANOS) {
+                    // Selector timeouts have millisecond grain: sleeping through a closer slot would
+                    // send it late, and the open loop counts lateness as latency. Poll instead.
                     selector.selectNow();
+                    if (waitNanos > 0) {
+                        Thread.onSpinWait();
+                    }
                 } else {
-                    selector.select(Math.max(1, waitNanos / 1_000_000));
+                    selector.select((waitNanos - SPIN_BELOW_NANOS) / 1_000_000 + 1);
                 }
                 Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
                 while (ready.hasNext()) {
