@@ -51,7 +51,9 @@ public final class LoadGenerator {
         try {
             sleepUntil(startNanos + settings.warmup().toNanos());
             long measureStartNanos = System.nanoTime();
-            loops.forEach(loop -> loop.startRecording(measureStartNanos));
+            if (settings.warmup().isPositive()) {
+                loops.forEach(loop -> loop.startRecording(measureStartNanos));
+            } // without a warm-up the loops record from their first request
             long measureStartMillis = System.currentTimeMillis();
             recorder.getIntervalHistogram(); // drop anything recorded before the switch
             HistogramLogWriter log = null;
