@@ -1,0 +1,130 @@
+package iolab.clients;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A load applied until it is stopped: its loops run on threads of their own while the
+ * caller reads counts and interval histograms. {@link LoadGenerator} times one from the
+ * command line; the bench module reads one from inside JMH iterations.
+ */
+public final class LoadRun implements AutoCloseable {
+
+    /** Latency is recorded in nanoseconds with three significant digits. */
+    public static final int SIGNIFICANT_DIGITS = 3;
+
+    private final LoadSettings settings;
+    private final Recorder recorder = new Recorder(SIGNIFICANT_DIGITS);
+    private final List<ClientLoop> loops = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private boolean stopped;
+
+    private LoadRun(LoadSettings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * Opens the connections and starts sending. Nothing is recorded until
+     * {@link #startRecording()}, unless the settings have no warm-up.
+     */
+    public static LoadRun start(LoadSettings settings) throws IOException {
+        LoadRun run = new LoadRun(settings);
+        long startNanos = System.nanoTime();
+        int first = 0;
+        try {
+            for (int i = 0; i < settings.threads(); i++) {
+                int count = settings.connections() / settings.threads() + (i < settings.connections() % settings.threads() ? 1 : 0);
+                ClientLoop loop = new ClientLoop(settings, run.recorder, count, first, startNanos);
+                first += count;
+                run.loops.add(loop);
+                run.threads.add(Thread.ofPlatform().name("client-loop-" + i).start(loop));
+            }
+        } catch (IOException | RuntimeException e) {
+            run.close();
+            throw e;
+        }
+        return run;
+    }
+
+    public LoadSettings settings() {
+        return settings;
+    }
+
+    /** Ends the warm-up: from now on responses are recorded (in the open loop, those of slots from now on). */
+    public void startRecording() {
+        long now = System.nanoTime();
+        loops.forEach(loop -> loop.startRecording(now));
+        recorder.getIntervalHistogram(); // anything recorded before the switch is dropped
+    }
+
+    /** The latencies recorded since the previous call (nanoseconds), reusing {@code recycle} when given. */
+    public Histogram intervalHistogram(Histogram recycle) {
+        return recorder.getIntervalHistogram(recycle);
+    }
+
+    /** Responses recorded so far. */
+    public long completed() {
+        long sum = 0;
+        for (ClientLoop loop : loops) {
+            sum += loop.requests.get();
+        }
+        return sum;
+    }
+
+    public Map<ErrorKind, Long> errors() {
+        Map<ErrorKind, Long> errors = new EnumMap<>(ErrorKind.class);
+        for (ErrorKind kind : ErrorKind.values()) {
+            long count = 0;
+            for (ClientLoop loop : loops) {
+                count += loop.errors.get(kind.ordinal());
+            }
+            errors.put(kind, count);
+        }
+        return errors;
+    }
+
+    public long errorCount() {
+        return errors().values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    public Map<Integer, Long> statuses() {
+        Map<Integer, Long> statuses = new TreeMap<>();
+        for (ClientLoop loop : loops) {
+            for (int status = 0; status < loop.statuses.length(); status++) {
+                long count = loop.statuses.get(status);
+                if (count > 0) {
+                    statuses.merge(status, count, Long::sum);
+                }
+            }
+        }
+        return statuses;
+    }
+
+    /** Sends no more requests, awaits the responses still due (up to the timeout), and ends the loops. */
+    public void stop() throws InterruptedException {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        loops.forEach(ClientLoop::stop);
+        for (Thread thread : threads) {
+            thread.join();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package iolab.clients;
+
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A load read while it runs, as the bench module reads it inside JMH iterations. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class LoadRunTest {
+
+    @Test
+    void nothingIsRecordedBeforeStartRecordingAndEverythingAfter() throws Exception {
+        try (TestServers.Counting server = new TestServers.Counting(-1, 0)) {
+            Target target = Target.parse(server.url("/"));
+            LoadSettings settings = new LoadSettings(target, new HttpWorkload("GET", "/", target.host(), List.of(), new byte[0]),
+                    1, 4, 0, 1, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(2));
+            try (LoadRun run = LoadRun.start(settings)) {
+                await("the server to see the warm-up", () -> server.requests.get(), 200);
+                assertEquals(0, run.completed(), "warm-up responses are not recorded");
+                run.startRecording();
+                await("recorded responses", run::completed, 500);
+                Histogram interval = run.intervalHistogram(null);
+                assertTrue(interval.getTotalCount() >= 500, "interval count " + interval.getTotalCount());
+                run.stop();
+                long recorded = run.completed();
+                assertTrue(recorded < server.requests.get(), "the warm-up's requests reached the server but were not counted");
+                assertEquals(0, run.errorCount(), run.errors().toString());
+                assertEquals(recorded, run.statuses().get(200));
+            }
+        }
+    }
+
+    private static void await(String what, LongSupplier count, long atLeast) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (count.getAsLong() < atLeast) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + atLeast + " " + what + ", got " + count.getAsLong());
+            }
+            Thread.sleep(5);
+        }
+    }
+}
