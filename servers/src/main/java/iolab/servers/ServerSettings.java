@@ -74,6 +74,14 @@ public record ServerSettings(
                 NettyTransport.NIO, DEFAULT_WORKERS, DEFAULT_WORKER_QUEUE);
     }
 
+    /**
+     * How often a server looks for idle connections and for protocol deadlines (an HTTP
+     * header timeout): a quarter of the idle timeout, between 10 and 250 ms.
+     */
+    public Duration sweepPeriod() {
+        return Duration.ofMillis(idleTimeout.isZero() ? 250 : Math.max(10, Math.min(250, idleTimeout.toMillis() / 4)));
+    }
+
     public ServerSettings withThreads(int value) {
         return new ServerSettings(model, endpoint, value, loops, backlog, maxConnections, idleTimeout, grace, selector, transport, workers, workerQueue);
     }

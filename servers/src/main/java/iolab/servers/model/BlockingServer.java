@@ -80,7 +80,7 @@ public final class BlockingServer implements Server {
         listener = Endpoints.listen(SelectorProvider.provider(), settings.endpoint(), settings.backlog());
         acceptor = Acceptor.start(listener, counter, this::hand);
         // Also checks the protocol's own deadlines (an HTTP header timeout), so it always runs.
-        long periodMillis = settings.idleTimeout().isZero() ? 250 : Math.max(10, Math.min(250, settings.idleTimeout().toMillis() / 4));
+        long periodMillis = settings.sweepPeriod().toMillis();
         idleSweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("idle-sweeper").factory());
         idleSweeper.scheduleAtFixedRate(this::closeExpired, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
         address = listener.getLocalAddress();

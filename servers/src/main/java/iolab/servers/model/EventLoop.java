@@ -51,14 +51,14 @@ final class EventLoop implements Runnable {
     private long lastSweepNanos = System.nanoTime();
 
     EventLoop(Selector selector, Protocol protocol, ConnectionCounter counter, ExecutorService workers,
-              Duration idleTimeout) {
+              Duration idleTimeout, Duration sweepPeriod) {
         this.selector = selector;
         this.protocol = protocol;
         this.counter = counter;
         this.workers = workers;
         this.idleTimeoutNanos = idleTimeout.toNanos();
         // Protocol deadlines (an HTTP header timeout) are checked on the same sweep.
-        this.sweepPeriodNanos = Duration.ofMillis(idleTimeout.isZero() ? 250 : Math.max(10, Math.min(250, idleTimeout.toMillis() / 4))).toNanos();
+        this.sweepPeriodNanos = sweepPeriod.toNanos();
     }
 
     /** Called by the acceptor: the connection joins this loop at its next turn. */

@@ -51,7 +51,8 @@ public final class SelectorServer implements Server {
         listener = Endpoints.listen(provider, settings.endpoint(), settings.backlog());
         loops = new EventLoop[settings.loops()];
         for (int i = 0; i < loops.length; i++) {
-            loops[i] = new EventLoop(provider.openSelector(), protocol, counter, workers, settings.idleTimeout());
+            loops[i] = new EventLoop(provider.openSelector(), protocol, counter, workers, settings.idleTimeout(),
+                    settings.sweepPeriod());
             Thread.ofPlatform().name("loop-" + i).start(loops[i]);
         }
         acceptor = Acceptor.start(listener, counter, new java.util.function.Consumer<>() {
