@@ -197,12 +197,12 @@ final class HttpCodec implements Codec {
 
     /** Decides how the body is framed, refusing every ambiguous combination. */
     private void chooseFraming(ByteBuffer in, Outbound out) throws HttpException, IOException {
-        List<String> hosts = headerValues("Host");
+        List<String> hosts = HttpRequest.valuesOf(headers, "Host");
         if (hosts.size() > 1 || (minorVersion == 1 && hosts.isEmpty())) {
             throw new HttpException(400, hosts.isEmpty() ? "HTTP/1.1 request without Host" : "more than one Host");
         }
-        List<String> transferEncodings = headerValues("Transfer-Encoding");
-        List<String> contentLengths = headerValues("Content-Length");
+        List<String> transferEncodings = HttpRequest.valuesOf(headers, "Transfer-Encoding");
+        List<String> contentLengths = HttpRequest.valuesOf(headers, "Content-Length");
         body = new ByteArrayOutputStream();
         boolean chunked = false;
         long length = 0;
@@ -244,8 +244,9 @@ final class HttpCodec implements Codec {
                 throw new HttpException(413, "body of " + length + " bytes, more than " + settings.maxBodyBytes());
             }
         }
-        String expect = header("Expect");
-        if (expect != null) {
+        List<String> expectations = HttpRequest.valuesOf(headers, "Expect");
+        if (!expectations.isEmpty()) {
+            String expect = String.join(", ", expectations);
             if (!expect.equalsIgnoreCase("100-continue")) {
                 throw new HttpException(417, "unsupported expectation " + expect);
             }
@@ -409,21 +410,6 @@ final class HttpCodec implements Codec {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    private List<String> headerValues(String name) {
-        List<String> values = new ArrayList<>();
-        for (String[] field : headers) {
-            if (field[0].equalsIgnoreCase(name)) {
-                values.add(field[1]);
-            }
-        }
-        return values;
-    }
-
-    private String header(String name) {
-        List<String> values = headerValues(name);
-        return values.isEmpty() ? null : String.join(", ", values);
-    }
 
     private static int indexOf(ByteBuffer in, int from, int to, byte wanted) {
         int end = Math.min(to, in.limit());

@@ -50,7 +50,12 @@ record HttpRequest(String method, String target, String path, String query, int 
 
     /** Every value of the fields named {@code name}, in order. */
     List<String> headers(String name) {
-        return headers.stream().filter(field -> field[0].equalsIgnoreCase(name)).map(field -> field[1]).toList();
+        return valuesOf(headers, name);
+    }
+
+    /** Every value of the fields named {@code name} (case-insensitive) in {@code fields}, in order. */
+    static List<String> valuesOf(List<String[]> fields, String name) {
+        return fields.stream().filter(field -> field[0].equalsIgnoreCase(name)).map(field -> field[1]).toList();
     }
 
     /** Whether a {@code Connection} field lists {@code option} (close, keep-alive). */
