@@ -6,6 +6,11 @@ import iolab.servers.protocol.Protocol;
 /** HTTP/1.1, served by every I/O model through one codec. */
 public final class HttpProtocol implements Protocol {
 
+    /** {@code GET /plaintext}'s body (TechEmpower's plaintext test); the reference servers answer the same. */
+    public static final String PLAINTEXT_BODY = "Hello, World!";
+    /** {@code GET /json}'s body. */
+    public static final String JSON_BODY = "{\"message\":\"Hello, World!\"}";
+
     private final HttpSettings settings;
     private final Routes routes;
 

@@ -9,14 +9,12 @@ import java.util.Set;
  */
 final class Routes {
 
-    static final String PLAINTEXT = "Hello, World!";
-    static final String JSON = "{\"message\":\"Hello, World!\"}";
     static final long MAX_DELAY_MILLIS = 60_000;
 
     private static final Set<String> KNOWN_METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
-    private static final byte[] PLAINTEXT_BYTES = PLAINTEXT.getBytes(StandardCharsets.UTF_8);
-    private static final byte[] JSON_BYTES = JSON.getBytes(StandardCharsets.UTF_8);
+    private static final byte[] PLAINTEXT_BYTES = HttpProtocol.PLAINTEXT_BODY.getBytes(StandardCharsets.UTF_8);
+    private static final byte[] JSON_BYTES = HttpProtocol.JSON_BODY.getBytes(StandardCharsets.UTF_8);
 
     /** What to answer: a response now, or one after blocking for a while. */
     sealed interface Reply {

@@ -3,6 +3,7 @@ package iolab.servers.model;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import iolab.servers.ConnectionCounter;
+import iolab.servers.http.HttpProtocol;
 import iolab.servers.Server;
 import iolab.servers.ServerSettings;
 
@@ -25,8 +26,8 @@ import java.util.concurrent.Executors;
  */
 public final class JdkHttpServer implements Server {
 
-    private static final byte[] PLAINTEXT = "Hello, World!".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] JSON = "{\"message\":\"Hello, World!\"}".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] PLAINTEXT = HttpProtocol.PLAINTEXT_BODY.getBytes(StandardCharsets.UTF_8);
+    private static final byte[] JSON = HttpProtocol.JSON_BODY.getBytes(StandardCharsets.UTF_8);
 
     private final ServerSettings settings;
     private final long maxBodyBytes;

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import iolab.servers.http.HttpDate;
+import iolab.servers.http.HttpProtocol;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -41,8 +42,8 @@ public final class NettyHttp extends SimpleChannelInboundHandler<FullHttpRequest
         boolean keepAlive;
     }
 
-    private static final byte[] PLAINTEXT = "Hello, World!".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] JSON = "{\"message\":\"Hello, World!\"}".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] PLAINTEXT = HttpProtocol.PLAINTEXT_BODY.getBytes(StandardCharsets.UTF_8);
+    private static final byte[] JSON = HttpProtocol.JSON_BODY.getBytes(StandardCharsets.UTF_8);
 
     public static void configure(ChannelPipeline pipeline, long maxBodyBytes) {
         pipeline.addLast(new HttpServerCodec(), new HttpServerExpectContinueHandler(),
