@@ -3,7 +3,6 @@ package iolab.clients;
 import org.HdrHistogram.Recorder;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -224,9 +223,7 @@ final class ClientLoop implements Runnable {
 
         void connect(long now) {
             try {
-                channel = SocketChannel.open(settings.target().isUnix() ? StandardProtocolFamily.UNIX
-                        : ((java.net.InetSocketAddress) settings.target().address()).getAddress() instanceof java.net.Inet6Address
-                        ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+                channel = SocketChannel.open(settings.target().family());
                 channel.configureBlocking(false);
                 if (!settings.target().isUnix()) {
                     channel.setOption(StandardSocketOptions.TCP_NODELAY, true);

@@ -9,8 +9,6 @@ import picocli.CommandLine.Spec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -43,8 +41,7 @@ final class GetCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         byte[] response;
-        try (SocketChannel channel = SocketChannel.open(((InetSocketAddress) target.address()).getAddress()
-                instanceof java.net.Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET)) {
+        try (SocketChannel channel = SocketChannel.open(target.family())) {
             channel.connect(target.address());
             String request = "GET " + target.path() + " HTTP/1.1\r\nHost: " + target.host() + "\r\nConnection: close\r\n\r\n";
             ByteBuffer bytes = ByteBuffer.wrap(request.getBytes(StandardCharsets.ISO_8859_1));

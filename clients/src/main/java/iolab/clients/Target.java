@@ -1,7 +1,10 @@
 package iolab.clients;
 
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
 import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.URI;
 import java.net.UnixDomainSocketAddress;
 
@@ -62,6 +65,15 @@ public record Target(SocketAddress address, String host, String path) {
 
     public boolean isUnix() {
         return address instanceof UnixDomainSocketAddress;
+    }
+
+    /** The family to open a channel of, to connect here. */
+    public ProtocolFamily family() {
+        if (isUnix()) {
+            return StandardProtocolFamily.UNIX;
+        }
+        return ((InetSocketAddress) address).getAddress() instanceof Inet6Address
+                ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
     }
 
     @Override
