@@ -51,6 +51,8 @@ final class ClientLoop implements Runnable {
 
     /** Written by this loop only; read by the progress ticker. */
     final AtomicLong requests = new AtomicLong();
+    /** Every response, recorded or not (the warm-up's too). */
+    final AtomicLong answered = new AtomicLong();
     final AtomicLongArray errors = new AtomicLongArray(ErrorKind.values().length);
     final AtomicLongArray statuses = new AtomicLongArray(600);
 
@@ -321,6 +323,7 @@ final class ClientLoop implements Runnable {
         public void completed(int status, boolean lastOnConnection) {
             long origin = originNanos.poll();
             sentNanos.poll();
+            answered.setRelease(answered.getPlain() + 1);
             if (origin >= recordFromNanos) {
                 recorder.recordValue(Math.max(0, readNanos - origin));
                 requests.setRelease(requests.getPlain() + 1);

@@ -75,7 +75,8 @@ public final class LoadGenerator {
         }
     }
 
-    private static HistogramLogWriter startLog(PrintStream out, LoadSettings settings) {
+    /** An interval log with its header written: format version, base and start time, legend. */
+    public static HistogramLogWriter startLog(PrintStream out, LoadSettings settings) {
         long nowMillis = System.currentTimeMillis();
         HistogramLogWriter log = new HistogramLogWriter(out);
         log.outputComment("iolab load: " + settings.workload().describe() + " on " + settings.target()

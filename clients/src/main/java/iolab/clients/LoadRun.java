@@ -78,6 +78,15 @@ public final class LoadRun implements AutoCloseable {
         return sum;
     }
 
+    /** Responses so far, the unrecorded warm-up's included: the pace a caller can wait on. */
+    public long answered() {
+        long sum = 0;
+        for (ClientLoop loop : loops) {
+            sum += loop.answered.get();
+        }
+        return sum;
+    }
+
     public Map<ErrorKind, Long> errors() {
         Map<ErrorKind, Long> errors = new EnumMap<>(ErrorKind.class);
         for (ErrorKind kind : ErrorKind.values()) {

@@ -1,0 +1,93 @@
+package iolab.bench;
+
+import iolab.clients.LoadSettings;
+import iolab.clients.Target;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One point of the matrix, and the one place that turns it into a server command line and
+ * load settings, so the experiment records exactly what the benchmark runs.
+ *
+ * @param ratePerSecond requests per second on a fixed schedule (open loop), or 0 for a closed loop
+ */
+public record Configuration(ServerKind server, Workload workload, int connections, long ratePerSecond) {
+
+    /** One client loop: the client is pinned to one core, as the server is. */
+    public static final int CLIENT_THREADS = 1;
+    public static final Duration TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** The server's JVM flags; a fixed heap so that memory figures compare. */
+    public static final List<String> SERVER_JVM_FLAGS = List.of("-Xms256m", "-Xmx2g",
+            "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED");
+
+    public Configuration {
+        if (!server.serves(workload)) {
+            throw new IllegalArgumentException(server.label() + " does not serve " + workload.label());
+        }
+        if (connections < 1) {
+            throw new IllegalArgumentException("connections must be at least 1: " + connections);
+        }
+        if (ratePerSecond < 0) {
+            throw new IllegalArgumentException("rate must not be negative: " + ratePerSecond);
+        }
+    }
+
+    public boolean openLoop() {
+        return ratePerSecond > 0;
+    }
+
+    /** A name for files: {@code plaintext_nio_c100_closed}, {@code delay-10ms_virtual_c1000_r5000}. */
+    public String id() {
+        return workload.label() + "_" + server.label() + "_c" + connections + "_" + (openLoop() ? "r" + ratePerSecond : "closed");
+    }
+
+    public String describe() {
+        return String.format(Locale.ROOT, "%s %s c=%d %s", workload.label(), server.label(), connections,
+                openLoop() ? "open loop " + ratePerSecond + " req/s" : "closed loop");
+    }
+
+    /** The servers jar's arguments: an ephemeral port on IPv4 loopback, room for every connection. */
+    public List<String> serverArguments(Path root) {
+        List<String> args = new ArrayList<>();
+        args.add(workload.protocol());
+        args.addAll(server.arguments());
+        args.addAll(List.of("--bind", "127.0.0.1", "--port", "0"));
+        if (server != ServerKind.JDK) {
+            args.addAll(List.of("--max-connections", String.valueOf(Math.max(16_000, connections + 100))));
+        }
+        if (workload.protocol().equals("http") && root != null) {
+            args.addAll(List.of("--root", root.toString()));
+        }
+        return args;
+    }
+
+    public LoadSettings loadSettings(Target target, Duration warmup, Duration measurement) {
+        return new LoadSettings(target, workload.client(target.host()), CLIENT_THREADS, connections,
+                ratePerSecond, 1, warmup, measurement, TIMEOUT, CONNECT_TIMEOUT);
+    }
+
+    /** Every setting, for environment.json. */
+    public Map<String, Object> settings() {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("id", id());
+        settings.put("server", server.label());
+        settings.put("workload", workload.label());
+        settings.put("connections", connections);
+        settings.put("loop", openLoop() ? "open" : "closed");
+        settings.put("ratePerSecond", ratePerSecond);
+        settings.put("serverJvmFlags", SERVER_JVM_FLAGS);
+        settings.put("serverArguments", serverArguments(Path.of("ROOT")));
+        settings.put("clientThreads", CLIENT_THREADS);
+        settings.put("clientPipeline", 1);
+        settings.put("clientTimeout", TIMEOUT.toString());
+        settings.put("clientConnectTimeout", CONNECT_TIMEOUT.toString());
+        return settings;
+    }
+}

@@ -1,0 +1,102 @@
+package iolab.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+
+/**
+ * Samples the server's {@code /proc} figures ten times a second, next to the client's count
+ * of responses at the same instant, into a CSV file; {@link ServerCostProfiler} reports each
+ * iteration's figures from it.
+ */
+final class CostSampler implements AutoCloseable {
+
+    private static final long PERIOD_MILLIS = 100;
+
+    /** One sample: the server's figures and the responses counted by then. */
+    record Sample(ProcStats stats, long completed) {
+    }
+
+    /** The current iteration's cost so far. */
+    record Cost(int threads, double rssMiB, double cpuMicrosPerRequest) {
+    }
+
+    /** The sampler of the benchmark running in this JVM, for {@link ServerCostProfiler}. */
+    private static volatile CostSampler active;
+
+    private final long pid;
+    private final LongSupplier completed;
+    private final PrintStream csv;
+    private final long startNanos = System.nanoTime();
+    private final Thread thread;
+    private volatile Sample iterationStart;
+    private volatile String phase = "warmup";
+
+    CostSampler(long pid, LongSupplier completed, Path csvFile) throws IOException {
+        this.pid = pid;
+        this.completed = completed;
+        this.csv = new PrintStream(Files.newOutputStream(csvFile), false, StandardCharsets.UTF_8);
+        csv.println("seconds,phase,threads,rss_kib,cpu_ms,responses");
+        iterationStart = sample();
+        thread = Thread.ofPlatform().daemon().name("cost-sampler").start(this::loop);
+        active = this;
+    }
+
+    static Cost currentCost() {
+        CostSampler sampler = active;
+        return sampler == null ? null : sampler.cost();
+    }
+
+    private void loop() {
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                Thread.sleep(PERIOD_MILLIS);
+                Sample sample = sample();
+                if (sample.stats() == null) {
+                    return; // the server has gone
+                }
+                csv.printf(Locale.ROOT, "%.3f,%s,%d,%d,%.1f,%d%n", (sample.stats().nanoTime() - startNanos) / 1e9, phase,
+                        sample.stats().threads(), sample.stats().rssKiB(), sample.stats().cpuNanos() / 1e6, sample.completed());
+            }
+        } catch (InterruptedException e) {
+            // closed
+        }
+    }
+
+    private Sample sample() {
+        long responses = completed.getAsLong();
+        return new Sample(ProcStats.of(pid), responses);
+    }
+
+    /** The next samples belong to a new iteration of {@code phase} ("warmup" or "measurement"). */
+    void startIteration(String phase) {
+        this.phase = phase;
+        Sample now = sample();
+        if (now.stats() != null) {
+            iterationStart = now;
+        }
+    }
+
+    private Cost cost() {
+        Sample start = iterationStart;
+        Sample end = sample(); // now, at the end of the iteration
+        if (end.stats() == null || start.stats() == null) {
+            return null;
+        }
+        long responses = end.completed() - start.completed();
+        double cpuMicros = (end.stats().cpuNanos() - start.stats().cpuNanos()) / 1e3;
+        return new Cost(end.stats().threads(), end.stats().rssKiB() / 1024.0, responses > 0 ? cpuMicros / responses : 0);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        active = null;
+        thread.interrupt();
+        thread.join();
+        csv.close();
+    }
+}

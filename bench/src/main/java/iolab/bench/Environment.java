@@ -1,0 +1,105 @@
+package iolab.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.channels.spi.SelectorProvider;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** Where and how a run was measured: what a reader needs to judge and repeat it. */
+final class Environment {
+
+    private Environment() {
+    }
+
+    static Map<String, Object> collect(String runId, Matrix matrix, List<Configuration> planned, Path projectDir) {
+        Map<String, Object> env = new LinkedHashMap<>();
+        env.put("runId", runId);
+        env.put("date", java.time.Instant.now().toString());
+        env.put("matrix", matrix.name());
+
+        Map<String, Object> jdk = new LinkedHashMap<>();
+        for (String key : List.of("java.version", "java.vendor", "java.vm.name", "java.vm.version", "java.home")) {
+            jdk.put(key, System.getProperty(key));
+        }
+        env.put("jdk", jdk);
+        env.put("jvmFlags", Map.of(
+                "experiment", ManagementFactory.getRuntimeMXBean().getInputArguments(),
+                "client", Experiment.CLIENT_JVM_FLAGS,
+                "server", Configuration.SERVER_JVM_FLAGS));
+
+        Map<String, Object> os = new LinkedHashMap<>();
+        os.put("name", System.getProperty("os.name"));
+        os.put("kernel", System.getProperty("os.version"));
+        os.put("arch", System.getProperty("os.arch"));
+        os.put("distribution", firstValue(Path.of("/etc/os-release"), "PRETTY_NAME=").map(v -> v.replace("\"", "")).orElse("unknown"));
+        env.put("os", os);
+
+        Map<String, Object> machine = new LinkedHashMap<>();
+        machine.put("cpuModel", firstValue(Path.of("/proc/cpuinfo"), "model name").map(v -> v.replaceFirst("^\\s*:\\s*", "")).orElse("unknown"));
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("memory", firstValue(Path.of("/proc/meminfo"), "MemTotal:").map(String::trim).orElse("unknown"));
+        machine.put("openFilesLimit", firstValue(Path.of("/proc/self/limits"), "Max open files").map(v -> v.trim().replaceAll("\\s+", " ")).orElse("unknown"));
+        machine.put("somaxconn", read(Path.of("/proc/sys/net/core/somaxconn")));
+        machine.put("ephemeralPorts", read(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).replaceAll("\\s+", "-"));
+        env.put("machine", machine);
+
+        env.put("git", git(projectDir));
+        env.put("selectorProvider", SelectorProvider.provider().getClass().getName());
+        env.put("pinning", Map.of("pinned", Pinning.available(), "how", Pinning.describe()));
+
+        Map<String, Object> jmh = new LinkedHashMap<>();
+        jmh.put("version", org.openjdk.jmh.util.Utils.class.getPackage().getImplementationVersion());
+        jmh.put("forks", 1);
+        jmh.put("warmupIterations", matrix.warmups());
+        jmh.put("measurementIterations", matrix.iterations());
+        jmh.put("iterationSeconds", 1);
+        jmh.put("responsesPerOperation", ServerBenchmark.BATCH);
+        env.put("jmh", jmh);
+        env.put("configurations", planned.stream().map(Configuration::settings).toList());
+        return env;
+    }
+
+    private static Map<String, Object> git(Path dir) {
+        Map<String, Object> git = new LinkedHashMap<>();
+        String commit = run(dir, "git", "rev-parse", "HEAD");
+        git.put("commit", commit == null ? "unknown" : commit.trim());
+        String status = run(dir, "git", "status", "--porcelain", "--untracked-files=no");
+        git.put("dirty", status == null ? "unknown" : !status.isBlank());
+        return git;
+    }
+
+    private static String run(Path dir, String... command) {
+        try {
+            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 ? out : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private static Optional<String> firstValue(Path file, String prefix) {
+        try {
+            return Files.readAllLines(file).stream().filter(l -> l.startsWith(prefix)).findFirst().map(l -> l.substring(prefix.length()));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

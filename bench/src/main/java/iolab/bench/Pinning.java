@@ -1,0 +1,52 @@
+package iolab.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Server on core 0, client on core 1, with {@code taskset}, so that the two never fight for
+ * one core's time slices. Without {@code taskset} or a second core nothing is pinned, and
+ * the results say so.
+ */
+public final class Pinning {
+
+    public static final int SERVER_CORE = 0;
+    public static final int CLIENT_CORE = 1;
+
+    private Pinning() {
+    }
+
+    public static boolean available() {
+        return Runtime.getRuntime().availableProcessors() >= 2 && taskset() != null;
+    }
+
+    /** The prefix that starts a command on the server's core, or nothing. */
+    public static List<String> serverPrefix() {
+        return available() ? List.of(taskset(), "-c", String.valueOf(SERVER_CORE)) : List.of();
+    }
+
+    /** Pins every thread of this process to the client's core; threads started later inherit it. */
+    public static boolean pinSelfToClientCore() throws IOException, InterruptedException {
+        if (!available()) {
+            return false;
+        }
+        Process p = new ProcessBuilder(taskset(), "-a", "-p", "-c", String.valueOf(CLIENT_CORE),
+                String.valueOf(ProcessHandle.current().pid()))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return p.waitFor() == 0;
+    }
+
+    public static String describe() {
+        return available() ? "server on core " + SERVER_CORE + ", client on core " + CLIENT_CORE + " (taskset)"
+                : "not pinned (" + (taskset() == null ? "no taskset" : "one core") + ")";
+    }
+
+    private static String taskset() {
+        String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+        return Stream.of(path.split(":")).map(dir -> Path.of(dir, "taskset"))
+                .filter(Files::isExecutable).map(Path::toString).findFirst().orElse(null);
+    }
+}

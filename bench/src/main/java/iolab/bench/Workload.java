@@ -1,0 +1,68 @@
+package iolab.bench;
+
+import iolab.clients.EchoWorkload;
+import iolab.clients.HttpWorkload;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** What each connection asks for, again and again. */
+public enum Workload {
+    ECHO_64("echo-64", "echo", null, 0),
+    ECHO_16K("echo-16k", "echo", null, 0),
+    PLAINTEXT("plaintext", "http", "/plaintext", 0),
+    DELAY_10MS("delay-10ms", "http", "/delay?ms=10", 10),
+    FILE_1M("file-1m", "http", "/files/" + Workload.FILE_NAME, 0);
+
+    /** The file {@link #FILE_1M} fetches, {@link #FILE_BYTES} long, written into the server's root. */
+    public static final String FILE_NAME = "1m.bin";
+    public static final int FILE_BYTES = 1 << 20;
+
+    private final String label;
+    private final String protocol;
+    private final String path;
+    private final int delayMillis;
+
+    Workload(String label, String protocol, String path, int delayMillis) {
+        this.label = label;
+        this.protocol = protocol;
+        this.path = path;
+        this.delayMillis = delayMillis;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    /** The servers jar's subcommand: {@code echo} or {@code http}. */
+    public String protocol() {
+        return protocol;
+    }
+
+    /** Server-side wait per request (the /delay stand-in for a database call), 0 for none. */
+    public int delayMillis() {
+        return delayMillis;
+    }
+
+    public boolean needsFile() {
+        return this == FILE_1M;
+    }
+
+    public iolab.clients.Workload client(String host) {
+        return switch (this) {
+            case ECHO_64 -> new EchoWorkload(64);
+            case ECHO_16K -> new EchoWorkload(16 * 1024);
+            default -> new HttpWorkload("GET", path, host, List.of(), new byte[0]);
+        };
+    }
+
+    public static Workload named(String label) {
+        return Arrays.stream(values()).filter(w -> w.label.equals(label)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown workload '" + label + "' (known: " + labels() + ")"));
+    }
+
+    public static String labels() {
+        return Arrays.stream(values()).map(Workload::label).collect(Collectors.joining(", "));
+    }
+}
