@@ -5,6 +5,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import iolab.plot.Plot;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
@@ -126,6 +127,8 @@ public final class Experiment {
                 .map(o -> Map.of("id", o.configuration().id(), "reason", o.failure())).toList());
         out.printf("%nDone in %s. Results: %s%n%n", minutes(System.nanoTime() - start), runDir);
         new SummaryTable(outcomes, runDir).print(out);
+        out.println();
+        Plot.render(runDir, out);
     }
 
     private Outcome measure(Configuration c, int index, long start) {

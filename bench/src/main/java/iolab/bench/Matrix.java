@@ -22,7 +22,7 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
     public record Group(List<Workload> workloads, List<ServerKind> servers, List<Integer> connections, List<Double> openFractions) {
     }
 
-    public static final int DEFAULT_WARMUPS = 3;
+    public static final int DEFAULT_WARMUPS = 5;
     public static final int DEFAULT_ITERATIONS = 8;
 
     private static final List<ServerKind> ALL_SERVERS = List.of(ServerKind.values());

@@ -96,6 +96,8 @@ public abstract class ServerBenchmark {
         out = Path.of(System.getProperty(OUT_PROPERTY, "results/standalone"));
         Files.createDirectories(out.resolve("logs"));
         root = Files.createTempDirectory("iolab-root");
+        Path createdRoot = root;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(createdRoot))); // also when the trial fails
         if (configuration.workload().needsFile()) {
             byte[] file = new byte[Workload.FILE_BYTES];
             new Random(1).nextBytes(file);
@@ -171,7 +173,6 @@ public abstract class ServerBenchmark {
             hlogOut.close();
             sampler.close();
             server.close();
-            deleteTree(root);
         }
         failOnErrors();
     }
@@ -191,11 +192,13 @@ public abstract class ServerBenchmark {
         return bad.isEmpty() ? "" : "; statuses " + bad;
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    private static void deleteQuietly(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
+        } catch (IOException e) {
+            // a temporary folder; nothing else depends on it
         }
     }
 }

@@ -75,6 +75,8 @@ class ExperimentTest {
         assertTrue(env.getAsJsonArray("configurations").get(0).getAsJsonObject().has("serverArguments"));
 
         assertEquals(0, serversOf(run.getFileName().toString()), "no server left behind");
+        assertTrue(Files.exists(run.resolve("report.html")), "the plot module ran on the new folder");
+        assertTrue(Files.exists(run.resolve("charts/throughput-echo-64.png")));
     }
 
     @Test

@@ -1,0 +1,340 @@
+package iolab.plot;
+
+import org.HdrHistogram.HistogramIterationValue;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.axis.ValueAxis;
+import org.jfree.chart.plot.CombinedDomainXYPlot;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYErrorRenderer;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.TextTitle;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.data.xy.YIntervalSeries;
+import org.jfree.data.xy.YIntervalSeriesCollection;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.text.DecimalFormat;
+import java.text.FieldPosition;
+import java.text.NumberFormat;
+import java.text.ParsePosition;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** The charts of a run, each built from the rows that have what it needs. */
+final class Charts {
+
+    /** A chart and what the report says under it. */
+    record Named(String name, String title, String caption, JFreeChart chart) {
+    }
+
+    /** Threads of the pool model and workers of nio, the servers' defaults (see ServerSettings). */
+    static final int POOL_THREADS = 200;
+    private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 22);
+    private static final Font LABEL = new Font(Font.SANS_SERIF, Font.PLAIN, 16);
+    private static final Font TICKS = new Font(Font.SANS_SERIF, Font.PLAIN, 14);
+    private static final double MAX_NINES = 5; // 99.999%
+
+    private final List<Row> rows;
+    private final List<String> notes = new ArrayList<>();
+
+    Charts(List<Row> rows) {
+        this.rows = rows;
+    }
+
+    /** Lines about charts that could not be drawn, for the report and the console. */
+    List<String> notes() {
+        return notes;
+    }
+
+    List<Named> all() {
+        List<Named> charts = new ArrayList<>();
+        for (String workload : workloads()) {
+            List<Row> closed = rows.stream().filter(r -> r.workload().equals(workload) && r.closedLoop() && r.scored()).toList();
+            if (closed.isEmpty()) {
+                notes.add(workload + ": no closed-loop configuration has a score; its charts are left out");
+                continue;
+            }
+            charts.add(throughput(workload, closed));
+            Named percentiles = percentileDistribution(workload, closed);
+            if (percentiles != null) {
+                charts.add(percentiles);
+            }
+            charts.add(latencyVsConnections(workload, closed));
+            charts.add(cost(workload, closed));
+            if (workload.startsWith("delay-")) {
+                charts.add(littlesLaw(workload, closed));
+            }
+        }
+        for (String workload : workloads()) {
+            List<Row> open = rows.stream().filter(r -> r.workload().equals(workload) && !r.closedLoop() && r.scored() && r.p99() != null).toList();
+            if (!open.isEmpty()) {
+                charts.add(latencyVsLoad(workload, open));
+            }
+        }
+        return charts;
+    }
+
+    /** The workloads of the run, in the experiment's order: HTTP plaintext first, then echo, /delay, files. */
+    private List<String> workloads() {
+        List<String> order = List.of("plaintext", "echo-64", "echo-16k", "delay-10ms", "file-1m");
+        return rows.stream().map(Row::workload).distinct()
+                .sorted(Comparator.comparingInt(w -> order.contains(w) ? order.indexOf(w) : order.size())).toList();
+    }
+
+    private Named throughput(String workload, List<Row> closed) {
+        YIntervalSeriesCollection data = new YIntervalSeriesCollection();
+        for (Map.Entry<String, List<Row>> server : byServer(closed).entrySet()) {
+            YIntervalSeries series = new YIntervalSeries(server.getKey());
+            for (Row r : server.getValue()) {
+                double error = r.error() == null ? 0 : r.error();
+                series.add(r.connections(), r.score(), Math.max(0, r.score() - error), r.score() + error);
+            }
+            data.addSeries(series);
+        }
+        XYErrorRenderer renderer = new XYErrorRenderer();
+        renderer.setDrawXError(false);
+        renderer.setDefaultLinesVisible(true);
+        renderer.setCapLength(8);
+        renderer.setErrorStroke(new BasicStroke(1.5f));
+        XYPlot plot = plot(data, connectionsAxis(), new NumberAxis("Throughput (responses/s)"), renderer);
+        return new Named("throughput-" + workload, "Throughput vs connections: " + workload,
+                "Closed loop: each connection sends its next request when the response arrives. Bars: JMH's 99.9% confidence interval. "
+                        + "A server missing at a connection count failed there (see the table).",
+                chart("Throughput vs connections — " + workload + " (closed loop)", plot));
+    }
+
+    private Named percentileDistribution(String workload, List<Row> closed) {
+        List<Row> withHistograms = closed.stream().filter(r -> r.latency() != null).toList();
+        if (withHistograms.isEmpty()) {
+            notes.add(workload + ": no latency histogram (.hlog); the percentile-distribution chart is left out");
+            return null;
+        }
+        // The connection count most servers have, the largest of those on a tie: the comparison is then fair.
+        Map<Integer, Long> counts = withHistograms.stream().collect(Collectors.groupingBy(Row::connections, Collectors.counting()));
+        int connections = counts.entrySet().stream().max(Comparator.comparingLong((Map.Entry<Integer, Long> e) -> e.getValue())
+                .thenComparing(Map.Entry::getKey)).orElseThrow().getKey();
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (Row r : withHistograms.stream().filter(r -> r.connections() == connections)
+                .sorted(Comparator.comparingInt(r -> Styles.order(r.server()))).toList()) {
+            XYSeries series = new XYSeries(r.server(), false, true);
+            for (HistogramIterationValue v : r.latency().percentiles(5)) {
+                double q = v.getPercentileLevelIteratedTo() / 100;
+                if (q >= 1) {
+                    break;
+                }
+                double nines = -Math.log10(1 - q);
+                if (nines > MAX_NINES) {
+                    break;
+                }
+                series.add(nines, Math.max(v.getValueIteratedTo() / 1e6, 0.001));
+            }
+            data.addSeries(series);
+        }
+        NumberAxis x = new NumberAxis("Percentile");
+        x.setRange(0, MAX_NINES + 0.3); // room for the last tick's label
+        x.setTickUnit(new NumberTickUnit(1, new NinesFormat()));
+        XYPlot plot = plot(data, x, logAxis("Latency (ms)"), lines(data, false));
+        return new Named("percentiles-" + workload, "Latency by percentile: " + workload + ", " + connections + " connections",
+                "HdrHistogram's percentile distribution of every response in the measurement iterations, closed loop at "
+                        + connections + " connections. Each step to the right is ten times rarer: 90%, 99%, 99.9%…",
+                chart("Latency by percentile — " + workload + ", " + connections + " connections", plot));
+    }
+
+    private Named latencyVsConnections(String workload, List<Row> closed) {
+        CombinedDomainXYPlot combined = new CombinedDomainXYPlot(connectionsAxis());
+        combined.setGap(14);
+        Map<String, Function<Row, Double>> percentiles = new LinkedHashMap<>();
+        percentiles.put("p50", Row::p50);
+        percentiles.put("p99", Row::p99);
+        percentiles.put("p99.9", Row::p999);
+        for (Map.Entry<String, Function<Row, Double>> p : percentiles.entrySet()) {
+            XYSeriesCollection data = series(closed, p.getValue());
+            combined.add(plot(data, null, logAxis(p.getKey() + " (ms)"), lines(data, true)));
+        }
+        combined.setFixedLegendItems(((XYPlot) combined.getSubplots().get(0)).getLegendItems());
+        return new Named("latency-" + workload, "p50, p99 and p99.9 vs connections: " + workload,
+                "Closed loop, so latency grows with the connections queued on the server (Little's law): compare the models at equal connections.",
+                chart("Latency vs connections — " + workload + " (closed loop)", combined));
+    }
+
+    private Named cost(String workload, List<Row> closed) {
+        CombinedDomainXYPlot combined = new CombinedDomainXYPlot(connectionsAxis());
+        combined.setGap(14);
+        XYSeriesCollection threads = series(closed, Row::threads);
+        combined.add(plot(threads, null, logAxis("Server threads"), lines(threads, true)));
+        XYSeriesCollection rss = series(closed, Row::rssMiB);
+        combined.add(plot(rss, null, new NumberAxis("Resident memory (MiB)"), lines(rss, true)));
+        XYSeriesCollection cpu = series(closed, Row::cpuMicrosPerRequest);
+        combined.add(plot(cpu, null, new NumberAxis("Server CPU (µs per response)"), lines(cpu, true)));
+        combined.setFixedLegendItems(((XYPlot) combined.getSubplots().get(0)).getLegendItems());
+        return new Named("cost-" + workload, "What the server spends: " + workload,
+                "Sampled from /proc/PID of the server process while it was measured: live threads, resident memory (RSS) and "
+                        + "CPU time (user + system) divided by the responses in the same interval.",
+                chart("Server cost vs connections — " + workload + " (closed loop)", combined));
+    }
+
+    private Named littlesLaw(String workload, List<Row> closed) {
+        double delaySeconds = Integer.parseInt(workload.replaceAll("\\D", "")) / 1000.0;
+        XYSeriesCollection data = series(closed, Row::score);
+        XYLineAndShapeRenderer renderer = lines(data, true);
+        int measured = data.getSeriesCount();
+        for (int i = 0; i < measured; i++) {
+            String server = (String) data.getSeriesKey(i);
+            XYSeries ceiling = new XYSeries(server + " ceiling", false, true);
+            for (int n = 0; n < data.getSeries(i).getItemCount(); n++) {
+                int connections = data.getSeries(i).getX(n).intValue();
+                ceiling.add(connections, ceiling(server, connections) / delaySeconds);
+            }
+            data.addSeries(ceiling);
+            Color color = Styles.color(server);
+            renderer.setSeriesPaint(measured + i, new Color(color.getRed(), color.getGreen(), color.getBlue(), 150));
+            renderer.setSeriesStroke(measured + i, new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[]{1.5f, 3f}, 0f));
+            renderer.setSeriesShape(measured + i, new java.awt.geom.Rectangle2D.Double(-5, -0.75, 10, 1.5)); // a bar: the ceiling's level
+        }
+        XYPlot plot = plot(data, connectionsAxis(), logAxis("Throughput (responses/s)"), renderer);
+        return new Named("littles-law-" + workload, "Little's law: " + workload,
+                "Each request waits " + Math.round(delaySeconds * 1000) + " ms on the server, so at most N requests in service give N / "
+                        + Math.round(delaySeconds * 1000) + " ms responses per second (dotted, thin): N is the connections, but at most the pool's "
+                        + POOL_THREADS + " threads for pool and the " + POOL_THREADS + " workers for nio. Below its ceiling a server is limited by CPU.",
+                chart("Throughput against the Little's-law ceiling — " + workload, plot));
+    }
+
+    /** Requests a server can have in service at once: its threads, workers or connections. */
+    static int ceiling(String server, int connections) {
+        return server.equals("pool") || server.equals("nio") || server.equals("nio-poll")
+                ? Math.min(connections, POOL_THREADS) : connections;
+    }
+
+    private Named latencyVsLoad(String workload, List<Row> open) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        Map<String, List<Row>> groups = open.stream().collect(Collectors.groupingBy(r -> r.server() + ", " + r.connections() + " conn.",
+                LinkedHashMap::new, Collectors.toList()));
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+        int i = 0;
+        for (Map.Entry<String, List<Row>> g : groups.entrySet().stream()
+                .sorted(Comparator.comparingInt(e -> Styles.order(e.getValue().get(0).server()))).toList()) {
+            XYSeries series = new XYSeries(g.getKey(), true, true);
+            g.getValue().forEach(r -> series.add(r.rate(), r.p99()));
+            data.addSeries(series);
+            String server = g.getValue().get(0).server();
+            renderer.setSeriesPaint(i, Styles.color(server));
+            renderer.setSeriesStroke(i, Styles.stroke(server));
+            renderer.setSeriesShape(i, Styles.shape(server));
+            i++;
+        }
+        NumberAxis x = new NumberAxis("Offered load (requests/s, on a fixed schedule)");
+        XYPlot plot = plot(data, x, logAxis("p99 latency (ms)"), renderer);
+        return new Named("latency-vs-load-" + workload, "Latency vs offered load: " + workload,
+                "Open loop: requests are sent on a fixed schedule at fractions of the closed loop's throughput measured in the same run, and latency "
+                        + "counts from the scheduled time (no coordinated omission). Near a server's capacity the queue, and the p99, shoot up: the hockey stick.",
+                chart("p99 latency vs offered load — " + workload + " (open loop)", plot));
+    }
+
+    private static Map<String, List<Row>> byServer(List<Row> rows) {
+        return rows.stream().sorted(Comparator.comparingInt((Row r) -> Styles.order(r.server())).thenComparingInt(Row::connections))
+                .collect(Collectors.groupingBy(Row::server, LinkedHashMap::new, Collectors.toList()));
+    }
+
+    private static XYSeriesCollection series(List<Row> rows, Function<Row, Double> y) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (Map.Entry<String, List<Row>> server : byServer(rows).entrySet()) {
+            XYSeries series = new XYSeries(server.getKey());
+            server.getValue().stream().filter(r -> y.apply(r) != null && y.apply(r) > 0).forEach(r -> series.add(r.connections(), y.apply(r)));
+            data.addSeries(series);
+        }
+        return data;
+    }
+
+    private static XYLineAndShapeRenderer lines(XYSeriesCollection data, boolean shapes) {
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, shapes);
+        style(renderer, data);
+        return renderer;
+    }
+
+    private static void style(XYLineAndShapeRenderer renderer, org.jfree.data.xy.XYDataset data) {
+        for (int i = 0; i < data.getSeriesCount(); i++) {
+            String server = (String) data.getSeriesKey(i);
+            renderer.setSeriesPaint(i, Styles.color(server));
+            renderer.setSeriesStroke(i, Styles.stroke(server));
+            renderer.setSeriesShape(i, Styles.shape(server));
+        }
+    }
+
+    private static XYPlot plot(org.jfree.data.xy.XYDataset data, ValueAxis x, ValueAxis y, XYLineAndShapeRenderer renderer) {
+        if (renderer instanceof XYErrorRenderer) {
+            style(renderer, data);
+        }
+        y.setLabelFont(LABEL);
+        y.setTickLabelFont(TICKS);
+        if (x != null) {
+            x.setLabelFont(LABEL);
+            x.setTickLabelFont(TICKS);
+        }
+        XYPlot plot = new XYPlot(data, x, y, renderer);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(new Color(0xBBBBBB));
+        plot.setRangeGridlinePaint(new Color(0xBBBBBB));
+        return plot;
+    }
+
+    private static LogAxis connectionsAxis() {
+        LogAxis x = new LogAxis("Concurrent connections (log scale)");
+        x.setBase(10);
+        x.setTickUnit(new NumberTickUnit(1));
+        x.setNumberFormatOverride(new DecimalFormat("#,##0"));
+        x.setSmallestValue(0.5);
+        x.setLabelFont(LABEL);
+        x.setTickLabelFont(TICKS);
+        return x;
+    }
+
+    private static LogAxis logAxis(String label) {
+        LogAxis y = new LogAxis(label + ", log scale");
+        y.setBase(10);
+        y.setTickUnit(new NumberTickUnit(1)); // powers of ten, with 2..9 as unlabelled minor ticks
+        y.setMinorTickCount(9);
+        y.setMinorTickMarksVisible(true);
+        y.setSmallestValue(1e-3);
+        y.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
+        return y;
+    }
+
+    private static JFreeChart chart(String title, XYPlot plot) {
+        JFreeChart chart = new JFreeChart(title, TITLE, plot, true);
+        chart.setBackgroundPaint(Color.WHITE);
+        chart.getLegend().setItemFont(LABEL);
+        chart.setTitle(new TextTitle(title, TITLE));
+        return chart;
+    }
+
+    /** Tick labels of the percentile axis: x nines is the percentile 100 × (1 − 10^−x). */
+    private static final class NinesFormat extends NumberFormat {
+        @Override
+        public StringBuffer format(double nines, StringBuffer to, FieldPosition pos) {
+            double percentile = 100 * (1 - Math.pow(10, -nines));
+            String text = new DecimalFormat("0.#####").format(percentile) + "%";
+            return to.append(text);
+        }
+
+        @Override
+        public StringBuffer format(long nines, StringBuffer to, FieldPosition pos) {
+            return format((double) nines, to, pos);
+        }
+
+        @Override
+        public Number parse(String source, ParsePosition pos) {
+            throw new UnsupportedOperationException();
+        }
+    }
+}

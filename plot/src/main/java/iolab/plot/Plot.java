@@ -1,0 +1,37 @@
+package iolab.plot;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Draws a results folder: {@code charts/} (PNG and SVG), {@code report.html}, {@code summary.csv} and {@code summary.md}. */
+public final class Plot {
+
+    private Plot() {
+    }
+
+    /**
+     * @return the lines naming what was missing (also printed), empty when the folder was whole
+     */
+    public static List<String> render(Path resultsDir, PrintStream out) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        ResultsFolder results = ResultsFolder.read(resultsDir);
+        Charts charts = new Charts(results.rows());
+        List<Charts.Named> drawn = charts.all();
+        for (Charts.Named c : drawn) {
+            ChartFiles.write(c.chart(), resultsDir.resolve("charts"), c.name());
+        }
+        List<String> problems = new ArrayList<>(results.missing());
+        results.rows().stream().filter(r -> !r.scored())
+                .forEach(r -> problems.add(r.id() + " has no score: " + r.failure()));
+        problems.addAll(charts.notes());
+        ReportWriter report = new ReportWriter(results, drawn, problems);
+        report.writeSummaries();
+        report.writeHtml();
+        problems.forEach(p -> out.println("missing: " + p));
+        out.printf("%d charts in %s; report: %s%n", drawn.size(), resultsDir.resolve("charts"), resultsDir.resolve("report.html"));
+        return problems;
+    }
+}

@@ -1,0 +1,191 @@
+package iolab.plot;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/** The report page and the two summaries (CSV for spreadsheets, Markdown for coursework). */
+final class ReportWriter {
+
+    /** A column of the summaries: heading and how to print a row's value ("" when absent). */
+    private record Column(String heading, String csvName, Function<Row, String> value) {
+    }
+
+    private static final List<Column> COLUMNS = List.of(
+            new Column("configuration", "id", Row::id),
+            new Column("workload", "workload", Row::workload),
+            new Column("server", "server", Row::server),
+            new Column("connections", "connections", r -> String.valueOf(r.connections())),
+            new Column("loop", "loop", Row::loop),
+            new Column("offered req/s", "offered_req_per_s", r -> r.closedLoop() ? "" : String.valueOf(r.rate())),
+            new Column("req/s", "score_req_per_s", r -> fmt(r.score(), "%.0f")),
+            new Column("± req/s", "score_error_req_per_s", r -> fmt(r.error(), "%.0f")),
+            new Column("± %", "score_error_pct", r -> fmt(r.errorPercent(), "%.1f")),
+            new Column("p50 ms", "p50_ms", r -> fmt(r.p50(), "%.3f")),
+            new Column("p90 ms", "p90_ms", r -> fmt(r.p90(), "%.3f")),
+            new Column("p99 ms", "p99_ms", r -> fmt(r.p99(), "%.3f")),
+            new Column("p99.9 ms", "p99_9_ms", r -> fmt(r.p999(), "%.3f")),
+            new Column("max ms", "max_ms", r -> fmt(r.max(), "%.3f")),
+            new Column("server threads", "server_threads", r -> fmt(r.threads(), "%.0f")),
+            new Column("server RSS MiB", "server_rss_mib", r -> fmt(r.rssMiB(), "%.0f")),
+            new Column("server CPU µs/resp", "server_cpu_us_per_response", r -> fmt(r.cpuMicrosPerRequest(), "%.2f")),
+            new Column("status", "status", r -> r.scored() ? "ok" : "failed: " + r.failure()));
+
+    private final ResultsFolder results;
+    private final List<Charts.Named> charts;
+    private final List<String> problems;
+
+    ReportWriter(ResultsFolder results, List<Charts.Named> charts, List<String> problems) {
+        this.results = results;
+        this.charts = charts;
+        this.problems = problems;
+    }
+
+    void writeSummaries() throws IOException {
+        StringBuilder csv = new StringBuilder(String.join(",", COLUMNS.stream().map(Column::csvName).toList())).append('\n');
+        StringBuilder md = new StringBuilder("| " + String.join(" | ", COLUMNS.stream().map(Column::heading).toList()) + " |\n")
+                .append("|").append("---|".repeat(COLUMNS.size())).append('\n');
+        for (Row r : results.rows()) {
+            csv.append(String.join(",", COLUMNS.stream().map(c -> csvField(c.value().apply(r))).toList())).append('\n');
+            md.append("| ").append(String.join(" | ", COLUMNS.stream().map(c -> c.value().apply(r).replace("|", "\\|")).toList())).append(" |\n");
+        }
+        Files.writeString(results.dir().resolve("summary.csv"), csv, StandardCharsets.UTF_8);
+        Files.writeString(results.dir().resolve("summary.md"), md, StandardCharsets.UTF_8);
+    }
+
+    void writeHtml() throws IOException {
+        JsonObject env = results.environment();
+        String runId = value(env, "runId", results.dir().getFileName().toString());
+        StringBuilder html = new StringBuilder();
+        html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>iolab results: run ")
+                .append(esc(runId)).append("</title>\n<style>\n")
+                .append("body{font-family:system-ui,sans-serif;max-width:1240px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\n")
+                .append("img{width:100%;height:auto;border:1px solid #ddd}figure{margin:2em 0}figcaption{font-size:.95em;color:#444}\n")
+                .append("table{border-collapse:collapse;font-size:.85em;margin:1em 0}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:right}\n")
+                .append("td:first-child,th:first-child{text-align:left}.failed{color:#a00}.box{background:#f6f6f6;border-left:4px solid #888;padding:.5em 1em}\n")
+                .append(".warn{border-left-color:#c60}code{background:#eee;padding:0 .2em}\n</style>\n</head>\n<body>\n");
+        html.append("<h1>iolab: server I/O models compared</h1>\n<p>Run <code>").append(esc(runId)).append("</code>, ")
+                .append(esc(value(env, "date", "date unknown"))).append(", ").append(esc(value(env, "matrix", "?"))).append(" matrix.</p>\n");
+
+        if (!problems.isEmpty()) {
+            html.append("<div class=\"box warn\" id=\"missing\"><h2>Missing or partial results</h2><ul>\n");
+            problems.forEach(p -> html.append("<li>").append(esc(p)).append("</li>\n"));
+            html.append("</ul></div>\n");
+        }
+
+        html.append("<h2 id=\"how-to-read\">How to read this</h2>\n<ul>\n")
+                .append("<li>Each server ran in a JVM of its own, pinned to one core when <code>taskset</code> was there, and the load generator ran on the other; ")
+                .append("both share one machine and talk over loopback, so these are the costs of the I/O models, not of a network.</li>\n")
+                .append("<li>Throughput is JMH's score: responses per second over one-second measurement iterations after warm-up iterations; ")
+                .append("the ± is JMH's 99.9% confidence interval. Overlapping intervals mean the run cannot tell the two apart.</li>\n")
+                .append("<li>Closed loop: each connection sends its next request only when the previous response is in, so latency grows with connections. ")
+                .append("Open loop: requests leave on a fixed schedule and latency is measured from the scheduled time, as wrk2 does; that shows queueing that a closed loop hides.</li>\n")
+                .append("<li>A configuration with any error (timeout, reset, wrong byte, status &ge; 400) has no score: it is listed as failed with the reason. ")
+                .append("The pool model failing beyond its 200 threads is the lesson, not a fault.</li>\n")
+                .append("<li>Server threads, resident memory and CPU per response come from <code>/proc</code> of the server process while it was measured.</li>\n")
+                .append("<li>Two cores, one machine: absolute figures will differ elsewhere; the ratios and shapes are what carry over.</li>\n</ul>\n");
+
+        html.append("<h2 id=\"charts\">Charts</h2>\n");
+        for (Charts.Named c : charts) {
+            html.append("<figure id=\"").append(esc(c.name())).append("\">\n<img src=\"charts/").append(esc(c.name())).append(".png\" alt=\"")
+                    .append(esc(c.title())).append("\" width=\"").append(ChartFiles.WIDTH).append("\" height=\"").append(ChartFiles.HEIGHT)
+                    .append("\">\n<figcaption><strong>").append(esc(c.title())).append(".</strong> ").append(esc(c.caption()))
+                    .append(" <a href=\"charts/").append(esc(c.name())).append(".svg\">SVG</a></figcaption>\n</figure>\n");
+        }
+
+        html.append("<h2 id=\"numbers\">The numbers</h2>\n<p>Also as <a href=\"summary.csv\">summary.csv</a> and <a href=\"summary.md\">summary.md</a>; ")
+                .append("JMH's own output is <a href=\"jmh.json\">jmh.json</a>, latency histograms are the <code>.hlog</code> and <code>.hgrm</code> files.</p>\n<table>\n<tr>");
+        COLUMNS.forEach(c -> html.append("<th>").append(esc(c.heading())).append("</th>"));
+        html.append("</tr>\n");
+        for (Row r : results.rows()) {
+            html.append(r.scored() ? "<tr>" : "<tr class=\"failed\">");
+            COLUMNS.forEach(c -> html.append("<td>").append(esc(c.value().apply(r))).append("</td>"));
+            html.append("</tr>\n");
+        }
+        html.append("</table>\n");
+
+        html.append("<h2 id=\"environment\">Environment</h2>\n");
+        if (env == null) {
+            html.append("<p class=\"failed\">environment.json is missing.</p>\n");
+        } else {
+            html.append("<table>\n");
+            flatten("", env, new LinkedHashMap<>()).forEach((k, v) ->
+                    html.append("<tr><th>").append(esc(k)).append("</th><td style=\"text-align:left\">").append(esc(v)).append("</td></tr>\n"));
+            html.append("</table>\n<p>Every server and client setting of every configuration is in <a href=\"environment.json\">environment.json</a>.</p>\n");
+        }
+
+        html.append("<h2 id=\"cite\">How to cite this</h2>\n<div class=\"box\"><p>").append(esc(citation(env, runId))).append("</p>\n")
+                .append("<p>Run id <code>").append(esc(runId)).append("</code>; commit <code>").append(esc(commit(env))).append("</code>; ")
+                .append(esc(value(env, "date", "date unknown"))).append("; ").append(esc(machine(env)))
+                .append(". The software itself: see <code>CITATION.cff</code> in the repository.</p></div>\n");
+        html.append("</body>\n</html>\n");
+        Files.writeString(results.dir().resolve("report.html"), html, StandardCharsets.UTF_8);
+    }
+
+    static String citation(JsonObject env, String runId) {
+        String date = value(env, "date", "");
+        String year = date.length() >= 4 ? date.substring(0, 4) : "n.d.";
+        return "iolab contributors (" + year + "). iolab: server I/O models compared, results of run " + runId + " ("
+                + value(env, "matrix", "?") + " matrix), iolab commit " + commit(env) + ". Measured on " + machine(env) + ".";
+    }
+
+    private static String commit(JsonObject env) {
+        JsonObject git = env != null && env.has("git") ? env.getAsJsonObject("git") : null;
+        if (git == null) {
+            return "unknown";
+        }
+        String commit = value(git, "commit", "unknown");
+        return commit.substring(0, Math.min(12, commit.length())) + ("true".equals(value(git, "dirty", "")) ? " (with uncommitted changes)" : "");
+    }
+
+    private static String machine(JsonObject env) {
+        JsonObject m = env != null && env.has("machine") ? env.getAsJsonObject("machine") : null;
+        JsonObject jdk = env != null && env.has("jdk") ? env.getAsJsonObject("jdk") : null;
+        return value(m, "cpuModel", "an unknown CPU") + ", " + value(m, "cores", "?") + " cores, Java " + value(jdk, "java.version", "?");
+    }
+
+    private static Map<String, String> flatten(String prefix, JsonObject o, Map<String, String> into) {
+        for (Map.Entry<String, JsonElement> e : o.entrySet()) {
+            if (e.getKey().equals("configurations")) {
+                continue;
+            }
+            String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+            if (e.getValue().isJsonObject()) {
+                flatten(key, e.getValue().getAsJsonObject(), into);
+            } else if (e.getValue().isJsonArray()) {
+                List<String> items = new ArrayList<>();
+                e.getValue().getAsJsonArray().forEach(i -> items.add(i.isJsonPrimitive() ? i.getAsString() : i.toString()));
+                into.put(key, String.join(" ", items));
+            } else {
+                into.put(key, e.getValue().isJsonNull() ? "" : e.getValue().getAsString());
+            }
+        }
+        return into;
+    }
+
+    private static String value(JsonObject o, String key, String fallback) {
+        return o != null && o.has(key) && o.get(key).isJsonPrimitive() ? o.get(key).getAsString() : fallback;
+    }
+
+    private static String fmt(Double value, String format) {
+        return value == null ? "" : String.format(Locale.ROOT, format, value);
+    }
+
+    private static String csvField(String value) {
+        return value.contains(",") || value.contains("\"") || value.contains("\n") ? "\"" + value.replace("\"", "\"\"") + "\"" : value;
+    }
+
+    static String esc(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

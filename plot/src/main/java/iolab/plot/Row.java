@@ -1,0 +1,43 @@
+package iolab.plot;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * One configuration of a run and what is known of it; any figure may be absent (null) when
+ * the configuration failed or a file is missing.
+ *
+ * @param rate      requests per second asked of an open loop; 0 for a closed loop
+ * @param score     JMH's score, responses per second
+ * @param error     JMH's score error (99.9% confidence half-width)
+ * @param latency   the measured latency distribution (ns), from the configuration's .hlog
+ * @param failure   why there is no score
+ */
+record Row(String id, String workload, String server, int connections, long rate,
+           Double score, Double error, Double threads, Double rssMiB, Double cpuMicrosPerRequest,
+           Double p50, Double p90, Double p99, Double p999, Double max, Histogram latency, String failure) {
+
+    boolean closedLoop() {
+        return rate == 0;
+    }
+
+    boolean scored() {
+        return score != null;
+    }
+
+    String loop() {
+        return closedLoop() ? "closed" : "open";
+    }
+
+    Double errorPercent() {
+        return score == null || error == null || error.isNaN() || score == 0 ? null : 100 * error / score;
+    }
+
+    /** {@code plaintext_nio_c100_closed} → its parts; null when the name is not one of ours. */
+    static String[] parseId(String id) {
+        String[] parts = id.split("_");
+        if (parts.length != 4 || !parts[2].matches("c\\d+") || !parts[3].matches("closed|r\\d+")) {
+            return null;
+        }
+        return parts;
+    }
+}

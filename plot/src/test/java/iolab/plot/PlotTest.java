@@ -1,0 +1,111 @@
+package iolab.plot;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PlotTest {
+
+    private static final List<String> CHARTS = List.of(
+            "throughput-plaintext", "percentiles-plaintext", "latency-plaintext", "cost-plaintext",
+            "throughput-delay-10ms", "percentiles-delay-10ms", "latency-delay-10ms", "cost-delay-10ms",
+            "littles-law-delay-10ms", "latency-vs-load-delay-10ms");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aWholeFolderGetsEveryChartTheReportAndTheSummaries() throws Exception {
+        SampleResults.write(dir);
+        List<String> problems = Plot.render(dir, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertEquals(List.of(), problems);
+
+        try (Stream<Path> files = Files.list(dir.resolve("charts"))) {
+            assertEquals(CHARTS.size() * 2, files.count(), "a PNG and an SVG per chart, nothing else");
+        }
+        DocumentBuilderFactory xml = DocumentBuilderFactory.newInstance();
+        xml.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false); // well-formed, not fetched
+        for (String chart : CHARTS) {
+            BufferedImage png = ImageIO.read(dir.resolve("charts/" + chart + ".png").toFile());
+            assertEquals(1200, png.getWidth(), chart);
+            assertEquals(800, png.getHeight(), chart);
+            assertTrue(colours(png) > 8, chart + " has more on it than a background");
+            var svg = xml.newDocumentBuilder().parse(dir.resolve("charts/" + chart + ".svg").toFile());
+            assertEquals("svg", svg.getDocumentElement().getNodeName(), chart);
+        }
+
+        String html = Files.readString(dir.resolve("report.html"));
+        for (String chart : CHARTS) {
+            assertTrue(html.contains("src=\"charts/" + chart + ".png\""), chart);
+        }
+        for (String section : List.of("id=\"how-to-read\"", "id=\"numbers\"", "id=\"environment\"", "id=\"cite\"", "Test CPU @ 2.0GHz",
+                "0123456789ab", "20261125-060000", "plaintext_nio_c1000_closed", "delay-10ms_virtual_c1000_r17100")) {
+            assertTrue(html.contains(section), section);
+        }
+        assertFalse(html.contains("id=\"missing\""), "nothing is missing");
+
+        List<String> csv = Files.readAllLines(dir.resolve("summary.csv"));
+        assertEquals(1 + 18 + 6, csv.size(), "a header and one row per configuration");
+        assertTrue(csv.get(0).startsWith("id,workload,server,connections,loop,offered_req_per_s,score_req_per_s,score_error_req_per_s"));
+        assertTrue(csv.stream().anyMatch(l -> l.startsWith("plaintext_nio_c100_closed,plaintext,nio,100,closed,,52000,1560,3.0,")), String.join("\n", csv));
+        List<String> md = Files.readAllLines(dir.resolve("summary.md"));
+        assertEquals(csv.size() + 1, md.size(), "a header, its rule and the rows");
+        assertTrue(md.get(0).startsWith("| configuration | workload | server |"));
+    }
+
+    @Test
+    void aFolderMissingPartsSaysWhatIsMissingAndDrawsTheRest() throws Exception {
+        SampleResults.write(dir);
+        Files.delete(dir.resolve("plaintext_nio_c100_closed.hlog"));
+        Files.delete(dir.resolve("environment.json"));
+        Files.writeString(dir.resolve("failures.json"), "[{\"id\": \"plaintext_pool_c5000_closed\", \"reason\": \"812 errors (812 timeout)\"}]");
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        List<String> problems = Plot.render(dir, new PrintStream(printed, true, StandardCharsets.UTF_8));
+        String output = printed.toString(StandardCharsets.UTF_8);
+
+        assertTrue(output.contains("missing: plaintext_nio_c100_closed.hlog: that configuration is left out of the percentile-distribution chart"), output);
+        assertTrue(output.contains("missing: environment.json is missing"), output);
+        assertTrue(output.contains("missing: plaintext_pool_c5000_closed has no score: 812 errors (812 timeout)"), output);
+        assertEquals(3, problems.size(), problems.toString());
+        for (String chart : CHARTS) {
+            assertTrue(Files.exists(dir.resolve("charts/" + chart + ".png")), chart + " is still drawn");
+        }
+        String html = Files.readString(dir.resolve("report.html"));
+        assertTrue(html.contains("id=\"missing\""));
+        assertTrue(html.contains("812 errors (812 timeout)"));
+        assertTrue(Files.readString(dir.resolve("summary.csv")).contains("plaintext_pool_c5000_closed,plaintext,pool,5000,closed,,,"));
+    }
+
+    @Test
+    void anEmptyFolderGetsAReportThatSaysSo() throws IOException {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        List<String> problems = Plot.render(dir, new PrintStream(printed, true, StandardCharsets.UTF_8));
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("jmh.json is missing")), problems.toString());
+        assertTrue(Files.readString(dir.resolve("report.html")).contains("jmh.json is missing"));
+    }
+
+    private static int colours(BufferedImage image) {
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (int y = 0; y < image.getHeight(); y += 7) {
+            for (int x = 0; x < image.getWidth(); x += 7) {
+                seen.add(image.getRGB(x, y));
+            }
+        }
+        return seen.size();
+    }
+}

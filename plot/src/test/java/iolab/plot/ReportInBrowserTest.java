@@ -1,0 +1,65 @@
+package iolab.plot;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The report as a real browser draws it: headless Chromium takes a screenshot. */
+class ReportInBrowserTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void chromiumRendersTheReportWithItsCharts() throws Exception {
+        Optional<Path> chromium = Stream.of("chromium", "chromium-browser", "google-chrome")
+                .flatMap(name -> Stream.of(System.getenv().getOrDefault("PATH", "/usr/bin").split(":")).map(d -> Path.of(d, name)))
+                .filter(Files::isExecutable).findFirst();
+        Assumptions.assumeTrue(chromium.isPresent(),
+                "no chromium on the PATH: the report was not checked in a browser (apt-get install chromium, or run plot/check-report.sh)");
+        SampleResults.write(dir);
+        Plot.render(dir, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+
+        Path screenshot = dir.resolve("screenshot.png");
+        Process p = new ProcessBuilder(chromium.get().toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--hide-scrollbars", "--window-size=1280,2400", "--screenshot=" + screenshot,
+                dir.resolve("report.html").toUri().toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("chromium.log").toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "chromium finished");
+        assertEquals(0, p.exitValue(), Files.readString(dir.resolve("chromium.log")));
+
+        BufferedImage image = ImageIO.read(screenshot.toFile());
+        assertEquals(1280, image.getWidth());
+        // The first charts are on screen only if the browser loaded the PNGs: their line colours show up.
+        for (String server : List.of("nio", "virtual", "pool")) {
+            assertTrue(count(image, Styles.color(server).getRGB()) > 50, server + "'s colour is drawn in the screenshot");
+        }
+    }
+
+    private static int count(BufferedImage image, int rgb) {
+        int n = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                if ((image.getRGB(x, y) & 0xFFFFFF) == (rgb & 0xFFFFFF)) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+}

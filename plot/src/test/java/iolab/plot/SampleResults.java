@@ -1,0 +1,108 @@
+package iolab.plot;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogWriter;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * A results folder as the experiment writes one: JMH's JSON shape, histograms recorded here,
+ * the per-configuration summaries and environment.json.
+ */
+final class SampleResults {
+
+    static final List<String> SERVERS = List.of("pool", "virtual", "nio");
+    static final List<Integer> CONNECTIONS = List.of(10, 100, 1000);
+    static final List<String> WORKLOADS = List.of("plaintext", "delay-10ms");
+
+    private SampleResults() {
+    }
+
+    static void write(Path dir) throws IOException {
+        List<String> jmh = new ArrayList<>();
+        List<String> configurations = new ArrayList<>();
+        Random random = new Random(42);
+        for (String workload : WORKLOADS) {
+            for (String server : SERVERS) {
+                for (int c : CONNECTIONS) {
+                    double score = workload.equals("plaintext") ? 50_000 + 20 * c : Math.min(c, 200) / 0.0105;
+                    add(dir, jmh, configurations, workload, server, c, 0, score, random);
+                }
+            }
+        }
+        for (String server : List.of("virtual", "nio")) {
+            for (double fraction : List.of(0.25, 0.5, 0.9)) {
+                add(dir, jmh, configurations, "delay-10ms", server, 1000, Math.round(19_000 * fraction), 19_000 * fraction, random);
+            }
+        }
+        Files.writeString(dir.resolve("jmh.json"), "[\n" + String.join(",\n", jmh) + "\n]\n");
+        Files.writeString(dir.resolve("failures.json"), "[]");
+        Files.writeString(dir.resolve("environment.json"), """
+                {
+                  "runId": "20261125-060000",
+                  "date": "2026-11-25T06:00:00Z",
+                  "matrix": "quick",
+                  "jdk": {"java.version": "25.0.3", "java.vendor": "Eclipse Adoptium"},
+                  "os": {"name": "Linux", "kernel": "6.1.0"},
+                  "machine": {"cpuModel": "Test CPU @ 2.0GHz", "cores": 2, "openFilesLimit": "20000 20000 files"},
+                  "git": {"commit": "0123456789abcdef0123456789abcdef01234567", "dirty": false},
+                  "selectorProvider": "sun.nio.ch.EPollSelectorProvider",
+                  "pinning": {"pinned": true, "how": "server on core 0, client on core 1 (taskset)"},
+                  "configurations": [%s]
+                }
+                """.formatted(String.join(", ", configurations)));
+    }
+
+    private static void add(Path dir, List<String> jmh, List<String> configurations, String workload, String server,
+                            int connections, long rate, double score, Random random) throws IOException {
+        String id = workload + "_" + server + "_c" + connections + "_" + (rate == 0 ? "closed" : "r" + rate);
+        configurations.add("{\"id\": \"" + id + "\"}");
+        jmh.add(String.format(Locale.ROOT, """
+                {
+                    "jmhVersion" : "1.37",
+                    "benchmark" : "iolab.bench.HttpBenchmark.requests",
+                    "mode" : "thrpt",
+                    "threads" : 1,
+                    "forks" : 1,
+                    "params" : {"connections" : "%d", "rate" : "%d", "server" : "%s", "workload" : "%s"},
+                    "primaryMetric" : {"score" : %f, "scoreError" : %f, "scoreConfidence" : [%f, %f], "scoreUnit" : "ops/s",
+                        "rawData" : [[%f, %f]]},
+                    "secondaryMetrics" : {
+                        "serverThreads" : {"score" : %d.0, "scoreError" : "NaN", "scoreUnit" : "threads"},
+                        "serverRssMiB" : {"score" : %f, "scoreError" : 1.5, "scoreUnit" : "MiB"},
+                        "serverCpuMicrosPerRequest" : {"score" : %f, "scoreError" : 0.5, "scoreUnit" : "us/req"}
+                    }
+                }""", connections, rate, server, workload, score, score * 0.03, score * 0.97, score * 1.03, score, score,
+                server.equals("nio") ? 15 : 14 + Math.min(connections, server.equals("pool") ? 200 : connections),
+                80.0 + connections / 10.0, 10 + random.nextDouble()));
+        Histogram h = new Histogram(3);
+        long base = workload.equals("plaintext") ? 200_000 : 10_500_000;
+        PrintStream out = new PrintStream(Files.newOutputStream(dir.resolve(id + ".hlog")), false, StandardCharsets.UTF_8);
+        HistogramLogWriter log = new HistogramLogWriter(out);
+        log.outputLogFormatVersion();
+        log.outputStartTime(0);
+        log.outputLegend();
+        for (int interval = 0; interval < 3; interval++) {
+            h.reset();
+            h.setStartTimeStamp(interval * 1000L);
+            h.setEndTimeStamp(interval * 1000L + 1000);
+            for (int i = 0; i < 20_000; i++) {
+                h.recordValue(base + (long) (base * -Math.log(1 - random.nextDouble()) * connections / 1000.0));
+            }
+            log.outputIntervalHistogram(h);
+        }
+        out.close();
+        Files.writeString(dir.resolve(id + ".json"), String.format(Locale.ROOT,
+                "{\"latencyMillis\": {\"p50\": %f, \"p90\": %f, \"p99\": %f, \"p99.9\": %f, \"max\": %f}}",
+                h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(90) / 1e6, h.getValueAtPercentile(99) / 1e6,
+                h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6));
+    }
+}
