@@ -59,9 +59,10 @@ public final class LoadRun implements AutoCloseable {
 
     /** Ends the warm-up: from now on responses are recorded (in the open loop, those of slots from now on). */
     public void startRecording() {
+        // Drop what came before the switch first: a response recorded after it must stay in the histogram it is counted for.
+        recorder.getIntervalHistogram();
         long now = System.nanoTime();
         loops.forEach(loop -> loop.startRecording(now));
-        recorder.getIntervalHistogram(); // anything recorded before the switch is dropped
     }
 
     /** The latencies recorded since the previous call (nanoseconds), reusing {@code recycle} when given. */
