@@ -97,7 +97,8 @@ final class Environment {
 
     private static String read(Path file) {
         try {
-            return Files.readString(file).trim();
+            // Line by line: a sysctl file under /proc gave readString only its first byte.
+            return String.join(" ", Files.readAllLines(file)).trim();
         } catch (IOException e) {
             return "unknown";
         }

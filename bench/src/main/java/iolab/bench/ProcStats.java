@@ -26,7 +26,7 @@ public record ProcStats(long nanoTime, int threads, long rssKiB, long cpuNanos) 
                     rss = Long.parseLong(value(line).replace("kB", "").trim());
                 }
             }
-            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            String stat = Files.readAllLines(Path.of("/proc", String.valueOf(pid), "stat")).get(0);
             // Fields after the command name, which may itself hold spaces and parentheses.
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime

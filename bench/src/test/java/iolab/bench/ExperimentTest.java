@@ -70,6 +70,8 @@ class ExperimentTest {
         for (String key : List.of("cpuModel", "cores", "openFilesLimit")) {
             assertFalse(machine.get(key).getAsString().isBlank(), key);
         }
+        assertEquals(Files.readAllLines(Path.of("/proc/sys/net/core/somaxconn")).get(0).trim(), machine.get("somaxconn").getAsString());
+        assertTrue(machine.get("ephemeralPorts").getAsString().matches("\\d+-\\d+"), machine.toString());
         assertTrue(env.getAsJsonObject("git").has("dirty"));
         assertEquals(2, env.getAsJsonArray("configurations").size(), "both configurations' settings");
         assertTrue(env.getAsJsonArray("configurations").get(0).getAsJsonObject().has("serverArguments"));
