@@ -202,7 +202,7 @@ final class Charts {
             renderer.setSeriesStroke(measured + i, new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[]{1.5f, 3f}, 0f));
             renderer.setSeriesShape(measured + i, new java.awt.geom.Rectangle2D.Double(-5, -0.75, 10, 1.5)); // a bar: the ceiling's level
         }
-        XYPlot plot = plot(data, connectionsAxis(), logAxis("Throughput (responses/s)"), renderer);
+        XYPlot plot = plot(data, connectionsAxis(), new NumberAxis("Throughput (responses/s)"), renderer);
         return new Named("littles-law-" + workload, "Little's law: " + workload,
                 "Each request waits " + Math.round(delaySeconds * 1000) + " ms on the server, so at most N requests in service give N / "
                         + Math.round(delaySeconds * 1000) + " ms responses per second (dotted, thin): N is the connections, but at most the pool's "
