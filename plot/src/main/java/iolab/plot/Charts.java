@@ -87,9 +87,7 @@ final class Charts {
 
     /** The workloads of the run, in the experiment's order: HTTP plaintext first, then echo, /delay, files. */
     private List<String> workloads() {
-        List<String> order = List.of("plaintext", "echo-64", "echo-16k", "delay-10ms", "file-1m");
-        return rows.stream().map(Row::workload).distinct()
-                .sorted(Comparator.comparingInt(w -> order.contains(w) ? order.indexOf(w) : order.size())).toList();
+        return rows.stream().map(Row::workload).distinct().sorted(Comparator.comparingInt(Row::workloadOrder)).toList();
     }
 
     private Named throughput(String workload, List<Row> closed) {

@@ -71,9 +71,9 @@ final class ReportWriter {
                 .append(esc(runId)).append("</title>\n<style>\n")
                 .append("body{font-family:system-ui,sans-serif;max-width:1240px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\n")
                 .append("img{width:100%;height:auto;border:1px solid #ddd}figure{margin:2em 0}figcaption{font-size:.95em;color:#444}\n")
-                .append("table{border-collapse:collapse;font-size:.85em;margin:1em 0}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:right}\n")
+                .append("table{border-collapse:collapse;font-size:.85em;margin:1em 0}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:right}td{white-space:nowrap}\n")
                 .append("td:first-child,th:first-child{text-align:left}.failed{color:#a00}.box{background:#f6f6f6;border-left:4px solid #888;padding:.5em 1em}\n")
-                .append(".warn{border-left-color:#c60}code{background:#eee;padding:0 .2em}\n</style>\n</head>\n<body>\n");
+                .append(".warn{border-left-color:#c60}code{background:#eee;padding:0 .2em}td.status{text-align:left;white-space:nowrap}\n</style>\n</head>\n<body>\n");
         html.append("<h1>iolab: server I/O models compared</h1>\n<p>Run <code>").append(esc(runId)).append("</code>, ")
                 .append(esc(value(env, "date", "date unknown"))).append(", ").append(esc(value(env, "matrix", "?"))).append(" matrix.</p>\n");
 
@@ -104,15 +104,19 @@ final class ReportWriter {
         }
 
         html.append("<h2 id=\"numbers\">The numbers</h2>\n<p>Also as <a href=\"summary.csv\">summary.csv</a> and <a href=\"summary.md\">summary.md</a>; ")
-                .append("JMH's own output is <a href=\"jmh.json\">jmh.json</a>, latency histograms are the <code>.hlog</code> and <code>.hgrm</code> files.</p>\n<table>\n<tr>");
-        COLUMNS.forEach(c -> html.append("<th>").append(esc(c.heading())).append("</th>"));
+                .append("JMH's own output is <a href=\"jmh.json\">jmh.json</a>, latency histograms are the <code>.hlog</code> and <code>.hgrm</code> files. ")
+                .append("Each row's file names start with its configuration, <code>workload_server_cN_closed</code> or <code>_rRATE</code>.</p>\n")
+                .append("<div style=\"overflow-x:auto\"><table>\n<tr>");
+        List<Column> columns = COLUMNS.subList(1, COLUMNS.size()); // the configuration's name repeats the columns after it
+        columns.forEach(c -> html.append("<th>").append(esc(c.heading())).append("</th>"));
         html.append("</tr>\n");
         for (Row r : results.rows()) {
             html.append(r.scored() ? "<tr>" : "<tr class=\"failed\">");
-            COLUMNS.forEach(c -> html.append("<td>").append(esc(c.value().apply(r))).append("</td>"));
+            columns.forEach(c -> html.append(c.csvName().equals("status") ? "<td class=\"status\">" : "<td>")
+                    .append(esc(c.value().apply(r))).append("</td>"));
             html.append("</tr>\n");
         }
-        html.append("</table>\n");
+        html.append("</table></div>\n");
 
         html.append("<h2 id=\"environment\">Environment</h2>\n");
         if (env == null) {

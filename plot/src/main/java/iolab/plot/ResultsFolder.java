@@ -78,8 +78,9 @@ final class ResultsFolder {
             }
         }
         // Every configuration the run planned, measured or left a file for.
-        TreeSet<String> ids = new TreeSet<>(Comparator.comparing((String id) -> Row.parseId(id)[0])
-                .thenComparing(id -> Row.parseId(id)[1]).thenComparingInt(id -> Integer.parseInt(Row.parseId(id)[2].substring(1)))
+        TreeSet<String> ids = new TreeSet<>(Comparator.comparingInt((String id) -> Row.workloadOrder(Row.parseId(id)[0]))
+                .thenComparing(id -> Row.parseId(id)[0])
+                .thenComparingInt(id -> Styles.order(Row.parseId(id)[1])).thenComparing(id -> Row.parseId(id)[1]).thenComparingInt(id -> Integer.parseInt(Row.parseId(id)[2].substring(1)))
                 .thenComparingLong(id -> Row.parseId(id)[3].equals("closed") ? 0 : Long.parseLong(Row.parseId(id)[3].substring(1))));
         scores.keySet().forEach(ids::add);
         failures.keySet().stream().filter(id -> Row.parseId(id) != null).forEach(ids::add);

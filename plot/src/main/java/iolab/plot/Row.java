@@ -2,6 +2,8 @@ package iolab.plot;
 
 import org.HdrHistogram.Histogram;
 
+import java.util.List;
+
 /**
  * One configuration of a run and what is known of it; any figure may be absent (null) when
  * the configuration failed or a file is missing.
@@ -15,6 +17,12 @@ import org.HdrHistogram.Histogram;
 record Row(String id, String workload, String server, int connections, long rate,
            Double score, Double error, Double threads, Double rssMiB, Double cpuMicrosPerRequest,
            Double p50, Double p90, Double p99, Double p999, Double max, Histogram latency, String failure) {
+
+    /** The experiment's order of workloads: HTTP plaintext first, then echo, /delay, files; others after. */
+    static int workloadOrder(String workload) {
+        List<String> order = List.of("plaintext", "echo-64", "echo-16k", "delay-10ms", "file-1m");
+        return order.contains(workload) ? order.indexOf(workload) : order.size();
+    }
 
     boolean closedLoop() {
         return rate == 0;

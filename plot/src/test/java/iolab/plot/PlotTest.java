@@ -54,7 +54,8 @@ class PlotTest {
             assertTrue(html.contains("src=\"charts/" + chart + ".png\""), chart);
         }
         for (String section : List.of("id=\"how-to-read\"", "id=\"numbers\"", "id=\"environment\"", "id=\"cite\"", "Test CPU @ 2.0GHz",
-                "0123456789ab", "20261125-060000", "plaintext_nio_c1000_closed", "delay-10ms_virtual_c1000_r17100")) {
+                "0123456789ab", "20261125-060000", "<td>plaintext</td><td>nio</td><td>1000</td><td>closed</td>",
+                "<td>delay-10ms</td><td>virtual</td><td>1000</td><td>open</td><td>17100</td>")) {
             assertTrue(html.contains(section), section);
         }
         assertFalse(html.contains("id=\"missing\""), "nothing is missing");
