@@ -34,6 +34,7 @@ final class CostSampler implements AutoCloseable {
     private final long startNanos = System.nanoTime();
     private final Thread thread;
     private volatile Sample iterationStart;
+    private volatile Cost finalCost;
     private volatile String phase = "warmup";
 
     CostSampler(long pid, LongSupplier completed, Path csvFile) throws IOException {
@@ -48,7 +49,19 @@ final class CostSampler implements AutoCloseable {
 
     static Cost currentCost() {
         CostSampler sampler = active;
-        return sampler == null ? null : sampler.cost();
+        if (sampler == null) {
+            return null;
+        }
+        Cost frozen = sampler.finalCost;
+        return frozen != null ? frozen : sampler.cost();
+    }
+
+    /**
+     * The measurement is over: keep the last iteration's figures as they are now. JMH asks
+     * for them only after the trial's teardown, when the server has gone.
+     */
+    void endMeasurement() {
+        finalCost = cost();
     }
 
     private void loop() {
@@ -94,7 +107,6 @@ final class CostSampler implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        active = null;
         thread.interrupt();
         thread.join();
         csv.close();

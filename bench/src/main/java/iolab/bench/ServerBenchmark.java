@@ -160,6 +160,7 @@ public abstract class ServerBenchmark {
 
     @TearDown(Level.Trial)
     public void stop() throws IOException, InterruptedException {
+        sampler.endMeasurement();
         try {
             double seconds = (System.nanoTime() - recordingStartNanos) / 1e9;
             run.stop();

@@ -46,8 +46,11 @@ class ExperimentTest {
             assertTrue(result.getAsJsonObject("primaryMetric").get("score").getAsDouble() > 0);
             JsonObject secondary = result.getAsJsonObject("secondaryMetrics");
             for (String metric : List.of("serverThreads", "serverRssMiB", "serverCpuMicrosPerRequest")) {
-                assertTrue(secondary.getAsJsonObject(metric).get("score").getAsDouble() > 0, metric + " in " + secondary);
+                JsonArray perIteration = secondary.getAsJsonObject(metric).getAsJsonArray("rawData").get(0).getAsJsonArray();
+                assertEquals(tiny.iterations(), perIteration.size(), metric + ": a figure for every iteration, the last included");
+                perIteration.forEach(v -> assertTrue(v.getAsDouble() > 0, metric + " in " + secondary));
             }
+            assertTrue(secondary.getAsJsonObject("serverThreads").get("score").getAsDouble() >= 10, "a JVM has more than ten threads");
         }
         double closedScore = jmh.get(0).getAsJsonObject().getAsJsonObject("primaryMetric").get("score").getAsDouble();
         long rate = jmh.get(1).getAsJsonObject().getAsJsonObject("params").get("rate").getAsLong();
