@@ -142,7 +142,7 @@ final class Charts {
         NumberAxis x = new NumberAxis("Percentile");
         x.setRange(0, MAX_NINES + 0.3); // room for the last tick's label
         x.setTickUnit(new NumberTickUnit(1, new NinesFormat()));
-        XYPlot plot = plot(data, x, logAxis("Latency (ms)"), lines(data, false));
+        XYPlot plot = plot(data, x, valueAxis("Latency (ms)", data), lines(data, false));
         return new Named("percentiles-" + workload, "Latency by percentile: " + workload + ", " + connections + " connections",
                 "HdrHistogram's percentile distribution of every response in the measurement iterations, closed loop at "
                         + connections + " connections. Each step to the right is ten times rarer: 90%, 99%, 99.9%…",
@@ -158,7 +158,7 @@ final class Charts {
         percentiles.put("p99.9", Row::p999);
         for (Map.Entry<String, Function<Row, Double>> p : percentiles.entrySet()) {
             XYSeriesCollection data = series(closed, p.getValue());
-            combined.add(plot(data, null, logAxis(p.getKey() + " (ms)"), lines(data, true)));
+            combined.add(plot(data, null, valueAxis(p.getKey() + " (ms)", data), lines(data, true)));
         }
         combined.setFixedLegendItems(((XYPlot) combined.getSubplots().get(0)).getLegendItems());
         return new Named("latency-" + workload, "p50, p99 and p99.9 vs connections: " + workload,
@@ -170,7 +170,7 @@ final class Charts {
         CombinedDomainXYPlot combined = new CombinedDomainXYPlot(connectionsAxis());
         combined.setGap(14);
         XYSeriesCollection threads = series(closed, Row::threads);
-        combined.add(plot(threads, null, logAxis("Server threads"), lines(threads, true)));
+        combined.add(plot(threads, null, valueAxis("Server threads", threads), lines(threads, true)));
         XYSeriesCollection rss = series(closed, Row::rssMiB);
         combined.add(plot(rss, null, new NumberAxis("Resident memory (MiB)"), lines(rss, true)));
         XYSeriesCollection cpu = series(closed, Row::cpuMicrosPerRequest);
@@ -232,7 +232,7 @@ final class Charts {
             i++;
         }
         NumberAxis x = new NumberAxis("Offered load (requests/s, on a fixed schedule)");
-        XYPlot plot = plot(data, x, logAxis("p99 latency (ms)"), renderer);
+        XYPlot plot = plot(data, x, valueAxis("p99 latency (ms)", data), renderer);
         return new Named("latency-vs-load-" + workload, "Latency vs offered load: " + workload,
                 "Open loop: requests are sent on a fixed schedule at fractions of the closed loop's throughput measured in the same run, and latency "
                         + "counts from the scheduled time (no coordinated omission). Near a server's capacity the queue, and the p99, shoot up: the hockey stick.",
@@ -295,6 +295,30 @@ final class Charts {
         x.setLabelFont(LABEL);
         x.setTickLabelFont(TICKS);
         return x;
+    }
+
+    /**
+     * A log axis where the values span more than a decade and a half, so that 0.1 ms and
+     * 1 s both read; a linear one below that, where a log axis would label a single decade.
+     */
+    private static ValueAxis valueAxis(String label, org.jfree.data.xy.XYDataset data) {
+        double min = Double.MAX_VALUE;
+        double max = 0;
+        for (int s = 0; s < data.getSeriesCount(); s++) {
+            for (int i = 0; i < data.getItemCount(s); i++) {
+                double y = data.getYValue(s, i);
+                if (y > 0) {
+                    min = Math.min(min, y);
+                    max = Math.max(max, y);
+                }
+            }
+        }
+        if (max > 0 && max / min >= 30) {
+            return logAxis(label);
+        }
+        NumberAxis linear = new NumberAxis(label);
+        linear.setAutoRangeIncludesZero(true);
+        return linear;
     }
 
     private static LogAxis logAxis(String label) {
