@@ -12,6 +12,6 @@ if [ -z "$browser" ]; then
     browser=$(command -v chromium)
 fi
 out="$dir/report-screenshot.png"
-"$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1280,6000 \
+"$browser" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --hide-scrollbars --window-size=1280,6000 \
     --screenshot="$(realpath "$dir")/report-screenshot.png" "file://$(realpath "$dir")/report.html" 2>/dev/null
 echo "screenshot: $out"
