@@ -26,7 +26,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,7 +44,7 @@ public final class Experiment {
     private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
 
     /** What one configuration gave: a score, or the reason it has none. */
-    record Outcome(Configuration configuration, double score, double error, Map<String, Double> cost, String failure) {
+    record Outcome(Configuration configuration, double score, double error, String failure) {
         boolean failed() {
             return failure != null;
         }
@@ -111,7 +110,8 @@ public final class Experiment {
             for (double fraction : matrix.openFractions(c)) {
                 done++;
                 if (baseline.failed()) {
-                    record(new Outcome(c, 0, 0, Map.of(), "not run: its closed loop failed"), String.format(Locale.ROOT, "open loop at %.0f%%", fraction * 100));
+                    // No rate to run at; failures.json already names the closed loop, under its own id.
+                    out.printf(Locale.ROOT, "       FAILED %s open loop at %.0f%%: not run: its closed loop failed%n", c.id(), fraction * 100);
                     continue;
                 }
                 Configuration open = new Configuration(c.server(), c.workload(), c.connections(), Math.max(1, Math.round(baseline.score() * fraction)));
@@ -126,9 +126,7 @@ public final class Experiment {
         writeJson("failures.json", outcomes.stream().filter(Outcome::failed)
                 .map(o -> Map.of("id", o.configuration().id(), "reason", o.failure())).toList());
         out.printf("%nDone in %s. Results: %s%n%n", minutes(System.nanoTime() - start), runDir);
-        new SummaryTable(outcomes, runDir).print(out);
-        out.println();
-        Plot.render(runDir, out);
+        Plot.render(runDir, out); // the summary table, then the charts and report
     }
 
     private Outcome measure(Configuration c, int index, long start) {
@@ -158,26 +156,24 @@ public final class Experiment {
             Collection<RunResult> results = new Runner(options).run();
             RunResult result = results.iterator().next();
             Result<?> primary = result.getPrimaryResult();
-            Map<String, Double> cost = new LinkedHashMap<>();
-            result.getSecondaryResults().forEach((name, r) -> cost.put(name, r.getScore()));
-            outcome = new Outcome(c, primary.getScore(), primary.getScoreError(), cost, null);
+            outcome = new Outcome(c, primary.getScore(), primary.getScoreError(), null);
             jmhResults.add(JsonParser.parseString(Files.readString(partial)).getAsJsonArray().get(0).getAsJsonObject());
             Files.delete(partial);
         } catch (RunnerException | IOException | RuntimeException e) {
-            outcome = new Outcome(c, 0, 0, Map.of(), failureReason(c, e));
+            outcome = new Outcome(c, 0, 0, failureReason(c, e));
         }
         String leftBehind = killLeftovers();
         if (leftBehind != null) {
-            outcome = new Outcome(c, 0, 0, Map.of(), (outcome.failed() ? outcome.failure() + "; " : "") + leftBehind);
+            outcome = new Outcome(c, 0, 0, (outcome.failed() ? outcome.failure() + "; " : "") + leftBehind);
         }
-        record(outcome, null);
+        record(outcome);
         return outcome;
     }
 
-    private void record(Outcome outcome, String label) {
+    private void record(Outcome outcome) {
         outcomes.add(outcome);
         if (outcome.failed()) {
-            out.printf("       FAILED %s%s: %s%n", outcome.configuration().id(), label == null ? "" : " " + label, outcome.failure());
+            out.printf("       FAILED %s: %s%n", outcome.configuration().id(), outcome.failure());
         } else {
             out.printf(Locale.ROOT, "       %,.0f req/s ± %.1f%%%n", outcome.score(), 100 * outcome.error() / outcome.score());
         }

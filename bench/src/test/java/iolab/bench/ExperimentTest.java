@@ -100,6 +100,7 @@ class ExperimentTest {
         JsonArray jmh = JsonParser.parseString(Files.readString(run.resolve("jmh.json"))).getAsJsonArray();
         assertEquals(1, jmh.size(), "the run went on to the next configuration");
         JsonArray failures = JsonParser.parseString(Files.readString(run.resolve("failures.json"))).getAsJsonArray();
+        assertEquals(1, failures.size(), "the closed loop, once: the open point it could not set is not a second entry under its id");
         assertEquals("plaintext_pool_c210_closed", failures.get(0).getAsJsonObject().get("id").getAsString());
         assertEquals(0, serversOf(run.getFileName().toString()), "no server left behind");
     }

@@ -30,6 +30,8 @@ public final class Plot {
         ReportWriter report = new ReportWriter(results, drawn, problems);
         report.writeSummaries();
         report.writeHtml();
+        report.printTable(out);
+        out.println();
         problems.forEach(p -> out.println("missing: " + p));
         out.printf("%d charts in %s; report: %s%n", drawn.size(), resultsDir.resolve("charts"), resultsDir.resolve("report.html"));
         return problems;

@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +50,25 @@ final class ReportWriter {
         this.results = results;
         this.charts = charts;
         this.problems = problems;
+    }
+
+    /** The summary for a terminal: the figures compared first, one configuration a line. */
+    void printTable(PrintStream out) {
+        List<Column> shown = COLUMNS.stream().filter(c -> List.of("score_req_per_s", "score_error_pct", "p50_ms", "p99_ms",
+                "p99_9_ms", "server_threads", "server_rss_mib", "server_cpu_us_per_response").contains(c.csvName())).toList();
+        StringBuilder heading = new StringBuilder(String.format("%-46s", "configuration"));
+        shown.forEach(c -> heading.append(String.format(" %10s", c.csvName().equals("server_cpu_us_per_response") ? "CPU µs/r"
+                : c.heading().replace("server ", ""))));
+        out.println(heading);
+        for (Row r : results.rows()) {
+            StringBuilder line = new StringBuilder(String.format("%-46s", r.id()));
+            if (r.scored()) {
+                shown.forEach(c -> line.append(String.format(" %10s", c.value().apply(r))));
+            } else {
+                line.append(" FAILED: ").append(r.failure());
+            }
+            out.println(line);
+        }
     }
 
     void writeSummaries() throws IOException {
