@@ -15,17 +15,19 @@ public final class Pinning {
 
     public static final int SERVER_CORE = 0;
     public static final int CLIENT_CORE = 1;
+    /** Where {@code taskset} is, or null: looked up once. */
+    private static final String TASKSET = findTaskset();
 
     private Pinning() {
     }
 
     public static boolean available() {
-        return Runtime.getRuntime().availableProcessors() >= 2 && taskset() != null;
+        return Runtime.getRuntime().availableProcessors() >= 2 && TASKSET != null;
     }
 
     /** The prefix that starts a command on the server's core, or nothing. */
     public static List<String> serverPrefix() {
-        return available() ? List.of(taskset(), "-c", String.valueOf(SERVER_CORE)) : List.of();
+        return available() ? List.of(TASKSET, "-c", String.valueOf(SERVER_CORE)) : List.of();
     }
 
     /** Pins every thread of this process to the client's core; threads started later inherit it. */
@@ -33,7 +35,7 @@ public final class Pinning {
         if (!available()) {
             return false;
         }
-        Process p = new ProcessBuilder(taskset(), "-a", "-p", "-c", String.valueOf(CLIENT_CORE),
+        Process p = new ProcessBuilder(TASKSET, "-a", "-p", "-c", String.valueOf(CLIENT_CORE),
                 String.valueOf(ProcessHandle.current().pid()))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         return p.waitFor() == 0;
@@ -41,10 +43,10 @@ public final class Pinning {
 
     public static String describe() {
         return available() ? "server on core " + SERVER_CORE + ", client on core " + CLIENT_CORE + " (taskset)"
-                : "not pinned (" + (taskset() == null ? "no taskset" : "one core") + ")";
+                : "not pinned (" + (TASKSET == null ? "no taskset" : "one core") + ")";
     }
 
-    private static String taskset() {
+    private static String findTaskset() {
         String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
         return Stream.of(path.split(":")).map(dir -> Path.of(dir, "taskset"))
                 .filter(Files::isExecutable).map(Path::toString).findFirst().orElse(null);

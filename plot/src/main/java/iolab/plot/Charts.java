@@ -105,6 +105,7 @@ final class Charts {
         renderer.setDefaultLinesVisible(true);
         renderer.setCapLength(8);
         renderer.setErrorStroke(new BasicStroke(1.5f));
+        style(renderer, data);
         XYPlot plot = plot(data, connectionsAxis(), new NumberAxis("Throughput (responses/s)"), renderer);
         return new Named("throughput-" + workload, "Throughput vs connections: " + workload,
                 "Closed loop: each connection sends its next request when the response arrives. Bars: JMH's 99.9% confidence interval. "
@@ -270,9 +271,6 @@ final class Charts {
     }
 
     private static XYPlot plot(org.jfree.data.xy.XYDataset data, ValueAxis x, ValueAxis y, XYLineAndShapeRenderer renderer) {
-        if (renderer instanceof XYErrorRenderer) {
-            style(renderer, data);
-        }
         y.setLabelFont(LABEL);
         y.setTickLabelFont(TICKS);
         if (x != null) {

@@ -1,6 +1,5 @@
 package iolab.plot;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -207,9 +206,5 @@ final class ResultsFolder {
             missing.add(name + " is unreadable (" + e.getMessage() + "): " + consequence);
             return null;
         }
-    }
-
-    static JsonArray array(JsonObject o, String key) {
-        return o != null && o.has(key) && o.get(key).isJsonArray() ? o.getAsJsonArray(key) : new JsonArray();
     }
 }
