@@ -61,8 +61,13 @@ final class Environment {
         jmh.put("iterationSeconds", 1);
         jmh.put("responsesPerOperation", ServerBenchmark.BATCH);
         env.put("jmh", jmh);
-        env.put("configurations", planned.stream().map(Configuration::settings).toList());
+        plan(env, planned);
         return env;
+    }
+
+    /** Records every server and client setting of {@code planned}. */
+    static void plan(Map<String, Object> env, List<Configuration> planned) {
+        env.put("configurations", planned.stream().map(Configuration::settings).toList());
     }
 
     private static Map<String, Object> git(Path dir) {

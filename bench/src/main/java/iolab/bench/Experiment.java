@@ -101,7 +101,9 @@ public final class Experiment {
     private void runAll() throws IOException {
         List<Configuration> closed = matrix.closedLoops();
         List<Configuration> planned = new ArrayList<>(closed);
-        writeJson("environment.json", Environment.collect(runId, matrix, planned, projectDir()));
+        // Written before the first configuration, so an interrupted run still says where it ran.
+        Map<String, Object> environment = Environment.collect(runId, matrix, planned, projectDir());
+        writeJson("environment.json", environment);
         out.printf("iolab experiment %s: %d configurations (%s matrix), %s%n", runId, matrix.size(), matrix.name(), Pinning.describe());
         long start = System.nanoTime();
         int done = 0;
@@ -119,7 +121,8 @@ public final class Experiment {
                 measure(open, done, start);
             }
         }
-        writeJson("environment.json", Environment.collect(runId, matrix, planned, projectDir()));
+        Environment.plan(environment, planned); // the open-loop rates are known now
+        writeJson("environment.json", environment);
         JsonArray merged = new JsonArray();
         jmhResults.forEach(merged::add);
         Files.writeString(runDir.resolve("jmh.json"), GSON.toJson(merged));
