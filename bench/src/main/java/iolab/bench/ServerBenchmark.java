@@ -1,5 +1,6 @@
 package iolab.bench;
 
+import iolab.clients.ErrorKind;
 import iolab.clients.LoadGenerator;
 import iolab.clients.LoadResult;
 import iolab.clients.LoadRun;
@@ -179,11 +180,13 @@ public abstract class ServerBenchmark {
     }
 
     private void failOnErrors() {
-        long errors = run.errorCount();
-        if (errors > 0) {
-            String kinds = run.errors().entrySet().stream().filter(e -> e.getValue() > 0)
+        if (run.errorCount() > 0) {
+            // One snapshot for the total and the kinds: errors keep arriving while the message is built.
+            Map<ErrorKind, Long> errors = run.errors();
+            long total = errors.values().stream().mapToLong(Long::longValue).sum();
+            String kinds = errors.entrySet().stream().filter(e -> e.getValue() > 0)
                     .map(e -> e.getValue() + " " + e.getKey().label()).collect(Collectors.joining(", "));
-            throw new IllegalStateException(configuration.describe() + ": " + errors + " errors (" + kinds + ")" + statusNote());
+            throw new IllegalStateException(configuration.describe() + ": " + total + " errors (" + kinds + ")" + statusNote());
         }
     }
 
