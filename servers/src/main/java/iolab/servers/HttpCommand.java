@@ -32,8 +32,18 @@ final class HttpCommand implements Callable<Integer> {
 
     @Option(names = "--header-timeout", defaultValue = "10s", paramLabel = "DURATION",
             converter = ServerOptions.DurationConverter.class,
-            description = "Close a connection whose request head is not complete this long after its first byte (default: ${DEFAULT-VALUE}).")
+            description = "Close a connection whose request head is not complete this long after its first byte, empty lines included (default: ${DEFAULT-VALUE}).")
     Duration headerTimeout;
+
+    @Option(names = "--body-timeout", defaultValue = "30s", paramLabel = "DURATION",
+            converter = ServerOptions.DurationConverter.class,
+            description = "Close a connection whose request body is not complete this long after its head (default: ${DEFAULT-VALUE}).")
+    Duration bodyTimeout;
+
+    @Option(names = "--body-budget", paramLabel = "BYTES",
+            description = "Request-body bytes the whole server holds in memory at once; a body beyond it gets 503 "
+                    + "(default: 8 x --max-body, at least " + HttpSettings.DEFAULT_BODY_BUDGET_BYTES + ").")
+    Long bodyBudget;
 
     @Override
     public Integer call() {
@@ -43,7 +53,8 @@ final class HttpCommand implements Callable<Integer> {
         }
         HttpSettings http;
         try {
-            http = new HttpSettings(root, maxBody, headerTimeout);
+            http = new HttpSettings(root, maxBody, headerTimeout, bodyTimeout,
+                    bodyBudget != null ? bodyBudget : HttpSettings.defaultBudget(maxBody));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(options.spec.commandLine(), e.getMessage());
         }
@@ -52,6 +63,11 @@ final class HttpCommand implements Callable<Integer> {
             server = Servers.create(settings, new HttpProtocol(http), pipeline -> NettyHttp.configure(pipeline, maxBody));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(options.spec.commandLine(), e.getMessage());
+        }
+        String fileNames = System.getProperty("sun.jnu.encoding", "");
+        if (!fileNames.equalsIgnoreCase("UTF-8")) {
+            options.err().println("iolab-servers: file names are in " + fileNames + " (the locale has no UTF-8): files under --root"
+                    + " with non-ASCII names cannot be served; start with LC_ALL=C.UTF-8 to serve them");
         }
         return Serve.untilSignalled(server, "http", settings, options.out(), options.err());
     }

@@ -1,15 +1,18 @@
 package iolab.servers.http;
 
 import iolab.servers.protocol.Codec;
+import iolab.servers.protocol.Faults;
 import iolab.servers.protocol.Outbound;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * HTTP/1.1 (RFC 9112) for one connection: an incremental parser that accepts a request split
@@ -19,9 +22,15 @@ import java.util.Locale;
  * <p>Where RFC 9112 lets a server either accept or reject an ambiguous message (the shapes
  * behind request smuggling), this codec rejects: both {@code Transfer-Encoding} and
  * {@code Content-Length}; differing {@code Content-Length}s; {@code Transfer-Encoding} in
- * HTTP/1.0; whitespace before a colon; folded lines; bare CR or LF; a second {@code Host}.
- * Every refusal is answered with its status and the connection is closed, since what
- * follows can no longer be framed with certainty.
+ * HTTP/1.0; whitespace before a colon; folded lines; bare CR or LF; a second or an invalid
+ * {@code Host}; any whitespace but SP and HTAB around a field value; a chunk size that is not
+ * bare hex digits. Every refusal is answered with its status and the connection is closed,
+ * since what follows can no longer be framed with certainty.
+ *
+ * <p>What one client can cost is bounded: a head must arrive within {@code --header-timeout} of
+ * its first byte and a body within {@code --body-timeout}; a body's bytes come from the server's
+ * {@link BodyBudget}; no further request is answered while earlier output waits to be read; a
+ * fault here costs only this connection (500 where no response has started).
  */
 final class HttpCodec implements Codec {
 
@@ -29,27 +38,42 @@ final class HttpCodec implements Codec {
     static final int MAX_HEADER_BYTES = 16 * 1024;
     static final int MAX_HEADER_FIELDS = 100;
     private static final int MAX_CHUNK_LINE_BYTES = 1024;
-    private static final java.util.regex.Pattern CHUNK_SIZE = java.util.regex.Pattern.compile("[0-9A-Fa-f]{1,15}");
+    /** chunk-size, then nothing or BWS before a chunk extension (RFC 9112, 7.1). */
+    private static final Pattern CHUNK_LINE = Pattern.compile("([0-9A-Fa-f]{1,15})(?:[ \t]*;.*)?");
+    /** RFC 9112, 3.2 and RFC 3986, 3.2.2: uri-host [ ":" port ], the host a reg-name or an IP literal. */
+    private static final Pattern HOST = Pattern.compile(
+            "(?:\\[(?:[0-9A-Fa-f:.]+|[vV][0-9A-Fa-f]+\\.[A-Za-z0-9\\-._~!$&'()*+,;=:]+)]"
+                    + "|(?:[A-Za-z0-9\\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)(?::[0-9]*)?");
 
     private enum State { HEAD, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, DISPATCH, WAITING, CLOSED }
 
     private final HttpSettings settings;
     private final Routes routes;
+    private final BodyBudget budget;
     private State state = State.HEAD;
-    private volatile long headStartedNanos;
+    /** When the request being read must be complete (its head, then its body); 0 while none is being read. */
+    private volatile long deadlineNanos;
+    /** Bytes of the current head already searched for its end, so a head sent a byte at a time is scanned once. */
+    private int headScanned;
+    /** The request line's length once it has been read and checked, before the rest of the head. */
+    private int requestLineBytes;
 
     private String method;
     private String target;
     private int minorVersion;
     private List<String[]> headers;
-    private ByteArrayOutputStream body;
+    private byte[] body;
+    private int bodyLength;
+    private long bodyReserved;
     private long bodyRemaining;
     private long chunkRemaining;
     private int trailerBytes;
+    private boolean responding;
 
-    HttpCodec(HttpSettings settings, Routes routes) {
+    HttpCodec(HttpSettings settings, Routes routes, BodyBudget budget) {
         this.settings = settings;
         this.routes = routes;
+        this.budget = budget;
     }
 
     @Override
@@ -58,7 +82,7 @@ final class HttpCodec implements Codec {
             boolean progressed = true;
             while (progressed && state != State.WAITING && state != State.CLOSED) {
                 progressed = switch (state) {
-                    case HEAD -> readHead(input, out);
+                    case HEAD -> !out.backlogged() && readHead(input, out);
                     case BODY -> readFixedBody(input);
                     case CHUNK_SIZE -> readChunkSize(input);
                     case CHUNK_DATA -> readChunkData(input);
@@ -69,8 +93,14 @@ final class HttpCodec implements Codec {
                 };
             }
         } catch (HttpException refused) {
-            Response.error(refused.status(), refused.getMessage()).writeTo(out, false, false);
-            close(out);
+            refuse(out, refused.status(), refused.getMessage());
+        } catch (RuntimeException fault) {
+            Faults.closedAfter(fault);
+            if (responding) {
+                close(out); // part of a response is out: nothing can follow it that the client could frame
+            } else {
+                refuse(out, 500, "the server failed on this request");
+            }
         }
         if (state == State.CLOSED) {
             input.position(input.limit()); // nothing after a refusal or a last response is read
@@ -79,55 +109,83 @@ final class HttpCodec implements Codec {
 
     @Override
     public boolean expired(long nowNanos) {
-        long started = headStartedNanos;
-        return started != 0 && nowNanos - started > settings.headerTimeout().toNanos();
+        long deadline = deadlineNanos;
+        return deadline != 0 && nowNanos - deadline > 0;
+    }
+
+    @Override
+    public void closed() {
+        releaseBody();
+    }
+
+    private void refuse(Outbound out, int status, String reason) throws IOException {
+        releaseBody();
+        Response response = Response.error(status, reason);
+        if (status == 503) {
+            response.header("Retry-After", "1");
+        }
+        response.writeTo(out, false, false);
+        close(out);
     }
 
     // ---------------------------------------------------------------- request head
 
     private boolean readHead(ByteBuffer in, Outbound out) throws HttpException, IOException {
-        skipEmptyLines(in);
         if (!in.hasRemaining()) {
             return false;
         }
-        if (headStartedNanos == 0) {
-            headStartedNanos = System.nanoTime();
+        if (deadlineNanos == 0) {
+            // The clock starts at the first byte, empty lines included: a trickle of CRLFs is a trickled head.
+            deadlineNanos = System.nanoTime() + settings.headerTimeout().toNanos();
+        }
+        if (requestLineBytes == 0 && skipEmptyLines(in)) {
+            headScanned = 0;
         }
         int start = in.position();
-        int lineEnd = indexOf(in, start, start + MAX_REQUEST_LINE_BYTES + 2, (byte) '\n');
-        if (lineEnd < 0) {
-            if (in.remaining() > MAX_REQUEST_LINE_BYTES + 1) {
-                throw new HttpException(414, "request line longer than " + MAX_REQUEST_LINE_BYTES + " bytes");
+        if (requestLineBytes == 0) {
+            int lineEnd = indexOf(in, start + headScanned, start + MAX_REQUEST_LINE_BYTES + 2, (byte) '\n');
+            if (lineEnd < 0) {
+                if (in.remaining() > MAX_REQUEST_LINE_BYTES + 1) {
+                    throw new HttpException(414, "request line longer than " + MAX_REQUEST_LINE_BYTES + " bytes");
+                }
+                headScanned = in.remaining();
+                return false;
             }
-            return false;
+            if (lineEnd == start || in.get(lineEnd - 1) != '\r') {
+                throw new HttpException(400, "request line not ended by CRLF");
+            }
+            // Checked now, not once the head is complete: a bad line (HTTP/0.9's "GET /x") is refused at once.
+            parseRequestLine(text(in, start, lineEnd - 1));
+            requestLineBytes = lineEnd + 1 - start;
+            headScanned = requestLineBytes;
         }
-        if (lineEnd == start || in.get(lineEnd - 1) != '\r') {
-            throw new HttpException(400, "request line not ended by CRLF");
-        }
-        int headerStart = lineEnd + 1;
-        int headEnd = endOfHeaderSection(in, lineEnd - 1);
+        int headerStart = start + requestLineBytes;
+        int headEnd = endOfHeaderSection(in, Math.max(headerStart - 2, start + headScanned - 3));
         if (headEnd < 0) {
             if (in.limit() - headerStart > MAX_HEADER_BYTES + 2) {
                 throw new HttpException(431, "header section longer than " + MAX_HEADER_BYTES + " bytes");
             }
+            headScanned = in.remaining();
             return false;
         }
         if (headEnd - headerStart > MAX_HEADER_BYTES) {
             throw new HttpException(431, "header section longer than " + MAX_HEADER_BYTES + " bytes");
         }
-        parseRequestLine(text(in, start, lineEnd - 1));
         headers = parseHeaders(text(in, headerStart, headEnd));
         in.position(headEnd + 2);
-        headStartedNanos = 0;
+        headScanned = 0;
+        requestLineBytes = 0;
         chooseFraming(in, out);
         return true;
     }
 
-    /** RFC 9112, 2.2: a server SHOULD ignore empty lines received before a request line. */
-    private static void skipEmptyLines(ByteBuffer in) {
+    /** RFC 9112, 2.2: a server SHOULD ignore empty lines received before a request line. True if it skipped any. */
+    private static boolean skipEmptyLines(ByteBuffer in) {
+        int from = in.position();
         while (in.remaining() >= 2 && in.get(in.position()) == '\r' && in.get(in.position() + 1) == '\n') {
             in.position(in.position() + 2);
         }
+        return in.position() != from;
     }
 
     /** The index just past the header section's last CRLF (of CRLF CRLF), or -1. */
@@ -166,33 +224,47 @@ final class HttpCodec implements Codec {
 
     private static List<String[]> parseHeaders(String section) throws HttpException {
         List<String[]> fields = new ArrayList<>();
-        if (section.isEmpty()) {
-            return fields;
-        }
         // The section's line ends were checked (CRLF only) by text(); each field ends with one.
         for (int lineStart = 0, lineEnd; (lineEnd = section.indexOf("\r\n", lineStart)) >= 0; lineStart = lineEnd + 2) {
-            String line = section.substring(lineStart, lineEnd);
             if (fields.size() == MAX_HEADER_FIELDS) {
                 throw new HttpException(431, "more than " + MAX_HEADER_FIELDS + " header fields");
             }
-            char first = line.charAt(0);
-            if (first == ' ' || first == '\t') {
-                throw new HttpException(400, "obsolete line folding");
-            }
-            int colon = line.indexOf(':');
-            if (colon <= 0 || !isToken(line.substring(0, colon))) {
-                throw new HttpException(400, "malformed header field name");
-            }
-            String value = line.substring(colon + 1).strip();
-            for (int i = 0; i < value.length(); i++) {
-                char c = value.charAt(i);
-                if ((c < ' ' && c != '\t') || c == 0x7f) {
-                    throw new HttpException(400, "control character in a header field value");
-                }
-            }
-            fields.add(new String[] {line.substring(0, colon), value});
+            fields.add(parseField(section.substring(lineStart, lineEnd), "header"));
         }
         return fields;
+    }
+
+    /** {@code name ":" OWS value OWS} (RFC 9112, 5): only spaces and tabs are trimmed, any other control is refused. */
+    private static String[] parseField(String line, String what) throws HttpException {
+        char first = line.isEmpty() ? ' ' : line.charAt(0);
+        if (first == ' ' || first == '\t') {
+            throw new HttpException(400, "obsolete line folding");
+        }
+        int colon = line.indexOf(':');
+        if (colon <= 0 || !isToken(line.substring(0, colon))) {
+            throw new HttpException(400, "malformed " + what + " field name");
+        }
+        String value = trimOws(line.substring(colon + 1));
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < ' ' && c != '\t') || c == 0x7f) {
+                throw new HttpException(400, "control character in a " + what + " field value");
+            }
+        }
+        return new String[] {line.substring(0, colon), value};
+    }
+
+    /** Removes leading and trailing SP and HTAB, and nothing else: {@link String#strip} would also take VT, FF and FS. */
+    private static String trimOws(String s) {
+        int from = 0;
+        int to = s.length();
+        while (from < to && (s.charAt(from) == ' ' || s.charAt(from) == '\t')) {
+            from++;
+        }
+        while (to > from && (s.charAt(to - 1) == ' ' || s.charAt(to - 1) == '\t')) {
+            to--;
+        }
+        return s.substring(from, to);
     }
 
     /** Decides how the body is framed, refusing every ambiguous combination. */
@@ -201,9 +273,11 @@ final class HttpCodec implements Codec {
         if (hosts.size() > 1 || (minorVersion == 1 && hosts.isEmpty())) {
             throw new HttpException(400, hosts.isEmpty() ? "HTTP/1.1 request without Host" : "more than one Host");
         }
+        if (!hosts.isEmpty() && !HOST.matcher(hosts.getFirst()).matches()) {
+            throw new HttpException(400, "invalid Host");
+        }
         List<String> transferEncodings = HttpRequest.valuesOf(headers, "Transfer-Encoding");
         List<String> contentLengths = HttpRequest.valuesOf(headers, "Content-Length");
-        body = new ByteArrayOutputStream();
         boolean chunked = false;
         long length = 0;
         if (!transferEncodings.isEmpty()) {
@@ -215,9 +289,10 @@ final class HttpCodec implements Codec {
             }
             List<String> codings = new ArrayList<>();
             for (String value : transferEncodings) {
-                for (String coding : value.split(",")) {
-                    if (!coding.isBlank()) {
-                        codings.add(coding.strip().toLowerCase(Locale.ROOT));
+                for (String element : value.split(",", -1)) {
+                    String coding = trimOws(element);
+                    if (!coding.isEmpty()) {
+                        codings.add(coding.toLowerCase(Locale.ROOT));
                     }
                 }
             }
@@ -232,7 +307,7 @@ final class HttpCodec implements Codec {
             String agreed = null;
             for (String value : contentLengths) {
                 for (String part : value.split(",", -1)) {
-                    String number = part.strip();
+                    String number = trimOws(part);
                     if (!isDigits(number, 18) || (agreed != null && !agreed.equals(number))) {
                         throw new HttpException(400, "invalid or conflicting Content-Length");
                     }
@@ -250,9 +325,14 @@ final class HttpCodec implements Codec {
             if (!expect.equalsIgnoreCase("100-continue")) {
                 throw new HttpException(417, "unsupported expectation " + expect);
             }
-            if ((chunked || length > 0) && !in.hasRemaining() && minorVersion == 1) {
-                Response.writeContinue(out);
-            }
+        }
+        body = new byte[0];
+        bodyLength = 0;
+        if (length > 0) {
+            reserveBody((int) length); // the whole length at once: a body once started can always finish
+        }
+        if (!expectations.isEmpty() && (chunked || length > 0) && !in.hasRemaining() && minorVersion == 1) {
+            Response.writeContinue(out);
         }
         if (chunked) {
             state = State.CHUNK_SIZE;
@@ -262,9 +342,32 @@ final class HttpCodec implements Codec {
         } else {
             state = State.DISPATCH;
         }
+        deadlineNanos = state == State.DISPATCH ? 0 : System.nanoTime() + settings.bodyTimeout().toNanos();
     }
 
     // ---------------------------------------------------------------- body
+
+    /** Makes room for a body of {@code length} bytes, from the server's budget; 503 when it is spent. */
+    private void reserveBody(int length) throws HttpException {
+        if (length <= body.length) {
+            return;
+        }
+        int capacity = (int) Math.min(settings.maxBodyBytes(), Math.max(length, 2L * body.length));
+        long more = capacity - body.length;
+        if (!budget.tryReserve(more)) {
+            throw new HttpException(503, "too many request bodies in memory at once; try again");
+        }
+        bodyReserved += more;
+        body = Arrays.copyOf(body, capacity);
+    }
+
+    private void releaseBody() {
+        if (bodyReserved > 0) {
+            budget.release(bodyReserved);
+            bodyReserved = 0;
+        }
+        body = null;
+    }
 
     private boolean readFixedBody(ByteBuffer in) {
         int n = (int) Math.min(bodyRemaining, in.remaining());
@@ -284,15 +387,15 @@ final class HttpCodec implements Codec {
         if (line == null) {
             return false;
         }
-        int semicolon = line.indexOf(';');
-        String hex = (semicolon < 0 ? line : line.substring(0, semicolon)).strip();
-        if (!CHUNK_SIZE.matcher(hex).matches()) {
+        Matcher chunk = CHUNK_LINE.matcher(line);
+        if (!chunk.matches() || hasControl(line)) {
             throw new HttpException(400, "malformed chunk size");
         }
-        chunkRemaining = Long.parseLong(hex, 16);
-        if (body.size() + chunkRemaining > settings.maxBodyBytes()) {
+        chunkRemaining = Long.parseLong(chunk.group(1), 16);
+        if (bodyLength + chunkRemaining > settings.maxBodyBytes()) {
             throw new HttpException(413, "chunked body of more than " + settings.maxBodyBytes() + " bytes");
         }
+        reserveBody((int) (bodyLength + chunkRemaining));
         state = chunkRemaining == 0 ? State.TRAILERS : State.CHUNK_DATA;
         trailerBytes = 0;
         return true;
@@ -322,7 +425,7 @@ final class HttpCodec implements Codec {
         return true;
     }
 
-    /** Trailer fields are read and dropped: none of them may change how the request is handled. */
+    /** Trailer fields are checked and dropped: none of them may change how the request is handled. */
     private boolean readTrailers(ByteBuffer in) throws HttpException {
         int before = in.position();
         String line = readLine(in, MAX_HEADER_BYTES - trailerBytes, "trailer section");
@@ -332,16 +435,16 @@ final class HttpCodec implements Codec {
         trailerBytes += in.position() - before;
         if (line.isEmpty()) {
             state = State.DISPATCH;
-        } else if (line.indexOf(':') <= 0) {
-            throw new HttpException(400, "malformed trailer field");
+            deadlineNanos = 0;
+        } else {
+            parseField(line, "trailer");
         }
         return true;
     }
 
     private void copyBody(ByteBuffer in, int n) {
-        byte[] bytes = new byte[n];
-        in.get(bytes);
-        body.writeBytes(bytes);
+        in.get(body, bodyLength, n);
+        bodyLength += n;
     }
 
     /** A CRLF-terminated line, or null until it has fully arrived. */
@@ -365,22 +468,33 @@ final class HttpCodec implements Codec {
     // ---------------------------------------------------------------- dispatch
 
     private boolean dispatch(Outbound out) throws IOException, HttpException {
-        HttpRequest request = HttpRequest.parse(method, target, minorVersion, headers, body.toByteArray());
-        body = null;
+        deadlineNanos = 0;
+        byte[] bytes = bodyLength == body.length ? body : Arrays.copyOf(body, bodyLength);
+        HttpRequest request = HttpRequest.parse(method, target, minorVersion, headers, bytes);
         boolean keepAlive = request.keepAlive();
         Routes.Reply reply = routes.route(request);
-        if (reply instanceof Routes.Reply.AfterDelay delayed) {
+        if (reply instanceof Routes.Reply.Later later) {
             state = State.WAITING;
             boolean accepted = out.runBlocking(new Outbound.BlockingWork() {
+                private Response response;
+
                 @Override
-                public void run() throws InterruptedException {
-                    Thread.sleep(delayed.delayMillis());
+                public void run() throws Exception {
+                    response = later.work().call();
                 }
 
                 @Override
-                public void complete(Outbound later, Exception failure) throws IOException {
-                    Response response = failure == null ? delayed.response() : Response.error(500, "interrupted");
-                    respond(later, request, response, keepAlive);
+                public void complete(Outbound then, Exception failure) throws IOException {
+                    if (failure != null) {
+                        Faults.closedAfter(failure);
+                    }
+                    respond(then, request, failure == null ? response : Response.error(500, "the server failed on this request"),
+                            keepAlive && failure == null);
+                }
+
+                @Override
+                public String toString() {
+                    return request.method() + " " + request.target();
                 }
             });
             if (!accepted) {
@@ -395,7 +509,13 @@ final class HttpCodec implements Codec {
     }
 
     private void respond(Outbound out, HttpRequest request, Response response, boolean keepAlive) throws IOException {
-        response.writeTo(out, request.isHead(), keepAlive, request.minorVersion() == 0);
+        responding = true;
+        try {
+            response.writeTo(out, request.isHead(), keepAlive, request.minorVersion() == 0);
+        } finally {
+            responding = false;
+            releaseBody(); // handed over: the model holds what it could not write yet, within its own bound
+        }
         if (keepAlive) {
             state = State.HEAD;
         } else {
@@ -405,7 +525,7 @@ final class HttpCodec implements Codec {
 
     private void close(Outbound out) {
         state = State.CLOSED;
-        headStartedNanos = 0;
+        deadlineNanos = 0;
         out.closeWhenFlushed();
     }
 
@@ -465,6 +585,16 @@ final class HttpCodec implements Codec {
             }
         }
         return true;
+    }
+
+    private static boolean hasControl(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if ((c < ' ' && c != '\t') || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isDigit(char c) {

@@ -13,10 +13,12 @@ public final class HttpProtocol implements Protocol {
 
     private final HttpSettings settings;
     private final Routes routes;
+    private final BodyBudget bodyBudget;
 
     public HttpProtocol(HttpSettings settings) {
         this.settings = settings;
         this.routes = new Routes(new StaticFiles(settings.root()));
+        this.bodyBudget = new BodyBudget(settings.bodyBudgetBytes());
     }
 
     public HttpSettings settings() {
@@ -30,6 +32,6 @@ public final class HttpProtocol implements Protocol {
 
     @Override
     public Codec newCodec() {
-        return new HttpCodec(settings, routes);
+        return new HttpCodec(settings, routes, bodyBudget);
     }
 }

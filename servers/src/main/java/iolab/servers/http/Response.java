@@ -104,27 +104,32 @@ final class Response {
         text.append("\r\n");
         byte[] headBytes = text.toString().getBytes(StandardCharsets.ISO_8859_1);
         boolean withBody = !head && status != 304;
-        if (withBody && file == null && body.length > 0 && body.length < 16 * 1024) {
-            // One write for a small response: fewer syscalls and segments.
-            ByteBuffer whole = ByteBuffer.allocate(headBytes.length + body.length).put(headBytes).put(body).flip();
-            out.send(whole);
-            closeFile();
-            return;
+        try {
+            if (withBody && file == null && body.length > 0 && body.length < 16 * 1024) {
+                // One write for a small response: fewer syscalls and segments.
+                out.send(ByteBuffer.allocate(headBytes.length + body.length).put(headBytes).put(body).flip());
+                return;
+            }
+            out.send(ByteBuffer.wrap(headBytes));
+            if (withBody && file != null) {
+                FileChannel sending = file;
+                file = null; // the model owns it now, and closes it
+                out.sendFile(sending, filePosition, fileLength);
+            } else if (withBody) {
+                out.send(ByteBuffer.wrap(body));
+            }
+        } finally {
+            closeFile(); // also when the peer reset the connection before the file was handed over
         }
-        out.send(ByteBuffer.wrap(headBytes));
-        if (withBody && file != null) {
-            FileChannel sending = file;
-            file = null;
-            out.sendFile(sending, filePosition, fileLength);
-        } else if (withBody) {
-            out.send(ByteBuffer.wrap(body));
-        }
-        closeFile();
     }
 
-    private void closeFile() throws IOException {
+    private void closeFile() {
         if (file != null) {
-            file.close();
+            try {
+                file.close();
+            } catch (IOException ignored) {
+                // only reading it was left to do
+            }
             file = null;
         }
     }

@@ -16,12 +16,13 @@ final class Routes {
     private static final byte[] PLAINTEXT_BYTES = HttpProtocol.PLAINTEXT_BODY.getBytes(StandardCharsets.UTF_8);
     private static final byte[] JSON_BYTES = HttpProtocol.JSON_BODY.getBytes(StandardCharsets.UTF_8);
 
-    /** What to answer: a response now, or one after blocking for a while. */
+    /** What to answer: a response now, or one from work that may block (a delay, the file system). */
     sealed interface Reply {
         record Now(Response response) implements Reply {
         }
 
-        record AfterDelay(long delayMillis, Response response) implements Reply {
+        /** Run where blocking is allowed: never on an event loop. */
+        record Later(java.util.concurrent.Callable<Response> work) implements Reply {
         }
     }
 
@@ -45,7 +46,8 @@ final class Routes {
             case "/delay" -> read ? delay(request) : notAllowed("GET, HEAD");
             default -> {
                 if (path.equals("/files") || path.startsWith("/files/")) {
-                    yield read ? now(files.serve(request, path.substring("/files".length()))) : notAllowed("GET, HEAD");
+                    String rest = path.substring("/files".length());
+                    yield read ? new Reply.Later(() -> files.serve(request, rest)) : notAllowed("GET, HEAD");
                 }
                 yield now(Response.error(404, null));
             }
@@ -63,7 +65,10 @@ final class Routes {
             return now(Response.error(400, "/delay needs ms=N with N from 0 to " + MAX_DELAY_MILLIS));
         }
         long millis = Long.parseLong(ms);
-        return new Reply.AfterDelay(millis, Response.text(200, "text/plain", "delayed " + millis + " ms\n"));
+        return new Reply.Later(() -> {
+            Thread.sleep(millis);
+            return Response.text(200, "text/plain", "delayed " + millis + " ms\n");
+        });
     }
 
     private static Reply notAllowed(String allow) {

@@ -5,7 +5,14 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -58,11 +65,11 @@ final class StaticFiles {
                 return Response.error(403, null);
             }
         }
-        Path path = root.resolve(relative.replaceFirst("^/+", "")).normalize();
-        if (!path.startsWith(root)) {
-            return Response.error(403, null);
-        }
         try {
+            Path path = root.resolve(relative.replaceFirst("^/+", "")).normalize();
+            if (!path.startsWith(root)) {
+                return Response.error(403, null);
+            }
             Path real = path.toRealPath();
             if (!real.startsWith(root.toRealPath())) {
                 return Response.error(403, null); // a symlink that leads out of the root
@@ -78,10 +85,18 @@ final class StaticFiles {
                 return Response.error(404, null);
             }
             return file(request, real);
-        } catch (NoSuchFileException e) {
+        } catch (InvalidPathException e) {
+            // The JVM names files in the locale's encoding: under the C locale only ASCII names exist for it.
+            return Response.error(500, "this server cannot name non-ASCII files: its locale's encoding is "
+                    + System.getProperty("sun.jnu.encoding") + " (start it with LC_ALL=C.UTF-8)");
+        } catch (NoSuchFileException | NotDirectoryException e) {
             return Response.error(404, null);
+        } catch (AccessDeniedException e) {
+            return Response.error(403, null);
         } catch (IOException e) {
-            return Response.error(404, null);
+            // The server's own trouble (out of descriptors, a disk error): never disguised as a missing file.
+            String reason = e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason() : e.getClass().getSimpleName();
+            return Response.error(500, "could not read it: " + reason);
         }
     }
 
@@ -106,7 +121,7 @@ final class StaticFiles {
                     long suffix = Long.parseLong(m.group(2));
                     start = Math.max(0, size - suffix);
                     length = size - start;
-                    status = suffix == 0 ? 416 : 206;
+                    status = suffix == 0 || size == 0 ? 416 : 206; // RFC 9110, 14.1.3: no last bytes of an empty file
                 } else {
                     start = Long.parseLong(m.group(1));
                     long end = m.group(2).isEmpty() ? size - 1 : Math.min(size - 1, Long.parseLong(m.group(2)));
@@ -164,7 +179,7 @@ final class StaticFiles {
         }
     }
 
-    /** Decodes %XX once, as UTF-8; a malformed escape is an error, never passed through. */
+    /** Decodes %XX once, as UTF-8; a malformed escape or malformed UTF-8 (overlong dots) is an error, never passed through. */
     static String percentDecode(String raw) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
         for (int i = 0; i < raw.length(); i++) {
@@ -184,7 +199,14 @@ final class StaticFiles {
                 bytes.write(c);
             }
         }
-        return bytes.toString(StandardCharsets.UTF_8);
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("the path is not UTF-8");
+        }
     }
 
     private static String percentEncode(String name) {

@@ -12,14 +12,22 @@ import java.util.function.Consumer;
  * The accept loop the lab's own models share: a platform thread blocks in {@code accept},
  * turns away a connection beyond {@code --max-connections} at once, and hands each admitted
  * one on. It ends when the listener is closed.
+ *
+ * <p>When accepting fails (out of file descriptors: EMFILE) the connection stays in the
+ * kernel's queue, so trying again at once fails again at once. The loop pauses between tries,
+ * as Netty does, and says so once per episode rather than once per try.
  */
 final class Acceptor {
+
+    private static final long PAUSE_MILLIS = 100;
 
     private Acceptor() {
     }
 
     static Thread start(ServerSocketChannel listener, ConnectionCounter counter, Consumer<SocketChannel> admitted) {
         return Thread.ofPlatform().name("acceptor").start(() -> {
+            long failures = 0;
+            long firstFailureNanos = 0;
             while (true) {
                 SocketChannel channel;
                 try {
@@ -27,9 +35,22 @@ final class Acceptor {
                 } catch (ClosedChannelException stopped) {
                     return;
                 } catch (IOException e) {
-                    // EMFILE and the like: this connection is lost, the server goes on.
-                    System.err.println("accept failed: " + e);
+                    if (failures++ == 0) {
+                        firstFailureNanos = System.nanoTime();
+                        System.err.println("iolab-servers: accept failed: " + e.getMessage()
+                                + "; pausing " + PAUSE_MILLIS + " ms between tries until it succeeds again");
+                    }
+                    try {
+                        Thread.sleep(PAUSE_MILLIS);
+                    } catch (InterruptedException interrupted) {
+                        return;
+                    }
                     continue;
+                }
+                if (failures > 0) {
+                    System.err.printf("iolab-servers: accepting again after %d failed tries in %d ms%n",
+                            failures, (System.nanoTime() - firstFailureNanos) / 1_000_000);
+                    failures = 0;
                 }
                 if (counter.tryAdmit()) {
                     admitted.accept(channel);

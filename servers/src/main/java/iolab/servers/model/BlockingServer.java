@@ -6,6 +6,7 @@ import iolab.servers.Model;
 import iolab.servers.Server;
 import iolab.servers.ServerSettings;
 import iolab.servers.protocol.Codec;
+import iolab.servers.protocol.Faults;
 import iolab.servers.protocol.Outbound;
 import iolab.servers.protocol.Protocol;
 
@@ -44,6 +45,10 @@ import java.util.concurrent.TimeUnit;
 public final class BlockingServer implements Server {
 
     private static final int READ_BUFFER_BYTES = 16 * 1024;
+    /** A gentle close waits this long at most for the peer to close its side (RFC 9112, 9.6)... */
+    private static final long LINGER_NANOS = 2_000_000_000L;
+    /** ...and reads and drops this much at most. */
+    private static final long LINGER_MAX_BYTES = 1024 * 1024;
 
     private final ServerSettings settings;
     private final Protocol protocol;
@@ -121,21 +126,47 @@ public final class BlockingServer implements Server {
                     // The codec needs more than a buffer's worth at once (long HTTP headers): grow.
                     input = ByteBuffer.allocate(2 * input.capacity()).put(input.flip());
                 }
-                if (channel.read(input) < 0) {
+                int n = channel.read(input);
+                if (n < 0) {
                     codec.inputClosed(connection);
+                    connection.inputEnded = true;
                     break;
                 }
-                connection.touch();
+                if (n > 0) {
+                    connection.touch();
+                }
                 input.flip();
                 codec.received(input, connection);
                 input.compact();
             }
-        } catch (IOException | RuntimeException e) {
+            if (connection.closeRequested && !connection.inputEnded) {
+                linger(connection, input);
+            }
+        } catch (IOException e) {
             // Reset, idle-closed or stopped: the connection ends, the server goes on.
+        } catch (RuntimeException fault) {
+            Faults.closedAfter(fault);
         } finally {
             connections.remove(connection);
             Quietly.close(channel);
             counter.release();
+            connection.codec.closed();
+        }
+    }
+
+    /**
+     * RFC 9112, 9.6: half-close, then read and drop until the peer closes, so its late bytes
+     * cannot turn into a reset that destroys our last response. The sweeper ends a linger that
+     * lasts too long.
+     */
+    private static void linger(Connection connection, ByteBuffer buffer) throws IOException {
+        connection.lingerUntilNanos = System.nanoTime() + LINGER_NANOS;
+        connection.lingering = true;
+        connection.channel.shutdownOutput();
+        long dropped = 0;
+        int n;
+        while ((n = connection.channel.read(buffer.clear())) >= 0 && (dropped += n) <= LINGER_MAX_BYTES) {
+            // dropped
         }
     }
 
@@ -143,6 +174,12 @@ public final class BlockingServer implements Server {
         long idleNanos = settings.idleTimeout().toNanos();
         long now = System.nanoTime();
         for (Connection connection : connections) {
+            if (connection.lingering) {
+                if (now - connection.lingerUntilNanos > 0) {
+                    Quietly.close(connection.channel);
+                }
+                continue;
+            }
             boolean idle = idleNanos > 0 && !connection.working && now - connection.lastActiveNanos > idleNanos;
             if (idle || connection.codec.expired(now)) {
                 Quietly.close(connection.channel);
@@ -185,6 +222,9 @@ public final class BlockingServer implements Server {
         volatile long lastActiveNanos = System.nanoTime();
         volatile boolean closeRequested;
         volatile boolean working;
+        volatile boolean lingering;
+        volatile long lingerUntilNanos;
+        boolean inputEnded;
 
         Connection(SocketChannel channel, Codec codec) {
             this.channel = channel;
@@ -198,24 +238,42 @@ public final class BlockingServer implements Server {
         @Override
         public void send(ByteBuffer bytes) throws IOException {
             while (bytes.hasRemaining()) {
-                channel.write(bytes);
-                touch();
+                if (channel.write(bytes) > 0) {
+                    touch(); // progress only: a peer that stops reading goes idle and is closed
+                }
             }
         }
 
+        /**
+         * {@code transferTo} (sendfile) where the socket takes it. On a virtual thread the socket is
+         * non-blocking underneath and a full socket makes {@code transferTo} return 0 at once instead
+         * of waiting; a plain write of the next piece parks the virtual thread until the peer reads.
+         */
         @Override
         public void sendFile(FileChannel file, long position, long count) throws IOException {
             try (file) {
                 long end = position + count;
+                ByteBuffer piece = null;
                 while (position < end) {
                     long n = file.transferTo(position, end - position, channel);
-                    if (n <= 0 && position >= file.size()) {
-                        throw new IOException("file shrank while being sent");
+                    if (n == 0) {
+                        piece = piece == null ? ByteBuffer.allocate(READ_BUFFER_BYTES) : piece.clear();
+                        piece.limit((int) Math.min(piece.capacity(), end - position));
+                        n = file.read(piece, position);
+                        if (n <= 0) {
+                            throw new IOException("file shrank while being sent");
+                        }
+                        send(piece.flip());
                     }
                     position += n;
                     touch();
                 }
             }
+        }
+
+        @Override
+        public boolean backlogged() {
+            return false; // every write above finished before it returned
         }
 
         /** The blocking models block the connection's own thread: that is the point. */

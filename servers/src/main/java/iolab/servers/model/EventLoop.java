@@ -3,6 +3,7 @@ package iolab.servers.model;
 import iolab.servers.ConnectionCounter;
 import iolab.servers.Endpoints;
 import iolab.servers.protocol.Codec;
+import iolab.servers.protocol.Faults;
 import iolab.servers.protocol.Outbound;
 import iolab.servers.protocol.Protocol;
 
@@ -27,8 +28,12 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <p>Back-pressure: when the kernel takes only part of a write, the rest is queued, the
  * connection's interest switches from {@code OP_READ} to {@code OP_WRITE}, and it is not
- * read again until its queue has drained. A peer that sends and never reads therefore costs
- * at most one read's worth of queued bytes, however long it keeps sending.
+ * read again until its queue has drained; the codec, told the output is
+ * {@linkplain Outbound#backlogged() backlogged}, answers no further request of what it was
+ * handed, and the rest waits unparsed. A peer that sends and never reads therefore costs at
+ * most one read's worth of input and one response queued, however long it keeps sending.
+ *
+ * <p>A fault in a codec closes that connection only; the loop goes on serving the others.
  *
  * <p>Blocking work goes to the server's bounded worker pool; the connection is not read
  * while it waits, and the reply is sent from this loop when the work is done.
@@ -37,6 +42,11 @@ final class EventLoop implements Runnable {
 
     /** One read at a time per loop, so one buffer per loop; leftovers are copied out. */
     private static final int READ_BUFFER_BYTES = 64 * 1024;
+    /** A gentle close waits this long at most for the peer to close its side (RFC 9112, 9.6)... */
+    private static final long LINGER_NANOS = 2_000_000_000L;
+    /** ...and reads and drops this much at most. */
+    private static final long LINGER_MAX_BYTES = 1024 * 1024;
+    private static final ByteBuffer NO_BYTES = ByteBuffer.allocate(0);
 
     private final Selector selector;
     private final Protocol protocol;
@@ -63,6 +73,11 @@ final class EventLoop implements Runnable {
 
     /** Called by the acceptor: the connection joins this loop at its next turn. */
     void adopt(SocketChannel channel) {
+        if (!running) { // the loop has ended (its selector failed): the connection is turned away, not left hanging
+            Quietly.close(channel);
+            counter.release();
+            return;
+        }
         execute(() -> register(channel));
     }
 
@@ -111,7 +126,11 @@ final class EventLoop implements Runnable {
     private void runTasks() {
         Runnable task;
         while ((task = tasks.poll()) != null) {
-            task.run();
+            try {
+                task.run();
+            } catch (RuntimeException fault) {
+                Faults.closedAfter(fault);
+            }
         }
     }
 
@@ -126,7 +145,7 @@ final class EventLoop implements Runnable {
             Endpoints.configureAccepted(channel);
             Connection connection = new Connection(channel, protocol.newCodec());
             connection.key = channel.register(selector, SelectionKey.OP_READ, connection);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             Quietly.close(channel);
             counter.release();
         }
@@ -140,6 +159,12 @@ final class EventLoop implements Runnable {
         lastSweepNanos = now;
         for (SelectionKey key : selector.keys()) {
             Connection connection = (Connection) key.attachment();
+            if (connection.lingering) {
+                if (now - connection.lingerUntilNanos > 0) {
+                    connection.close();
+                }
+                continue;
+            }
             boolean idle = idleTimeoutNanos > 0 && !connection.awaitingWork && now - connection.lastActiveNanos > idleTimeoutNanos;
             if (idle || connection.codec.expired(now)) {
                 connection.close();
@@ -184,7 +209,11 @@ final class EventLoop implements Runnable {
         private SelectionKey key;
         private ByteBuffer unconsumed;
         private boolean inputEnded;
+        private boolean endSignalled;
         private boolean closeWhenFlushed;
+        private boolean lingering;
+        private long lingerUntilNanos;
+        private long lingerBytes;
         private boolean awaitingWork;
         private boolean closed;
         long lastActiveNanos = System.nanoTime();
@@ -198,15 +227,25 @@ final class EventLoop implements Runnable {
             try {
                 if (key.isWritable()) {
                     flush();
+                    if (unsent.isEmpty()) {
+                        resume();
+                    }
                 }
-                if (key.isValid() && key.isReadable()) {
-                    read();
+                if (!closed && key.isValid() && key.isReadable()) {
+                    if (lingering) {
+                        discard();
+                    } else {
+                        read();
+                    }
                 }
                 if (!closed) {
                     afterIo();
                 }
             } catch (IOException | CancelledKeyException e) {
                 close(); // reset by the peer, or closed while we were at it
+            } catch (RuntimeException fault) {
+                Faults.closedAfter(fault);
+                close();
             }
         }
 
@@ -225,7 +264,10 @@ final class EventLoop implements Runnable {
             process(input);
         }
 
-        /** Hands input to the codec, keeps what it left, and passes on end of input once the codec is free. */
+        /**
+         * Hands input to the codec and keeps what it left; passes on the end of input once the codec
+         * is free and its output has drained, so requests pipelined before a half-close are answered.
+         */
         private void process(ByteBuffer input) throws IOException {
             if (input.hasRemaining()) {
                 codec.received(input, this);
@@ -233,9 +275,28 @@ final class EventLoop implements Runnable {
             if (input.hasRemaining()) {
                 unconsumed = ByteBuffer.allocate(input.remaining()).put(input).flip();
             }
-            if (inputEnded && !awaitingWork) {
+            if (inputEnded && !endSignalled && !awaitingWork && unsent.isEmpty()) {
+                endSignalled = true;
                 codec.inputClosed(this);
                 closeWhenFlushed = true;
+            }
+        }
+
+        /** The codec may go on: its output drained, or its blocking work is done. Hands it what it left. */
+        private void resume() throws IOException {
+            if (closed || awaitingWork || (unconsumed == null && (!inputEnded || endSignalled))) {
+                return;
+            }
+            ByteBuffer pending = unconsumed;
+            unconsumed = null;
+            process(pending == null ? NO_BYTES : pending);
+        }
+
+        /** Reads and drops what a peer sends after we closed our side, until it closes too. */
+        private void discard() throws IOException {
+            int n = channel.read(readBuffer.clear());
+            if (n < 0 || (lingerBytes += n) > LINGER_MAX_BYTES) {
+                close();
             }
         }
 
@@ -244,14 +305,33 @@ final class EventLoop implements Runnable {
         }
 
         /** Reading resumes only once the queue is empty and no blocking work is pending: that is the back-pressure. */
-        private void afterIo() {
+        private void afterIo() throws IOException {
             if (!unsent.isEmpty()) {
                 key.interestOps(SelectionKey.OP_WRITE);
             } else if (closeWhenFlushed) {
-                close();
+                if (inputEnded) {
+                    close();
+                } else {
+                    linger();
+                }
             } else {
                 key.interestOps(awaitingWork || inputEnded ? 0 : SelectionKey.OP_READ);
             }
+        }
+
+        /** RFC 9112, 9.6: half-close, then read until the peer closes, so its late bytes cannot turn into a reset that destroys our last response. */
+        private void linger() throws IOException {
+            if (!lingering) {
+                lingering = true;
+                lingerUntilNanos = System.nanoTime() + LINGER_NANOS;
+                channel.shutdownOutput();
+            }
+            key.interestOps(SelectionKey.OP_READ);
+        }
+
+        @Override
+        public boolean backlogged() {
+            return !unsent.isEmpty();
         }
 
         @Override
@@ -340,15 +420,14 @@ final class EventLoop implements Runnable {
             lastActiveNanos = System.nanoTime();
             try {
                 work.complete(this, failure);
-                if (!awaitingWork) {
-                    ByteBuffer pending = unconsumed;
-                    unconsumed = null;
-                    process(pending == null ? ByteBuffer.allocate(0) : pending);
-                }
+                resume();
                 if (!closed) {
                     afterIo();
                 }
             } catch (IOException | CancelledKeyException e) {
+                close();
+            } catch (RuntimeException fault) {
+                Faults.closedAfter(fault);
                 close();
             }
         }
@@ -373,7 +452,9 @@ final class EventLoop implements Runnable {
                 }
             }
             unsent.clear();
+            unconsumed = null;
             counter.release();
+            codec.closed();
         }
     }
 }

@@ -14,6 +14,8 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -26,6 +28,8 @@ import java.util.concurrent.Executors;
  */
 public final class JdkHttpServer implements Server {
 
+    private static final Set<String> KNOWN_METHODS =
+            Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
     private static final byte[] PLAINTEXT = HttpProtocol.PLAINTEXT_BODY.getBytes(StandardCharsets.UTF_8);
     private static final byte[] JSON = HttpProtocol.JSON_BODY.getBytes(StandardCharsets.UTF_8);
 
@@ -96,11 +100,15 @@ public final class JdkHttpServer implements Server {
         reply(exchange, "GET, HEAD", 200, "text/plain", ("delayed " + ms + " ms\n").getBytes(StandardCharsets.UTF_8));
     }
 
-    /** With {@code allow} set, any other method gets 405 and {@code Allow}. */
+    /** With {@code allow} set, any other method gets 405 and {@code Allow}; an unknown method 501. */
     private static void reply(HttpExchange exchange, String allow, int status, String type, byte[] body) throws IOException {
         try (exchange) {
             String method = exchange.getRequestMethod();
-            if (allow != null && !allow.contains(method)) {
+            if (!KNOWN_METHODS.contains(method)) {
+                status = 501;
+                type = "text/plain";
+                body = ("501 Not Implemented: method " + method + " is not implemented\n").getBytes(StandardCharsets.UTF_8);
+            } else if (allow != null && !List.of(allow.split(", ")).contains(method)) {
                 exchange.getResponseHeaders().set("Allow", allow);
                 status = 405;
                 type = "text/plain";

@@ -158,6 +158,20 @@ public final class NettyHttp extends SimpleChannelInboundHandler<FullHttpRequest
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         ctx.flush();
+        if (!ctx.channel().isWritable()) {
+            ctx.channel().config().setAutoRead(false); // until the peer reads what is queued
+        }
+    }
+
+    /**
+     * Back-pressure, as Netty users write it: past the channel's high-water mark of queued output
+     * we stop reading, and read again once it has drained below the low-water mark, so a client
+     * that pipelines and never reads cannot make the server queue responses without bound.
+     */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        ctx.fireChannelWritabilityChanged();
     }
 
     /** The client half-closed (the channel allows half-closure for echo's sake): finish what is queued, then close. */

@@ -23,8 +23,15 @@ public interface Codec {
     }
 
     /**
+     * The connection is gone, whoever closed it: give back what the codec holds. Called once,
+     * on the connection's thread, after the last {@link #received}.
+     */
+    default void closed() {
+    }
+
+    /**
      * Asked now and then from any thread: true when the connection has outstayed a deadline
-     * of the protocol's own (an HTTP client trickling its headers), and the model closes it.
+     * of the protocol's own (an HTTP client trickling its head or its body), and the model closes it.
      */
     default boolean expired(long nowNanos) {
         return false;

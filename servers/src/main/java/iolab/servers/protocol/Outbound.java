@@ -35,7 +35,19 @@ public interface Outbound {
      */
     boolean runBlocking(BlockingWork work) throws IOException;
 
-    /** Closes the connection once everything sent so far has been written. */
+    /**
+     * True while earlier output still waits for the peer to read it. A codec answers no further
+     * request then: the model hands the unread input back once the output has drained, so a peer
+     * that pipelines and never reads costs one response's worth of memory and work, not one per
+     * request it sent. A blocking model's writes finish before they return: never backlogged.
+     */
+    boolean backlogged();
+
+    /**
+     * Closes the connection once everything sent so far has been written. The close is gentle
+     * (RFC 9112, 9.6): the model shuts down its output and reads what the peer still sends,
+     * for a short while, so that a reset cannot destroy the last response before it is read.
+     */
     void closeWhenFlushed();
 
     /** Work that blocks (a stand-in for a database call), then a reply. */
