@@ -320,7 +320,10 @@ final class ClientLoop implements Runnable {
         }
 
         @Override
-        public void completed(int status, boolean lastOnConnection) {
+        public void completed(int status, boolean lastOnConnection) throws Workload.BadResponseException {
+            if (originNanos.isEmpty()) {
+                throw new Workload.BadResponseException("a response with no request in flight");
+            }
             long origin = originNanos.poll();
             sentNanos.poll();
             answered.setRelease(answered.getPlain() + 1);

@@ -31,8 +31,9 @@ public interface Workload {
          *
          * @param status the HTTP status, or 0 for echo
          * @param lastOnConnection the server said it closes after this one
+         * @throws BadResponseException when no request was waiting for it (the server answered twice, or unasked)
          */
-        void completed(int status, boolean lastOnConnection);
+        void completed(int status, boolean lastOnConnection) throws BadResponseException;
     }
 
     /** The response was not what the request should get. */

@@ -108,6 +108,16 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void aResponseThatNoRequestAwaitsIsABadResponseAndTheRunGoesOn() throws Exception {
+        try (TestServers.Raw server = new TestServers.Raw(TestServers.answeringTwice())) {
+            Target target = Target.parse(server.url("/"));
+            LoadResult result = LoadGenerator.run(closedLoop(target, get(target), 2, 1, Duration.ofMillis(500)), null, null);
+            assertTrue(result.errors().get(ErrorKind.BAD_RESPONSE) > 0, result.errors().toString());
+            assertTrue(result.requests() > 0, "the run goes on after the error");
+        }
+    }
+
+    @Test
     void nothingListeningIsAConnectError() throws Exception {
         int port;
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {

@@ -93,6 +93,19 @@ final class TestServers {
         return socket -> socket.getInputStream().read(new byte[4096]);
     }
 
+    /** Answers each request twice: the second answer has no request waiting for it. */
+    static Behaviour answeringTwice() {
+        return socket -> {
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[4096];
+            byte[] twice = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+                    .getBytes(StandardCharsets.ISO_8859_1);
+            while (in.read(buffer) > 0) {
+                socket.getOutputStream().write(twice);
+            }
+        };
+    }
+
     /** Answers each request with something that is not HTTP. */
     static Behaviour malformedHttp() {
         return socket -> {
