@@ -299,7 +299,7 @@ public final class HttpWorkload implements Workload {
             }
         }
 
-        private void complete(Completion done) {
+        private void complete(Completion done) throws BadResponseException {
             state = State.HEAD;
             done.completed(status, closes);
         }
