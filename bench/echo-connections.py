@@ -24,8 +24,9 @@ import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-JAR = os.path.join(ROOT, "servers", "target", "iolab-servers.jar")
+from labprocess import SERVERS_JAR, java, pinned
+
+JAR = SERVERS_JAR
 MODELS = {
     "thread-per-connection": ["--model", "thread-per-connection"],
     "pool": ["--model", "pool"],
@@ -38,14 +39,6 @@ MODELS = {
 MESSAGE = b"m" * 64
 
 
-def java():
-    home = subprocess.run([os.path.join(ROOT, "bin", "java-home")], check=True,
-                          capture_output=True, text=True).stdout.strip()
-    return os.path.join(home, "bin", "java")
-
-
-def pinned(core, command):
-    return (["taskset", "-c", str(core)] + command) if shutil.which("taskset") and os.cpu_count() > 1 else command
 
 
 def start_server(model_args, loops):

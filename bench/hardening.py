@@ -23,7 +23,8 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from labprocess import SERVERS_JAR, java, pinned
+
 MODELS = {
     "thread-per-connection": ["--model", "thread-per-connection"],
     "pool": ["--model", "pool"],
@@ -34,14 +35,6 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
-def java():
-    home = subprocess.run([os.path.join(ROOT, "bin", "java-home")], check=True,
-                          capture_output=True, text=True).stdout.strip()
-    return os.path.join(home, "bin", "java")
-
-
-def pinned(core, command):
-    return (["taskset", "-c", str(core)] + command) if shutil.which("taskset") and os.cpu_count() > 1 else command
 
 
 class Server:
@@ -138,7 +131,9 @@ def pipelined(server, path):
             s.sendall(get(path) * 2000)  # ~80 KB: the kernel takes it all; the client never reads
             clients.append(s)
         fds, rss, cpu = watch(server, 3)
-        return {"fds+": fds, "rss+MiB": round(rss), "cpu s": round(cpu, 2), "fresh": fresh_status(server, path)}
+        _, _, later = watch(server, 3)  # bounded work stops once the kernel's buffers are full
+        return {"fds+": fds, "rss+MiB": round(rss), "cpu s": round(cpu, 2), "then cpu s": round(later, 2),
+                "fresh": fresh_status(server, path)}
     finally:
         for s in clients:
             s.close()
@@ -249,7 +244,7 @@ ATTACKS = {
     "resets": (resets, []),
     "bodies": (bodies, ["--threads", "100"]),
     "crlf-trickle": (crlf_trickle, ["--header-timeout", "2s", "--idle-timeout", "60s"]),
-    "body-trickle": (body_trickle, ["--header-timeout", "2s", "--idle-timeout", "60s"]),
+    "body-trickle": (body_trickle, ["--body-timeout", "2s", "--idle-timeout", "60s"]),
     "head-byte-by-byte": (head_byte_by_byte, []),
 }
 
@@ -311,7 +306,7 @@ def prepare_root():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--jar", default=os.path.join(ROOT, "servers", "target", "iolab-servers.jar"))
+    parser.add_argument("--jar", default=SERVERS_JAR)
     parser.add_argument("--models", default=",".join(MODELS))
     parser.add_argument("--attacks", default=",".join(list(ATTACKS) + ["c-locale", "emfile"]))
     args = parser.parse_args()

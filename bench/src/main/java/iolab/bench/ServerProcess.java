@@ -43,7 +43,11 @@ public final class ServerProcess implements AutoCloseable {
         command.add("-D" + RUN_PROPERTY + "=" + runTag);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "iolab.servers.Main"));
         command.addAll(arguments);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (!"UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"))) {
+            builder.environment().put("LC_ALL", "C.UTF-8"); // so that the server can name any file under its root
+        }
+        Process process = builder.start();
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly)); // never outlive the benchmark
         CompletableFuture<String> ready = new CompletableFuture<>();
         Thread.ofPlatform().daemon().name("server-output").start(() -> copyOutput(process, log, ready));

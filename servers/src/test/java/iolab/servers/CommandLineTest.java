@@ -137,10 +137,7 @@ class CommandLineTest {
 
     /** A real process on the same JDK and class path as the tests. */
     private Process startServer(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElseThrow(),
-                "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        List<String> command = ChildServer.javaCommand();
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).start();
         processes.add(process);

@@ -77,7 +77,7 @@ class EchoUnderLoadTest {
             // The pool's threads are started on demand and then kept: start them all (the bystander holds one) before counting.
             warmUp(server.address(), ServerCase.TEST_POOL_THREADS - 1);
             await("warm-up connections to close", 5_000, () -> server.connections().open() == 1);
-            long fdsBefore = openFileDescriptors();
+            long fdsBefore = Clients.openFileDescriptors();
             int threadsBefore = liveThreads();
 
             byte[] bulk = randomBytes(256 * 1024, 7);
@@ -95,7 +95,7 @@ class EchoUnderLoadTest {
             assertArrayEquals(message, roundTrip(bystander, message), "the bystander is still served");
             await("the server to release the 50 reset connections", 10_000, () -> server.connections().open() == 1);
             await("threads back to " + threadsBefore, 10_000, () -> liveThreads() <= threadsBefore);
-            await("file descriptors back to " + fdsBefore, 10_000, () -> openFileDescriptors() <= fdsBefore);
+            await("file descriptors back to " + fdsBefore, 10_000, () -> Clients.openFileDescriptors() <= fdsBefore);
         }
     }
 
@@ -200,13 +200,6 @@ class EchoUnderLoadTest {
         }
     }
 
-    private static long openFileDescriptors() {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.count();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** Platform threads; a virtual thread that ended cannot hold anything, and the counter covers it. */
     private static int liveThreads() {

@@ -256,34 +256,6 @@ class HttpOnEveryModelTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("labModels")
-    void aHeaderTrickleIsCutOffByTheHeaderTimeout(HttpCase c) throws Exception {
-        HttpSettings http = new HttpSettings(root, HttpSettings.DEFAULT_MAX_BODY_BYTES, java.time.Duration.ofMillis(300));
-        try (Server server = c.start(c.settings().withIdleTimeout(java.time.Duration.ofSeconds(30)), http);
-             RawHttp trickler = new RawHttp(server.address())) {
-            long start = System.nanoTime();
-            java.util.concurrent.CompletableFuture<Boolean> closed =
-                    java.util.concurrent.CompletableFuture.supplyAsync(trickler::closedByServer);
-            trickler.send("GET /plaintext HTTP/1.1\r\nHost: t\r\n");
-            try {
-                // One header byte every 20 ms, never finishing the head; slow on purpose.
-                for (int i = 0; i < 250 && !closed.isDone(); i++) {
-                    trickler.send("X");
-                    Thread.sleep(20);
-                }
-            } catch (java.io.IOException resetWhileWriting) {
-                // cut off
-            }
-            assertTrue(closed.get(5, TimeUnit.SECONDS), "the trickling client was cut off");
-            long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(elapsedMillis >= 250 && elapsedMillis < 4_000, "cut off after " + elapsedMillis + " ms; the header timeout is 300 ms");
-            try (RawHttp other = new RawHttp(server.address())) {
-                assertEquals(200, other.exchange(get("/plaintext")).status());
-            }
-        }
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("labModels")
     void anIdleKeepAliveConnectionIsClosedAfterTheIdleTimeout(HttpCase c) throws Exception {
         try (Server server = c.start(c.settings().withIdleTimeout(java.time.Duration.ofMillis(200)), HttpSettings.defaults(root));
              RawHttp client = new RawHttp(server.address())) {
