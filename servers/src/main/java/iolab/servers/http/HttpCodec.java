@@ -40,16 +40,17 @@ final class HttpCodec implements Codec {
     private static final int MAX_CHUNK_LINE_BYTES = 1024;
     /** chunk-size, then nothing or BWS before a chunk extension (RFC 9112, 7.1). */
     private static final Pattern CHUNK_LINE = Pattern.compile("([0-9A-Fa-f]{1,15})(?:[ \t]*;.*)?");
-    /** RFC 9112, 3.2 and RFC 3986, 3.2.2: uri-host [ ":" port ], the host a reg-name or an IP literal. */
-    private static final Pattern HOST = Pattern.compile(
-            "(?:\\[(?:[0-9A-Fa-f:.]+|[vV][0-9A-Fa-f]+\\.[A-Za-z0-9\\-._~!$&'()*+,;=:]+)]"
-                    + "|(?:[A-Za-z0-9\\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)(?::[0-9]*)?");
+    /** An IP literal of RFC 3986, 3.2.2 (IPv6 or IPvFuture), checked loosely: what may stand between the brackets. */
+    private static final Pattern IP_LITERAL = Pattern.compile("[0-9A-Fa-f:.]+|[vV][0-9A-Fa-f]+\\.[A-Za-z0-9\\-._~!$&'()*+,;=:]+");
+    private static final byte[] NO_BODY = new byte[0];
 
     private enum State { HEAD, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, DISPATCH, WAITING, CLOSED }
 
     private final HttpSettings settings;
     private final Routes routes;
     private final BodyBudget budget;
+    private final long headerTimeoutNanos;
+    private final long bodyTimeoutNanos;
     private State state = State.HEAD;
     /** When the request being read must be complete (its head, then its body); 0 while none is being read. */
     private volatile long deadlineNanos;
@@ -74,6 +75,8 @@ final class HttpCodec implements Codec {
         this.settings = settings;
         this.routes = routes;
         this.budget = budget;
+        this.headerTimeoutNanos = settings.headerTimeout().toNanos();
+        this.bodyTimeoutNanos = settings.bodyTimeout().toNanos();
     }
 
     @Override
@@ -136,7 +139,7 @@ final class HttpCodec implements Codec {
         }
         if (deadlineNanos == 0) {
             // The clock starts at the first byte, empty lines included: a trickle of CRLFs is a trickled head.
-            deadlineNanos = System.nanoTime() + settings.headerTimeout().toNanos();
+            deadlineNanos = System.nanoTime() + headerTimeoutNanos;
         }
         if (requestLineBytes == 0 && skipEmptyLines(in)) {
             headScanned = 0;
@@ -273,7 +276,7 @@ final class HttpCodec implements Codec {
         if (hosts.size() > 1 || (minorVersion == 1 && hosts.isEmpty())) {
             throw new HttpException(400, hosts.isEmpty() ? "HTTP/1.1 request without Host" : "more than one Host");
         }
-        if (!hosts.isEmpty() && !HOST.matcher(hosts.getFirst()).matches()) {
+        if (!hosts.isEmpty() && !isValidHost(hosts.getFirst())) {
             throw new HttpException(400, "invalid Host");
         }
         List<String> transferEncodings = HttpRequest.valuesOf(headers, "Transfer-Encoding");
@@ -326,7 +329,7 @@ final class HttpCodec implements Codec {
                 throw new HttpException(417, "unsupported expectation " + expect);
             }
         }
-        body = new byte[0];
+        body = NO_BODY;
         bodyLength = 0;
         if (length > 0) {
             reserveBody((int) length); // the whole length at once: a body once started can always finish
@@ -342,7 +345,9 @@ final class HttpCodec implements Codec {
         } else {
             state = State.DISPATCH;
         }
-        deadlineNanos = state == State.DISPATCH ? 0 : System.nanoTime() + settings.bodyTimeout().toNanos();
+        if (state != State.DISPATCH) {
+            deadlineNanos = System.nanoTime() + bodyTimeoutNanos;
+        }
     }
 
     // ---------------------------------------------------------------- body
@@ -574,6 +579,22 @@ final class HttpCodec implements Codec {
         }
     }
 
+    /** reg-name's characters but for pct-encoding: unreserved and sub-delims (RFC 3986, 3.2.2). */
+    private static final boolean[] REG_NAME = new boolean[128];
+
+    static {
+        for (char c = '0'; c <= '9'; c++) {
+            REG_NAME[c] = true;
+        }
+        for (char c = 'a'; c <= 'z'; c++) {
+            REG_NAME[c] = true;
+            REG_NAME[Character.toUpperCase(c)] = true;
+        }
+        for (char c : "-._~!$&'()*+,;=".toCharArray()) {
+            REG_NAME[c] = true;
+        }
+    }
+
     private static boolean isToken(String s) {
         if (s.isEmpty()) {
             return false;
@@ -581,6 +602,35 @@ final class HttpCodec implements Codec {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c >= 128 || !TCHAR[c]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** RFC 9112, 3.2 and RFC 3986, 3.2.2: {@code uri-host [ ":" port ]}, the host a reg-name or an IP literal; may be empty. */
+    static boolean isValidHost(String host) {
+        int end = host.length();
+        int colon = host.lastIndexOf(':');
+        if (colon >= 0 && (host.startsWith("[") ? colon > host.lastIndexOf(']') : true)) {
+            for (int i = colon + 1; i < end; i++) {
+                if (!isDigit(host.charAt(i))) {
+                    return false;
+                }
+            }
+            end = colon;
+        }
+        if (host.startsWith("[")) {
+            return end >= 2 && host.charAt(end - 1) == ']' && IP_LITERAL.matcher(host.substring(1, end - 1)).matches();
+        }
+        for (int i = 0; i < end; i++) {
+            char c = host.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= end || Character.digit(host.charAt(i + 1), 16) < 0 || Character.digit(host.charAt(i + 2), 16) < 0) {
+                    return false;
+                }
+                i += 2;
+            } else if (c >= 128 || !REG_NAME[c]) {
                 return false;
             }
         }
