@@ -1,0 +1,90 @@
+package iolab.plot;
+
+import java.util.Arrays;
+
+/**
+ * A figure measured in independent rounds (a round: one JMH trial of a configuration), and what
+ * can be said of it: the median with a distribution-free confidence interval from order
+ * statistics, and the paired ratio of two configurations measured in the same rounds.
+ *
+ * <p>Why order statistics: rounds on a shared machine are few (5 to 10) and far from normal
+ * (a slow minute gives an outlier, not a wider bell), so an interval that assumes nothing about
+ * the distribution is the honest one. For the median M of n values, the interval between the
+ * k-th smallest and the k-th largest covers M with probability 1 - 2 P(Binomial(n, 1/2) < k);
+ * we take the largest k that keeps the coverage at the asked level. Fewer than six rounds can
+ * never reach 95%: the interval is then the whole range, and {@link Interval#coverage} says what
+ * it does reach.
+ *
+ * <p>Why paired ratios: the servers of a block take their turns within each round, so a round
+ * that was slow for one was slow for all. The ratio within each round cancels that, and the
+ * interval of the median of those ratios is the one to cite; it is the sign test's interval.
+ */
+public final class RoundStatistics {
+
+    private RoundStatistics() {
+    }
+
+    /**
+     * @param coverage the probability that [low, high] covers the true median (at least the level
+     *                 asked, unless there were too few rounds to reach it)
+     */
+    public record Interval(double median, double low, double high, int rounds, double coverage) {
+
+        /** Half the interval's width as a fraction of the median: how precisely the figure is known. */
+        public double relativeHalfWidth() {
+            return (high - low) / 2 / Math.abs(median);
+        }
+    }
+
+    /** What a paired ratio lets one say of A against B. */
+    public enum Verdict {
+        FASTER, SLOWER, CANNOT_TELL;
+
+        /** A ratio A/B (throughput: higher is faster) whose interval lies above 1 is faster; below 1, slower. */
+        public static Verdict of(Interval ratio) {
+            return ratio.low() > 1 ? FASTER : ratio.high() < 1 ? SLOWER : CANNOT_TELL;
+        }
+    }
+
+    /** The median of {@code values} with its order-statistic interval at {@code level} (for example 0.95). */
+    public static Interval median(double[] values, double level) {
+        if (values.length == 0) {
+            throw new IllegalArgumentException("no rounds");
+        }
+        if (!(level > 0 && level < 1)) {
+            throw new IllegalArgumentException("level must lie between 0 and 1: " + level);
+        }
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        int k = 1;
+        while (k + 1 <= (n + 1) / 2 && coverage(n, k + 1) >= level) {
+            k++;
+        }
+        return new Interval(median, sorted[k - 1], sorted[n - k], n, coverage(n, k));
+    }
+
+    /** The per-round ratios {@code a[i] / b[i]}: both measured in round i. */
+    public static Interval pairedRatio(double[] a, double[] b, double level) {
+        if (a.length != b.length) {
+            throw new IllegalArgumentException("paired rounds differ in number: " + a.length + " and " + b.length);
+        }
+        double[] ratios = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            ratios[i] = a[i] / b[i];
+        }
+        return median(ratios, level);
+    }
+
+    /** P(x(k) <= M <= x(n+1-k)) = 1 - 2 P(Binomial(n, 1/2) <= k - 1). */
+    static double coverage(int n, int k) {
+        double tail = 0;
+        double choose = 1; // C(n, 0)
+        for (int i = 0; i < k; i++) {
+            tail += choose;
+            choose = choose * (n - i) / (i + 1);
+        }
+        return 1 - 2 * tail / Math.pow(2, n);
+    }
+}
