@@ -167,9 +167,12 @@ public abstract class ServerBenchmark {
             run.stop();
             long completed = run.completed(); // recorded ones: those of the measurement iterations
             measured.add(run.intervalHistogram(interval));
-            LoadResult result = new LoadResult(run.settings(), completed, seconds, measured, run.errors(), run.statuses());
+            LoadResult result = new LoadResult(run.settings(), completed, seconds, measured, run.errors(), run.statuses(), run.sendLag());
             Report.writeJson(result, out.resolve(configuration.id() + ".json"));
             Report.writePercentiles(result, out.resolve(configuration.id() + ".hgrm"));
+            if (run.settings().openLoop()) {
+                Report.writePercentiles(result.sendLagNanos(), out.resolve(configuration.id() + ".sendlag.hgrm"));
+            }
         } finally {
             run.close();
             hlogOut.close();

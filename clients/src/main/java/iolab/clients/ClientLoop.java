@@ -34,6 +34,7 @@ final class ClientLoop implements Runnable {
 
     private final LoadSettings settings;
     private final Recorder recorder;
+    private final Recorder sendLag;
     private final Selector selector;
     private final Connection[] connections;
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
@@ -60,10 +61,11 @@ final class ClientLoop implements Runnable {
      * @param firstConnection index of this loop's first connection among all, so that the open
      *                        loop's schedule spreads every connection's slots evenly over time
      */
-    ClientLoop(LoadSettings settings, Recorder recorder, int connectionCount, int firstConnection, long startNanos)
-            throws IOException {
+    ClientLoop(LoadSettings settings, Recorder recorder, Recorder sendLag, int connectionCount, int firstConnection,
+               long startNanos) throws IOException {
         this.settings = settings;
         this.recorder = recorder;
+        this.sendLag = sendLag;
         this.selector = Selector.open();
         this.request = ByteBuffer.wrap(settings.workload().request()).asReadOnlyBuffer();
         this.connections = new Connection[connectionCount];
@@ -219,6 +221,8 @@ final class ClientLoop implements Runnable {
         private long connectStartedNanos;
         private long reconnectAtNanos;
         private long readNanos;
+        /** Open loop: since when this connection could send (connected, or a response freed a pipeline place). */
+        private long freeSinceNanos;
         private boolean connecting;
         private boolean connected;
         private boolean closeAfterResponse;
@@ -273,6 +277,7 @@ final class ClientLoop implements Runnable {
 
         private void connected(long now) {
             connected = true;
+            freeSinceNanos = now;
             key.interestOps(SelectionKey.OP_READ);
             if (settings.openLoop()) {
                 sendOwed(now);
@@ -345,6 +350,7 @@ final class ClientLoop implements Runnable {
                 return;
             }
             if (settings.openLoop()) {
+                freeSinceNanos = readNanos;
                 sendOwed(readNanos);
             } else {
                 send(readNanos, readNanos);
@@ -353,7 +359,12 @@ final class ClientLoop implements Runnable {
 
         void sendOwed(long now) {
             while (connected && !owed.isEmpty() && originNanos.size() < settings.pipeline()) {
-                send(owed.poll(), now);
+                long intended = owed.poll();
+                if (intended >= recordFromNanos) {
+                    // Late past both its slot and its connection's readiness: that wait is the client's own.
+                    sendLag.recordValue(Math.max(0, now - Math.max(intended, freeSinceNanos)));
+                }
+                send(intended, now);
             }
         }
 

@@ -9,9 +9,13 @@ import java.util.Map;
  *
  * @param latencyNanos  every recorded response's latency, in nanoseconds
  * @param statuses      HTTP status counts (empty for echo)
+ * @param sendLagNanos  open loop: the client's own lateness per request ({@link LoadRun#sendLag}); empty in the closed loop
  */
 public record LoadResult(LoadSettings settings, long requests, double durationSeconds, Histogram latencyNanos,
-                         Map<ErrorKind, Long> errors, Map<Integer, Long> statuses) {
+                         Map<ErrorKind, Long> errors, Map<Integer, Long> statuses, Histogram sendLagNanos) {
+
+    /** A client whose own p99 lateness is at least this share of the p99 latency it reports is measuring itself too. */
+    public static final double CLIENT_LATE_SHARE = 0.5;
 
     public double requestsPerSecond() {
         return requests / durationSeconds;
@@ -19,6 +23,16 @@ public record LoadResult(LoadSettings settings, long requests, double durationSe
 
     public long errorCount() {
         return errors.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** The client's send lag at {@code percentile} (0 to 100), in milliseconds; 0 in the closed loop. */
+    public double sendLagMillis(double percentile) {
+        return sendLagNanos.getTotalCount() == 0 ? 0 : sendLagNanos.getValueAtPercentile(percentile) / 1e6;
+    }
+
+    /** True when the client's own lateness is comparable to the latency it reports (see {@link #CLIENT_LATE_SHARE}). */
+    public boolean clientLate() {
+        return sendLagNanos.getTotalCount() > 0 && sendLagMillis(99) >= CLIENT_LATE_SHARE * latencyMillis(99);
     }
 
     /** The latency at {@code percentile} (0 to 100), in milliseconds. */

@@ -23,6 +23,7 @@ public final class LoadRun implements AutoCloseable {
 
     private final LoadSettings settings;
     private final Recorder recorder = new Recorder(SIGNIFICANT_DIGITS);
+    private final Recorder sendLag = new Recorder(SIGNIFICANT_DIGITS);
     private final List<ClientLoop> loops = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private boolean stopped;
@@ -42,7 +43,7 @@ public final class LoadRun implements AutoCloseable {
         try {
             for (int i = 0; i < settings.threads(); i++) {
                 int count = settings.connections() / settings.threads() + (i < settings.connections() % settings.threads() ? 1 : 0);
-                ClientLoop loop = new ClientLoop(settings, run.recorder, count, first, startNanos);
+                ClientLoop loop = new ClientLoop(settings, run.recorder, run.sendLag, count, first, startNanos);
                 first += count;
                 run.loops.add(loop);
                 run.threads.add(Thread.ofPlatform().name("client-loop-" + i).start(loop));
@@ -62,6 +63,7 @@ public final class LoadRun implements AutoCloseable {
     public void startRecording() {
         // Drop what came before the switch first: a response recorded after it must stay in the histogram it is counted for.
         recorder.getIntervalHistogram();
+        sendLag.getIntervalHistogram();
         long now = System.nanoTime();
         loops.forEach(loop -> loop.startRecording(now));
     }
@@ -69,6 +71,17 @@ public final class LoadRun implements AutoCloseable {
     /** The latencies recorded since the previous call (nanoseconds), reusing {@code recycle} when given. */
     public Histogram intervalHistogram(Histogram recycle) {
         return recorder.getIntervalHistogram(recycle);
+    }
+
+    /**
+     * Open loop: the client's own lateness since recording started (or the previous call), in
+     * nanoseconds: how long after its slot had come, and its connection was free to send it, each
+     * request really went out. Server latency cannot cause it; a stalled client (GC, JIT, a lost
+     * core) can, and then the latency it reports is partly its own. Empty in the closed loop,
+     * where a request is sent when it is sent.
+     */
+    public Histogram sendLag() {
+        return sendLag.getIntervalHistogram();
     }
 
     /** Responses recorded so far. */

@@ -37,6 +37,12 @@ public final class Report {
         if (s.openLoop()) {
             out.printf(Locale.ROOT, "Asked rate: %.2f req/s; achieved %.2f req/s (%.2f%%)%n", s.ratePerSecond(),
                     r.requestsPerSecond(), 100 * r.requestsPerSecond() / s.ratePerSecond());
+            out.printf(Locale.ROOT, "Send lag (ms, the client's own lateness): p50 %.3f   p99 %.3f   p99.9 %.3f   max %.3f%n",
+                    r.sendLagMillis(50), r.sendLagMillis(99), r.sendLagMillis(99.9), r.sendLagMillis(100));
+            if (r.clientLate()) {
+                out.printf(Locale.ROOT, "Warning: the client's own send lag (p99 %.3f ms) is comparable to the latency it reports"
+                        + " (p99 %.3f ms): these latencies are partly the client's%n", r.sendLagMillis(99), r.latencyMillis(99));
+            }
         }
     }
 
@@ -46,8 +52,13 @@ public final class Report {
     }
 
     public static void writePercentiles(LoadResult r, Path file) throws IOException {
+        writePercentiles(r.latencyNanos(), file);
+    }
+
+    /** HdrHistogram's percentile distribution of {@code nanos}, in milliseconds (a {@code .hgrm} file). */
+    public static void writePercentiles(org.HdrHistogram.Histogram nanos, Path file) throws IOException {
         try (PrintStream out = new PrintStream(Files.newOutputStream(file), false, "UTF-8")) {
-            percentiles(r, out);
+            nanos.outputPercentileDistribution(out, 5, NANOS_PER_MILLI);
         }
     }
 
@@ -66,20 +77,29 @@ public final class Report {
         field(json, "durationSeconds", r.durationSeconds());
         field(json, "requests", r.requests());
         field(json, "requestsPerSecond", r.requestsPerSecond());
-        StringBuilder latency = new StringBuilder("{");
-        double[] percentiles = {50, 75, 90, 99, 99.9, 99.99, 100};
-        for (int i = 0; i < percentiles.length; i++) {
-            latency.append(i == 0 ? "" : ", ").append('"').append(percentiles[i] == 100 ? "max" : "p" + trim(percentiles[i]))
-                    .append("\": ").append(r.latencyMillis(percentiles[i]));
+        field(json, "latencyMillis", percentilesMillis(r.latencyNanos()));
+        if (s.openLoop()) {
+            field(json, "sendLagMillis", percentilesMillis(r.sendLagNanos()));
+            field(json, "clientLate", r.clientLate());
         }
-        latency.append(", \"mean\": ").append(r.latencyNanos().getMean() / NANOS_PER_MILLI).append('}');
-        field(json, "latencyMillis", latency);
         field(json, "errors", map(r.errors().entrySet().stream()
                 .collect(Collectors.toMap(e -> e.getKey().label(), Map.Entry::getValue, (a, b) -> a, java.util.LinkedHashMap::new))));
         json.append("  \"statuses\": ").append(map(r.statuses().entrySet().stream()
                 .collect(Collectors.toMap(e -> String.valueOf(e.getKey()), Map.Entry::getValue, (a, b) -> a, java.util.LinkedHashMap::new))));
         json.append("\n}\n");
         Files.writeString(file, json);
+    }
+
+    /** {"p50": ..., ..., "max": ..., "mean": ...} in milliseconds; zeros for an empty histogram. */
+    private static StringBuilder percentilesMillis(org.HdrHistogram.Histogram nanos) {
+        StringBuilder json = new StringBuilder("{");
+        double[] percentiles = {50, 75, 90, 99, 99.9, 99.99, 100};
+        boolean empty = nanos.getTotalCount() == 0;
+        for (int i = 0; i < percentiles.length; i++) {
+            json.append(i == 0 ? "" : ", ").append('"').append(percentiles[i] == 100 ? "max" : "p" + trim(percentiles[i]))
+                    .append("\": ").append(empty ? 0.0 : nanos.getValueAtPercentile(percentiles[i]) / NANOS_PER_MILLI);
+        }
+        return json.append(", \"mean\": ").append(empty ? 0.0 : nanos.getMean() / NANOS_PER_MILLI).append('}');
     }
 
     private static void field(StringBuilder json, String name, Object value) {

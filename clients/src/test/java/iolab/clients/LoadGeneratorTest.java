@@ -51,6 +51,7 @@ class LoadGeneratorTest {
             assertEquals(server.requests.get(), result.requests(), "client's count against the server's");
             assertEquals(0, result.errorCount(), result.errors().toString());
             assertEquals(result.requests(), result.statuses().get(200));
+            assertEquals(0, result.sendLagNanos().getTotalCount(), "a closed loop sends when it sends: no send lag");
         }
     }
 
@@ -66,6 +67,10 @@ class LoadGeneratorTest {
             assertTrue(result.latencyMillis(50) < 50, "p50 " + result.latencyMillis(50) + " ms");
             assertEquals(0, result.errorCount(), result.errors().toString());
             assertTrue(Math.abs(result.requestsPerSecond() - 1000) < 50, "achieved " + result.requestsPerSecond() + " req/s");
+            // The stall is the server's: requests owed while their connections waited on it are not the client's lateness.
+            assertEquals(result.requests(), result.sendLagNanos().getTotalCount(), "one send lag per recorded request");
+            assertTrue(result.sendLagMillis(99) < 50, "send lag p99 " + result.sendLagMillis(99) + " ms charges the server's stall to the client");
+            assertTrue(!result.clientLate(), "a server stall is not the client's");
         }
     }
 
