@@ -43,8 +43,8 @@ public final class Experiment {
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
     private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
 
-    /** What one configuration gave: a score, or the reason it has none. */
-    record Outcome(Configuration configuration, double score, double error, String failure) {
+    /** What one configuration gave: a score (with the errors it came with, if any), or the reason it has none. */
+    record Outcome(Configuration configuration, double score, double error, String errors, String failure) {
         boolean failed() {
             return failure != null;
         }
@@ -159,15 +159,15 @@ public final class Experiment {
             Collection<RunResult> results = new Runner(options).run();
             RunResult result = results.iterator().next();
             Result<?> primary = result.getPrimaryResult();
-            outcome = new Outcome(c, primary.getScore(), primary.getScoreError(), null);
+            outcome = new Outcome(c, primary.getScore(), primary.getScoreError(), errorsOf(c), null);
             jmhResults.add(JsonParser.parseString(Files.readString(partial)).getAsJsonArray().get(0).getAsJsonObject());
             Files.delete(partial);
         } catch (RunnerException | IOException | RuntimeException e) {
-            outcome = new Outcome(c, 0, 0, failureReason(c, e));
+            outcome = new Outcome(c, 0, 0, null, failureReason(c, e));
         }
         String leftBehind = killLeftovers();
         if (leftBehind != null) {
-            outcome = new Outcome(c, 0, 0, (outcome.failed() ? outcome.failure() + "; " : "") + leftBehind);
+            outcome = new Outcome(c, 0, 0, null, (outcome.failed() ? outcome.failure() + "; " : "") + leftBehind);
         }
         record(outcome);
         return outcome;
@@ -178,7 +178,20 @@ public final class Experiment {
         if (outcome.failed()) {
             out.printf("       FAILED %s: %s%n", outcome.configuration().id(), outcome.failure());
         } else {
-            out.printf(Locale.ROOT, "       %,.0f req/s ± %.1f%%%n", outcome.score(), 100 * outcome.error() / outcome.score());
+            out.printf(Locale.ROOT, "       %,.0f req/s ± %.1f%%%s%n", outcome.score(), 100 * outcome.error() / outcome.score(),
+                    outcome.errors() == null ? "" : ", " + outcome.errors());
+        }
+    }
+
+    /** "56 errors (56 timeout)" from the configuration's own summary, or null when it had none. */
+    private String errorsOf(Configuration c) {
+        try {
+            JsonObject errors = JsonParser.parseString(Files.readString(runDir.resolve(c.id() + ".json"))).getAsJsonObject().getAsJsonObject("errors");
+            long total = errors.entrySet().stream().mapToLong(e -> e.getValue().getAsLong()).sum();
+            return total == 0 ? null : total + " errors (" + errors.entrySet().stream().filter(e -> e.getValue().getAsLong() > 0)
+                    .map(e -> e.getValue().getAsLong() + " " + e.getKey()).collect(java.util.stream.Collectors.joining(", ")) + ")";
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 

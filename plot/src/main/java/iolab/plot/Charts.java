@@ -100,7 +100,12 @@ final class Charts {
             }
             data.addSeries(series);
         }
-        XYErrorRenderer renderer = new XYErrorRenderer();
+        XYErrorRenderer renderer = new XYErrorRenderer() {
+            @Override
+            public boolean getItemShapeFilled(int series, int item) {
+                return !withErrors(closed, data.getSeriesKey(series), data.getXValue(series, item));
+            }
+        };
         renderer.setDrawXError(false);
         renderer.setDefaultLinesVisible(true);
         renderer.setCapLength(8);
@@ -109,7 +114,7 @@ final class Charts {
         XYPlot plot = plot(data, connectionsAxis(), new NumberAxis("Throughput (responses/s)"), renderer);
         return new Named("throughput-" + workload, "Throughput vs connections: " + workload,
                 "Closed loop: each connection sends its next request when the response arrives. Bars: JMH's 99.9% confidence interval. "
-                        + "A server missing at a connection count failed there (see the table).",
+                        + "A hollow marker: that configuration had errors (see the table); a server missing at a connection count failed there.",
                 chart("Throughput vs connections — " + workload + " (closed loop)", plot));
     }
 
@@ -238,6 +243,11 @@ final class Charts {
                 "Open loop: requests are sent on a fixed schedule at fractions of the closed loop's throughput measured in the same run, and latency "
                         + "counts from the scheduled time (no coordinated omission). Near a server's capacity the queue, and the p99, shoot up: the hockey stick.",
                 chart("p99 latency vs offered load — " + workload + " (open loop)", plot));
+    }
+
+    /** Whether the configuration of {@code server} at {@code connections} had errors. */
+    private static boolean withErrors(List<Row> rows, Comparable<?> server, double connections) {
+        return rows.stream().anyMatch(r -> r.server().equals(server) && r.connections() == connections && r.hadErrors());
     }
 
     private static Map<String, List<Row>> byServer(List<Row> rows) {

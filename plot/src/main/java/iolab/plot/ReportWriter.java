@@ -40,7 +40,9 @@ final class ReportWriter {
             new Column("server threads", "server_threads", r -> fmt(r.threads(), "%.0f")),
             new Column("server RSS MiB", "server_rss_mib", r -> fmt(r.rssMiB(), "%.0f")),
             new Column("server CPU µs/resp", "server_cpu_us_per_response", r -> fmt(r.cpuMicrosPerRequest(), "%.2f")),
-            new Column("status", "status", r -> r.scored() ? "ok" : "failed: " + r.failure()));
+            new Column("errors", "errors", r -> r.scored() ? String.valueOf(r.errors()) : ""),
+            new Column("error %", "error_pct", r -> r.scored() ? fmt(r.errorRatePercent(), "%.3f") : ""),
+            new Column("status", "status", r -> !r.scored() ? "failed: " + r.failure() : r.hadErrors() ? "errors: " + r.errorKinds() : "ok"));
 
     private final ResultsFolder results;
     private final List<Charts.Named> charts;
@@ -64,6 +66,9 @@ final class ReportWriter {
             StringBuilder line = new StringBuilder(String.format("%-46s", r.id()));
             if (r.scored()) {
                 shown.forEach(c -> line.append(String.format(" %10s", c.value().apply(r))));
+                if (r.hadErrors()) {
+                    line.append("  errors: ").append(r.errorKinds());
+                }
             } else {
                 line.append(" FAILED: ").append(r.failure());
             }
@@ -110,8 +115,9 @@ final class ReportWriter {
                 .append("the ± is JMH's 99.9% confidence interval. Overlapping intervals mean the run cannot tell the two apart.</li>\n")
                 .append("<li>Closed loop: each connection sends its next request only when the previous response is in, so latency grows with connections. ")
                 .append("Open loop: requests leave on a fixed schedule and latency is measured from the scheduled time, as wrk2 does; that shows queueing that a closed loop hides.</li>\n")
-                .append("<li>A configuration with any error (timeout, reset, wrong byte, status &ge; 400) has no score: it is listed as failed with the reason. ")
-                .append("The pool model failing beyond its 200 threads is the lesson, not a fault.</li>\n")
+                .append("<li>Errors (timeout, reset, wrong byte, status &ge; 400) are counted by kind during the measurement and shown beside the ")
+                .append("throughput and latency they came with (the errors columns; a hollow marker on the charts). The pool model timing out beyond ")
+                .append("its 200 threads is the lesson, not a fault. A configuration fails (no score) only when its server stopped answering.</li>\n")
                 .append("<li>Server threads, resident memory and CPU per response come from <code>/proc</code> of the server process while it was measured.</li>\n")
                 .append("<li>Two cores, one machine: absolute figures will differ elsewhere; the ratios and shapes are what carry over.</li>\n</ul>\n");
 

@@ -120,8 +120,19 @@ final class ResultsFolder {
         }
         Double p50 = null, p90 = null, p99 = null, p999 = null, max = null;
         Histogram latency = null;
+        long errors = 0;
+        List<String> kinds = new ArrayList<>();
         if (score != null) {
             JsonObject summary = readObjectQuietly(id + ".json");
+            if (summary != null && summary.has("errors")) {
+                for (Map.Entry<String, JsonElement> kind : summary.getAsJsonObject("errors").entrySet()) {
+                    long count = kind.getValue().getAsLong();
+                    if (count > 0) {
+                        errors += count;
+                        kinds.add(count + " " + kind.getKey());
+                    }
+                }
+            }
             if (summary != null && summary.has("latencyMillis")) {
                 JsonObject l = summary.getAsJsonObject("latencyMillis");
                 p50 = number(l.get("p50"));
@@ -136,7 +147,7 @@ final class ResultsFolder {
         }
         return new Row(id, parts[0], parts[1], Integer.parseInt(parts[2].substring(1)),
                 parts[3].equals("closed") ? 0 : Long.parseLong(parts[3].substring(1)),
-                score, error, threads, rss, cpu, p50, p90, p99, p999, max, latency, failure);
+                score, error, threads, rss, cpu, p50, p90, p99, p999, max, latency, errors, String.join(", ", kinds), failure);
     }
 
     private Histogram histogram(String name) {

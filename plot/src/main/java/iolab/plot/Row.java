@@ -12,11 +12,14 @@ import java.util.List;
  * @param score     JMH's score, responses per second
  * @param error     JMH's score error (99.9% confidence half-width)
  * @param latency   the measured latency distribution (ns), from the configuration's .hlog
+ * @param errors    errors during the measurement (timeouts, resets, bad responses), kept beside the score
+ * @param errorKinds the errors by kind, for example {@code 56 timeout}; empty when none
  * @param failure   why there is no score
  */
 record Row(String id, String workload, String server, int connections, long rate,
            Double score, Double error, Double threads, Double rssMiB, Double cpuMicrosPerRequest,
-           Double p50, Double p90, Double p99, Double p999, Double max, Histogram latency, String failure) {
+           Double p50, Double p90, Double p99, Double p999, Double max, Histogram latency,
+           long errors, String errorKinds, String failure) {
 
     /** The experiment's order of workloads: HTTP plaintext first, then echo, /delay, files; others after. */
     static int workloadOrder(String workload) {
@@ -30,6 +33,18 @@ record Row(String id, String workload, String server, int connections, long rate
 
     boolean scored() {
         return score != null;
+    }
+
+    boolean hadErrors() {
+        return errors > 0;
+    }
+
+    /** Errors among all outcomes of the measurement (responses recorded and errors), in percent; null without a histogram. */
+    Double errorRatePercent() {
+        if (errors == 0) {
+            return 0.0;
+        }
+        return latency == null ? null : 100.0 * errors / (errors + latency.getTotalCount());
     }
 
     String loop() {
