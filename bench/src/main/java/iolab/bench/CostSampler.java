@@ -17,13 +17,19 @@ final class CostSampler implements AutoCloseable {
 
     private static final long PERIOD_MILLIS = 100;
 
-    /** One sample: the server's figures and the responses counted by then. */
-    record Sample(ProcStats stats, long completed) {
+    /** One sample: the server's figures, the client's (this process), and the responses counted by then. */
+    record Sample(ProcStats stats, ProcStats client, long completed) {
     }
 
-    /** The current iteration's cost so far. */
-    record Cost(int threads, double rssMiB, double cpuMicrosPerRequest) {
+    /**
+     * The current iteration's cost so far. {@code serverCores} and {@code clientCores}: CPU time
+     * over wall time, so 1.0 is one core kept busy; pinned to a core each, whichever side is
+     * near 1.0 while the other is not was the bottleneck.
+     */
+    record Cost(int threads, double rssMiB, double cpuMicrosPerRequest, double serverCores, double clientCores) {
     }
+
+    private static final long CLIENT_PID = ProcessHandle.current().pid();
 
     /** The sampler of the benchmark running in this JVM, for {@link ServerCostProfiler}. */
     private static volatile CostSampler active;
@@ -82,7 +88,7 @@ final class CostSampler implements AutoCloseable {
 
     private Sample sample() {
         long responses = completed.getAsLong();
-        return new Sample(ProcStats.of(pid), responses);
+        return new Sample(ProcStats.of(pid), ProcStats.of(CLIENT_PID), responses);
     }
 
     /** The next samples belong to a new iteration of {@code phase} ("warmup" or "measurement"). */
@@ -102,7 +108,11 @@ final class CostSampler implements AutoCloseable {
         }
         long responses = end.completed() - start.completed();
         double cpuMicros = (end.stats().cpuNanos() - start.stats().cpuNanos()) / 1e3;
-        return new Cost(end.stats().threads(), end.stats().rssKiB() / 1024.0, responses > 0 ? cpuMicros / responses : 0);
+        double wallMicros = Math.max(1, (end.stats().nanoTime() - start.stats().nanoTime()) / 1e3);
+        double clientCores = start.client() == null || end.client() == null ? Double.NaN
+                : (end.client().cpuNanos() - start.client().cpuNanos()) / 1e3 / wallMicros;
+        return new Cost(end.stats().threads(), end.stats().rssKiB() / 1024.0, responses > 0 ? cpuMicros / responses : 0,
+                cpuMicros / wallMicros, clientCores);
     }
 
     @Override

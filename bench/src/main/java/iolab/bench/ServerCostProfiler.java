@@ -22,7 +22,7 @@ public final class ServerCostProfiler implements InternalProfiler {
 
     @Override
     public String getDescription() {
-        return "the server's threads, resident memory and CPU time per response, from /proc";
+        return "the server's threads, resident memory and CPU time per response, and both sides' CPU use in cores, from /proc";
     }
 
     @Override
@@ -39,6 +39,8 @@ public final class ServerCostProfiler implements InternalProfiler {
         return List.of(
                 new ScalarResult("serverThreads", cost.threads(), "threads", AggregationPolicy.AVG),
                 new ScalarResult("serverRssMiB", cost.rssMiB(), "MiB", AggregationPolicy.AVG),
-                new ScalarResult("serverCpuMicrosPerRequest", cost.cpuMicrosPerRequest(), "us/req", AggregationPolicy.AVG));
+                new ScalarResult("serverCpuMicrosPerRequest", cost.cpuMicrosPerRequest(), "us/req", AggregationPolicy.AVG),
+                new ScalarResult("serverCpuCores", cost.serverCores(), "cores", AggregationPolicy.AVG),
+                new ScalarResult("clientCpuCores", cost.clientCores(), "cores", AggregationPolicy.AVG));
     }
 }

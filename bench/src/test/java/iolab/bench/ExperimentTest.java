@@ -51,6 +51,10 @@ class ExperimentTest {
                 perIteration.forEach(v -> assertTrue(v.getAsDouble() > 0, metric + " in " + secondary));
             }
             assertTrue(secondary.getAsJsonObject("serverThreads").get("score").getAsDouble() >= 10, "a JVM has more than ten threads");
+            for (String side : List.of("serverCpuCores", "clientCpuCores")) {
+                double cores = secondary.getAsJsonObject(side).get("score").getAsDouble();
+                assertTrue(cores > 0 && cores < 2.5, side + " is CPU time over wall time on a 2-core machine: " + cores);
+            }
         }
         double closedScore = jmh.get(0).getAsJsonObject().getAsJsonObject("primaryMetric").get("score").getAsDouble();
         long rate = jmh.get(1).getAsJsonObject().getAsJsonObject("params").get("rate").getAsLong();

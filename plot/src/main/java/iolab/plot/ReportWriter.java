@@ -40,6 +40,9 @@ final class ReportWriter {
             new Column("server threads", "server_threads", r -> fmt(r.threads(), "%.0f")),
             new Column("server RSS MiB", "server_rss_mib", r -> fmt(r.rssMiB(), "%.0f")),
             new Column("server CPU µs/resp", "server_cpu_us_per_response", r -> fmt(r.cpuMicrosPerRequest(), "%.2f")),
+            new Column("server CPU cores", "server_cpu_cores", r -> fmt(r.serverCores(), "%.2f")),
+            new Column("client CPU cores", "client_cpu_cores", r -> fmt(r.clientCores(), "%.2f")),
+            new Column("client-bound", "client_bound", r -> r.scored() && r.serverCores() != null ? String.valueOf(r.clientBound()) : ""),
             new Column("errors", "errors", r -> r.scored() ? String.valueOf(r.errors()) : ""),
             new Column("error %", "error_pct", r -> r.scored() ? fmt(r.errorRatePercent(), "%.3f") : ""),
             new Column("status", "status", r -> !r.scored() ? "failed: " + r.failure() : r.hadErrors() ? "errors: " + r.errorKinds() : "ok"));
@@ -66,6 +69,9 @@ final class ReportWriter {
             StringBuilder line = new StringBuilder(String.format("%-46s", r.id()));
             if (r.scored()) {
                 shown.forEach(c -> line.append(String.format(" %10s", c.value().apply(r))));
+                if (r.clientBound()) {
+                    line.append("  client-bound");
+                }
                 if (r.hadErrors()) {
                     line.append("  errors: ").append(r.errorKinds());
                 }
@@ -118,7 +124,10 @@ final class ReportWriter {
                 .append("<li>Errors (timeout, reset, wrong byte, status &ge; 400) are counted by kind during the measurement and shown beside the ")
                 .append("throughput and latency they came with (the errors columns; a hollow marker on the charts). The pool model timing out beyond ")
                 .append("its 200 threads is the lesson, not a fault. A configuration fails (no score) only when its server stopped answering.</li>\n")
-                .append("<li>Server threads, resident memory and CPU per response come from <code>/proc</code> of the server process while it was measured.</li>\n")
+                .append("<li>Server threads, resident memory and CPU per response come from <code>/proc</code> of the server process while it was measured. ")
+                .append("Server and client CPU cores are each side's CPU time over wall time (each has one core): a configuration whose client used at least ")
+                .append(Row.BUSY_CORES).append(" of its core, and ").append(Row.BUSIER_BY).append(" more than the server, is marked client-bound: ")
+                .append("its score is the load generator's ceiling as much as the server's.</li>\n")
                 .append("<li>Two cores, one machine: absolute figures will differ elsewhere; the ratios and shapes are what carry over.</li>\n</ul>\n");
 
         html.append("<h2 id=\"charts\">Charts</h2>\n");

@@ -106,7 +106,7 @@ final class ResultsFolder {
 
     private Row row(String id, JsonObject jmh, String failure) {
         String[] parts = Row.parseId(id);
-        Double score = null, error = null, threads = null, rss = null, cpu = null;
+        Double score = null, error = null, threads = null, rss = null, cpu = null, serverCores = null, clientCores = null;
         if (jmh != null) {
             JsonObject primary = jmh.getAsJsonObject("primaryMetric");
             score = primary.get("score").getAsDouble();
@@ -115,6 +115,8 @@ final class ResultsFolder {
             threads = secondary(secondary, "serverThreads");
             rss = secondary(secondary, "serverRssMiB");
             cpu = secondary(secondary, "serverCpuMicrosPerRequest");
+            serverCores = secondary(secondary, "serverCpuCores");
+            clientCores = secondary(secondary, "clientCpuCores");
         } else if (failure == null) {
             failure = "no score in jmh.json";
         }
@@ -147,7 +149,8 @@ final class ResultsFolder {
         }
         return new Row(id, parts[0], parts[1], Integer.parseInt(parts[2].substring(1)),
                 parts[3].equals("closed") ? 0 : Long.parseLong(parts[3].substring(1)),
-                score, error, threads, rss, cpu, p50, p90, p99, p999, max, latency, errors, String.join(", ", kinds), failure);
+                score, error, threads, rss, cpu, p50, p90, p99, p999, max, latency, serverCores, clientCores, errors,
+                String.join(", ", kinds), failure);
     }
 
     private Histogram histogram(String name) {

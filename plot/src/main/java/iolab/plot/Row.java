@@ -12,6 +12,8 @@ import java.util.List;
  * @param score     JMH's score, responses per second
  * @param error     JMH's score error (99.9% confidence half-width)
  * @param latency   the measured latency distribution (ns), from the configuration's .hlog
+ * @param serverCores the server's CPU time over wall time during the measurement (1.0: one core busy)
+ * @param clientCores the same for the client (the benchmark's process)
  * @param errors    errors during the measurement (timeouts, resets, bad responses), kept beside the score
  * @param errorKinds the errors by kind, for example {@code 56 timeout}; empty when none
  * @param failure   why there is no score
@@ -19,7 +21,12 @@ import java.util.List;
 record Row(String id, String workload, String server, int connections, long rate,
            Double score, Double error, Double threads, Double rssMiB, Double cpuMicrosPerRequest,
            Double p50, Double p90, Double p99, Double p999, Double max, Histogram latency,
-           long errors, String errorKinds, String failure) {
+           Double serverCores, Double clientCores, long errors, String errorKinds, String failure) {
+
+    /** Each side has one core: a client this busy... */
+    static final double BUSY_CORES = 0.9;
+    /** ...and this much busier than the server was the bottleneck, and the score is the client's ceiling. */
+    static final double BUSIER_BY = 0.05;
 
     /** The experiment's order of workloads: HTTP plaintext first, then echo, /delay, files; others after. */
     static int workloadOrder(String workload) {
@@ -33,6 +40,11 @@ record Row(String id, String workload, String server, int connections, long rate
 
     boolean scored() {
         return score != null;
+    }
+
+    /** The client's core was busy, and busier than the server's: this score measures the client as much as the server. */
+    boolean clientBound() {
+        return clientCores != null && serverCores != null && clientCores >= BUSY_CORES && clientCores - serverCores >= BUSIER_BY;
     }
 
     boolean hadErrors() {

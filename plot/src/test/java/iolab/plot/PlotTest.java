@@ -64,6 +64,12 @@ class PlotTest {
         assertEquals(1 + 18 + 6, csv.size(), "a header and one row per configuration");
         assertTrue(csv.get(0).startsWith("id,workload,server,connections,loop,offered_req_per_s,score_req_per_s,score_error_req_per_s"));
         assertTrue(csv.stream().anyMatch(l -> l.startsWith("plaintext_nio_c100_closed,plaintext,nio,100,closed,,52000,1560,3.0,")), String.join("\n", csv));
+        int clientBoundColumn = List.of(csv.get(0).split(",")).indexOf("client_bound");
+        for (String line : csv.subList(1, csv.size())) {
+            String[] fields = line.split(",", -1);
+            boolean expected = fields[0].equals("plaintext_nio_c10_closed") || fields[0].equals("delay-10ms_nio_c10_closed");
+            assertEquals(String.valueOf(expected), fields[clientBoundColumn], "client_bound of " + fields[0]);
+        }
         List<String> md = Files.readAllLines(dir.resolve("summary.md"));
         assertEquals(csv.size() + 1, md.size(), "a header, its rule and the rows");
         assertTrue(md.get(0).startsWith("| configuration | workload | server |"));
