@@ -125,7 +125,7 @@ final class ReportWriter {
                 .append("throughput and latency they came with (the errors columns; a hollow marker on the charts). The pool model timing out beyond ")
                 .append("its 200 threads is the lesson, not a fault. A configuration fails (no score) only when its server stopped answering.</li>\n")
                 .append("<li>Server threads, resident memory and CPU per response come from <code>/proc</code> of the server process while it was measured. ")
-                .append("Server and client CPU cores are each side's CPU time over wall time (each has one core): a configuration whose client used at least ")
+                .append("Server and client CPU cores are each side's CPU time over wall time (each has one core): a closed loop whose client used at least ")
                 .append(Row.BUSY_CORES).append(" of its core, and ").append(Row.BUSIER_BY).append(" more than the server, is marked client-bound: ")
                 .append("its score is the load generator's ceiling as much as the server's.</li>\n")
                 .append("<li>Two cores, one machine: absolute figures will differ elsewhere; the ratios and shapes are what carry over.</li>\n</ul>\n");

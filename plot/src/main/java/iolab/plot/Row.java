@@ -42,9 +42,14 @@ record Row(String id, String workload, String server, int connections, long rate
         return score != null;
     }
 
-    /** The client's core was busy, and busier than the server's: this score measures the client as much as the server. */
+    /**
+     * A closed loop whose client's core was busy, and busier than the server's: this score measures the
+     * client as much as the server. Not said of an open loop, whose client polls between close slots
+     * (a busy core that is waiting, not working); there the sustainability of the rate tells.
+     */
     boolean clientBound() {
-        return clientCores != null && serverCores != null && clientCores >= BUSY_CORES && clientCores - serverCores >= BUSIER_BY;
+        return closedLoop() && clientCores != null && serverCores != null
+                && clientCores >= BUSY_CORES && clientCores - serverCores >= BUSIER_BY;
     }
 
     boolean hadErrors() {
