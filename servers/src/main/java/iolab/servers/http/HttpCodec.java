@@ -564,35 +564,24 @@ final class HttpCodec implements Codec {
     }
 
     /** tchar of RFC 9110, 5.6.2, by character code. */
-    private static final boolean[] TCHAR = new boolean[128];
-
-    static {
-        for (char c = '0'; c <= '9'; c++) {
-            TCHAR[c] = true;
-        }
-        for (char c = 'a'; c <= 'z'; c++) {
-            TCHAR[c] = true;
-            TCHAR[Character.toUpperCase(c)] = true;
-        }
-        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
-            TCHAR[c] = true;
-        }
-    }
-
+    private static final boolean[] TCHAR = alphanumericsAnd("!#$%&'*+-.^_`|~");
     /** reg-name's characters but for pct-encoding: unreserved and sub-delims (RFC 3986, 3.2.2). */
-    private static final boolean[] REG_NAME = new boolean[128];
+    private static final boolean[] REG_NAME = alphanumericsAnd("-._~!$&'()*+,;=");
 
-    static {
+    /** A table by ASCII code: letters, digits and {@code punctuation}. */
+    private static boolean[] alphanumericsAnd(String punctuation) {
+        boolean[] table = new boolean[128];
         for (char c = '0'; c <= '9'; c++) {
-            REG_NAME[c] = true;
+            table[c] = true;
         }
         for (char c = 'a'; c <= 'z'; c++) {
-            REG_NAME[c] = true;
-            REG_NAME[Character.toUpperCase(c)] = true;
+            table[c] = true;
+            table[Character.toUpperCase(c)] = true;
         }
-        for (char c : "-._~!$&'()*+,;=".toCharArray()) {
-            REG_NAME[c] = true;
+        for (char c : punctuation.toCharArray()) {
+            table[c] = true;
         }
+        return table;
     }
 
     private static boolean isToken(String s) {
