@@ -51,11 +51,7 @@ class Server:
             self.process.kill()
             raise SystemExit("server did not start: " + line + self.process.stderr.read())
         self.host, self.port = match.group(1), int(match.group(2))
-        self.pid = self.java_pid()
-
-    def java_pid(self):
-        """The JVM itself: prlimit and taskset exec it, so the child's pid is the JVM's."""
-        return self.process.pid
+        self.pid = self.process.pid  # the JVM's: prlimit and taskset exec it
 
     def fds(self):
         return len(os.listdir("/proc/%d/fd" % self.pid))

@@ -5,6 +5,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import iolab.plot.ErrorCounts;
 import iolab.plot.Plot;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -186,10 +187,8 @@ public final class Experiment {
     /** "56 errors (56 timeout)" from the configuration's own summary, or null when it had none. */
     private String errorsOf(Configuration c) {
         try {
-            JsonObject errors = JsonParser.parseString(Files.readString(runDir.resolve(c.id() + ".json"))).getAsJsonObject().getAsJsonObject("errors");
-            long total = errors.entrySet().stream().mapToLong(e -> e.getValue().getAsLong()).sum();
-            return total == 0 ? null : total + " errors (" + errors.entrySet().stream().filter(e -> e.getValue().getAsLong() > 0)
-                    .map(e -> e.getValue().getAsLong() + " " + e.getKey()).collect(java.util.stream.Collectors.joining(", ")) + ")";
+            ErrorCounts errors = ErrorCounts.of(JsonParser.parseString(Files.readString(runDir.resolve(c.id() + ".json"))).getAsJsonObject());
+            return errors.total() == 0 ? null : errors.describe();
         } catch (IOException | RuntimeException e) {
             return null;
         }

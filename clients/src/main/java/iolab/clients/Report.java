@@ -46,9 +46,13 @@ public final class Report {
         }
     }
 
-    /** HdrHistogram's own percentile distribution, in milliseconds. */
+    /** HdrHistogram's own percentile distribution of the latency, in milliseconds. */
     public static void percentiles(LoadResult r, PrintStream out) {
-        r.latencyNanos().outputPercentileDistribution(out, 5, NANOS_PER_MILLI);
+        percentiles(r.latencyNanos(), out);
+    }
+
+    private static void percentiles(org.HdrHistogram.Histogram nanos, PrintStream out) {
+        nanos.outputPercentileDistribution(out, 5, NANOS_PER_MILLI);
     }
 
     public static void writePercentiles(LoadResult r, Path file) throws IOException {
@@ -58,7 +62,7 @@ public final class Report {
     /** HdrHistogram's percentile distribution of {@code nanos}, in milliseconds (a {@code .hgrm} file). */
     public static void writePercentiles(org.HdrHistogram.Histogram nanos, Path file) throws IOException {
         try (PrintStream out = new PrintStream(Files.newOutputStream(file), false, "UTF-8")) {
-            nanos.outputPercentileDistribution(out, 5, NANOS_PER_MILLI);
+            percentiles(nanos, out);
         }
     }
 

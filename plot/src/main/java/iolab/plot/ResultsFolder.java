@@ -122,19 +122,10 @@ final class ResultsFolder {
         }
         Double p50 = null, p90 = null, p99 = null, p999 = null, max = null;
         Histogram latency = null;
-        long errors = 0;
-        List<String> kinds = new ArrayList<>();
+        ErrorCounts errors = ErrorCounts.NONE;
         if (score != null) {
             JsonObject summary = readObjectQuietly(id + ".json");
-            if (summary != null && summary.has("errors")) {
-                for (Map.Entry<String, JsonElement> kind : summary.getAsJsonObject("errors").entrySet()) {
-                    long count = kind.getValue().getAsLong();
-                    if (count > 0) {
-                        errors += count;
-                        kinds.add(count + " " + kind.getKey());
-                    }
-                }
-            }
+            errors = ErrorCounts.of(summary);
             if (summary != null && summary.has("latencyMillis")) {
                 JsonObject l = summary.getAsJsonObject("latencyMillis");
                 p50 = number(l.get("p50"));
@@ -149,8 +140,8 @@ final class ResultsFolder {
         }
         return new Row(id, parts[0], parts[1], Integer.parseInt(parts[2].substring(1)),
                 parts[3].equals("closed") ? 0 : Long.parseLong(parts[3].substring(1)),
-                score, error, threads, rss, cpu, p50, p90, p99, p999, max, latency, serverCores, clientCores, errors,
-                String.join(", ", kinds), failure);
+                score, error, threads, rss, cpu, p50, p90, p99, p999, max, latency, serverCores, clientCores, errors.total(),
+                errors.kinds(), failure);
     }
 
     private Histogram histogram(String name) {

@@ -31,8 +31,4 @@ final class BodyBudget {
     void release(long bytes) {
         reserved.addAndGet(-bytes);
     }
-
-    long reserved() {
-        return reserved.get();
-    }
 }

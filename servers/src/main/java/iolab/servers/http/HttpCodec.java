@@ -248,11 +248,8 @@ final class HttpCodec implements Codec {
             throw new HttpException(400, "malformed " + what + " field name");
         }
         String value = trimOws(line.substring(colon + 1));
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if ((c < ' ' && c != '\t') || c == 0x7f) {
-                throw new HttpException(400, "control character in a " + what + " field value");
-            }
+        if (hasControl(value)) {
+            throw new HttpException(400, "control character in a " + what + " field value");
         }
         return new String[] {line.substring(0, colon), value};
     }
@@ -440,7 +437,6 @@ final class HttpCodec implements Codec {
         trailerBytes += in.position() - before;
         if (line.isEmpty()) {
             state = State.DISPATCH;
-            deadlineNanos = 0;
         } else {
             parseField(line, "trailer");
         }
@@ -601,7 +597,7 @@ final class HttpCodec implements Codec {
     static boolean isValidHost(String host) {
         int end = host.length();
         int colon = host.lastIndexOf(':');
-        if (colon >= 0 && (host.startsWith("[") ? colon > host.lastIndexOf(']') : true)) {
+        if (colon >= 0 && (!host.startsWith("[") || colon > host.lastIndexOf(']'))) {
             for (int i = colon + 1; i < end; i++) {
                 if (!isDigit(host.charAt(i))) {
                     return false;
@@ -626,6 +622,7 @@ final class HttpCodec implements Codec {
         return true;
     }
 
+    /** A control character other than HTAB (RFC 9110, 5.5: not allowed in a field value). */
     private static boolean hasControl(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

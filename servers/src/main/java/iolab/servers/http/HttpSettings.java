@@ -57,8 +57,4 @@ public record HttpSettings(Path root, long maxBodyBytes, Duration headerTimeout,
     public HttpSettings withBodyTimeout(Duration value) {
         return new HttpSettings(root, maxBodyBytes, headerTimeout, value, bodyBudgetBytes);
     }
-
-    public HttpSettings withBodyBudget(long value) {
-        return new HttpSettings(root, maxBodyBytes, headerTimeout, bodyTimeout, value);
-    }
 }

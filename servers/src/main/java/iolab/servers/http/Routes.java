@@ -1,7 +1,6 @@
 package iolab.servers.http;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
 
 /**
  * The lab's routes. Unknown method 501; a known route with the wrong method 405 with
@@ -11,8 +10,6 @@ final class Routes {
 
     static final long MAX_DELAY_MILLIS = 60_000;
 
-    private static final Set<String> KNOWN_METHODS =
-            Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
     private static final byte[] PLAINTEXT_BYTES = HttpProtocol.PLAINTEXT_BODY.getBytes(StandardCharsets.UTF_8);
     private static final byte[] JSON_BYTES = HttpProtocol.JSON_BODY.getBytes(StandardCharsets.UTF_8);
 
@@ -34,7 +31,7 @@ final class Routes {
 
     Reply route(HttpRequest request) {
         String method = request.method();
-        if (!KNOWN_METHODS.contains(method)) {
+        if (!HttpProtocol.KNOWN_METHODS.contains(method)) {
             return now(Response.error(501, "method " + method + " is not implemented"));
         }
         String path = request.path();

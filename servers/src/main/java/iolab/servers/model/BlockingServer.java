@@ -45,10 +45,6 @@ import java.util.concurrent.TimeUnit;
 public final class BlockingServer implements Server {
 
     private static final int READ_BUFFER_BYTES = 16 * 1024;
-    /** A gentle close waits this long at most for the peer to close its side (RFC 9112, 9.6)... */
-    private static final long LINGER_NANOS = 2_000_000_000L;
-    /** ...and reads and drops this much at most. */
-    private static final long LINGER_MAX_BYTES = 1024 * 1024;
 
     private final ServerSettings settings;
     private final Protocol protocol;
@@ -160,12 +156,12 @@ public final class BlockingServer implements Server {
      * lasts too long.
      */
     private static void linger(Connection connection, ByteBuffer buffer) throws IOException {
-        connection.lingerUntilNanos = System.nanoTime() + LINGER_NANOS;
+        connection.lingerUntilNanos = System.nanoTime() + Linger.MAX_NANOS;
         connection.lingering = true;
         connection.channel.shutdownOutput();
         long dropped = 0;
         int n;
-        while ((n = connection.channel.read(buffer.clear())) >= 0 && (dropped += n) <= LINGER_MAX_BYTES) {
+        while ((n = connection.channel.read(buffer.clear())) >= 0 && (dropped += n) <= Linger.MAX_BYTES) {
             // dropped
         }
     }

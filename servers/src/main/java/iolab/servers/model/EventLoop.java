@@ -42,10 +42,6 @@ final class EventLoop implements Runnable {
 
     /** One read at a time per loop, so one buffer per loop; leftovers are copied out. */
     private static final int READ_BUFFER_BYTES = 64 * 1024;
-    /** A gentle close waits this long at most for the peer to close its side (RFC 9112, 9.6)... */
-    private static final long LINGER_NANOS = 2_000_000_000L;
-    /** ...and reads and drops this much at most. */
-    private static final long LINGER_MAX_BYTES = 1024 * 1024;
     private static final ByteBuffer NO_BYTES = ByteBuffer.allocate(0);
 
     private final Selector selector;
@@ -295,7 +291,7 @@ final class EventLoop implements Runnable {
         /** Reads and drops what a peer sends after we closed our side, until it closes too. */
         private void discard() throws IOException {
             int n = channel.read(readBuffer.clear());
-            if (n < 0 || (lingerBytes += n) > LINGER_MAX_BYTES) {
+            if (n < 0 || (lingerBytes += n) > Linger.MAX_BYTES) {
                 close();
             }
         }
@@ -323,7 +319,7 @@ final class EventLoop implements Runnable {
         private void linger() throws IOException {
             if (!lingering) {
                 lingering = true;
-                lingerUntilNanos = System.nanoTime() + LINGER_NANOS;
+                lingerUntilNanos = System.nanoTime() + Linger.MAX_NANOS;
                 channel.shutdownOutput();
             }
             key.interestOps(SelectionKey.OP_READ);

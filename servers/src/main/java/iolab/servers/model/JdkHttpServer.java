@@ -15,7 +15,6 @@ import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -28,8 +27,6 @@ import java.util.concurrent.Executors;
  */
 public final class JdkHttpServer implements Server {
 
-    private static final Set<String> KNOWN_METHODS =
-            Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
     private static final byte[] PLAINTEXT = HttpProtocol.PLAINTEXT_BODY.getBytes(StandardCharsets.UTF_8);
     private static final byte[] JSON = HttpProtocol.JSON_BODY.getBytes(StandardCharsets.UTF_8);
 
@@ -104,7 +101,7 @@ public final class JdkHttpServer implements Server {
     private static void reply(HttpExchange exchange, String allow, int status, String type, byte[] body) throws IOException {
         try (exchange) {
             String method = exchange.getRequestMethod();
-            if (!KNOWN_METHODS.contains(method)) {
+            if (!HttpProtocol.KNOWN_METHODS.contains(method)) {
                 status = 501;
                 type = "text/plain";
                 body = ("501 Not Implemented: method " + method + " is not implemented\n").getBytes(StandardCharsets.UTF_8);
