@@ -18,15 +18,19 @@ final class CostSampler implements AutoCloseable {
     private static final long PERIOD_MILLIS = 100;
 
     /** One sample: the server's figures, the client's (this process), and the responses counted by then. */
-    record Sample(ProcStats stats, ProcStats client, long completed) {
+    record Sample(ProcStats stats, ProcStats client, CpuTimes machine, long completed) {
     }
 
     /**
      * The current iteration's cost so far. {@code serverCores} and {@code clientCores}: CPU time
      * over wall time, so 1.0 is one core kept busy; pinned to a core each, whichever side is
-     * near 1.0 while the other is not was the bottleneck.
+     * near 1.0 while the other is not was the bottleneck. {@code otherCores}: what every other
+     * process on the machine used meanwhile; {@code irqCores} and {@code stealCores}: interrupt
+     * handling and the hypervisor's steal, from {@link CpuTimes}. NaN where {@code /proc/stat} is
+     * not there.
      */
-    record Cost(int threads, double rssMiB, double cpuMicrosPerRequest, double serverCores, double clientCores) {
+    record Cost(int threads, double rssMiB, double cpuMicrosPerRequest, double serverCores, double clientCores,
+                double otherCores, double irqCores, double stealCores) {
     }
 
     private static final long CLIENT_PID = ProcessHandle.current().pid();
@@ -88,7 +92,7 @@ final class CostSampler implements AutoCloseable {
 
     private Sample sample() {
         long responses = completed.getAsLong();
-        return new Sample(ProcStats.of(pid), ProcStats.of(CLIENT_PID), responses);
+        return new Sample(ProcStats.of(pid), ProcStats.of(CLIENT_PID), CpuTimes.now(), responses);
     }
 
     /** The next samples belong to a new iteration of {@code phase} ("warmup" or "measurement"). */
@@ -111,8 +115,17 @@ final class CostSampler implements AutoCloseable {
         double wallMicros = Math.max(1, (end.stats().nanoTime() - start.stats().nanoTime()) / 1e3);
         double clientCores = start.client() == null || end.client() == null ? Double.NaN
                 : (end.client().cpuNanos() - start.client().cpuNanos()) / 1e3 / wallMicros;
+        double serverCores = cpuMicros / wallMicros;
+        double otherCores = Double.NaN, irqCores = Double.NaN, stealCores = Double.NaN;
+        if (start.machine() != null && end.machine() != null) {
+            double machineWallMicros = Math.max(1, (end.machine().nanoTime() - start.machine().nanoTime()) / 1e3);
+            double busyCores = (end.machine().busyNanos() - start.machine().busyNanos()) / 1e3 / machineWallMicros;
+            otherCores = Math.max(0, busyCores - serverCores - (Double.isNaN(clientCores) ? 0 : clientCores));
+            irqCores = (end.machine().irqNanos() - start.machine().irqNanos()) / 1e3 / machineWallMicros;
+            stealCores = (end.machine().stealNanos() - start.machine().stealNanos()) / 1e3 / machineWallMicros;
+        }
         return new Cost(end.stats().threads(), end.stats().rssKiB() / 1024.0, responses > 0 ? cpuMicros / responses : 0,
-                cpuMicros / wallMicros, clientCores);
+                serverCores, clientCores, otherCores, irqCores, stealCores);
     }
 
     @Override

@@ -29,8 +29,7 @@ final class Environment {
         }
         env.put("jdk", jdk);
         env.put("jvmFlags", Map.of(
-                "experiment", ManagementFactory.getRuntimeMXBean().getInputArguments(),
-                "client", Experiment.CLIENT_JVM_FLAGS,
+                "experimentAndClient", ManagementFactory.getRuntimeMXBean().getInputArguments(),
                 "server", Configuration.SERVER_JVM_FLAGS));
 
         Map<String, Object> os = new LinkedHashMap<>();
@@ -42,7 +41,7 @@ final class Environment {
 
         Map<String, Object> machine = new LinkedHashMap<>();
         machine.put("cpuModel", firstValue(Path.of("/proc/cpuinfo"), "model name").map(v -> v.replaceFirst("^\\s*:\\s*", "")).orElse("unknown"));
-        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("cores", Pinning.cores());
         machine.put("memory", firstValue(Path.of("/proc/meminfo"), "MemTotal:").map(String::trim).orElse("unknown"));
         machine.put("openFilesLimit", firstValue(Path.of("/proc/self/limits"), "Max open files").map(v -> v.trim().replaceAll("\\s+", " ")).orElse("unknown"));
         machine.put("somaxconn", read(Path.of("/proc/sys/net/core/somaxconn")));
@@ -55,9 +54,11 @@ final class Environment {
 
         Map<String, Object> jmh = new LinkedHashMap<>();
         jmh.put("version", org.openjdk.jmh.util.Utils.class.getPackage().getImplementationVersion());
-        jmh.put("forks", 1);
+        jmh.put("forks", "0: each trial runs in the experiment's JVM, which is the client, warm across rounds");
+        jmh.put("rounds", matrix.rounds());
         jmh.put("warmupIterations", matrix.warmups());
         jmh.put("measurementIterations", matrix.iterations());
+        jmh.put("warmupIterationSeconds", Matrix.WARMUP_ITERATION.toMillis() / 1000.0);
         jmh.put("iterationSeconds", 1);
         jmh.put("responsesPerOperation", ServerBenchmark.BATCH);
         env.put("jmh", jmh);

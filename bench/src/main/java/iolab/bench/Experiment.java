@@ -5,8 +5,11 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import iolab.clients.Target;
 import iolab.plot.ErrorCounts;
 import iolab.plot.Plot;
+import iolab.plot.RoundStatistics;
+import iolab.plot.Trial;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
@@ -22,45 +25,65 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
- * {@code mvn -pl bench verify}: runs the matrix, one JMH fork per configuration (closed loop
- * first, then the open-loop points at fractions of the throughput it measured), and writes
- * {@code results/<run id>/}.
+ * {@code mvn -pl bench verify}: runs the matrix in rounds and writes {@code results/<run id>/}.
+ *
+ * <p>Each round measures every configuration once, as one JMH trial (its JSON kept), in a new
+ * shuffled order: the blocks (a workload, a connection count and a load) in
+ * random order, and within a block its servers back to back in random order, so that a slow
+ * stretch of the machine falls on the servers of a block alike, and their ratio within a round
+ * cancels it. The servers are started once and kept warm across the rounds ({@link WarmServers});
+ * the trials run in this JVM (JMH's forks 0), so that the client, too, is compiled once and stays
+ * warm: a trial then costs its warm-up second and its measurement, not a JVM's start and JIT.
+ * Before each trial a fixed CPU loop is timed on both cores; a trial during which either core
+ * was slowed or other processes took a share of the machine is disturbed, and is repeated once at
+ * the end of its round. The plot module turns the rounds into medians, intervals and verdicts.
  */
 public final class Experiment {
 
-    /** The client's (benchmark fork's) JVM flags: a fixed heap, so GC behaves alike in every fork. */
-    static final List<String> CLIENT_JVM_FLAGS = List.of("-Xms1g", "-Xmx1g");
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+    /** A trial is disturbed when the calibration loop on either core took this much longer than the run's reference... */
+    static final double SLOW_CORE = 1.25;
+    /** ...or other processes used this many cores while it measured... */
+    static final double OTHER_CORES = 0.10;
+    /** ...or the hypervisor stole this many. */
+    static final double STEAL_CORES = 0.05;
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeSpecialFloatingPointValues().create();
     private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
-
-    /** What one configuration gave: a score (with the errors it came with, if any), or the reason it has none. */
-    record Outcome(Configuration configuration, double score, double error, String errors, String failure) {
-        boolean failed() {
-            return failure != null;
-        }
-    }
 
     private final Matrix matrix;
     private final Path runDir;
+    private final Path roundsDir;
     private final String runId;
     private final PrintStream out;
-    private final List<Outcome> outcomes = new ArrayList<>();
-    private final List<JsonObject> jmhResults = new ArrayList<>();
+    private final long seed = System.nanoTime();
+    private final List<Trial> trials = new ArrayList<>();
+    private final Map<String, JsonObject> jmhResults = new LinkedHashMap<>();
+    private final List<String> warnings = new ArrayList<>();
+    /** The address each configuration's server listened on, for its merged summary. */
+    private final Map<String, String> addresses = new LinkedHashMap<>();
+    private double serverCoreReference;
+    private double clientCoreReference;
+    private long startNanos;
 
     private Experiment(Matrix matrix, Path runDir, String runId, PrintStream out) {
         this.matrix = matrix;
         this.runDir = runDir;
+        this.roundsDir = runDir.resolve("rounds");
         this.runId = runId;
         this.out = out;
     }
@@ -76,11 +99,14 @@ public final class Experiment {
         }
         Path results = Path.of(System.getProperty("iolab.results", "results")).toAbsolutePath();
         try {
+            Pinning.pinSelfToClientCore(); // this JVM is the client: its trials run here
             Path runDir = run(matrix, results, System.out);
             long scored = Files.exists(runDir.resolve("jmh.json")) ? JsonParser.parseString(Files.readString(runDir.resolve("jmh.json"))).getAsJsonArray().size() : 0;
             System.exit(scored > 0 ? 0 : 1);
         } catch (IOException | RuntimeException e) {
             System.err.println("iolab experiment: " + e);
+            System.exit(1);
+        } catch (InterruptedException e) {
             System.exit(1);
         }
     }
@@ -93,6 +119,7 @@ public final class Experiment {
             runDir = results.resolve(runId + "-" + n);
         }
         Files.createDirectories(runDir.resolve("logs"));
+        Files.createDirectories(runDir.resolve("rounds"));
         Experiment experiment = new Experiment(matrix, runDir, runDir.getFileName().toString(), out);
         experiment.runAll();
         pointLatestAt(results, runDir);
@@ -100,110 +127,266 @@ public final class Experiment {
     }
 
     private void runAll() throws IOException {
-        List<Configuration> closed = matrix.closedLoops();
-        List<Configuration> planned = new ArrayList<>(closed);
-        // Written before the first configuration, so an interrupted run still says where it ran.
-        Map<String, Object> environment = Environment.collect(runId, matrix, planned, projectDir());
+        List<Configuration> configurations = matrix.configurations();
+        // Written before the first trial, so an interrupted run still says where it ran.
+        Map<String, Object> environment = Environment.collect(runId, matrix, configurations, projectDir());
+        environment.put("order", Map.of("seed", seed, "rule",
+                "per round: blocks (workload, connections, load) shuffled; within a block, its servers back to back, shuffled"));
         writeJson("environment.json", environment);
-        out.printf("iolab experiment %s: %d configurations (%s matrix), %s%n", runId, matrix.size(), matrix.name(), Pinning.describe());
-        long start = System.nanoTime();
-        int done = 0;
-        for (Configuration c : closed) {
-            Outcome baseline = measure(c, ++done, start);
-            for (double fraction : matrix.openFractions(c)) {
-                done++;
-                if (baseline.failed()) {
-                    // No rate to run at; failures.json already names the closed loop, under its own id.
-                    out.printf(Locale.ROOT, "       FAILED %s open loop at %.0f%%: not run: its closed loop failed%n", c.id(), fraction * 100);
-                    continue;
+        out.printf("iolab experiment %s: %d configurations × %d rounds = %d trials (%s matrix), %s%n", runId, configurations.size(),
+                matrix.rounds(), matrix.trials(), matrix.name(), Pinning.describe());
+        calibrate();
+        startNanos = System.nanoTime();
+        Random random = new Random(seed);
+        try (WarmServers servers = new WarmServers(runId, runDir.resolve("logs"))) {
+            for (int round = 1; round <= matrix.rounds(); round++) {
+                List<Configuration> disturbed = new ArrayList<>();
+                for (Configuration c : order(matrix, random)) {
+                    if (!measure(servers, c, round, 1).disturbed().isEmpty()) {
+                        disturbed.add(c);
+                    }
                 }
-                Configuration open = new Configuration(c.server(), c.workload(), c.connections(), Math.max(1, Math.round(baseline.score() * fraction)));
-                planned.add(open);
-                measure(open, done, start);
+                for (Configuration c : disturbed) {
+                    measure(servers, c, round, 2);
+                }
+            }
+            servers.restarts().forEach((server, n) -> warnings.add(server + " died and was started again " + n + " time(s)"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        String leftBehind = killLeftovers();
+        if (leftBehind != null) {
+            warnings.add(leftBehind);
+        }
+        List<Map<String, String>> failures = new ArrayList<>();
+        for (Configuration c : configurations) {
+            List<Trial> counted = trials.stream().filter(t -> t.id().equals(c.id()) && t.counted()).toList();
+            List<String> scored = counted.stream().filter(Trial::scored).map(Experiment::trialName).toList();
+            if (scored.isEmpty()) {
+                failures.add(Map.of("id", c.id(), "reason", counted.stream().map(Trial::failure).filter(f -> !f.isEmpty()).findFirst().orElse("no trial")));
+                continue;
+            }
+            try {
+                RoundFiles.merge(roundsDir, runDir, c, scored, c.loadSettings(Target.parse(addresses.get(c.id())), warmup(), measurement()));
+            } catch (IOException | RuntimeException e) {
+                warnings.add(c.id() + ": its rounds' files could not be merged: " + e);
             }
         }
-        Environment.plan(environment, planned); // the open-loop rates are known now
-        writeJson("environment.json", environment);
+        Trial.write(trials, runDir.resolve(Trial.FILE));
         JsonArray merged = new JsonArray();
-        jmhResults.forEach(merged::add);
+        trials.stream().filter(t -> t.counted() && t.scored()).map(t -> jmhResults.get(t.id() + "." + trialName(t)))
+                .filter(Objects::nonNull).forEach(merged::add);
         Files.writeString(runDir.resolve("jmh.json"), GSON.toJson(merged));
-        writeJson("failures.json", outcomes.stream().filter(Outcome::failed)
-                .map(o -> Map.of("id", o.configuration().id(), "reason", o.failure())).toList());
-        out.printf("%nDone in %s. Results: %s%n%n", minutes(System.nanoTime() - start), runDir);
+        writeJson("failures.json", failures);
+        environment.put("stability", stability());
+        environment.put("warnings", warnings);
+        writeJson("environment.json", environment);
+        warnings.forEach(w -> out.println("warning: " + w));
+        out.printf("%nDone in %s. Results: %s%n%n", minutes(System.nanoTime() - startNanos), runDir);
         Plot.render(runDir, out); // the summary table, then the charts and report
     }
 
-    private Outcome measure(Configuration c, int index, long start) {
-        long elapsed = System.nanoTime() - start;
-        int total = matrix.size();
-        String left = index == 1 ? "" : ", about " + minutes(elapsed / (index - 1) * (total - index + 1)) + " left";
-        out.printf("[%2d/%d] %-50s elapsed %s%s%n", index, total, c.describe(), minutes(elapsed), left);
-        Path partial = runDir.resolve("logs").resolve(c.id() + ".jmh.json");
+    /** One round's order: blocks shuffled, and the servers of each block back to back, shuffled. */
+    static List<Configuration> order(Matrix matrix, Random random) {
+        List<Matrix.Block> blocks = new ArrayList<>(matrix.blocks());
+        Collections.shuffle(blocks, random);
+        List<Configuration> order = new ArrayList<>();
+        for (Matrix.Block block : blocks) {
+            List<Configuration> servers = new ArrayList<>(block.configurations());
+            Collections.shuffle(servers, random);
+            order.addAll(servers);
+        }
+        return order;
+    }
+
+    /** The run's reference for the calibration loop: the median of several timings on each core, after the JIT has compiled it. */
+    private void calibrate() {
+        for (int i = 0; i < 3; i++) {
+            Calibration.millisOn(Pinning.SERVER_CORE);
+            Calibration.millisOn(Pinning.CLIENT_CORE);
+        }
+        double[] server = new double[7];
+        double[] client = new double[7];
+        for (int i = 0; i < server.length; i++) {
+            server[i] = Calibration.millisOn(Pinning.SERVER_CORE);
+            client[i] = Calibration.millisOn(Pinning.CLIENT_CORE);
+        }
+        serverCoreReference = RoundStatistics.median(server, 0.5).median();
+        clientCoreReference = RoundStatistics.median(client, 0.5).median();
+        out.printf(Locale.ROOT, "calibration loop: %.1f ms on the server's core, %.1f ms on the client's%n", serverCoreReference, clientCoreReference);
+    }
+
+    private Trial measure(WarmServers servers, Configuration c, int round, int attempt) {
+        int position = trials.size() + 1;
+        long elapsed = System.nanoTime() - startNanos;
+        int total = Math.max(matrix.trials(), position);
+        String left = position == 1 ? "" : ", about " + minutes(elapsed / (position - 1) * (total - position + 1)) + " left";
+        out.printf("[%3d/%d] r%d %-48s elapsed %s%s%n", position, total, round, c.describe() + (attempt > 1 ? " (again)" : ""),
+                minutes(elapsed), left);
+        String name = "r" + round + (attempt == 1 ? "" : "-" + attempt);
+        Trial trial;
+        try {
+            ServerProcess server = servers.serverFor(c);
+            addresses.put(c.id(), server.address());
+            double serverCore = Calibration.millisOn(Pinning.SERVER_CORE) / serverCoreReference;
+            double clientCore = Calibration.millisOn(Pinning.CLIENT_CORE) / clientCoreReference;
+            trial = runTrial(c, name, server, round, attempt, position, serverCore, clientCore);
+            String unsettled = servers.settle(c);
+            if (unsettled != null) {
+                warnings.add(c.id() + " " + name + ": " + unsettled);
+            }
+        } catch (IOException | RuntimeException e) {
+            trial = failed(c, round, attempt, position, String.valueOf(e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            trial = failed(c, round, attempt, position, "interrupted");
+        }
+        if (attempt > 1) {
+            // Only the last attempt of a round counts: the one the machine left alone, or the last chance it had.
+            for (int i = 0; i < trials.size(); i++) {
+                Trial t = trials.get(i);
+                if (t.id().equals(c.id()) && t.round() == round && t.counted()) {
+                    trials.set(i, t.uncounted());
+                }
+            }
+        }
+        trials.add(trial);
+        if (!trial.scored()) {
+            out.printf("        FAILED: %s%n", trial.failure());
+        } else {
+            String errors = trial.errors() == 0 ? "" : ", " + describeErrors(c, name);
+            out.printf(Locale.ROOT, "        %,.0f req/s%s%s%n", trial.score(), errors,
+                    trial.disturbed().isEmpty() ? "" : " (disturbed: " + trial.disturbed() + (attempt == 1 ? "; again at the end of the round)" : ")"));
+        }
+        return trial;
+    }
+
+    private Trial runTrial(Configuration c, String name, ServerProcess server, int round, int attempt, int position,
+                           double serverCore, double clientCore) {
+        String files = c.id() + "." + name;
+        Path partial = roundsDir.resolve(files + ".jmh.json");
+        // The trial runs in this JVM (forks 0): the client stays compiled and warm across rounds, as the servers do.
+        Map<String, String> properties = Map.of(ServerBenchmark.OUT_PROPERTY, roundsDir.toString(), ServerProcess.RUN_PROPERTY, runId,
+                ServerBenchmark.ADDRESS_PROPERTY, server.address(), ServerBenchmark.PID_PROPERTY, String.valueOf(server.pid()),
+                ServerBenchmark.TRIAL_PROPERTY, name);
+        properties.forEach(System::setProperty);
         Options options = new OptionsBuilder()
                 .include(Pattern.quote((c.workload().protocol().equals("echo") ? EchoBenchmark.class : HttpBenchmark.class).getName()) + "\\.requests$")
                 .param("server", c.server().label())
                 .param("workload", c.workload().label())
                 .param("connections", String.valueOf(c.connections()))
                 .param("rate", String.valueOf(c.ratePerSecond()))
-                .forks(1)
+                .forks(0)
                 .addProfiler(ServerCostProfiler.class)
-                .warmupIterations(matrix.warmups()).warmupTime(TimeValue.seconds(1))
+                .warmupIterations(matrix.warmups()).warmupTime(TimeValue.milliseconds(Matrix.WARMUP_ITERATION.toMillis()))
                 .measurementIterations(matrix.iterations()).measurementTime(TimeValue.seconds(1))
                 .timeout(TimeValue.seconds(60))
-                .jvmArgs(jvmArgs().toArray(String[]::new))
                 .shouldFailOnError(true)
-                .output(runDir.resolve("logs").resolve(c.id() + ".jmh.log").toString())
+                .output(runDir.resolve("logs").resolve(files + ".jmh.log").toString())
                 .result(partial.toString()).resultFormat(ResultFormatType.JSON)
                 .build();
-        Outcome outcome;
         try {
-            Collection<RunResult> results = new Runner(options).run();
-            RunResult result = results.iterator().next();
-            Result<?> primary = result.getPrimaryResult();
-            outcome = new Outcome(c, primary.getScore(), primary.getScoreError(), errorsOf(c), null);
-            jmhResults.add(JsonParser.parseString(Files.readString(partial)).getAsJsonArray().get(0).getAsJsonObject());
-            Files.delete(partial);
+            RunResult result = new Runner(options).run().iterator().next();
+            jmhResults.put(files, JsonParser.parseString(Files.readString(partial)).getAsJsonArray().get(0).getAsJsonObject());
+            Map<String, Result> secondary = result.getSecondaryResults();
+            double other = score(secondary, "otherCpuCores");
+            double steal = score(secondary, "stealCpuCores");
+            long errors = ErrorCounts.of(JsonParser.parseString(Files.readString(roundsDir.resolve(files + ".json"))).getAsJsonObject()).total();
+            return new Trial(c.id(), round, attempt, position, true, disturbance(serverCore, clientCore, other, steal),
+                    result.getPrimaryResult().getScore(), errors,
+                    score(secondary, "serverThreads"), score(secondary, "serverRssMiB"), score(secondary, "serverCpuMicrosPerRequest"),
+                    score(secondary, "serverCpuCores"), score(secondary, "clientCpuCores"), other, score(secondary, "irqCpuCores"), steal,
+                    serverCore, clientCore, "");
         } catch (RunnerException | IOException | RuntimeException e) {
-            outcome = new Outcome(c, 0, 0, null, failureReason(c, e));
-        }
-        String leftBehind = killLeftovers();
-        if (leftBehind != null) {
-            outcome = new Outcome(c, 0, 0, null, (outcome.failed() ? outcome.failure() + "; " : "") + leftBehind);
-        }
-        record(outcome);
-        return outcome;
-    }
-
-    private void record(Outcome outcome) {
-        outcomes.add(outcome);
-        if (outcome.failed()) {
-            out.printf("       FAILED %s: %s%n", outcome.configuration().id(), outcome.failure());
-        } else {
-            out.printf(Locale.ROOT, "       %,.0f req/s ± %.1f%%%s%n", outcome.score(), 100 * outcome.error() / outcome.score(),
-                    outcome.errors() == null ? "" : ", " + outcome.errors());
+            return failed(c, round, attempt, position, failureReason(files, e));
+        } finally {
+            properties.keySet().forEach(System::clearProperty);
         }
     }
 
-    /** "56 errors (56 timeout)" from the configuration's own summary, or null when it had none. */
-    private String errorsOf(Configuration c) {
+    /** Why a trial is disturbed by the rule of {@link #SLOW_CORE}, {@link #OTHER_CORES} and {@link #STEAL_CORES}; empty when it is not. */
+    static String disturbance(double serverCore, double clientCore, double otherCores, double stealCores) {
+        List<String> disturbed = new ArrayList<>();
+        if (serverCore > SLOW_CORE || clientCore > SLOW_CORE) {
+            disturbed.add(String.format(Locale.ROOT, "calibration %.2f× on the server's core and %.2f× on the client's", serverCore, clientCore));
+        }
+        if (otherCores > OTHER_CORES) {
+            disturbed.add(String.format(Locale.ROOT, "other processes used %.2f cores", otherCores));
+        }
+        if (stealCores > STEAL_CORES) {
+            disturbed.add(String.format(Locale.ROOT, "steal %.2f cores", stealCores));
+        }
+        return String.join("; ", disturbed);
+    }
+
+    private static double score(Map<String, Result> secondary, String name) {
+        Result r = secondary.get(name);
+        return r == null ? Double.NaN : r.getScore();
+    }
+
+    private static Trial failed(Configuration c, int round, int attempt, int position, String failure) {
+        return new Trial(c.id(), round, attempt, position, true, "", null, 0, null, null, null, null, null, null, null, null,
+                null, null, failure);
+    }
+
+    static String trialName(Trial t) {
+        return "r" + t.round() + (t.attempt() == 1 ? "" : "-" + t.attempt());
+    }
+
+    /** "56 errors (56 timeout)" from the trial's own summary. */
+    private String describeErrors(Configuration c, String name) {
         try {
-            ErrorCounts errors = ErrorCounts.of(JsonParser.parseString(Files.readString(runDir.resolve(c.id() + ".json"))).getAsJsonObject());
-            return errors.total() == 0 ? null : errors.describe();
+            return ErrorCounts.of(JsonParser.parseString(Files.readString(roundsDir.resolve(c.id() + "." + name + ".json"))).getAsJsonObject()).describe();
         } catch (IOException | RuntimeException e) {
-            return null;
+            return "errors";
         }
     }
 
-    private List<String> jvmArgs() {
-        List<String> args = new ArrayList<>(CLIENT_JVM_FLAGS);
-        args.add("-D" + ServerBenchmark.OUT_PROPERTY + "=" + runDir);
-        args.add("-D" + ServerProcess.RUN_PROPERTY + "=" + runId);
-        return args;
+    /** How steady the machine was: the calibration loop's spread, what else ran, what was stolen, how many trials were disturbed. */
+    private Map<String, Object> stability() {
+        Map<String, Object> stability = new LinkedHashMap<>();
+        stability.put("rule", String.format(Locale.ROOT, "a trial is disturbed when the calibration loop took more than %.2f× the run's reference "
+                + "on either core, other processes used more than %.2f cores, or steal exceeded %.2f cores; it is repeated once at the end "
+                + "of its round, and the repeat counts", SLOW_CORE, OTHER_CORES, STEAL_CORES));
+        stability.put("calibrationReferenceMillis", Map.of("serverCore", serverCoreReference, "clientCore", clientCoreReference));
+        stability.put("calibrationServerCore", spread(trials.stream().map(Trial::serverCoreCalibration)));
+        stability.put("calibrationClientCore", spread(trials.stream().map(Trial::clientCoreCalibration)));
+        stability.put("otherCpuCores", spread(trials.stream().map(Trial::otherCores)));
+        stability.put("irqCpuCores", spread(trials.stream().map(Trial::irqCores)));
+        stability.put("stealCpuCores", spread(trials.stream().map(Trial::stealCores)));
+        stability.put("trials", trials.size());
+        stability.put("disturbed", trials.stream().filter(t -> !t.disturbed().isEmpty()).count());
+        stability.put("disturbedAndCounted", trials.stream().filter(t -> !t.disturbed().isEmpty() && t.counted()).count());
+        stability.put("failed", trials.stream().filter(t -> !t.scored()).count());
+        return stability;
+    }
+
+    /** Min, median, 90th percentile and max of the figures present. */
+    private static Map<String, Object> spread(Stream<Double> values) {
+        double[] v = values.filter(d -> d != null && !d.isNaN()).mapToDouble(Double::doubleValue).sorted().toArray();
+        if (v.length == 0) {
+            return Map.of();
+        }
+        Map<String, Object> spread = new LinkedHashMap<>();
+        spread.put("min", v[0]);
+        spread.put("median", RoundStatistics.median(v, 0.5).median());
+        spread.put("p90", v[Math.min(v.length - 1, (int) Math.floor(0.9 * v.length))]);
+        spread.put("max", v[v.length - 1]);
+        return spread;
+    }
+
+    private Duration warmup() {
+        return Matrix.WARMUP_ITERATION.multipliedBy(Math.max(1, matrix.warmups()));
+    }
+
+    private Duration measurement() {
+        return Duration.ofSeconds(matrix.iterations());
     }
 
     /** The benchmark's own message (first exception line of the fork's log), not JMH's wrapper. */
-    private String failureReason(Configuration c, Exception e) {
-        Path log = runDir.resolve("logs").resolve(c.id() + ".jmh.log");
+    private String failureReason(String files, Exception e) {
+        Path log = runDir.resolve("logs").resolve(files + ".jmh.log");
         try {
             return Files.readAllLines(log).stream().filter(l -> l.matches("^[a-z][\\w.]*(Exception|Error): .*"))
                     .map(l -> l.replaceFirst("^[\\w.]+: ", "")).findFirst().orElse(e.getMessage());

@@ -1,68 +1,82 @@
 package iolab.bench;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.Function;
 
 /**
- * What the experiment runs: groups of workloads × servers × connections, each measured in a
- * closed loop and then, if the group asks, in an open loop at fractions of the closed loop's
- * throughput measured in the same run.
+ * What the experiment runs: groups of workloads × servers × connections × loads, measured in
+ * {@code rounds} interleaved rounds. A load is a closed loop (0) or an open loop at an absolute
+ * rate in requests per second: absolute, so that every configuration is known before the first
+ * round and takes its turn in every round like the others.
  *
- * @param warmups    JMH warm-up iterations of one second
- * @param iterations JMH measurement iterations of one second
+ * @param warmups    JMH warm-up iterations of {@link #WARMUP_ITERATION}, per trial: the server and the client are
+ *                   warm from the rounds before, so this only lets the trial's new connections settle
+ * @param iterations JMH measurement iterations of one second, per trial
+ * @param rounds     how many times each configuration is measured, each time in a new shuffled order
  */
-public record Matrix(String name, List<Group> groups, int warmups, int iterations) {
+public record Matrix(String name, List<Group> groups, int warmups, int iterations, int rounds) {
 
-    /** One block of the matrix; {@code openFractions} empty means closed loop only. */
-    public record Group(List<Workload> workloads, List<ServerKind> servers, List<Integer> connections, List<Double> openFractions) {
+    /** One block of the matrix; a load of 0 is the closed loop, any other an open loop at that many requests per second. */
+    public record Group(List<Workload> workloads, List<ServerKind> servers, List<Integer> connections, List<Long> loads) {
     }
 
-    public static final int DEFAULT_WARMUPS = 5;
-    public static final int DEFAULT_ITERATIONS = 8;
+    /** The servers whose turns are interleaved within a round: same workload, connections and load. */
+    public record Block(Workload workload, int connections, long ratePerSecond, List<Configuration> configurations) {
+    }
+
+    public static final List<Long> CLOSED = List.of(0L);
+    public static final Duration WARMUP_ITERATION = Duration.ofMillis(500);
 
     private static final List<ServerKind> ALL_SERVERS = List.of(ServerKind.values());
     private static final List<Integer> ALL_CONNECTIONS = List.of(1, 10, 100, 1_000, 10_000);
-    private static final List<Double> CURVE = List.of(0.25, 0.5, 0.75, 0.9);
 
     /**
-     * The default: the main questions in under ten minutes on two cores. Throughput and cost
-     * as connections grow for HTTP and echo; the pool lesson and Little's law with /delay;
-     * the latency-vs-load curve of the two models that serve 1,000 waiting connections.
+     * The default: the main questions in about eight minutes on two cores. Throughput and cost as
+     * connections grow for HTTP; echo at 1,000 connections; Little's law with /delay at 1,000
+     * connections, where the pool's 200 threads are the ceiling; the latency of the two models
+     * that serve 1,000 waiting connections at rates that bracket their knee on this machine
+     * (about 20,000 and 30,000 req/s).
      */
     public static Matrix quick() {
         List<ServerKind> models = List.of(ServerKind.THREAD_PER_CONNECTION, ServerKind.POOL, ServerKind.VIRTUAL,
                 ServerKind.NIO, ServerKind.NETTY_EPOLL);
         return new Matrix("quick", List.of(
-                new Group(List.of(Workload.PLAINTEXT), models, List.of(10, 100, 1_000), List.of()),
+                new Group(List.of(Workload.PLAINTEXT), models, List.of(10, 1_000), CLOSED),
                 new Group(List.of(Workload.ECHO_64), List.of(ServerKind.THREAD_PER_CONNECTION, ServerKind.VIRTUAL,
-                        ServerKind.NIO, ServerKind.NETTY_EPOLL), List.of(10, 1_000), List.of()),
+                        ServerKind.NIO, ServerKind.NETTY_EPOLL), List.of(1_000), CLOSED),
                 new Group(List.of(Workload.DELAY_10MS), List.of(ServerKind.POOL, ServerKind.VIRTUAL, ServerKind.NIO),
-                        List.of(100), List.of()),
+                        List.of(1_000), CLOSED),
                 new Group(List.of(Workload.DELAY_10MS), List.of(ServerKind.VIRTUAL, ServerKind.NIO),
-                        List.of(1_000), CURVE)),
-                DEFAULT_WARMUPS, DEFAULT_ITERATIONS);
+                        List.of(1_000), List.of(10_000L, 20_000L, 30_000L))),
+                1, 2, 6);
     }
 
     /** Everything: every server on every workload it serves, at every connection count; curves for plaintext and /delay. */
     public static Matrix full() {
         return new Matrix("full", List.of(
-                new Group(List.of(Workload.ECHO_64, Workload.ECHO_16K, Workload.FILE_1M), ALL_SERVERS, ALL_CONNECTIONS, List.of()),
-                new Group(List.of(Workload.PLAINTEXT, Workload.DELAY_10MS), ALL_SERVERS, ALL_CONNECTIONS, List.of()),
-                new Group(List.of(Workload.PLAINTEXT, Workload.DELAY_10MS), ALL_SERVERS, List.of(100, 1_000), CURVE)),
-                5, 10);
+                new Group(List.of(Workload.ECHO_64, Workload.ECHO_16K, Workload.FILE_1M), ALL_SERVERS, ALL_CONNECTIONS, CLOSED),
+                new Group(List.of(Workload.PLAINTEXT, Workload.DELAY_10MS), ALL_SERVERS, ALL_CONNECTIONS, CLOSED),
+                new Group(List.of(Workload.PLAINTEXT), ALL_SERVERS, List.of(100, 1_000),
+                        List.of(10_000L, 20_000L, 40_000L, 60_000L, 80_000L)),
+                new Group(List.of(Workload.DELAY_10MS), ALL_SERVERS, List.of(100, 1_000),
+                        List.of(2_500L, 5_000L, 10_000L, 15_000L, 20_000L, 25_000L))),
+                2, 3, 6);
     }
 
     /**
      * The matrix that system properties ask for: {@code iolab.matrix} (quick or full), then
      * {@code iolab.servers}, {@code iolab.workloads}, {@code iolab.connections} and
-     * {@code iolab.loads} (for example {@code closed,0.5,0.9}) replace that dimension in every
-     * group; {@code iolab.warmups} and {@code iolab.iterations} set JMH's counts. Empty values
-     * keep the matrix's own.
+     * {@code iolab.loads} (for example {@code closed,5000,10000}: requests per second) replace
+     * that dimension in every group; {@code iolab.warmups}, {@code iolab.iterations} and
+     * {@code iolab.rounds} set the counts. Empty values keep the matrix's own.
      *
      * @throws IllegalArgumentException naming the bad value
      */
@@ -76,31 +90,33 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
         List<ServerKind> servers = list(properties, "iolab.servers", ServerKind::named);
         List<Workload> workloads = list(properties, "iolab.workloads", Workload::named);
         List<Integer> connections = list(properties, "iolab.connections", Matrix::connections);
-        List<String> loads = list(properties, "iolab.loads", Function.identity());
-        List<Double> fractions = loads == null ? null : loads.stream().filter(l -> !l.equals("closed")).map(Matrix::fraction).toList();
+        List<Long> loads = list(properties, "iolab.loads", Matrix::load);
         List<Group> groups = new ArrayList<>();
         for (Group g : base.groups) {
             groups.add(new Group(workloads == null ? g.workloads : workloads, servers == null ? g.servers : servers,
-                    connections == null ? g.connections : connections, fractions == null ? g.openFractions : fractions));
+                    connections == null ? g.connections : connections, loads == null ? g.loads : loads));
         }
         int warmups = count(properties, "iolab.warmups", base.warmups, 0);
         int iterations = count(properties, "iolab.iterations", base.iterations, 1);
-        Matrix matrix = new Matrix(base.name, groups, warmups, iterations);
-        if (matrix.closedLoops().isEmpty()) {
+        int rounds = count(properties, "iolab.rounds", base.rounds, 1);
+        Matrix matrix = new Matrix(base.name, groups, warmups, iterations, rounds);
+        if (matrix.configurations().isEmpty()) {
             throw new IllegalArgumentException("nothing to run: no server asked for serves a workload asked for");
         }
         return matrix;
     }
 
-    /** Every closed-loop configuration, in order, without repeats; combinations a server cannot serve are left out. */
-    public List<Configuration> closedLoops() {
+    /** Every configuration, in the matrix's order, without repeats; combinations a server cannot serve are left out. */
+    public List<Configuration> configurations() {
         Set<Configuration> configurations = new LinkedHashSet<>();
         for (Group g : groups) {
             for (Workload w : g.workloads) {
-                for (ServerKind s : g.servers) {
-                    for (int c : g.connections) {
-                        if (s.serves(w)) {
-                            configurations.add(new Configuration(s, w, c, 0));
+                for (int c : g.connections) {
+                    for (long rate : g.loads) {
+                        for (ServerKind s : g.servers) {
+                            if (s.serves(w)) {
+                                configurations.add(new Configuration(s, w, c, rate));
+                            }
                         }
                     }
                 }
@@ -109,20 +125,19 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
         return List.copyOf(configurations);
     }
 
-    /** The open-loop fractions asked for {@code closed}, without repeats. */
-    public List<Double> openFractions(Configuration closed) {
-        Set<Double> fractions = new LinkedHashSet<>();
-        for (Group g : groups) {
-            if (g.workloads.contains(closed.workload()) && g.servers.contains(closed.server()) && g.connections.contains(closed.connections())) {
-                fractions.addAll(g.openFractions);
-            }
+    /** The configurations grouped into blocks whose servers take their turns side by side in each round. */
+    public List<Block> blocks() {
+        Map<String, List<Configuration>> blocks = new LinkedHashMap<>();
+        for (Configuration c : configurations()) {
+            blocks.computeIfAbsent(c.workload().label() + "_c" + c.connections() + "_" + c.ratePerSecond(), k -> new ArrayList<>()).add(c);
         }
-        return List.copyOf(fractions);
+        return blocks.values().stream().map(cs -> new Block(cs.get(0).workload(), cs.get(0).connections(),
+                cs.get(0).ratePerSecond(), List.copyOf(cs))).toList();
     }
 
-    /** How many configurations the run will measure. */
-    public int size() {
-        return closedLoops().stream().mapToInt(c -> 1 + openFractions(c).size()).sum();
+    /** How many trials the run will measure, repeats of disturbed ones aside. */
+    public int trials() {
+        return configurations().size() * rounds;
     }
 
     private static <T> List<T> list(Properties properties, String key, Function<String, T> parse) {
@@ -141,16 +156,19 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
         return n;
     }
 
-    private static double fraction(String text) {
+    private static long load(String text) {
+        if (text.equals("closed")) {
+            return 0;
+        }
         try {
-            double f = Double.parseDouble(text);
-            if (f > 0 && f <= 2) {
-                return f;
+            long rate = Long.parseLong(text);
+            if (rate > 0 && rate <= 10_000_000) {
+                return rate;
             }
         } catch (NumberFormatException e) {
             // the message below
         }
-        throw new IllegalArgumentException("a load is 'closed' or a fraction of the closed loop's throughput in (0, 2]: '" + text + "'");
+        throw new IllegalArgumentException("a load is 'closed' or an open loop's rate in requests per second, from 1 to 10000000: '" + text + "'");
     }
 
     private static int count(Properties properties, String key, int fallback, int min) {

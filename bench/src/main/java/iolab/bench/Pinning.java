@@ -17,12 +17,14 @@ public final class Pinning {
     public static final int CLIENT_CORE = 1;
     /** Where {@code taskset} is, or null: looked up once. */
     private static final String TASKSET = findTaskset();
+    /** Counted before anything is pinned: a JVM pinned to one core reports one processor from then on. */
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
 
     private Pinning() {
     }
 
     public static boolean available() {
-        return Runtime.getRuntime().availableProcessors() >= 2 && TASKSET != null;
+        return CORES >= 2 && TASKSET != null;
     }
 
     /** The prefix that starts a command on the server's core, or nothing. */
@@ -39,6 +41,16 @@ public final class Pinning {
                 String.valueOf(ProcessHandle.current().pid()))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         return p.waitFor() == 0;
+    }
+
+    /** The machine's cores, as this JVM saw them before anything was pinned. */
+    public static int cores() {
+        return CORES;
+    }
+
+    /** The {@code taskset} command; only when {@link #available()}. */
+    static String taskset() {
+        return TASKSET;
     }
 
     public static String describe() {

@@ -11,7 +11,7 @@ import java.util.List;
  */
 public record ProcStats(long nanoTime, int threads, long rssKiB, long cpuNanos) {
 
-    private static final long NANOS_PER_TICK = 1_000_000_000L / clockTicksPerSecond();
+    static final long NANOS_PER_TICK = 1_000_000_000L / clockTicksPerSecond();
 
     /** Null when the process has gone or {@code /proc} is not there. */
     public static ProcStats of(long pid) {

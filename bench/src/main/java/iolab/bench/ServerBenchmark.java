@@ -32,24 +32,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 
 /**
- * One server under one load, measured by JMH: the trial starts the server in a JVM of its
- * own and the load generator here; each invocation of {@link #requests} waits for the next
- * {@value #BATCH} responses, so JMH's score is responses per second. The load runs without
- * pause from the first warm-up iteration to the end of the trial; latency is recorded from
- * the first measurement iteration on.
+ * One server under one load, measured by JMH. The server runs in a JVM of its own: the
+ * experiment's, kept warm across rounds ({@value #ADDRESS_PROPERTY}), or, run by hand, one
+ * this trial starts. The load generator runs here: its connections are made first (a phase of
+ * their own), then the load runs without pause from the first warm-up iteration to the end of
+ * the trial; each invocation of {@link #requests} waits for the next {@value #BATCH} responses,
+ * so JMH's score is responses per second. Latency is recorded from the first measurement
+ * iteration on (the warm-up's into a histogram that is thrown away).
  *
- * <p>Errors (a reset, a timeout, a wrong byte, a status >= 400) are counted by kind from the
- * first measurement iteration on and kept beside the throughput and latency they came with
- * ({@code <configuration>.json}): a server that drops requests under load is a result, often
- * the very one the lab exists to show, not a reason to blank it. Only a server that stops
- * answering altogether ({@value #STALL_SECONDS} s without a response) fails the configuration.
+ * <p>Errors (a reset, a timeout, a wrong byte, a status >= 400, a request still unanswered when
+ * the trial ends, an open-loop slot never sent) are counted by kind for the requests whose send
+ * time (intended, in the open loop) falls in the measurement, like their latency, and kept
+ * beside the throughput and latency they came with ({@code <configuration>.json}): a server that
+ * drops requests under load is a result, often the very one the lab exists to show, not a
+ * reason to blank it. Only a server that stops answering altogether ({@value #STALL_SECONDS} s
+ * without a response) fails the trial.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -65,6 +66,8 @@ public abstract class ServerBenchmark {
     public static final String OUT_PROPERTY = "iolab.out";
     private static final long POLL_NANOS = 1_000_000;
     static final int STALL_SECONDS = 10;
+    /** How long the end of a trial waits for the responses still due. */
+    static final Duration DRAIN = Duration.ofSeconds(1);
     private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(STALL_SECONDS);
 
     @Param({"10", "100", "1000"})
@@ -74,10 +77,17 @@ public abstract class ServerBenchmark {
     @Param({"0"})
     public long rate;
 
+    /** Set by the experiment: the server it keeps running across rounds. Without them the trial starts its own. */
+    public static final String ADDRESS_PROPERTY = "iolab.server.address";
+    public static final String PID_PROPERTY = "iolab.server.pid";
+    /** Set by the experiment: the trial's name within its configuration ({@code r3}); its files are {@code <id>.r3.*}. */
+    public static final String TRIAL_PROPERTY = "iolab.trial";
+
     private Configuration configuration;
     private Path out;
-    private Path root;
+    private String files;
     private ServerProcess server;
+    private long serverPid;
     private LoadRun run;
     private CostSampler sampler;
     private PrintStream hlogOut;
@@ -96,25 +106,29 @@ public abstract class ServerBenchmark {
     public void start(BenchmarkParams params) throws IOException, InterruptedException {
         configuration = new Configuration(ServerKind.named(server()), Workload.named(workload()), connections, rate);
         out = Path.of(System.getProperty(OUT_PROPERTY, "results/standalone"));
-        Files.createDirectories(out.resolve("logs"));
-        root = Files.createTempDirectory("iolab-root");
-        Path createdRoot = root;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(createdRoot))); // also when the trial fails
-        if (configuration.workload().needsFile()) {
-            byte[] file = new byte[Workload.FILE_BYTES];
-            new Random(1).nextBytes(file);
-            Files.write(root.resolve(Workload.FILE_NAME), file);
+        Files.createDirectories(out);
+        String trial = System.getProperty(TRIAL_PROPERTY);
+        files = configuration.id() + (trial == null ? "" : "." + trial);
+        String address = System.getProperty(ADDRESS_PROPERTY);
+        if (address != null) {
+            serverPid = Long.parseLong(System.getProperty(PID_PROPERTY));
+        } else {
+            Files.createDirectories(out.resolve("logs"));
+            String tag = System.getProperty(ServerProcess.RUN_PROPERTY, "standalone");
+            server = ServerProcess.start(configuration.serverArguments(ServerRoot.create()), tag,
+                    out.resolve("logs").resolve(files + ".server.log"));
+            address = server.address();
+            serverPid = server.pid();
+            Pinning.pinSelfToClientCore(); // a fork of its own, run by hand; the experiment pins itself
         }
-        String tag = System.getProperty(ServerProcess.RUN_PROPERTY, "standalone");
-        server = ServerProcess.start(configuration.serverArguments(root), tag, out.resolve("logs").resolve(configuration.id() + ".server.log"));
-        Pinning.pinSelfToClientCore();
         // The warm-up is never zero here: that keeps the generator from recording before the first measurement iteration.
         Duration warmup = Duration.ofMillis(Math.max(1, params.getWarmup().getCount() * params.getWarmup().getTime().convertTo(TimeUnit.MILLISECONDS)));
         Duration measurement = Duration.ofMillis(params.getMeasurement().getCount() * params.getMeasurement().getTime().convertTo(TimeUnit.MILLISECONDS));
-        LoadSettings settings = configuration.loadSettings(Target.parse(server.address()), warmup, measurement);
+        LoadSettings settings = configuration.loadSettings(Target.parse(address), warmup, measurement);
         run = LoadRun.start(settings);
-        sampler = new CostSampler(server.pid(), run::answered, out.resolve(configuration.id() + ".server.csv"));
-        hlogOut = new PrintStream(Files.newOutputStream(out.resolve(configuration.id() + ".hlog")), false, StandardCharsets.UTF_8);
+        run.awaitConnected(); // connecting is a phase of its own: the warm-up starts with the load
+        sampler = new CostSampler(serverPid, run::answered, out.resolve(files + ".server.csv"));
+        hlogOut = new PrintStream(Files.newOutputStream(out.resolve(files + ".hlog")), false, StandardCharsets.UTF_8);
         hlog = LoadGenerator.startLog(hlogOut, settings);
     }
 
@@ -144,7 +158,8 @@ public abstract class ServerBenchmark {
                 progressNanos = System.nanoTime();
             } else if (System.nanoTime() - progressNanos > STALL_NANOS) {
                 throw new IllegalStateException(configuration.describe() + ": no response for "
-                        + TimeUnit.NANOSECONDS.toSeconds(STALL_NANOS) + " s" + (server.isAlive() ? "" : "; the server has exited"));
+                        + TimeUnit.NANOSECONDS.toSeconds(STALL_NANOS) + " s"
+                        + (ProcessHandle.of(serverPid).map(ProcessHandle::isAlive).orElse(false) ? "" : "; the server has exited"));
             }
         }
     }
@@ -163,30 +178,23 @@ public abstract class ServerBenchmark {
         sampler.endMeasurement();
         try {
             double seconds = (System.nanoTime() - recordingStartNanos) / 1e9;
-            run.stop();
+            run.stop(DRAIN); // what is still awaited after it is counted as unanswered
             long completed = run.completed(); // recorded ones: those of the measurement iterations
             measured.add(run.intervalHistogram(interval));
             LoadResult result = new LoadResult(run.settings(), completed, seconds, measured, run.errors(), run.statuses(), run.sendLag());
-            Report.writeJson(result, out.resolve(configuration.id() + ".json"));
-            Report.writePercentiles(result, out.resolve(configuration.id() + ".hgrm"));
-            if (run.settings().openLoop()) {
-                Report.writePercentiles(result.sendLagNanos(), out.resolve(configuration.id() + ".sendlag.hgrm"));
+            Report.writeJson(result, out.resolve(files + ".json"));
+            Report.writePercentiles(result, out.resolve(files + ".hgrm"));
+            // In every configuration's files, empty in the closed loop: how late the client itself sent.
+            try (PrintStream lag = new PrintStream(Files.newOutputStream(out.resolve(files + ".sendlag.hlog")), false, StandardCharsets.UTF_8)) {
+                LoadGenerator.startLog(lag, run.settings()).outputIntervalHistogram(result.sendLagNanos());
             }
         } finally {
             run.close();
             hlogOut.close();
             sampler.close();
-            server.close();
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+            if (server != null) {
+                server.close();
             }
-        } catch (IOException e) {
-            // a temporary folder; nothing else depends on it
         }
     }
 }

@@ -22,7 +22,7 @@ public final class ServerCostProfiler implements InternalProfiler {
 
     @Override
     public String getDescription() {
-        return "the server's threads, resident memory and CPU time per response, and both sides' CPU use in cores, from /proc";
+        return "the server's threads, resident memory and CPU time per response, and both sides' CPU use in cores, and what else used the machine, from /proc";
     }
 
     @Override
@@ -41,6 +41,9 @@ public final class ServerCostProfiler implements InternalProfiler {
                 new ScalarResult("serverRssMiB", cost.rssMiB(), "MiB", AggregationPolicy.AVG),
                 new ScalarResult("serverCpuMicrosPerRequest", cost.cpuMicrosPerRequest(), "us/req", AggregationPolicy.AVG),
                 new ScalarResult("serverCpuCores", cost.serverCores(), "cores", AggregationPolicy.AVG),
-                new ScalarResult("clientCpuCores", cost.clientCores(), "cores", AggregationPolicy.AVG));
+                new ScalarResult("clientCpuCores", cost.clientCores(), "cores", AggregationPolicy.AVG),
+                new ScalarResult("otherCpuCores", cost.otherCores(), "cores", AggregationPolicy.AVG),
+                new ScalarResult("irqCpuCores", cost.irqCores(), "cores", AggregationPolicy.AVG),
+                new ScalarResult("stealCpuCores", cost.stealCores(), "cores", AggregationPolicy.AVG));
     }
 }

@@ -11,6 +11,7 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.PriorityQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -43,6 +44,14 @@ final class ClientLoop implements Runnable {
             new PriorityQueue<>((a, b) -> Long.compare(a.nextIntendedNanos, b.nextIntendedNanos));
     private final ArrayDeque<Connection> toConnect = new ArrayDeque<>();
     private final long intervalNanos;
+    private final int firstConnection;
+    /** Until every connection has connected (or failed once), nothing is sent: connecting is a phase of its own. */
+    private boolean connectPhase = true;
+    private int settledConnects;
+    private final long connectPhaseDeadlineNanos;
+    final CountDownLatch connectPhaseDone = new CountDownLatch(1);
+    /** Warm-up responses are recorded here and thrown away, so the recording path is compiled before it counts. */
+    private final Recorder discarded = new Recorder(LoadRun.SIGNIFICANT_DIGITS);
     private int pendingConnects;
     private long lastTimeoutCheckNanos;
     private volatile boolean running = true;
@@ -63,6 +72,8 @@ final class ClientLoop implements Runnable {
      */
     ClientLoop(LoadSettings settings, Recorder recorder, Recorder sendLag, int connectionCount, int firstConnection,
                long startNanos) throws IOException {
+        this.firstConnection = firstConnection;
+        this.connectPhaseDeadlineNanos = startNanos + settings.connectTimeout().toNanos();
         this.settings = settings;
         this.recorder = recorder;
         this.sendLag = sendLag;
@@ -78,11 +89,27 @@ final class ClientLoop implements Runnable {
             Connection connection = new Connection();
             connections[i] = connection;
             toConnect.add(connection);
+        }
+    }
+
+    /**
+     * Every connection has connected or failed once (or the connect timeout has passed): the load
+     * starts now. The open loop's schedule begins here, each connection's slots offset so that all
+     * slots are spread evenly; the closed loop sends its first requests.
+     */
+    private void endConnectPhase(long now) {
+        connectPhase = false;
+        double rate = settings.ratePerSecond();
+        for (int i = 0; i < connections.length; i++) {
+            Connection connection = connections[i];
             if (rate > 0) {
-                connection.nextIntendedNanos = startNanos + Math.round((firstConnection + i) * 1e9 / rate);
+                connection.nextIntendedNanos = now + Math.round((firstConnection + i) * 1e9 / rate);
                 schedule.add(connection);
+            } else if (connection.connected) {
+                connection.startSending(now);
             }
         }
+        connectPhaseDone.countDown();
     }
 
     /** From now on, record: in the open loop, requests whose slot is from now on, however late they are sent. */
@@ -90,9 +117,12 @@ final class ClientLoop implements Runnable {
         recordFromNanos = fromNanos;
     }
 
-    /** Sends no more requests; the responses still due are awaited (up to the timeout) and counted. */
-    void stop() {
-        drainDeadlineNanos = System.nanoTime() + settings.timeout().toNanos();
+    /**
+     * Sends no more requests; the responses still due are awaited for up to {@code drainNanos} and
+     * counted, and those still awaited after it are counted as unanswered.
+     */
+    void stop(long drainNanos) {
+        drainDeadlineNanos = System.nanoTime() + drainNanos;
         running = false;
         selector.wakeup();
     }
@@ -102,7 +132,7 @@ final class ClientLoop implements Runnable {
             return false;
         }
         for (Connection connection : connections) {
-            if (connection.connected && !connection.originNanos.isEmpty()) {
+            if (connection.connected && !(connection.originNanos.isEmpty() && connection.owed.isEmpty())) {
                 return true;
             }
         }
@@ -116,6 +146,9 @@ final class ClientLoop implements Runnable {
                 long now = System.nanoTime();
                 if (running) {
                     startConnects(now);
+                }
+                if (connectPhase && (settledConnects >= connections.length || now > connectPhaseDeadlineNanos || !running)) {
+                    endConnectPhase(now);
                 }
                 long waitNanos = TIMEOUT_CHECK_NANOS;
                 if (!schedule.isEmpty()) {
@@ -149,7 +182,9 @@ final class ClientLoop implements Runnable {
         } catch (IOException | RuntimeException e) {
             System.err.println("client loop failed: " + e);
         } finally {
+            connectPhaseDone.countDown();
             for (Connection connection : connections) {
+                connection.countUnfinished();
                 connection.closeChannel();
             }
             try {
@@ -197,8 +232,9 @@ final class ClientLoop implements Runnable {
         }
     }
 
-    private void countError(ErrorKind kind) {
-        if (System.nanoTime() >= recordFromNanos) {
+    /** Counts an error of a request whose latency origin (intended or actual send time) is {@code originNanos}, if it is a recorded one. */
+    private void countError(ErrorKind kind, long originNanos) {
+        if (originNanos >= recordFromNanos) {
             errors.setRelease(kind.ordinal(), errors.getPlain(kind.ordinal()) + 1);
         }
     }
@@ -226,6 +262,7 @@ final class ClientLoop implements Runnable {
         private boolean connecting;
         private boolean connected;
         private boolean closeAfterResponse;
+        private boolean settledOnce;
 
         void connect(long now) {
             try {
@@ -277,8 +314,23 @@ final class ClientLoop implements Runnable {
 
         private void connected(long now) {
             connected = true;
+            settled();
             freeSinceNanos = now;
             key.interestOps(SelectionKey.OP_READ);
+            if (!connectPhase) {
+                startSending(now);
+            }
+        }
+
+        /** The first outcome of this connection's first connect: one fewer to wait for in the connect phase. */
+        private void settled() {
+            if (!settledOnce) {
+                settledOnce = true;
+                settledConnects++;
+            }
+        }
+
+        void startSending(long now) {
             if (settings.openLoop()) {
                 sendOwed(now);
             } else {
@@ -332,7 +384,9 @@ final class ClientLoop implements Runnable {
             long origin = originNanos.poll();
             sentNanos.poll();
             answered.setRelease(answered.getPlain() + 1);
-            if (origin >= recordFromNanos) {
+            if (origin < recordFromNanos) {
+                discarded.recordValue(Math.max(0, readNanos - origin));
+            } else {
                 recorder.recordValue(Math.max(0, readNanos - origin));
                 requests.setRelease(requests.getPlain() + 1);
                 if (status > 0 && status < statuses.length()) {
@@ -340,19 +394,17 @@ final class ClientLoop implements Runnable {
                 }
             }
             if (status >= 400) {
-                countError(ErrorKind.BAD_RESPONSE);
+                countError(ErrorKind.BAD_RESPONSE, origin);
             }
             if (lastOnConnection) {
                 closeAfterResponse = true;
                 return;
             }
-            if (!running) {
-                return;
-            }
             if (settings.openLoop()) {
+                // Owed slots were due before the load stopped: they are still sent while it drains.
                 freeSinceNanos = readNanos;
                 sendOwed(readNanos);
-            } else {
+            } else if (running) {
                 send(readNanos, readNanos);
             }
         }
@@ -360,10 +412,8 @@ final class ClientLoop implements Runnable {
         void sendOwed(long now) {
             while (connected && !owed.isEmpty() && originNanos.size() < settings.pipeline()) {
                 long intended = owed.poll();
-                if (intended >= recordFromNanos) {
-                    // Late past both its slot and its connection's readiness: that wait is the client's own.
-                    sendLag.recordValue(Math.max(0, now - Math.max(intended, freeSinceNanos)));
-                }
+                // Late past both its slot and its connection's readiness: that wait is the client's own.
+                (intended >= recordFromNanos ? sendLag : discarded).recordValue(Math.max(0, now - Math.max(intended, freeSinceNanos)));
                 send(intended, now);
             }
         }
@@ -394,8 +444,16 @@ final class ClientLoop implements Runnable {
             }
         }
 
+        /**
+         * The connection failed: an error for the oldest request in flight, attributed to its send
+         * time as its latency would have been; with none in flight (a connect, a reset while idle),
+         * to now. The others in flight are lost with it, and will be sent again.
+         */
         void fail(ErrorKind kind, long now) {
-            countError(kind);
+            if (kind == ErrorKind.CONNECT) {
+                settled();
+            }
+            countError(kind, originNanos.isEmpty() ? now : originNanos.peek());
             reset(now, kind == ErrorKind.CONNECT ? RECONNECT_DELAY_NANOS : 0);
         }
 
@@ -415,6 +473,16 @@ final class ClientLoop implements Runnable {
             reconnectAtNanos = now + delayNanos;
             if (running) {
                 toConnect.add(this);
+            }
+        }
+
+        /** At the end of the run: what is still in flight is unanswered, what is still owed was never sent. */
+        void countUnfinished() {
+            while (!originNanos.isEmpty()) {
+                countError(ErrorKind.UNANSWERED, originNanos.poll());
+            }
+            while (!owed.isEmpty()) {
+                countError(ErrorKind.UNSENT, owed.poll());
             }
         }
 

@@ -11,9 +11,18 @@ public enum ErrorKind {
     /** No response within {@code --timeout} of the request being sent. */
     TIMEOUT,
     /** Wrong echo bytes, an unparseable HTTP response, or an unexpected status. */
-    BAD_RESPONSE;
+    BAD_RESPONSE,
+    /** Sent, and still awaited when the run stopped waiting for responses: counted, never dropped. */
+    UNANSWERED,
+    /** Open loop: its slot came, but the request was never sent before the run ended (the connection was not free). */
+    UNSENT;
 
     public String label() {
         return name().toLowerCase().replace('_', ' ');
+    }
+
+    /** The kind whose {@link #label()} is {@code label}, as a summary names it. */
+    public static ErrorKind labelled(String label) {
+        return valueOf(label.toUpperCase().replace(' ', '_'));
     }
 }

@@ -27,10 +27,10 @@ public final class LoadGenerator {
      */
     public static LoadResult run(LoadSettings settings, Consumer<String> progress, Path hlog)
             throws IOException, InterruptedException {
-        long startNanos = System.nanoTime();
         try (LoadRun run = LoadRun.start(settings);
              PrintStream hlogOut = hlog == null ? null : new PrintStream(Files.newOutputStream(hlog), false)) {
-            sleepUntil(startNanos + settings.warmup().toNanos());
+            run.awaitConnected(); // the warm-up starts with the load, once the connections are up
+            sleepUntil(System.nanoTime() + settings.warmup().toNanos());
             long measureStartNanos = System.nanoTime();
             if (settings.warmup().isPositive()) {
                 run.startRecording();

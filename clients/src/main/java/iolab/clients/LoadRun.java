@@ -4,6 +4,7 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -33,8 +34,8 @@ public final class LoadRun implements AutoCloseable {
     }
 
     /**
-     * Opens the connections and starts sending. Nothing is recorded until
-     * {@link #startRecording()}, unless the settings have no warm-up.
+     * Opens the connections, and once they are up starts sending (see {@link #awaitConnected()}).
+     * Nothing is recorded until {@link #startRecording()}, unless the settings have no warm-up.
      */
     public static LoadRun start(LoadSettings settings) throws IOException {
         LoadRun run = new LoadRun(settings);
@@ -53,6 +54,17 @@ public final class LoadRun implements AutoCloseable {
             throw e;
         }
         return run;
+    }
+
+    /**
+     * Waits for the connect phase: until every connection has connected or failed once (nothing is
+     * sent before), or the connect timeout has passed. The load, and the open loop's schedule,
+     * start when it ends.
+     */
+    public void awaitConnected() throws InterruptedException {
+        for (ClientLoop loop : loops) {
+            loop.connectPhaseDone.await();
+        }
     }
 
     public LoadSettings settings() {
@@ -136,11 +148,20 @@ public final class LoadRun implements AutoCloseable {
 
     /** Sends no more requests, awaits the responses still due (up to the timeout), and ends the loops. */
     public void stop() throws InterruptedException {
+        stop(settings.timeout());
+    }
+
+    /**
+     * Sends no more requests, awaits the responses still due for up to {@code drain}, and ends the
+     * loops. Requests still awaited then are counted as {@link ErrorKind#UNANSWERED}, open-loop slots
+     * never sent as {@link ErrorKind#UNSENT}: counted, never dropped.
+     */
+    public void stop(Duration drain) throws InterruptedException {
         if (stopped) {
             return;
         }
         stopped = true;
-        loops.forEach(ClientLoop::stop);
+        loops.forEach(loop -> loop.stop(drain.toNanos()));
         for (Thread thread : threads) {
             thread.join();
         }

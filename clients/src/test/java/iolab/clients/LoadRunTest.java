@@ -4,6 +4,7 @@ import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +35,30 @@ class LoadRunTest {
                 assertTrue(recorded < server.requests.get(), "the warm-up's requests reached the server but were not counted");
                 assertEquals(0, run.errorCount(), run.errors().toString());
                 assertEquals(recorded, run.statuses().get(200));
+            }
+        }
+    }
+
+    @Test
+    void whatIsStillAwaitedOrOwedWhenTheRunEndsIsCountedNotDropped() throws Exception {
+        // A server that reads and never answers: each connection's first request waits, and every later slot is owed.
+        try (TestServers.Raw server = new TestServers.Raw(socket -> socket.getInputStream().transferTo(OutputStream.nullOutputStream()))) {
+            Target target = Target.parse(server.url("/"));
+            LoadSettings settings = new LoadSettings(target, new HttpWorkload("GET", "/", target.host(), List.of(), new byte[0]),
+                    1, 2, 1_000, 1, Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(2));
+            long started;
+            try (LoadRun run = LoadRun.start(settings)) {
+                run.awaitConnected();
+                started = System.nanoTime();
+                Thread.sleep(500);
+                double seconds = (System.nanoTime() - started) / 1e9; // no slot comes once the load stops
+                run.stop(Duration.ofMillis(100));
+                assertEquals(2, run.errors().get(ErrorKind.UNANSWERED), "one request in flight on each connection: " + run.errors());
+                long unsent = run.errors().get(ErrorKind.UNSENT);
+                long due = Math.round(1_000 * seconds);
+                assertTrue(unsent >= due - 2 - 20 && unsent <= due + 20, "every slot of the schedule but the two sent is owed: "
+                        + unsent + " of about " + due);
+                assertEquals(0, run.completed());
             }
         }
     }

@@ -95,8 +95,8 @@ final class Charts {
         for (Map.Entry<String, List<Row>> server : byServer(closed).entrySet()) {
             YIntervalSeries series = new YIntervalSeries(server.getKey());
             for (Row r : server.getValue()) {
-                double error = r.error() == null ? 0 : r.error();
-                series.add(r.connections(), r.score(), Math.max(0, r.score() - error), r.score() + error);
+                RoundStatistics.Interval ci = r.interval();
+                series.add(r.connections(), r.score(), ci == null ? r.score() : ci.low(), ci == null ? r.score() : ci.high());
             }
             data.addSeries(series);
         }
@@ -113,7 +113,7 @@ final class Charts {
         style(renderer, data);
         XYPlot plot = plot(data, connectionsAxis(), new NumberAxis("Throughput (responses/s)"), renderer);
         return new Named("throughput-" + workload, "Throughput vs connections: " + workload,
-                "Closed loop: each connection sends its next request when the response arrives. Bars: JMH's 99.9% confidence interval. "
+                "Closed loop: each connection sends its next request when the response arrives. The median over rounds; bars: its interval across rounds (see the tables for its coverage). "
                         + "A hollow marker: that configuration had errors (see the table); a server missing at a connection count failed there.",
                 chart("Throughput vs connections — " + workload + " (closed loop)", plot));
     }

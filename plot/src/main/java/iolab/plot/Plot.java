@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Draws a results folder: {@code charts/} (PNG and SVG), {@code report.html}, {@code summary.csv} and {@code summary.md}. */
+/** Draws a results folder: {@code charts/} (PNG and SVG), {@code report.html}, {@code summary.csv}, {@code summary.md} and {@code ratios.csv}. */
 public final class Plot {
 
     private Plot() {
@@ -27,10 +27,14 @@ public final class Plot {
         results.rows().stream().filter(r -> !r.scored())
                 .forEach(r -> problems.add(r.id() + " has no score: " + r.failure()));
         problems.addAll(charts.notes());
-        ReportWriter report = new ReportWriter(results, drawn, problems);
+        List<Ratios.Ratio> ratios = Ratios.of(results);
+        Ratios.write(ratios, resultsDir.resolve("ratios.csv"));
+        ReportWriter report = new ReportWriter(results, ratios, drawn, problems);
         report.writeSummaries();
         report.writeHtml();
         report.printTable(out);
+        out.println();
+        report.printVerdicts(out);
         out.println();
         problems.forEach(p -> out.println("missing: " + p));
         out.printf("%d charts in %s; report: %s%n", drawn.size(), resultsDir.resolve("charts"), resultsDir.resolve("report.html"));

@@ -29,9 +29,14 @@ final class ReportWriter {
             new Column("connections", "connections", r -> String.valueOf(r.connections())),
             new Column("loop", "loop", Row::loop),
             new Column("offered req/s", "offered_req_per_s", r -> r.closedLoop() ? "" : String.valueOf(r.rate())),
-            new Column("req/s", "score_req_per_s", r -> fmt(r.score(), "%.0f")),
-            new Column("± req/s", "score_error_req_per_s", r -> fmt(r.error(), "%.0f")),
-            new Column("± %", "score_error_pct", r -> fmt(r.errorPercent(), "%.1f")),
+            new Column("req/s (median)", "median_req_per_s", r -> fmt(r.score(), "%.0f")),
+            new Column("CI low", "ci95_low_req_per_s", r -> r.interval() == null ? "" : fmt(r.interval().low(), "%.0f")),
+            new Column("CI high", "ci95_high_req_per_s", r -> r.interval() == null ? "" : fmt(r.interval().high(), "%.0f")),
+            new Column("CI ± %", "ci_half_width_pct", r -> fmt(r.halfWidthPercent(), "%.1f")),
+            new Column("CI coverage %", "ci_coverage_pct", r -> r.interval() == null ? "" : fmt(100 * r.interval().coverage(), "%.1f")),
+            new Column("rounds", "rounds", r -> String.valueOf(r.rounds())),
+            new Column("disturbed rounds", "disturbed_rounds", r -> r.scored() ? String.valueOf(r.disturbedRounds()) : ""),
+            new Column("sustainable", "sustainable", r -> r.sustainable() == null ? "" : String.valueOf(r.sustainable())),
             new Column("p50 ms", "p50_ms", r -> fmt(r.p50(), "%.3f")),
             new Column("p90 ms", "p90_ms", r -> fmt(r.p90(), "%.3f")),
             new Column("p99 ms", "p99_ms", r -> fmt(r.p99(), "%.3f")),
@@ -48,22 +53,37 @@ final class ReportWriter {
             new Column("status", "status", r -> !r.scored() ? "failed: " + r.failure() : r.hadErrors() ? "errors: " + r.errorKinds() : "ok"));
 
     private final ResultsFolder results;
+    private final List<Ratios.Ratio> ratios;
     private final List<Charts.Named> charts;
     private final List<String> problems;
 
-    ReportWriter(ResultsFolder results, List<Charts.Named> charts, List<String> problems) {
+    ReportWriter(ResultsFolder results, List<Ratios.Ratio> ratios, List<Charts.Named> charts, List<String> problems) {
         this.results = results;
+        this.ratios = ratios;
         this.charts = charts;
         this.problems = problems;
     }
 
+    /** The verdicts for a terminal, one pair a line. */
+    void printVerdicts(PrintStream out) {
+        if (!ratios.isEmpty()) {
+            out.println("Verdicts (closed loop, each server against the yardstick measured in the same rounds):");
+            ratios.forEach(r -> out.printf("  %-12s c=%-6d %s%n", r.workload(), r.connections(), r.sentence()));
+            out.println();
+        }
+    }
+
     /** The summary for a terminal: the figures compared first, one configuration a line. */
     void printTable(PrintStream out) {
-        List<Column> shown = COLUMNS.stream().filter(c -> List.of("score_req_per_s", "score_error_pct", "p50_ms", "p99_ms",
+        List<Column> shown = COLUMNS.stream().filter(c -> List.of("median_req_per_s", "ci_half_width_pct", "rounds", "p50_ms", "p99_ms",
                 "p99_9_ms", "server_threads", "server_rss_mib", "server_cpu_us_per_response").contains(c.csvName())).toList();
         StringBuilder heading = new StringBuilder(String.format("%-46s", "configuration"));
-        shown.forEach(c -> heading.append(String.format(" %10s", c.csvName().equals("server_cpu_us_per_response") ? "CPU µs/r"
-                : c.heading().replace("server ", ""))));
+        shown.forEach(c -> heading.append(String.format(" %10s", switch (c.csvName()) {
+            case "server_cpu_us_per_response" -> "CPU µs/r";
+            case "median_req_per_s" -> "req/s";
+            case "ci_half_width_pct" -> "95% CI ±%";
+            default -> c.heading().replace("server ", "");
+        })));
         out.println(heading);
         for (Row r : results.rows()) {
             StringBuilder line = new StringBuilder(String.format("%-46s", r.id()));
@@ -71,6 +91,9 @@ final class ReportWriter {
                 shown.forEach(c -> line.append(String.format(" %10s", c.value().apply(r))));
                 if (r.clientBound()) {
                     line.append("  client-bound");
+                }
+                if (Boolean.FALSE.equals(r.sustainable())) {
+                    line.append("  unsustainable");
                 }
                 if (r.hadErrors()) {
                     line.append("  errors: ").append(r.errorKinds());
@@ -114,11 +137,35 @@ final class ReportWriter {
             html.append("</ul></div>\n");
         }
 
+        html.append("<h2 id=\"verdicts\">Verdicts</h2>\n");
+        if (ratios.isEmpty()) {
+            html.append("<p>No block of this run measured a yardstick beside another server in the same rounds.</p>\n");
+        } else {
+            html.append("<p>Each server's closed-loop throughput over the yardstick's (the first of ").append(esc(String.join(", ", Ratios.BASELINES)))
+                    .append(" that the block measured), round by round, then the median of those ratios with its interval. ")
+                    .append("Faster or slower only when the whole interval lies on one side of 1. Also as <a href=\"ratios.csv\">ratios.csv</a>.</p>\n")
+                    .append("<table>\n<tr><th>workload</th><th>connections</th><th>server</th><th>yardstick</th><th>ratio (median)</th><th>CI</th>")
+                    .append("<th>coverage</th><th>rounds</th><th>verdict</th></tr>\n");
+            for (Ratios.Ratio r : ratios) {
+                html.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%d</td><td>%s</td><td>%s</td><td>%.2f×</td><td>%.2f–%.2f</td><td>%.1f%%</td><td>%d</td><td class=\"status\">%s</td></tr>%n",
+                        esc(r.workload()), r.connections(), esc(r.server()), esc(r.baseline()), r.ratio().median(), r.ratio().low(), r.ratio().high(),
+                        100 * r.ratio().coverage(), r.ratio().rounds(), esc(r.verdictWords())));
+            }
+            html.append("</table>\n");
+        }
+        html.append(stability(env));
+
         html.append("<h2 id=\"how-to-read\">How to read this</h2>\n<ul>\n")
                 .append("<li>Each server ran in a JVM of its own, pinned to one core when <code>taskset</code> was there, and the load generator ran on the other; ")
                 .append("both share one machine and talk over loopback, so these are the costs of the I/O models, not of a network.</li>\n")
-                .append("<li>Throughput is JMH's score: responses per second over one-second measurement iterations after warm-up iterations; ")
-                .append("the ± is JMH's 99.9% confidence interval. Overlapping intervals mean the run cannot tell the two apart.</li>\n")
+                .append("<li>Each configuration was measured in several rounds; each round is one JMH trial (a fork of its own: warm-up, then one-second ")
+                .append("measurement iterations) against a server kept warm across rounds. Each round visits every configuration in a new shuffled order, ")
+                .append("the servers of a block back to back, so a slow minute of the machine falls on all of them. Throughput is the median over rounds; ")
+                .append("its interval runs from the k-th smallest to the k-th largest round, the widest k whose chance of covering the true median is ")
+                .append("at least 95% (an order-statistic interval: it assumes nothing about the shape of the noise). With five rounds no interval ")
+                .append("can reach 95%: it is then the whole range, whose coverage (93.8%) the tables state.</li>\n")
+                .append("<li>A verdict compares two servers round by round, which cancels what a round did to both; cite the ratio with its interval. ")
+                .append("Two medians whose intervals overlap may still differ in a paired verdict, and the other way round.</li>\n")
                 .append("<li>Closed loop: each connection sends its next request only when the previous response is in, so latency grows with connections. ")
                 .append("Open loop: requests leave on a fixed schedule and latency is measured from the scheduled time, as wrk2 does; that shows queueing that a closed loop hides.</li>\n")
                 .append("<li>Errors (timeout, reset, wrong byte, status &ge; 400) are counted by kind during the measurement and shown beside the ")
@@ -169,6 +216,32 @@ final class ReportWriter {
                 .append(". The software itself: see <code>CITATION.cff</code> in the repository.</p></div>\n");
         html.append("</body>\n</html>\n");
         Files.writeString(results.dir().resolve("report.html"), html, StandardCharsets.UTF_8);
+    }
+
+    /** How steady the machine was during the run, from environment.json's stability record. */
+    private static String stability(JsonObject env) {
+        JsonObject st = env != null && env.has("stability") && env.get("stability").isJsonObject() ? env.getAsJsonObject("stability") : null;
+        if (st == null) {
+            return "";
+        }
+        StringBuilder html = new StringBuilder("<h2 id=\"stability\">The machine during the run</h2>\n<p>");
+        html.append(esc(value(st, "trials", "?"))).append(" trials, ").append(esc(value(st, "disturbed", "?"))).append(" of them disturbed (")
+                .append(esc(value(st, "disturbedAndCounted", "?"))).append(" counted because their repeat was disturbed too), ")
+                .append(esc(value(st, "failed", "?"))).append(" failed. Calibration loop before each trial, as a multiple of the run's reference: ")
+                .append(esc(spread(st, "calibrationServerCore"))).append(" on the server's core, ").append(esc(spread(st, "calibrationClientCore")))
+                .append(" on the client's. Other processes: ").append(esc(spread(st, "otherCpuCores"))).append(" cores; steal: ")
+                .append(esc(spread(st, "stealCpuCores"))).append(" cores; interrupt handling (loopback traffic): ").append(esc(spread(st, "irqCpuCores")))
+                .append(" cores. Rule: ").append(esc(value(st, "rule", "?"))).append(".</p>\n");
+        return html.toString();
+    }
+
+    private static String spread(JsonObject st, String key) {
+        JsonObject s = st.has(key) && st.get(key).isJsonObject() ? st.getAsJsonObject(key) : null;
+        if (s == null || !s.has("median")) {
+            return "unknown";
+        }
+        return String.format(Locale.ROOT, "median %.2f, 90th percentile %.2f, max %.2f", s.get("median").getAsDouble(),
+                s.get("p90").getAsDouble(), s.get("max").getAsDouble());
     }
 
     static String citation(JsonObject env, String runId) {

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -28,6 +29,7 @@ final class ResultsFolder {
     private final List<String> missing = new ArrayList<>();
     private final JsonObject environment;
     private final List<Row> rows;
+    private final Map<String, List<Trial>> trials = new LinkedHashMap<>();
 
     private ResultsFolder(Path dir) {
         this.dir = dir;
@@ -47,6 +49,11 @@ final class ResultsFolder {
         return rows;
     }
 
+    /** Every trial of configuration {@code id}, counted or not, from rounds.csv. */
+    List<Trial> trials(String id) {
+        return trials.getOrDefault(id, List.of());
+    }
+
     /** Null when environment.json is missing. */
     JsonObject environment() {
         return environment;
@@ -57,16 +64,19 @@ final class ResultsFolder {
     }
 
     private List<Row> readRows() {
-        Map<String, JsonObject> scores = new LinkedHashMap<>();
-        JsonElement jmh = read("jmh.json", "no scores: the throughput and cost charts are left out");
-        if (jmh != null && jmh.isJsonArray()) {
-            for (JsonElement e : jmh.getAsJsonArray()) {
-                JsonObject result = e.getAsJsonObject();
-                JsonObject params = result.getAsJsonObject("params");
-                String id = params.get("workload").getAsString() + "_" + params.get("server").getAsString() + "_c"
-                        + params.get("connections").getAsString() + "_" + (Long.parseLong(params.get("rate").getAsString()) == 0
-                        ? "closed" : "r" + params.get("rate").getAsString());
-                scores.put(id, result);
+        Map<String, List<Trial>> rounds = trials;
+        Path roundsFile = dir.resolve(Trial.FILE);
+        if (!Files.exists(roundsFile)) {
+            missing.add(Trial.FILE + " is missing: no scores; the throughput and cost charts are left out");
+        } else {
+            try {
+                for (Trial t : Trial.read(roundsFile)) {
+                    if (Row.parseId(t.id()) != null) {
+                        rounds.computeIfAbsent(t.id(), k -> new ArrayList<>()).add(t);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                missing.add(Trial.FILE + " is unreadable (" + e.getMessage() + "): no scores; the throughput and cost charts are left out");
             }
         }
         Map<String, String> failures = new LinkedHashMap<>();
@@ -81,7 +91,7 @@ final class ResultsFolder {
                 .thenComparing(id -> Row.parseId(id)[0])
                 .thenComparingInt(id -> Styles.order(Row.parseId(id)[1])).thenComparing(id -> Row.parseId(id)[1]).thenComparingInt(id -> Integer.parseInt(Row.parseId(id)[2].substring(1)))
                 .thenComparingLong(id -> Row.parseId(id)[3].equals("closed") ? 0 : Long.parseLong(Row.parseId(id)[3].substring(1))));
-        scores.keySet().forEach(ids::add);
+        ids.addAll(rounds.keySet());
         failures.keySet().stream().filter(id -> Row.parseId(id) != null).forEach(ids::add);
         if (environment != null && environment.has("configurations")) {
             for (JsonElement c : environment.getAsJsonArray("configurations")) {
@@ -99,30 +109,31 @@ final class ResultsFolder {
         }
         List<Row> result = new ArrayList<>();
         for (String id : ids) {
-            result.add(row(id, scores.get(id), failures.get(id)));
+            result.add(row(id, rounds.getOrDefault(id, List.of()), failures.get(id)));
         }
         return result;
     }
 
-    private Row row(String id, JsonObject jmh, String failure) {
+    /** The level of the intervals the tables and charts give. */
+    static final double LEVEL = 0.95;
+
+    private Row row(String id, List<Trial> trials, String failure) {
         String[] parts = Row.parseId(id);
-        Double score = null, error = null, threads = null, rss = null, cpu = null, serverCores = null, clientCores = null;
-        if (jmh != null) {
-            JsonObject primary = jmh.getAsJsonObject("primaryMetric");
-            score = primary.get("score").getAsDouble();
-            error = number(primary.get("scoreError"));
-            JsonObject secondary = jmh.getAsJsonObject("secondaryMetrics");
-            threads = secondary(secondary, "serverThreads");
-            rss = secondary(secondary, "serverRssMiB");
-            cpu = secondary(secondary, "serverCpuMicrosPerRequest");
-            serverCores = secondary(secondary, "serverCpuCores");
-            clientCores = secondary(secondary, "clientCpuCores");
+        long rate = parts[3].equals("closed") ? 0 : Long.parseLong(parts[3].substring(1));
+        List<Trial> counted = trials.stream().filter(t -> t.counted() && t.scored()).toList();
+        Double score = null;
+        RoundStatistics.Interval interval = null;
+        if (!counted.isEmpty()) {
+            interval = RoundStatistics.median(counted.stream().mapToDouble(Trial::score).toArray(), LEVEL);
+            score = interval.median();
         } else if (failure == null) {
-            failure = "no score in jmh.json";
+            failure = trials.stream().map(Trial::failure).filter(f -> !f.isEmpty()).findFirst().orElse("no scored round in " + Trial.FILE);
         }
+        int disturbed = (int) counted.stream().filter(t -> !t.disturbed().isEmpty()).count();
         Double p50 = null, p90 = null, p99 = null, p999 = null, max = null;
         Histogram latency = null;
         ErrorCounts errors = ErrorCounts.NONE;
+        Boolean sustainable = null;
         if (score != null) {
             JsonObject summary = readObjectQuietly(id + ".json");
             errors = ErrorCounts.of(summary);
@@ -136,15 +147,35 @@ final class ResultsFolder {
             } else {
                 missing.add(id + ".json: its latency percentiles are left out of the tables and latency charts");
             }
-            latency = histogram(id + ".hlog");
+            List<Histogram> intervals = intervals(id + ".hlog");
+            latency = sum(intervals);
+            if (rate > 0 && latency != null) {
+                sustainable = errors.total() == 0 && Sustainability.sustained(intervals, rate);
+            }
         }
-        return new Row(id, parts[0], parts[1], Integer.parseInt(parts[2].substring(1)),
-                parts[3].equals("closed") ? 0 : Long.parseLong(parts[3].substring(1)),
-                score, error, threads, rss, cpu, p50, p90, p99, p999, max, latency, serverCores, clientCores, errors.total(),
-                errors.kinds(), failure);
+        return new Row(id, parts[0], parts[1], Integer.parseInt(parts[2].substring(1)), rate,
+                score, interval, disturbed, sustainable, median(counted, Trial::threads), median(counted, Trial::rssMiB),
+                median(counted, Trial::cpuMicrosPerRequest), p50, p90, p99, p999, max, latency,
+                median(counted, Trial::serverCores), median(counted, Trial::clientCores), errors.total(), errors.kinds(), failure);
     }
 
-    private Histogram histogram(String name) {
+    /** The median over the counted rounds of a per-round figure; null when no round has it. */
+    private static Double median(List<Trial> trials, Function<Trial, Double> figure) {
+        double[] values = trials.stream().map(figure).filter(v -> v != null && !v.isNaN()).mapToDouble(Double::doubleValue).toArray();
+        return values.length == 0 ? null : RoundStatistics.median(values, 0.5).median();
+    }
+
+    private static Histogram sum(List<Histogram> intervals) {
+        if (intervals == null || intervals.isEmpty()) {
+            return null;
+        }
+        Histogram total = new Histogram(intervals.get(0).getNumberOfSignificantValueDigits());
+        intervals.forEach(total::add);
+        return total.getTotalCount() == 0 ? null : total;
+    }
+
+    /** The intervals of a .hlog, each tagged with its round; null (and a note) when there are none. */
+    private List<Histogram> intervals(String name) {
         Path file = dir.resolve(name);
         if (!Files.exists(file)) {
             missing.add(name + ": that configuration is left out of the percentile-distribution chart");
@@ -152,26 +183,19 @@ final class ResultsFolder {
         }
         try {
             HistogramLogReader reader = new HistogramLogReader(file.toFile());
-            Histogram total = null;
+            List<Histogram> intervals = new ArrayList<>();
             for (EncodableHistogram h; (h = reader.nextIntervalHistogram()) != null; ) {
-                if (total == null) {
-                    total = new Histogram(((Histogram) h).getNumberOfSignificantValueDigits());
-                }
-                total.add((Histogram) h);
+                intervals.add((Histogram) h);
             }
-            if (total == null || total.getTotalCount() == 0) {
+            if (intervals.stream().mapToLong(Histogram::getTotalCount).sum() == 0) {
                 missing.add(name + ": empty; that configuration is left out of the percentile-distribution chart");
                 return null;
             }
-            return total;
+            return intervals;
         } catch (IOException | RuntimeException e) {
             missing.add(name + ": unreadable (" + e.getMessage() + "); left out of the percentile-distribution chart");
             return null;
         }
-    }
-
-    private static Double secondary(JsonObject secondary, String name) {
-        return secondary != null && secondary.has(name) ? number(secondary.getAsJsonObject(name).get("score")) : null;
     }
 
     private static Double number(JsonElement e) {

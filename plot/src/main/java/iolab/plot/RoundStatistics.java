@@ -40,8 +40,15 @@ public final class RoundStatistics {
     public enum Verdict {
         FASTER, SLOWER, CANNOT_TELL;
 
-        /** A ratio A/B (throughput: higher is faster) whose interval lies above 1 is faster; below 1, slower. */
-        public static Verdict of(Interval ratio) {
+        /**
+         * A ratio A/B (throughput: higher is faster) whose interval lies above 1 is faster; below 1,
+         * slower; but only when the interval reaches {@code level}: five rounds all on one side of 1
+         * still leave a 6% chance that the median ratio is on the other.
+         */
+        public static Verdict of(Interval ratio, double level) {
+            if (ratio.coverage() < level - 1e-9) {
+                return CANNOT_TELL;
+            }
             return ratio.low() > 1 ? FASTER : ratio.high() < 1 ? SLOWER : CANNOT_TELL;
         }
     }

@@ -9,8 +9,10 @@ import java.util.List;
  * the configuration failed or a file is missing.
  *
  * @param rate      requests per second asked of an open loop; 0 for a closed loop
- * @param score     JMH's score, responses per second
- * @param error     JMH's score error (99.9% confidence half-width)
+ * @param score     the median over rounds of JMH's score, responses per second
+ * @param interval  the median's confidence interval across rounds (see {@link RoundStatistics}); null without a score
+ * @param disturbedRounds counted rounds that ran while the machine was disturbed (their repeat was disturbed too)
+ * @param sustainable open loop: whether the server delivered the asked rate in every interval without a growing queue; null for a closed loop
  * @param latency   the measured latency distribution (ns), from the configuration's .hlog
  * @param serverCores the server's CPU time over wall time during the measurement (1.0: one core busy)
  * @param clientCores the same for the client (the benchmark's process)
@@ -19,7 +21,7 @@ import java.util.List;
  * @param failure   why there is no score
  */
 record Row(String id, String workload, String server, int connections, long rate,
-           Double score, Double error, Double threads, Double rssMiB, Double cpuMicrosPerRequest,
+           Double score, RoundStatistics.Interval interval, int disturbedRounds, Boolean sustainable, Double threads, Double rssMiB, Double cpuMicrosPerRequest,
            Double p50, Double p90, Double p99, Double p999, Double max, Histogram latency,
            Double serverCores, Double clientCores, long errors, String errorKinds, String failure) {
 
@@ -68,8 +70,13 @@ record Row(String id, String workload, String server, int connections, long rate
         return closedLoop() ? "closed" : "open";
     }
 
-    Double errorPercent() {
-        return score == null || error == null || error.isNaN() || score == 0 ? null : 100 * error / score;
+    /** Half the interval's width, in percent of the median: how precisely the run knows this figure. */
+    Double halfWidthPercent() {
+        return interval == null || interval.rounds() < 2 ? null : 100 * interval.relativeHalfWidth();
+    }
+
+    int rounds() {
+        return interval == null ? 0 : interval.rounds();
     }
 
     /** {@code plaintext_nio_c100_closed} → its parts; null when the name is not one of ours. */

@@ -62,8 +62,18 @@ class PlotTest {
 
         List<String> csv = Files.readAllLines(dir.resolve("summary.csv"));
         assertEquals(1 + 18 + 6, csv.size(), "a header and one row per configuration");
-        assertTrue(csv.get(0).startsWith("id,workload,server,connections,loop,offered_req_per_s,score_req_per_s,score_error_req_per_s"));
-        assertTrue(csv.stream().anyMatch(l -> l.startsWith("plaintext_nio_c100_closed,plaintext,nio,100,closed,,52000,1560,3.0,")), String.join("\n", csv));
+        assertTrue(csv.get(0).startsWith("id,workload,server,connections,loop,offered_req_per_s,median_req_per_s,ci95_low_req_per_s,"
+                + "ci95_high_req_per_s,ci_half_width_pct,ci_coverage_pct,rounds,disturbed_rounds,sustainable,p50_ms,p90_ms,p99_ms,p99_9_ms"), csv.get(0));
+        assertTrue(csv.get(0).contains(",errors,") && csv.get(0).contains(",client_bound,"), csv.get(0));
+        // Five rounds at 0.97 to 1.03 of 52,000: the median, and the range as the interval (93.75%: the most five rounds give).
+        assertTrue(csv.stream().anyMatch(l -> l.startsWith("plaintext_nio_c100_closed,plaintext,nio,100,closed,,52000,50440,53560,3.0,93.8,5,0,,")),
+                String.join("\n", csv));
+        assertTrue(csv.stream().anyMatch(l -> l.startsWith("delay-10ms_nio_c1000_r17100,delay-10ms,nio,1000,open,17100,") && l.contains(",5,0,true,")),
+                "an open loop that delivered its rate is sustainable: " + String.join("\n", csv));
+        List<String> ratios = Files.readAllLines(dir.resolve("ratios.csv"));
+        assertEquals("workload,connections,loop,server,baseline,rounds,ratio_median,ci95_low,ci95_high,coverage_pct,verdict", ratios.get(0));
+        assertTrue(ratios.contains("plaintext,100,closed,pool,nio,5,1.0000,1.0000,1.0000,93.8,cannot_tell"), String.join("\n", ratios));
+        assertTrue(html.indexOf("id=\"verdicts\"") < html.indexOf("id=\"charts\""), "the report leads with the verdicts");
         int clientBoundColumn = List.of(csv.get(0).split(",")).indexOf("client_bound");
         for (String line : csv.subList(1, csv.size())) {
             String[] fields = line.split(",", -1);
@@ -102,8 +112,8 @@ class PlotTest {
     void anEmptyFolderGetsAReportThatSaysSo() throws IOException {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         List<String> problems = Plot.render(dir, new PrintStream(printed, true, StandardCharsets.UTF_8));
-        assertTrue(problems.stream().anyMatch(p -> p.startsWith("jmh.json is missing")), problems.toString());
-        assertTrue(Files.readString(dir.resolve("report.html")).contains("jmh.json is missing"));
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("rounds.csv is missing")), problems.toString());
+        assertTrue(Files.readString(dir.resolve("report.html")).contains("rounds.csv is missing"));
     }
 
     private static int colours(BufferedImage image) {

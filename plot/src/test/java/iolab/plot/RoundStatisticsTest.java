@@ -59,8 +59,8 @@ class RoundStatisticsTest {
         Interval ratio = RoundStatistics.pairedRatio(a, b, 0.95);
         assertEquals(1.1, ratio.median(), 1e-12);
         assertEquals(1.1, ratio.low(), 1e-12);
-        assertEquals(Verdict.FASTER, Verdict.of(ratio));
-        assertEquals(Verdict.SLOWER, Verdict.of(RoundStatistics.pairedRatio(b, a, 0.95)));
+        assertEquals(Verdict.FASTER, Verdict.of(ratio, 0.95));
+        assertEquals(Verdict.SLOWER, Verdict.of(RoundStatistics.pairedRatio(b, a, 0.95), 0.95));
         // Unpaired, the two medians' intervals overlap widely: the pairing is what tells them apart.
         Interval aAlone = RoundStatistics.median(a, 0.95);
         Interval bAlone = RoundStatistics.median(b, 0.95);
@@ -70,7 +70,16 @@ class RoundStatisticsTest {
     @Test
     void ratiosOnBothSidesOfOneCannotTell() {
         Interval ratio = RoundStatistics.pairedRatio(new double[] {105, 95, 102, 99, 101, 97}, new double[] {100, 100, 100, 100, 100, 100}, 0.95);
-        assertEquals(Verdict.CANNOT_TELL, Verdict.of(ratio));
+        assertEquals(Verdict.CANNOT_TELL, Verdict.of(ratio, 0.95));
+    }
+
+    @Test
+    void fiveRoundsAllOnOneSideAreTooFewForAVerdictAt95Percent() {
+        Interval ratio = RoundStatistics.pairedRatio(new double[] {110, 111, 112, 113, 114}, new double[] {100, 100, 100, 100, 100}, 0.95);
+        assertEquals(0.9375, ratio.coverage(), 1e-12, "the whole range of five: 1 - 2/32");
+        assertEquals(Verdict.CANNOT_TELL, Verdict.of(ratio, 0.95));
+        Interval six = RoundStatistics.pairedRatio(new double[] {110, 111, 112, 113, 114, 115}, new double[] {100, 100, 100, 100, 100, 100}, 0.95);
+        assertEquals(Verdict.FASTER, Verdict.of(six, 0.95), "six rounds all faster: 1 - 2/64 = 96.9%");
     }
 
     @Test

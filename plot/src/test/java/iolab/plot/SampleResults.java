@@ -14,36 +14,39 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * A results folder as the experiment writes one: JMH's JSON shape, histograms recorded here,
- * the per-configuration summaries and environment.json.
+ * A results folder as the experiment writes one: rounds.csv with five rounds per configuration,
+ * histograms recorded here, the per-configuration summaries and environment.json.
  */
 final class SampleResults {
 
     static final List<String> SERVERS = List.of("pool", "virtual", "nio");
     static final List<Integer> CONNECTIONS = List.of(10, 100, 1000);
     static final List<String> WORKLOADS = List.of("plaintext", "delay-10ms");
+    /** Five rounds per configuration: the score times these, so the median is the score and the interval its range. */
+    static final int ROUNDS = 5;
+    static final double[] SPREAD = {1.01, 0.97, 1.0, 1.03, 0.99};
 
     private SampleResults() {
     }
 
     static void write(Path dir) throws IOException {
-        List<String> jmh = new ArrayList<>();
+        List<Trial> rounds = new ArrayList<>();
         List<String> configurations = new ArrayList<>();
         Random random = new Random(42);
         for (String workload : WORKLOADS) {
             for (String server : SERVERS) {
                 for (int c : CONNECTIONS) {
                     double score = workload.equals("plaintext") ? 50_000 + 20 * c : Math.min(c, 200) / 0.0105;
-                    add(dir, jmh, configurations, workload, server, c, 0, score, random);
+                    add(dir, rounds, configurations, workload, server, c, 0, score, random);
                 }
             }
         }
         for (String server : List.of("virtual", "nio")) {
             for (double fraction : List.of(0.25, 0.5, 0.9)) {
-                add(dir, jmh, configurations, "delay-10ms", server, 1000, Math.round(19_000 * fraction), 19_000 * fraction, random);
+                add(dir, rounds, configurations, "delay-10ms", server, 1000, Math.round(19_000 * fraction), 19_000 * fraction, random);
             }
         }
-        Files.writeString(dir.resolve("jmh.json"), "[\n" + String.join(",\n", jmh) + "\n]\n");
+        Trial.write(rounds, dir.resolve(Trial.FILE));
         Files.writeString(dir.resolve("failures.json"), "[]");
         Files.writeString(dir.resolve("environment.json"), """
                 {
@@ -66,31 +69,17 @@ final class SampleResults {
         return server.equals("nio") && connections == 10 && rate == 0;
     }
 
-    private static void add(Path dir, List<String> jmh, List<String> configurations, String workload, String server,
+    private static void add(Path dir, List<Trial> rounds, List<String> configurations, String workload, String server,
                             int connections, long rate, double score, Random random) throws IOException {
         String id = workload + "_" + server + "_c" + connections + "_" + (rate == 0 ? "closed" : "r" + rate);
         configurations.add("{\"id\": \"" + id + "\"}");
-        jmh.add(String.format(Locale.ROOT, """
-                {
-                    "jmhVersion" : "1.37",
-                    "benchmark" : "iolab.bench.HttpBenchmark.requests",
-                    "mode" : "thrpt",
-                    "threads" : 1,
-                    "forks" : 1,
-                    "params" : {"connections" : "%d", "rate" : "%d", "server" : "%s", "workload" : "%s"},
-                    "primaryMetric" : {"score" : %f, "scoreError" : %f, "scoreConfidence" : [%f, %f], "scoreUnit" : "ops/s",
-                        "rawData" : [[%f, %f]]},
-                    "secondaryMetrics" : {
-                        "serverThreads" : {"score" : %d.0, "scoreError" : "NaN", "scoreUnit" : "threads"},
-                        "serverRssMiB" : {"score" : %f, "scoreError" : 1.5, "scoreUnit" : "MiB"},
-                        "serverCpuMicrosPerRequest" : {"score" : %f, "scoreError" : 0.5, "scoreUnit" : "us/req"},
-                        "serverCpuCores" : {"score" : %f, "scoreError" : 0.01, "scoreUnit" : "cores"},
-                        "clientCpuCores" : {"score" : %f, "scoreError" : 0.01, "scoreUnit" : "cores"}
-                    }
-                }""", connections, rate, server, workload, score, score * 0.03, score * 0.97, score * 1.03, score, score,
-                server.equals("nio") ? 15 : 14 + Math.min(connections, server.equals("pool") ? 200 : connections),
-                80.0 + connections / 10.0, 10 + random.nextDouble(),
-                clientBound(server, connections, rate) ? 0.62 : 0.97, clientBound(server, connections, rate) ? 0.99 : 0.71));
+        boolean bound = clientBound(server, connections, rate);
+        for (int round = 1; round <= ROUNDS; round++) {
+            rounds.add(new Trial(id, round, 1, rounds.size() + 1, true, "", score * SPREAD[round - 1], 0,
+                    (double) (server.equals("nio") ? 15 : 14 + Math.min(connections, server.equals("pool") ? 200 : connections)),
+                    80.0 + connections / 10.0, 10 + random.nextDouble(), bound ? 0.62 : 0.97, bound ? 0.99 : 0.71,
+                    0.01, 0.5, 0.0, 1.0, 1.0, ""));
+        }
         Histogram h = new Histogram(3);
         long base = workload.equals("plaintext") ? 200_000 : 10_500_000;
         PrintStream out = new PrintStream(Files.newOutputStream(dir.resolve(id + ".hlog")), false, StandardCharsets.UTF_8);

@@ -1,0 +1,90 @@
+package iolab.bench;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import iolab.clients.ErrorKind;
+import iolab.clients.LoadResult;
+import iolab.clients.LoadRun;
+import iolab.clients.LoadSettings;
+import iolab.clients.Report;
+import org.HdrHistogram.EncodableHistogram;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogReader;
+import org.HdrHistogram.HistogramLogWriter;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A configuration's files over its rounds: each counted trial left {@code rounds/<id>.<trial>.*};
+ * this writes {@code <id>.json}, {@code .hgrm}, {@code .hlog} and {@code .sendlag.hgrm} for all of
+ * them together, so that the latency percentiles, error counts and send lag of a configuration
+ * are those of every request it measured. The {@code .hlog} keeps each interval, tagged with its
+ * trial ({@code r3}).
+ */
+final class RoundFiles {
+
+    private RoundFiles() {
+    }
+
+    static void merge(Path rounds, Path runDir, Configuration c, List<String> trials, LoadSettings settings) throws IOException {
+        Histogram latency = new Histogram(LoadRun.SIGNIFICANT_DIGITS);
+        Histogram sendLag = new Histogram(LoadRun.SIGNIFICANT_DIGITS);
+        Map<ErrorKind, Long> errors = new EnumMap<>(ErrorKind.class);
+        Map<Integer, Long> statuses = new TreeMap<>();
+        List<Histogram> intervals = new ArrayList<>();
+        long requests = 0;
+        double seconds = 0;
+        for (String trial : trials) {
+            String base = c.id() + "." + trial;
+            JsonObject summary = JsonParser.parseString(Files.readString(rounds.resolve(base + ".json"))).getAsJsonObject();
+            requests += summary.get("requests").getAsLong();
+            seconds += summary.get("durationSeconds").getAsDouble();
+            for (Map.Entry<String, JsonElement> e : summary.getAsJsonObject("errors").entrySet()) {
+                errors.merge(ErrorKind.labelled(e.getKey()), e.getValue().getAsLong(), Long::sum);
+            }
+            for (Map.Entry<String, JsonElement> e : summary.getAsJsonObject("statuses").entrySet()) {
+                statuses.merge(Integer.valueOf(e.getKey()), e.getValue().getAsLong(), Long::sum);
+            }
+            for (Histogram interval : read(rounds.resolve(base + ".hlog"))) {
+                interval.setTag(trial);
+                intervals.add(interval);
+                latency.add(interval);
+            }
+            read(rounds.resolve(base + ".sendlag.hlog")).forEach(sendLag::add);
+        }
+        LoadResult result = new LoadResult(settings, requests, seconds, latency, errors, statuses, sendLag);
+        Report.writeJson(result, runDir.resolve(c.id() + ".json"));
+        Report.writePercentiles(result, runDir.resolve(c.id() + ".hgrm"));
+        Report.writePercentiles(sendLag, runDir.resolve(c.id() + ".sendlag.hgrm"));
+        try (PrintStream out = new PrintStream(Files.newOutputStream(runDir.resolve(c.id() + ".hlog")), false, StandardCharsets.UTF_8)) {
+            HistogramLogWriter log = new HistogramLogWriter(out);
+            log.outputComment("iolab: " + c.describe() + ", every counted round's intervals, each tagged with its round; values in nanoseconds");
+            log.outputLogFormatVersion();
+            long base = intervals.isEmpty() ? System.currentTimeMillis() : intervals.get(0).getStartTimeStamp();
+            log.outputStartTime(base);
+            log.setBaseTime(base);
+            log.outputBaseTime(base);
+            log.outputLegend();
+            intervals.forEach(log::outputIntervalHistogram);
+        }
+    }
+
+    private static List<Histogram> read(Path hlog) throws IOException {
+        List<Histogram> intervals = new ArrayList<>();
+        HistogramLogReader reader = new HistogramLogReader(hlog.toFile());
+        for (EncodableHistogram h; (h = reader.nextIntervalHistogram()) != null; ) {
+            intervals.add((Histogram) h);
+        }
+        return intervals;
+    }
+}

@@ -1,0 +1,149 @@
+package iolab.bench;
+
+import iolab.clients.LoadRun;
+import iolab.clients.Target;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The servers of a run, each started once and kept warm across its rounds: a round then costs
+ * a client fork and the load, not a server JVM's start and JIT warm-up, and the rounds compare
+ * one server process with itself. One process per server and protocol, pinned to the server's
+ * core; one that has died is started again, and the log says so.
+ */
+final class WarmServers implements AutoCloseable {
+
+    /** A server whose descriptors do not settle within this after a trial is noted, and the run goes on. */
+    private static final long SETTLE_MILLIS = 10_000;
+    /** Descriptors above the idle count that still count as settled: the JVM opens a few of its own now and then. */
+    private static final int SETTLE_SLACK = 16;
+
+    private static final Duration WARM_UP = Duration.ofSeconds(3);
+    private static final int WARM_UP_CONNECTIONS = 100;
+    /** Quiet: the server used under this share of a core over a window... */
+    private static final double QUIET_SHARE = 0.05;
+    private static final long QUIET_WINDOW_MILLIS = 250;
+    /** ...or this long has passed. */
+    private static final Duration QUIET_LIMIT = Duration.ofSeconds(10);
+
+    private record Running(ServerProcess process, long idleDescriptors) {
+    }
+
+    private final String runTag;
+    private final Path logs;
+    private final Map<String, Running> servers = new LinkedHashMap<>();
+    private final Map<String, Integer> starts = new LinkedHashMap<>();
+    private Path root;
+
+    WarmServers(String runTag, Path logs) {
+        this.runTag = runTag;
+        this.logs = logs;
+    }
+
+    /** The running server for {@code c}, started if it is not (or no longer) running. */
+    ServerProcess serverFor(Configuration c) throws IOException {
+        String key = c.server().label() + "_" + c.workload().protocol();
+        Running running = servers.get(key);
+        if (running != null && running.process.isAlive()) {
+            return running.process;
+        }
+        if (root == null) {
+            root = ServerRoot.create();
+        }
+        int n = starts.merge(key, 1, Integer::sum);
+        ServerProcess process = ServerProcess.start(c.serverArguments(root), runTag,
+                logs.resolve(key + (n == 1 ? "" : "." + n) + ".server.log"));
+        warmUp(process, c);
+        servers.put(key, new Running(process, descriptors(process.pid())));
+        return process;
+    }
+
+    /**
+     * A new server's first seconds run interpreted and then compile: load it for a while before
+     * its first trial, so that trial measures the same warm server as its later rounds.
+     */
+    private static void warmUp(ServerProcess process, Configuration c) throws IOException {
+        Configuration warm = new Configuration(c.server(), c.workload(), Math.min(c.connections(), WARM_UP_CONNECTIONS), 0);
+        try (LoadRun run = LoadRun.start(warm.loadSettings(Target.parse(process.address()), Duration.ZERO, WARM_UP))) {
+            Thread.sleep(WARM_UP.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        awaitQuiet(process.pid());
+    }
+
+    /** Waits (up to a limit) until the JIT's compiler threads have finished what the warm-up gave them. */
+    private static void awaitQuiet(long pid) {
+        long deadline = System.nanoTime() + QUIET_LIMIT.toNanos();
+        ProcStats before = ProcStats.of(pid);
+        while (before != null && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(QUIET_WINDOW_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            ProcStats after = ProcStats.of(pid);
+            if (after == null || (after.cpuNanos() - before.cpuNanos()) < QUIET_SHARE * (after.nanoTime() - before.nanoTime())) {
+                return;
+            }
+            before = after;
+        }
+    }
+
+    /** How many times a server had to be started again after it died; empty when none did. */
+    Map<String, Integer> restarts() {
+        Map<String, Integer> restarts = new LinkedHashMap<>();
+        starts.forEach((key, n) -> {
+            if (n > 1) {
+                restarts.put(key, n - 1);
+            }
+        });
+        return restarts;
+    }
+
+    /**
+     * Waits until the server of {@code c} has closed the trial's connections (its descriptors are
+     * back near their idle count), so the next trial finds it idle.
+     *
+     * @return null when it settled, else what it still held
+     */
+    String settle(Configuration c) throws InterruptedException {
+        Running running = servers.get(c.server().label() + "_" + c.workload().protocol());
+        if (running == null || !running.process.isAlive()) {
+            return null;
+        }
+        long deadline = System.currentTimeMillis() + SETTLE_MILLIS;
+        long open;
+        while ((open = descriptors(running.process.pid())) > running.idleDescriptors + SETTLE_SLACK) {
+            if (System.currentTimeMillis() > deadline) {
+                return "the server still held " + open + " descriptors " + SETTLE_MILLIS / 1000 + " s after the trial (idle: "
+                        + running.idleDescriptors + ")";
+            }
+            Thread.sleep(20);
+        }
+        return null;
+    }
+
+    private static long descriptors(long pid) {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", String.valueOf(pid), "fd"))) {
+            return fds.count();
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (Running running : servers.values()) {
+            running.process.close();
+        }
+        servers.clear();
+    }
+}
