@@ -133,12 +133,17 @@ public final class Experiment {
         environment.put("order", Map.of("seed", seed, "rule",
                 "per round: blocks (workload, connections, load) shuffled; within a block, its servers back to back, shuffled"));
         writeJson("environment.json", environment);
-        out.printf("iolab experiment %s: %d configurations × %d rounds = %d trials (%s matrix), %s%n", runId, configurations.size(),
-                matrix.rounds(), matrix.trials(), matrix.name(), Pinning.describe());
+        out.printf("iolab experiment %s: %d configurations × %d rounds = %d trials, after a round that warms up (%s matrix), %s%n", runId,
+                configurations.size(), matrix.rounds(), matrix.trials(), matrix.name(), Pinning.describe());
         calibrate();
         startNanos = System.nanoTime();
         Random random = new Random(seed);
         try (WarmServers servers = new WarmServers(runId, runDir.resolve("logs"))) {
+            // Round 0 warms up: every server's JIT, and this JVM's (the client's), on every workload, so that
+            // the first counted round meets what the last one meets. Its trials are kept in rounds.csv, uncounted.
+            for (Configuration c : order(matrix, random)) {
+                measure(servers, c, 0, 1);
+            }
             for (int round = 1; round <= matrix.rounds(); round++) {
                 List<Configuration> disturbed = new ArrayList<>();
                 for (Configuration c : order(matrix, random)) {
@@ -220,7 +225,7 @@ public final class Experiment {
     private Trial measure(WarmServers servers, Configuration c, int round, int attempt) {
         int position = trials.size() + 1;
         long elapsed = System.nanoTime() - startNanos;
-        int total = Math.max(matrix.trials(), position);
+        int total = Math.max(matrix.trials() + matrix.configurations().size(), position);
         String left = position == 1 ? "" : ", about " + minutes(elapsed / (position - 1) * (total - position + 1)) + " left";
         out.printf("[%3d/%d] r%d %-48s elapsed %s%s%n", position, total, round, c.describe() + (attempt > 1 ? " (again)" : ""),
                 minutes(elapsed), left);
@@ -229,6 +234,7 @@ public final class Experiment {
         try {
             ServerProcess server = servers.serverFor(c);
             addresses.put(c.id(), server.address());
+            servers.awaitQuiet();
             double serverCore = Calibration.millisOn(Pinning.SERVER_CORE) / serverCoreReference;
             double clientCore = Calibration.millisOn(Pinning.CLIENT_CORE) / clientCoreReference;
             trial = runTrial(c, name, server, round, attempt, position, serverCore, clientCore);
@@ -251,13 +257,13 @@ public final class Experiment {
                 }
             }
         }
-        trials.add(trial);
+        trials.add(round == 0 ? trial.uncounted() : trial);
         if (!trial.scored()) {
             out.printf("        FAILED: %s%n", trial.failure());
         } else {
             String errors = trial.errors() == 0 ? "" : ", " + describeErrors(c, name);
             out.printf(Locale.ROOT, "        %,.0f req/s%s%s%n", trial.score(), errors,
-                    trial.disturbed().isEmpty() ? "" : " (disturbed: " + trial.disturbed() + (attempt == 1 ? "; again at the end of the round)" : ")"));
+                    trial.disturbed().isEmpty() ? "" : " (disturbed: " + trial.disturbed() + (attempt == 1 && round > 0 ? "; again at the end of the round)" : ")"));
         }
         return trial;
     }
@@ -280,7 +286,7 @@ public final class Experiment {
                 .forks(0)
                 .addProfiler(ServerCostProfiler.class)
                 .warmupIterations(matrix.warmups()).warmupTime(TimeValue.milliseconds(Matrix.WARMUP_ITERATION.toMillis()))
-                .measurementIterations(matrix.iterations()).measurementTime(TimeValue.seconds(1))
+                .measurementIterations(round == 0 ? 1 : matrix.iterations()).measurementTime(TimeValue.seconds(1))
                 .timeout(TimeValue.seconds(60))
                 .shouldFailOnError(true)
                 .output(runDir.resolve("logs").resolve(files + ".jmh.log").toString())

@@ -1,8 +1,5 @@
 package iolab.bench;
 
-import iolab.clients.LoadRun;
-import iolab.clients.Target;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,9 +9,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The servers of a run, each started once and kept warm across its rounds: a round then costs
- * a client fork and the load, not a server JVM's start and JIT warm-up, and the rounds compare
- * one server process with itself. One process per server and protocol, pinned to the server's
+ * The servers of a run, each started once and kept warm across its rounds (the experiment's
+ * first round, not counted, warms them): a round then costs the load, not a server JVM's start
+ * and JIT warm-up, and the rounds compare one server process with itself. One process per server and protocol, pinned to the server's
  * core; one that has died is started again, and the log says so.
  */
 final class WarmServers implements AutoCloseable {
@@ -24,13 +21,11 @@ final class WarmServers implements AutoCloseable {
     /** Descriptors above the idle count that still count as settled: the JVM opens a few of its own now and then. */
     private static final int SETTLE_SLACK = 16;
 
-    private static final Duration WARM_UP = Duration.ofSeconds(3);
-    private static final int WARM_UP_CONNECTIONS = 100;
-    /** Quiet: the server used under this share of a core over a window... */
+    /** Quiet: each server used under this share of a core over a window... */
     private static final double QUIET_SHARE = 0.05;
-    private static final long QUIET_WINDOW_MILLIS = 250;
+    private static final long QUIET_WINDOW_MILLIS = 100;
     /** ...or this long has passed. */
-    private static final Duration QUIET_LIMIT = Duration.ofSeconds(10);
+    private static final Duration QUIET_LIMIT = Duration.ofSeconds(2);
 
     private record Running(ServerProcess process, long idleDescriptors) {
     }
@@ -59,41 +54,27 @@ final class WarmServers implements AutoCloseable {
         int n = starts.merge(key, 1, Integer::sum);
         ServerProcess process = ServerProcess.start(c.serverArguments(root), runTag,
                 logs.resolve(key + (n == 1 ? "" : "." + n) + ".server.log"));
-        warmUp(process, c);
         servers.put(key, new Running(process, descriptors(process.pid())));
         return process;
     }
 
     /**
-     * A new server's first seconds run interpreted and then compile: load it for a while before
-     * its first trial, so that trial measures the same warm server as its later rounds.
+     * Waits (up to a limit) until every server has gone quiet: the previous trial's server may
+     * still be closing connections, ending threads or collecting garbage on the server's core,
+     * and the next trial, and its calibration, should not pay for that.
      */
-    private static void warmUp(ServerProcess process, Configuration c) throws IOException {
-        Configuration warm = new Configuration(c.server(), c.workload(), Math.min(c.connections(), WARM_UP_CONNECTIONS), 0);
-        try (LoadRun run = LoadRun.start(warm.loadSettings(Target.parse(process.address()), Duration.ZERO, WARM_UP))) {
-            Thread.sleep(WARM_UP.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        awaitQuiet(process.pid());
-    }
-
-    /** Waits (up to a limit) until the JIT's compiler threads have finished what the warm-up gave them. */
-    private static void awaitQuiet(long pid) {
+    void awaitQuiet() throws InterruptedException {
         long deadline = System.nanoTime() + QUIET_LIMIT.toNanos();
-        ProcStats before = ProcStats.of(pid);
-        while (before != null && System.nanoTime() < deadline) {
-            try {
+        for (Running running : servers.values()) {
+            ProcStats before = ProcStats.of(running.process.pid());
+            while (before != null && System.nanoTime() < deadline) {
                 Thread.sleep(QUIET_WINDOW_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+                ProcStats after = ProcStats.of(running.process.pid());
+                if (after == null || (after.cpuNanos() - before.cpuNanos()) < QUIET_SHARE * (after.nanoTime() - before.nanoTime())) {
+                    break;
+                }
+                before = after;
             }
-            ProcStats after = ProcStats.of(pid);
-            if (after == null || (after.cpuNanos() - before.cpuNanos()) < QUIET_SHARE * (after.nanoTime() - before.nanoTime())) {
-                return;
-            }
-            before = after;
         }
     }
 

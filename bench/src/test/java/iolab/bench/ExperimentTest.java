@@ -36,11 +36,12 @@ class ExperimentTest {
         String output = printed.toString(StandardCharsets.UTF_8);
 
         assertEquals(run.toRealPath(), results.resolve("latest").toRealPath(), "results/latest points at the run");
-        assertTrue(output.contains("4 configurations × 2 rounds = 8 trials"), output);
-        assertTrue(output.matches("(?s).*\\[  1/8\\] r1 echo-64 .*"), output);
+        assertTrue(output.contains("4 configurations × 2 rounds = 8 trials, after a round that warms up"), output);
+        assertTrue(output.matches("(?s).*\\[  1/12\\] r0 echo-64 .*"), "round 0 warms up: " + output);
+        assertTrue(output.matches("(?s).*\\[  5/12\\] r1 echo-64 .*"), output);
         assertTrue(output.contains("Results: " + run), output);
         assertTrue(output.contains("echo-64_nio_c4_closed"), "summary table:\n" + output);
-        assertTrue(output.contains("nio reaches ") && output.contains("the throughput of netty-epoll"), "a verdict:\n" + output);
+        assertTrue(output.contains("nio has ") && output.contains("× the throughput of netty-epoll"), "a verdict:\n" + output);
 
         List<String> rounds = Files.readAllLines(run.resolve("rounds.csv"));
         List<String> counted = rounds.stream().skip(1).filter(l -> l.split(",")[4].equals("true")).toList();

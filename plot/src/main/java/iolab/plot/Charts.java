@@ -2,6 +2,8 @@ package iolab.plot;
 
 import org.HdrHistogram.HistogramIterationValue;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.annotations.AbstractXYAnnotation;
+import org.jfree.chart.plot.PlotRenderingInfo;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
@@ -19,6 +21,9 @@ import org.jfree.data.xy.YIntervalSeriesCollection;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.geom.Ellipse2D;
+import java.awt.geom.Rectangle2D;
 import java.text.DecimalFormat;
 import java.text.FieldPosition;
 import java.text.NumberFormat;
@@ -112,9 +117,15 @@ final class Charts {
         renderer.setErrorStroke(new BasicStroke(1.5f));
         style(renderer, data);
         XYPlot plot = plot(data, connectionsAxis(), new NumberAxis("Throughput (responses/s)"), renderer);
+        for (Row r : closed) {
+            if (r.clientBound()) {
+                plot.addAnnotation(new Ring(r.connections(), r.score()));
+            }
+        }
         return new Named("throughput-" + workload, "Throughput vs connections: " + workload,
                 "Closed loop: each connection sends its next request when the response arrives. The median over rounds; bars: its interval across rounds (see the tables for its coverage). "
-                        + "A hollow marker: that configuration had errors (see the table); a server missing at a connection count failed there.",
+                        + "A hollow marker: that configuration had errors (see the table); a black ring: client-bound (the load generator's core was the limit); "
+                        + "a server missing at a connection count failed there.",
                 chart("Throughput vs connections — " + workload + " (closed loop)", plot));
     }
 
@@ -365,6 +376,27 @@ final class Charts {
         @Override
         public Number parse(String source, ParsePosition pos) {
             throw new UnsupportedOperationException();
+        }
+    }
+
+    /** A black ring around a point: that configuration was client-bound (its score is the load generator's ceiling too). */
+    private static final class Ring extends AbstractXYAnnotation {
+        private static final double RADIUS = 10;
+        private final double x;
+        private final double y;
+
+        Ring(double x, double y) {
+            this.x = x;
+            this.y = y;
+        }
+
+        @Override
+        public void draw(Graphics2D g2, XYPlot plot, Rectangle2D area, ValueAxis domain, ValueAxis range, int index, PlotRenderingInfo info) {
+            double px = domain.valueToJava2D(x, area, plot.getDomainAxisEdge());
+            double py = range.valueToJava2D(y, area, plot.getRangeAxisEdge());
+            g2.setStroke(new BasicStroke(2f));
+            g2.setPaint(Color.BLACK);
+            g2.draw(new Ellipse2D.Double(px - RADIUS, py - RADIUS, 2 * RADIUS, 2 * RADIUS));
         }
     }
 }

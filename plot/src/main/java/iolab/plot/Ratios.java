@@ -9,18 +9,40 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * Every server's throughput as a ratio to a yardstick measured in the same rounds, per workload
- * and connection count (closed loops: an open loop delivers the rate it is asked for), with the
- * ratio's interval and a verdict. The sentence a student cites.
+ * Every server against a yardstick measured in the same rounds, with the ratio's interval and a
+ * verdict: the sentence a student cites. Two figures: throughput in the closed loop, and server
+ * CPU time per response at an open-loop rate that every server of the block sustained (the cost
+ * of the same work, whatever each server's ceiling).
  */
 final class Ratios {
 
     /** The yardstick of a block: the first of these that the block measured. */
     static final List<String> BASELINES = List.of("netty-epoll", "netty-nio", "nio", "virtual", "pool", "thread-per-connection", "jdk");
 
-    record Ratio(String workload, int connections, String server, String baseline, RoundStatistics.Interval ratio) {
+    enum Figure {
+        THROUGHPUT("throughput", "the throughput", "faster", "slower", Trial::score),
+        CPU_PER_RESPONSE("cpu_per_response", "the server CPU time per response", "costlier", "cheaper", Trial::cpuMicrosPerRequest);
+
+        final String label;
+        final String words;
+        final String above;
+        final String below;
+        final Function<Trial, Double> value;
+
+        Figure(String label, String words, String above, String below, Function<Trial, Double> value) {
+            this.label = label;
+            this.words = words;
+            this.above = above;
+            this.below = below;
+            this.value = value;
+        }
+    }
+
+    /** @param rate the open loop's rate; 0 for the closed loop */
+    record Ratio(String workload, int connections, long rate, Figure figure, String server, String baseline, RoundStatistics.Interval ratio) {
 
         RoundStatistics.Verdict verdict() {
             return RoundStatistics.Verdict.of(ratio, ResultsFolder.LEVEL);
@@ -28,16 +50,20 @@ final class Ratios {
 
         String verdictWords() {
             return switch (verdict()) {
-                case FASTER -> "faster";
-                case SLOWER -> "slower";
+                case FASTER -> figure.above;
+                case SLOWER -> figure.below;
                 case CANNOT_TELL -> ratio.coverage() < ResultsFolder.LEVEL - 1e-9 ? "too few rounds to tell" : "no difference this run can tell";
             };
         }
 
-        /** "virtual reaches 0.87× the throughput of netty-epoll (95% CI 0.80–0.93, 5 rounds): slower". */
+        /** "virtual reaches 0.87× the throughput of netty-epoll (97% CI 0.80–0.93, 6 rounds): slower". */
         String sentence() {
-            return String.format(Locale.ROOT, "%s reaches %.2f× the throughput of %s (%.0f%% CI %.2f–%.2f, %d rounds): %s",
-                    server, ratio.median(), baseline, 100 * ratio.coverage(), ratio.low(), ratio.high(), ratio.rounds(), verdictWords());
+            return String.format(Locale.ROOT, "%s has %.2f× %s of %s (%.0f%% CI %.2f–%.2f, %d rounds): %s",
+                    server, ratio.median(), figure.words, baseline, 100 * ratio.coverage(), ratio.low(), ratio.high(), ratio.rounds(), verdictWords());
+        }
+
+        String where() {
+            return String.format(Locale.ROOT, "%s c=%d %s", workload, connections, rate == 0 ? "closed loop" : "open loop at " + rate + " req/s");
         }
     }
 
@@ -47,47 +73,54 @@ final class Ratios {
     static List<Ratio> of(ResultsFolder results) {
         Map<String, List<Row>> blocks = new LinkedHashMap<>();
         for (Row r : results.rows()) {
-            if (r.closedLoop() && r.scored()) {
-                blocks.computeIfAbsent(r.workload() + "_c" + r.connections(), k -> new ArrayList<>()).add(r);
+            if (r.scored()) {
+                blocks.computeIfAbsent(r.workload() + "_c" + r.connections() + "_" + r.rate(), k -> new ArrayList<>()).add(r);
             }
         }
         List<Ratio> ratios = new ArrayList<>();
         for (List<Row> block : blocks.values()) {
             Row baseline = BASELINES.stream().flatMap(b -> block.stream().filter(r -> r.server().equals(b))).findFirst().orElse(null);
-            if (baseline == null) {
+            if (baseline == null || block.size() < 2) {
                 continue;
             }
-            Map<Integer, Double> yardstick = scoresByRound(results.trials(baseline.id()));
+            Figure figure = baseline.closedLoop() ? Figure.THROUGHPUT : Figure.CPU_PER_RESPONSE;
+            if (figure == Figure.CPU_PER_RESPONSE && !block.stream().allMatch(r -> Boolean.TRUE.equals(r.sustainable()))) {
+                continue; // the same work only where every server did all of it
+            }
+            Map<Integer, Double> yardstick = byRound(results.trials(baseline.id()), figure);
             for (Row r : block) {
                 if (r == baseline) {
                     continue;
                 }
-                Map<Integer, Double> mine = scoresByRound(results.trials(r.id()));
+                Map<Integer, Double> mine = byRound(results.trials(r.id()), figure);
                 List<Integer> paired = mine.keySet().stream().filter(yardstick::containsKey).sorted().toList();
                 if (paired.isEmpty()) {
                     continue;
                 }
                 double[] a = paired.stream().mapToDouble(mine::get).toArray();
                 double[] b = paired.stream().mapToDouble(yardstick::get).toArray();
-                ratios.add(new Ratio(r.workload(), r.connections(), r.server(), baseline.server(),
+                ratios.add(new Ratio(r.workload(), r.connections(), r.rate(), figure, r.server(), baseline.server(),
                         RoundStatistics.pairedRatio(a, b, ResultsFolder.LEVEL)));
             }
         }
         return ratios;
     }
 
-    private static Map<Integer, Double> scoresByRound(List<Trial> trials) {
-        Map<Integer, Double> scores = new LinkedHashMap<>();
-        trials.stream().filter(t -> t.counted() && t.scored()).forEach(t -> scores.put(t.round(), t.score()));
-        return scores;
+    private static Map<Integer, Double> byRound(List<Trial> trials, Figure figure) {
+        Map<Integer, Double> values = new LinkedHashMap<>();
+        trials.stream().filter(t -> t.counted() && t.scored() && figure.value.apply(t) != null)
+                .forEach(t -> values.put(t.round(), figure.value.apply(t)));
+        return values;
     }
 
     static void write(List<Ratio> ratios, Path file) throws IOException {
-        StringBuilder csv = new StringBuilder("workload,connections,loop,server,baseline,rounds,ratio_median,ci95_low,ci95_high,coverage_pct,verdict\n");
+        StringBuilder csv = new StringBuilder("workload,connections,loop,offered_req_per_s,figure,server,baseline,rounds,ratio_median,"
+                + "ci95_low,ci95_high,coverage_pct,verdict\n");
         for (Ratio r : ratios) {
-            csv.append(String.format(Locale.ROOT, "%s,%d,closed,%s,%s,%d,%.4f,%.4f,%.4f,%.1f,%s%n", r.workload(), r.connections(), r.server(),
+            csv.append(String.format(Locale.ROOT, "%s,%d,%s,%s,%s,%s,%s,%d,%.4f,%.4f,%.4f,%.1f,%s%n", r.workload(), r.connections(),
+                    r.rate() == 0 ? "closed" : "open", r.rate() == 0 ? "" : String.valueOf(r.rate()), r.figure().label, r.server(),
                     r.baseline(), r.ratio().rounds(), r.ratio().median(), r.ratio().low(), r.ratio().high(), 100 * r.ratio().coverage(),
-                    r.verdict().name().toLowerCase(Locale.ROOT)));
+                    r.verdictWords().replace(' ', '_')));
         }
         Files.writeString(file, csv, StandardCharsets.UTF_8);
     }

@@ -67,8 +67,8 @@ final class ReportWriter {
     /** The verdicts for a terminal, one pair a line. */
     void printVerdicts(PrintStream out) {
         if (!ratios.isEmpty()) {
-            out.println("Verdicts (closed loop, each server against the yardstick measured in the same rounds):");
-            ratios.forEach(r -> out.printf("  %-12s c=%-6d %s%n", r.workload(), r.connections(), r.sentence()));
+            out.println("Verdicts (each server against the yardstick measured in the same rounds):");
+            ratios.forEach(r -> out.printf("  %-40s %s%n", r.where(), r.sentence()));
             out.println();
         }
     }
@@ -141,14 +141,16 @@ final class ReportWriter {
         if (ratios.isEmpty()) {
             html.append("<p>No block of this run measured a yardstick beside another server in the same rounds.</p>\n");
         } else {
-            html.append("<p>Each server's closed-loop throughput over the yardstick's (the first of ").append(esc(String.join(", ", Ratios.BASELINES)))
-                    .append(" that the block measured), round by round, then the median of those ratios with its interval. ")
-                    .append("Faster or slower only when the whole interval lies on one side of 1. Also as <a href=\"ratios.csv\">ratios.csv</a>.</p>\n")
-                    .append("<table>\n<tr><th>workload</th><th>connections</th><th>server</th><th>yardstick</th><th>ratio (median)</th><th>CI</th>")
-                    .append("<th>coverage</th><th>rounds</th><th>verdict</th></tr>\n");
+            html.append("<p>Each server's figure over the yardstick's (the first of ").append(esc(String.join(", ", Ratios.BASELINES)))
+                    .append(" that the block measured), round by round, then the median of those ratios with its interval: throughput in the closed loop; ")
+                    .append("server CPU time per response at an open-loop rate that every server of the block sustained, where they did the same work. ")
+                    .append("A verdict only when the whole interval lies on one side of 1. Also as <a href=\"ratios.csv\">ratios.csv</a>.</p>\n")
+                    .append("<table>\n<tr><th>workload</th><th>connections</th><th>load</th><th>figure</th><th>server</th><th>yardstick</th>")
+                    .append("<th>ratio (median)</th><th>CI</th><th>coverage</th><th>rounds</th><th>verdict</th></tr>\n");
             for (Ratios.Ratio r : ratios) {
-                html.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%d</td><td>%s</td><td>%s</td><td>%.2f×</td><td>%.2f–%.2f</td><td>%.1f%%</td><td>%d</td><td class=\"status\">%s</td></tr>%n",
-                        esc(r.workload()), r.connections(), esc(r.server()), esc(r.baseline()), r.ratio().median(), r.ratio().low(), r.ratio().high(),
+                html.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%d</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%.2f×</td><td>%.2f–%.2f</td><td>%.1f%%</td><td>%d</td><td class=\"status\">%s</td></tr>%n",
+                        esc(r.workload()), r.connections(), r.rate() == 0 ? "closed" : r.rate() + " req/s", r.figure().label.replace('_', ' '),
+                        esc(r.server()), esc(r.baseline()), r.ratio().median(), r.ratio().low(), r.ratio().high(),
                         100 * r.ratio().coverage(), r.ratio().rounds(), esc(r.verdictWords())));
             }
             html.append("</table>\n");

@@ -71,8 +71,11 @@ class PlotTest {
         assertTrue(csv.stream().anyMatch(l -> l.startsWith("delay-10ms_nio_c1000_r17100,delay-10ms,nio,1000,open,17100,") && l.contains(",5,0,true,")),
                 "an open loop that delivered its rate is sustainable: " + String.join("\n", csv));
         List<String> ratios = Files.readAllLines(dir.resolve("ratios.csv"));
-        assertEquals("workload,connections,loop,server,baseline,rounds,ratio_median,ci95_low,ci95_high,coverage_pct,verdict", ratios.get(0));
-        assertTrue(ratios.contains("plaintext,100,closed,pool,nio,5,1.0000,1.0000,1.0000,93.8,cannot_tell"), String.join("\n", ratios));
+        assertEquals("workload,connections,loop,offered_req_per_s,figure,server,baseline,rounds,ratio_median,ci95_low,ci95_high,coverage_pct,verdict",
+                ratios.get(0));
+        assertTrue(ratios.contains("plaintext,100,closed,,throughput,pool,nio,5,1.0000,1.0000,1.0000,93.8,too_few_rounds_to_tell"), String.join("\n", ratios));
+        assertTrue(ratios.stream().anyMatch(l -> l.startsWith("delay-10ms,1000,open,17100,cpu_per_response,virtual,nio,5,")),
+                "the cost of the same work where both sustained it: " + String.join("\n", ratios));
         assertTrue(html.indexOf("id=\"verdicts\"") < html.indexOf("id=\"charts\""), "the report leads with the verdicts");
         int clientBoundColumn = List.of(csv.get(0).split(",")).indexOf("client_bound");
         for (String line : csv.subList(1, csv.size())) {
