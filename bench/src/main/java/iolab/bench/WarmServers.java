@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -65,16 +66,21 @@ final class WarmServers implements AutoCloseable {
      */
     void awaitQuiet() throws InterruptedException {
         long deadline = System.nanoTime() + QUIET_LIMIT.toNanos();
-        for (Running running : servers.values()) {
-            ProcStats before = ProcStats.of(running.process.pid());
-            while (before != null && System.nanoTime() < deadline) {
-                Thread.sleep(QUIET_WINDOW_MILLIS);
-                ProcStats after = ProcStats.of(running.process.pid());
-                if (after == null || (after.cpuNanos() - before.cpuNanos()) < QUIET_SHARE * (after.nanoTime() - before.nanoTime())) {
-                    break;
+        List<ProcStats> before = servers.values().stream().map(r -> ProcStats.of(r.process.pid())).toList();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(QUIET_WINDOW_MILLIS); // one window for all of them: each costs every trial
+            List<ProcStats> after = servers.values().stream().map(r -> ProcStats.of(r.process.pid())).toList();
+            boolean quiet = true;
+            for (int i = 0; i < before.size() && i < after.size(); i++) {
+                ProcStats b = before.get(i), a = after.get(i);
+                if (b != null && a != null && a.cpuNanos() - b.cpuNanos() >= QUIET_SHARE * (a.nanoTime() - b.nanoTime())) {
+                    quiet = false;
                 }
-                before = after;
             }
+            if (quiet) {
+                return;
+            }
+            before = after;
         }
     }
 

@@ -476,13 +476,21 @@ final class ClientLoop implements Runnable {
             }
         }
 
-        /** At the end of the run: what is still in flight is unanswered, what is still owed was never sent. */
+        /**
+         * At the end of the run: what is still in flight is unanswered, what is still owed was never
+         * sent. Counted whenever it was sent or due, the warm-up included: a request that has waited
+         * through the whole measurement failed in it (the pool's connections beyond its threads).
+         */
         void countUnfinished() {
+            // Attributed to the measurement, if there was one (nothing recorded, nothing counted).
+            long recorded = recordFromNanos == Long.MAX_VALUE ? Long.MIN_VALUE : Long.MAX_VALUE;
             while (!originNanos.isEmpty()) {
-                countError(ErrorKind.UNANSWERED, originNanos.poll());
+                originNanos.poll();
+                countError(ErrorKind.UNANSWERED, recorded);
             }
             while (!owed.isEmpty()) {
-                countError(ErrorKind.UNSENT, owed.poll());
+                owed.poll();
+                countError(ErrorKind.UNSENT, recorded);
             }
         }
 

@@ -12,7 +12,10 @@ public enum ErrorKind {
     TIMEOUT,
     /** Wrong echo bytes, an unparseable HTTP response, or an unexpected status. */
     BAD_RESPONSE,
-    /** Sent, and still awaited when the run stopped waiting for responses: counted, never dropped. */
+    /**
+     * Sent, and still awaited when the run stopped waiting for responses: counted, never dropped,
+     * even if it was sent in the warm-up, since it then waited through the whole measurement.
+     */
     UNANSWERED,
     /** Open loop: its slot came, but the request was never sent before the run ended (the connection was not free). */
     UNSENT;
