@@ -232,27 +232,46 @@ final class Charts {
     }
 
     private Named latencyVsLoad(String workload, List<Row> open) {
-        XYSeriesCollection data = new XYSeriesCollection();
+        XYSeriesCollection sustained = new XYSeriesCollection();
+        XYSeriesCollection unsustained = new XYSeriesCollection();
         Map<String, List<Row>> groups = open.stream().collect(Collectors.groupingBy(r -> r.server() + ", " + r.connections() + " conn.",
                 LinkedHashMap::new, Collectors.toList()));
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+        XYLineAndShapeRenderer hollow = new XYLineAndShapeRenderer(false, true);
+        hollow.setDefaultShapesFilled(false);
+        hollow.setUseOutlinePaint(false);
         int i = 0;
         for (Map.Entry<String, List<Row>> g : groups.entrySet().stream()
                 .sorted(Comparator.comparingInt(e -> Styles.order(e.getValue().get(0).server()))).toList()) {
-            XYSeries series = new XYSeries(g.getKey(), true, true);
-            g.getValue().forEach(r -> series.add(r.rate(), r.p99()));
-            data.addSeries(series);
+            XYSeries line = new XYSeries(g.getKey(), true, true);
+            XYSeries beyond = new XYSeries(g.getKey() + ": unsustainable", true, true);
+            // A point the server could not keep up with has no steady-state p99: its marker is hollow, off the line.
+            g.getValue().forEach(r -> (Boolean.FALSE.equals(r.sustainable()) ? beyond : line).add(r.rate(), r.p99()));
+            sustained.addSeries(line);
+            unsustained.addSeries(beyond);
             String server = g.getValue().get(0).server();
-            renderer.setSeriesPaint(i, Styles.color(server));
-            renderer.setSeriesStroke(i, Styles.stroke(server));
-            renderer.setSeriesShape(i, Styles.shape(server));
+            for (XYLineAndShapeRenderer r : List.of(renderer, hollow)) {
+                r.setSeriesPaint(i, Styles.color(server));
+                r.setSeriesStroke(i, Styles.stroke(server));
+                r.setSeriesShape(i, Styles.shape(server));
+            }
+            hollow.setSeriesVisibleInLegend(i, beyond.getItemCount() > 0);
             i++;
         }
         NumberAxis x = new NumberAxis("Offered load (requests/s, on a fixed schedule)");
-        XYPlot plot = plot(data, x, valueAxis("p99 latency (ms)", data), renderer);
+        XYSeriesCollection all = new XYSeriesCollection();
+        for (int s = 0; s < sustained.getSeriesCount(); s++) {
+            all.addSeries(sustained.getSeries(s));
+            all.addSeries(unsustained.getSeries(s));
+        }
+        XYPlot plot = plot(sustained, x, valueAxis("p99 latency (ms)", all), renderer);
+        plot.setDataset(1, unsustained);
+        plot.setRenderer(1, hollow);
         return new Named("latency-vs-load-" + workload, "Latency vs offered load: " + workload,
-                "Open loop: requests are sent on a fixed schedule at fractions of the closed loop's throughput measured in the same run, and latency "
-                        + "counts from the scheduled time (no coordinated omission). Near a server's capacity the queue, and the p99, shoot up: the hockey stick.",
+                "Open loop: requests are sent on a fixed schedule at the rates shown, and latency counts from the scheduled time (no coordinated "
+                        + "omission). A filled marker on the line: the server sustained that rate in every second of every round. A hollow marker "
+                        + "off the line: it did not (it fell behind, its queue grew, or requests failed), and its p99 describes a backlog, not a "
+                        + "steady state. Near a server's capacity the queue, and the p99, shoot up: the hockey stick.",
                 chart("p99 latency vs offered load — " + workload + " (open loop)", plot));
     }
 

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * Whether an open-loop point is one the server sustained: in every full interval of every round
- * it delivered the asked rate within 1% (less those in flight when the interval began), and its median latency did not climb within a round (a
+ * it delivered the asked rate within 1% (the first second of a round less those in flight when
+ * recording began), and its median latency did not climb within a round (a
  * queue that grows is a rate the server cannot keep, however good its p99 looks so far). An
  * unsustainable point's percentiles describe a backlog, not a steady state.
  */
@@ -31,9 +32,11 @@ final class Sustainability {
         for (Histogram h : intervals) {
             long millis = h.getEndTimeStamp() - h.getStartTimeStamp();
             if (millis >= FULL_INTERVAL_MILLIS) {
-                rounds.computeIfAbsent(String.valueOf(h.getTag()), k -> new ArrayList<>()).add(h);
-                // Responses to requests sent before the interval began, the first of a round leaves out: about p50 × rate.
-                double expected = ratePerSecond * (millis / 1000.0 - h.getValueAtPercentile(50) / 1e9);
+                List<Histogram> round = rounds.computeIfAbsent(String.valueOf(h.getTag()), k -> new ArrayList<>());
+                round.add(h);
+                // The first interval of a round leaves out the responses to requests sent before recording began: about p50 × rate.
+                double inFlight = round.size() == 1 ? h.getValueAtPercentile(50) / 1e9 : 0;
+                double expected = ratePerSecond * (millis / 1000.0 - inFlight);
                 if (h.getTotalCount() < DELIVERED * expected) {
                     return false;
                 }
