@@ -14,6 +14,7 @@ public final class HttpWorkload implements Workload {
 
     /** A response head larger than this is refused as unparseable. */
     static final int MAX_HEAD_BYTES = 64 * 1024;
+    static final int INITIAL_HEAD_BYTES = 1024;
 
     private final byte[] request;
     private final boolean head;
@@ -62,7 +63,8 @@ public final class HttpWorkload implements Workload {
         private enum State { HEAD, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UNTIL_CLOSE }
 
         private final boolean headRequests;
-        private final byte[] line = new byte[MAX_HEAD_BYTES];
+        /** Grows to {@link #MAX_HEAD_BYTES} only for a head that needs it: 10,000 connections' readers stay small. */
+        private byte[] line = new byte[INITIAL_HEAD_BYTES];
         private int lineLength;
         private State state = State.HEAD;
         private int status;
@@ -148,7 +150,7 @@ public final class HttpWorkload implements Workload {
         /** Accumulates up to the blank line that ends the head, in bulk; true once it is complete. */
         private boolean readHeadBytes(ByteBuffer in) throws BadResponseException {
             int before = lineLength;
-            int n = Math.min(in.remaining(), line.length - lineLength);
+            int n = Math.min(in.remaining(), room() - lineLength);
             if (n == 0) {
                 throw new BadResponseException("response head over " + MAX_HEAD_BYTES + " bytes");
             }
@@ -165,9 +167,17 @@ public final class HttpWorkload implements Workload {
             return false;
         }
 
+        /** The line buffer's size, doubled (up to the limit) when it is full. */
+        private int room() {
+            if (lineLength == line.length && line.length < MAX_HEAD_BYTES) {
+                line = Arrays.copyOf(line, Math.min(MAX_HEAD_BYTES, line.length * 2));
+            }
+            return line.length;
+        }
+
         private boolean readLine(ByteBuffer in) throws BadResponseException {
             while (in.hasRemaining()) {
-                if (lineLength == line.length) {
+                if (lineLength == room()) {
                     throw new BadResponseException("line over " + MAX_HEAD_BYTES + " bytes");
                 }
                 byte b = in.get();
