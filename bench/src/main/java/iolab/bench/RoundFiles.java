@@ -26,7 +26,8 @@ import java.util.TreeMap;
 
 /**
  * A configuration's files over its rounds: each counted trial left {@code rounds/<id>.<trial>.*};
- * this writes {@code <id>.json}, {@code .hgrm}, {@code .hlog} and {@code .sendlag.hgrm} for all of
+ * this writes {@code <id>.json}, {@code .hgrm}, {@code .hlog}, {@code .sendlag.hgrm} and, for an open
+ * loop, {@code .service.hgrm} (uncorrected service time) for all of
  * them together, so that the latency percentiles, error counts and send lag of a configuration
  * are those of every request it measured. The {@code .hlog} keeps each interval, tagged with its
  * trial ({@code r3}).
@@ -39,6 +40,7 @@ final class RoundFiles {
     static void merge(Path rounds, Path runDir, Configuration c, List<String> trials, LoadSettings settings) throws IOException {
         Histogram latency = new Histogram(LoadRun.SIGNIFICANT_DIGITS);
         Histogram sendLag = new Histogram(LoadRun.SIGNIFICANT_DIGITS);
+        Histogram serviceTime = new Histogram(LoadRun.SIGNIFICANT_DIGITS);
         Map<ErrorKind, Long> errors = new EnumMap<>(ErrorKind.class);
         Map<Integer, Long> statuses = new TreeMap<>();
         List<Histogram> intervals = new ArrayList<>();
@@ -61,11 +63,15 @@ final class RoundFiles {
                 latency.add(interval);
             }
             read(rounds.resolve(base + ".sendlag.hlog")).forEach(sendLag::add);
+            read(rounds.resolve(base + ".service.hlog")).forEach(serviceTime::add);
         }
-        LoadResult result = new LoadResult(settings, requests, seconds, latency, errors, statuses, sendLag);
+        LoadResult result = new LoadResult(settings, requests, seconds, latency, errors, statuses, sendLag, serviceTime);
         Report.writeJson(result, runDir.resolve(c.id() + ".json"));
         Report.writePercentiles(result, runDir.resolve(c.id() + ".hgrm"));
         Report.writePercentiles(sendLag, runDir.resolve(c.id() + ".sendlag.hgrm"));
+        if (settings.openLoop()) {
+            Report.writePercentiles(serviceTime, runDir.resolve(c.id() + ".service.hgrm"));
+        }
         try (PrintStream out = new PrintStream(Files.newOutputStream(runDir.resolve(c.id() + ".hlog")), false, StandardCharsets.UTF_8)) {
             HistogramLogWriter log = new HistogramLogWriter(out);
             log.outputComment("iolab: " + c.describe() + ", every counted round's intervals, each tagged with its round; values in nanoseconds");

@@ -181,12 +181,15 @@ public abstract class ServerBenchmark {
             run.stop(DRAIN); // what is still awaited after it is counted as unanswered
             long completed = run.completed(); // recorded ones: those of the measurement iterations
             measured.add(run.intervalHistogram(interval));
-            LoadResult result = new LoadResult(run.settings(), completed, seconds, measured, run.errors(), run.statuses(), run.sendLag());
+            LoadResult result = new LoadResult(run.settings(), completed, seconds, measured, run.errors(), run.statuses(), run.sendLag(),
+                    run.serviceTime());
             Report.writeJson(result, out.resolve(files + ".json"));
             Report.writePercentiles(result, out.resolve(files + ".hgrm"));
             // In every configuration's files, empty in the closed loop: how late the client itself sent.
-            try (PrintStream lag = new PrintStream(Files.newOutputStream(out.resolve(files + ".sendlag.hlog")), false, StandardCharsets.UTF_8)) {
+            try (PrintStream lag = new PrintStream(Files.newOutputStream(out.resolve(files + ".sendlag.hlog")), false, StandardCharsets.UTF_8);
+                 PrintStream service = new PrintStream(Files.newOutputStream(out.resolve(files + ".service.hlog")), false, StandardCharsets.UTF_8)) {
                 LoadGenerator.startLog(lag, run.settings()).outputIntervalHistogram(result.sendLagNanos());
+                LoadGenerator.startLog(service, run.settings()).outputIntervalHistogram(result.serviceTimeNanos());
             }
         } finally {
             run.close();

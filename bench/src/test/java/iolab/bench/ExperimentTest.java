@@ -84,6 +84,8 @@ class ExperimentTest {
             }
             assertEquals(perRound, merged.get("requests").getAsLong(), "the merged summary counts every round's responses");
         }
+        assertTrue(Files.size(run.resolve("echo-64_netty-epoll_c4_r2000.service.hgrm")) > 0, "uncorrected service time beside the latency");
+        assertTrue(JsonParser.parseString(Files.readString(run.resolve("echo-64_netty-epoll_c4_r2000.json"))).getAsJsonObject().has("serviceTimeMillis"));
         String open = Files.readAllLines(run.resolve("summary.csv")).stream().filter(l -> l.startsWith("echo-64_nio_c4_r2000,")).findFirst().orElseThrow();
         assertTrue(open.contains(",open,2000,") && open.contains(",2,0,true,"), "2,000 req/s on 4 connections is sustained in both rounds: " + open);
 

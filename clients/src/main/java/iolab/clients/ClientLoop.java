@@ -36,6 +36,7 @@ final class ClientLoop implements Runnable {
     private final LoadSettings settings;
     private final Recorder recorder;
     private final Recorder sendLag;
+    private final Recorder serviceTime;
     private final Selector selector;
     private final Connection[] connections;
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
@@ -71,8 +72,9 @@ final class ClientLoop implements Runnable {
      * @param firstConnection index of this loop's first connection among all, so that the open
      *                        loop's schedule spreads every connection's slots evenly over time
      */
-    ClientLoop(LoadSettings settings, Recorder recorder, Recorder sendLag, int connectionCount, int firstConnection,
-               long startNanos) throws IOException {
+    ClientLoop(LoadSettings settings, Recorder recorder, Recorder sendLag, Recorder serviceTime, int connectionCount,
+               int firstConnection, long startNanos) throws IOException {
+        this.serviceTime = serviceTime;
         this.firstConnection = firstConnection;
         this.connectPhaseDeadlineNanos = startNanos + settings.connectTimeout().toNanos();
         this.settings = settings;
@@ -379,12 +381,15 @@ final class ClientLoop implements Runnable {
                 throw new Workload.BadResponseException("a response with no request in flight");
             }
             long origin = originNanos.poll();
-            sentNanos.poll();
+            long sent = sentNanos.poll();
             answered.setRelease(answered.getPlain() + 1);
             if (origin < recordFromNanos) {
                 discarded.recordValue(Math.max(0, readNanos - origin));
             } else {
                 recorder.recordValue(Math.max(0, readNanos - origin));
+                if (settings.openLoop()) {
+                    serviceTime.recordValue(Math.max(0, readNanos - sent));
+                }
                 requests.setRelease(requests.getPlain() + 1);
                 if (status > 0 && status < statuses.length()) {
                     statuses.setRelease(status, statuses.getPlain(status) + 1);

@@ -10,9 +10,12 @@ import java.util.Map;
  * @param latencyNanos  every recorded response's latency, in nanoseconds
  * @param statuses      HTTP status counts (empty for echo)
  * @param sendLagNanos  open loop: the client's own lateness per request ({@link LoadRun#sendLag}); empty in the closed loop
+ * @param serviceTimeNanos open loop: each response's time from the request's actual send, uncorrected (wrk2's {@code -U});
+ *                      beside the corrected latency it shows how much of the latency was waiting to be sent; empty in the closed loop
  */
 public record LoadResult(LoadSettings settings, long requests, double durationSeconds, Histogram latencyNanos,
-                         Map<ErrorKind, Long> errors, Map<Integer, Long> statuses, Histogram sendLagNanos) {
+                         Map<ErrorKind, Long> errors, Map<Integer, Long> statuses, Histogram sendLagNanos,
+                         Histogram serviceTimeNanos) {
 
     /** A client whose own p99 lateness is at least this share of the p99 latency it reports is measuring itself too. */
     public static final double CLIENT_LATE_SHARE = 0.5;

@@ -25,6 +25,7 @@ public final class LoadRun implements AutoCloseable {
     private final LoadSettings settings;
     private final Recorder recorder = new Recorder(SIGNIFICANT_DIGITS);
     private final Recorder sendLag = new Recorder(SIGNIFICANT_DIGITS);
+    private final Recorder serviceTime = new Recorder(SIGNIFICANT_DIGITS);
     private final List<ClientLoop> loops = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private boolean stopped;
@@ -44,7 +45,7 @@ public final class LoadRun implements AutoCloseable {
         try {
             for (int i = 0; i < settings.threads(); i++) {
                 int count = settings.connections() / settings.threads() + (i < settings.connections() % settings.threads() ? 1 : 0);
-                ClientLoop loop = new ClientLoop(settings, run.recorder, run.sendLag, count, first, startNanos);
+                ClientLoop loop = new ClientLoop(settings, run.recorder, run.sendLag, run.serviceTime, count, first, startNanos);
                 first += count;
                 run.loops.add(loop);
                 run.threads.add(Thread.ofPlatform().name("client-loop-" + i).start(loop));
@@ -76,6 +77,7 @@ public final class LoadRun implements AutoCloseable {
         // Drop what came before the switch first: a response recorded after it must stay in the histogram it is counted for.
         recorder.getIntervalHistogram();
         sendLag.getIntervalHistogram();
+        serviceTime.getIntervalHistogram();
         long now = System.nanoTime();
         loops.forEach(loop -> loop.startRecording(now));
     }
@@ -94,6 +96,15 @@ public final class LoadRun implements AutoCloseable {
      */
     public Histogram sendLag() {
         return sendLag.getIntervalHistogram();
+    }
+
+    /**
+     * Open loop: the service time since recording started (or the previous call), in nanoseconds:
+     * from each request's actual send to its response, without the wait before it was sent that
+     * the corrected latency counts (wrk2's uncorrected latency, {@code -U}). Empty in the closed loop.
+     */
+    public Histogram serviceTime() {
+        return serviceTime.getIntervalHistogram();
     }
 
     /** Responses recorded so far. */

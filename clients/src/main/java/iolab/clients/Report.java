@@ -1,5 +1,7 @@
 package iolab.clients;
 
+import org.HdrHistogram.Histogram;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -37,6 +39,9 @@ public final class Report {
         if (s.openLoop()) {
             out.printf(Locale.ROOT, "Asked rate: %.2f req/s; achieved %.2f req/s (%.2f%%)%n", s.ratePerSecond(),
                     r.requestsPerSecond(), 100 * r.requestsPerSecond() / s.ratePerSecond());
+            Histogram service = r.serviceTimeNanos();
+            out.printf(Locale.ROOT, "Service time (ms, from the actual send, uncorrected): p50 %.3f   p99 %.3f   p99.9 %.3f   max %.3f%n",
+                    millis(service, 50), millis(service, 99), millis(service, 99.9), millis(service, 100));
             out.printf(Locale.ROOT, "Send lag (ms, the client's own lateness): p50 %.3f   p99 %.3f   p99.9 %.3f   max %.3f%n",
                     r.sendLagMillis(50), r.sendLagMillis(99), r.sendLagMillis(99.9), r.sendLagMillis(100));
             if (r.clientLate()) {
@@ -44,6 +49,10 @@ public final class Report {
                         + " (p99 %.3f ms): these latencies are partly the client's%n", r.sendLagMillis(99), r.latencyMillis(99));
             }
         }
+    }
+
+    private static double millis(Histogram nanos, double percentile) {
+        return nanos.getTotalCount() == 0 ? 0 : nanos.getValueAtPercentile(percentile) / NANOS_PER_MILLI;
     }
 
     /** HdrHistogram's own percentile distribution of the latency, in milliseconds. */
@@ -84,6 +93,7 @@ public final class Report {
         field(json, "latencyMillis", percentilesMillis(r.latencyNanos()));
         if (s.openLoop()) {
             field(json, "sendLagMillis", percentilesMillis(r.sendLagNanos()));
+            field(json, "serviceTimeMillis", percentilesMillis(r.serviceTimeNanos()));
             field(json, "clientLate", r.clientLate());
         }
         field(json, "errors", map(r.errors().entrySet().stream()

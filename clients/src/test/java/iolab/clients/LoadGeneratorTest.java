@@ -71,6 +71,12 @@ class LoadGeneratorTest {
             assertEquals(result.requests(), result.sendLagNanos().getTotalCount(), "one send lag per recorded request");
             assertTrue(result.sendLagMillis(99) < 50, "send lag p99 " + result.sendLagMillis(99) + " ms charges the server's stall to the client");
             assertTrue(!result.clientLate(), "a server stall is not the client's");
+            // Uncorrected, from the actual send (wrk2's -U): the requests that waited to be sent look fast. The difference is
+            // what the correction is for.
+            assertEquals(result.requests(), result.serviceTimeNanos().getTotalCount(), "one service time per recorded request");
+            double serviceP99 = result.serviceTimeNanos().getValueAtPercentile(99) / 1e6;
+            assertTrue(result.latencyMillis(99) >= 300 && serviceP99 < 50,
+                    "corrected p99 " + result.latencyMillis(99) + " ms, uncorrected p99 " + serviceP99 + " ms");
         }
     }
 
