@@ -10,6 +10,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.PriorityQueue;
+import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -53,6 +54,7 @@ final class ClientLoop implements Runnable {
     final CountDownLatch connectPhaseDone = new CountDownLatch(1);
     /** Warm-up responses are recorded here and thrown away, so the recording path is compiled before it counts. */
     private final Recorder discarded = new Recorder(LoadRun.SIGNIFICANT_DIGITS);
+    private final SplittableRandom arrivals = new SplittableRandom();
     private final Consumer<SelectionKey> handle = key -> ((Connection) key.attachment()).handle(key);
     private int pendingConnects;
     private long lastTimeoutCheckNanos;
@@ -93,6 +95,17 @@ final class ClientLoop implements Runnable {
             connections[i] = connection;
             toConnect.add(connection);
         }
+    }
+
+    /**
+     * The gap to a connection's next slot: its share of the rate on a fixed schedule, or an
+     * exponential gap with that mean for Poisson arrivals.
+     */
+    long nextGapNanos() {
+        if (!settings.poisson()) {
+            return intervalNanos;
+        }
+        return Math.max(1, Math.round(-Math.log(1 - arrivals.nextDouble()) * intervalNanos));
     }
 
     /**
@@ -211,7 +224,7 @@ final class ClientLoop implements Runnable {
         while (!schedule.isEmpty() && schedule.peek().nextIntendedNanos <= now) {
             Connection connection = schedule.poll();
             long intended = connection.nextIntendedNanos;
-            connection.nextIntendedNanos += intervalNanos;
+            connection.nextIntendedNanos += nextGapNanos();
             schedule.add(connection);
             connection.owed.add(intended);
             connection.sendOwed(now);

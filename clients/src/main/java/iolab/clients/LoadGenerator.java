@@ -80,7 +80,7 @@ public final class LoadGenerator {
         long nowMillis = System.currentTimeMillis();
         HistogramLogWriter log = new HistogramLogWriter(out);
         log.outputComment("iolab load: " + settings.workload().describe() + " on " + settings.target()
-                + (settings.openLoop() ? ", open loop at " + settings.ratePerSecond() + " req/s" : ", closed loop")
+                + (settings.openLoop() ? ", open loop at " + settings.ratePerSecond() + " req/s" + (settings.poisson() ? " (Poisson arrivals)" : "") : ", closed loop")
                 + ", " + settings.connections() + " connections; values in nanoseconds");
         log.outputLogFormatVersion();
         log.setBaseTime(nowMillis);

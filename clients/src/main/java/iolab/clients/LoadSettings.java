@@ -14,9 +14,18 @@ import java.util.Objects;
  * @param duration         load applied and recorded
  * @param timeout          a request unanswered this long after it was sent is an error and its connection is re-made
  * @param connectTimeout   a connect not done in this long is an error
+ * @param poisson          open loop: each connection's slots arrive as a Poisson process (exponential gaps, the same
+ *                         mean rate) instead of a fixed schedule; the sum over connections is then Poisson too
  */
 public record LoadSettings(Target target, Workload workload, int threads, int connections, double ratePerSecond,
-                           int pipeline, Duration warmup, Duration duration, Duration timeout, Duration connectTimeout) {
+                           int pipeline, Duration warmup, Duration duration, Duration timeout, Duration connectTimeout,
+                           boolean poisson) {
+
+    /** A fixed schedule in the open loop. */
+    public LoadSettings(Target target, Workload workload, int threads, int connections, double ratePerSecond,
+                        int pipeline, Duration warmup, Duration duration, Duration timeout, Duration connectTimeout) {
+        this(target, workload, threads, connections, ratePerSecond, pipeline, warmup, duration, timeout, connectTimeout, false);
+    }
 
     public LoadSettings {
         Objects.requireNonNull(target, "target");

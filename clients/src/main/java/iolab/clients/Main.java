@@ -68,6 +68,9 @@ public final class Main implements Callable<Integer> {
             description = "Open loop: total requests per second on a fixed schedule; 0 for a closed loop (default).")
     double rate;
 
+    @Option(names = "--poisson", description = "With --rate: Poisson arrivals (exponential gaps, the same mean rate) instead of a fixed schedule.")
+    boolean poisson;
+
     @Option(names = "--timeout", defaultValue = "2s", converter = DurationConverter.class,
             description = "A request unanswered this long is a timeout error (default: ${DEFAULT-VALUE}).")
     Duration timeout;
@@ -146,7 +149,10 @@ public final class Main implements Callable<Integer> {
                         parsed.host(), headers, body());
                 default -> throw new IllegalArgumentException("--protocol: expected echo or http, not '" + chosen + "'");
             };
-            return new LoadSettings(parsed, workload, threads, connections, rate, pipeline, warmup, duration, timeout, connectTimeout);
+            if (poisson && rate <= 0) {
+                throw new IllegalArgumentException("--poisson needs --rate: arrivals are of an open loop");
+            }
+            return new LoadSettings(parsed, workload, threads, connections, rate, pipeline, warmup, duration, timeout, connectTimeout, poisson);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

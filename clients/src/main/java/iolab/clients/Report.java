@@ -23,7 +23,7 @@ public final class Report {
         LoadSettings s = r.settings();
         out.printf(Locale.ROOT, "%s on %s: %d connection(s), %d thread(s), %s%s%n", s.workload().describe(), s.target(),
                 s.connections(), s.threads(),
-                s.openLoop() ? String.format(Locale.ROOT, "open loop at %.0f req/s", s.ratePerSecond()) : "closed loop",
+                s.openLoop() ? String.format(Locale.ROOT, "open loop at %.0f req/s%s", s.ratePerSecond(), s.poisson() ? " (Poisson arrivals)" : "") : "closed loop",
                 s.pipeline() > 1 ? ", pipeline " + s.pipeline() : "");
         out.printf(Locale.ROOT, "  Latency (ms)   p50 %.3f   p90 %.3f   p99 %.3f   p99.9 %.3f   max %.3f   mean %.3f%n",
                 r.latencyMillis(50), r.latencyMillis(90), r.latencyMillis(99), r.latencyMillis(99.9),
@@ -86,6 +86,7 @@ public final class Report {
         field(json, "pipeline", s.pipeline());
         field(json, "loop", quote(s.openLoop() ? "open" : "closed"));
         field(json, "askedRatePerSecond", s.ratePerSecond());
+        field(json, "arrivals", quote(s.openLoop() ? (s.poisson() ? "poisson" : "fixed") : "closed loop"));
         field(json, "warmupSeconds", s.warmup().toMillis() / 1000.0);
         field(json, "durationSeconds", r.durationSeconds());
         field(json, "requests", r.requests());

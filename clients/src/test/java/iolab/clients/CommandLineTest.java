@@ -35,7 +35,8 @@ class CommandLineTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "-c 0 127.0.0.1:1", "-t 2 -c 1 127.0.0.1:1", "--rate -5 127.0.0.1:1", "-d 10 127.0.0.1:1",
-            "--protocol smtp 127.0.0.1:1", "nohost", "https://example/", "-H NoColon http://127.0.0.1:1/", "--frob 127.0.0.1:1"})
+            "--protocol smtp 127.0.0.1:1", "nohost", "https://example/", "-H NoColon http://127.0.0.1:1/", "--frob 127.0.0.1:1",
+            "--poisson 127.0.0.1:1"})
     void aWrongFlagGetsAReasonAndStatus2(String args) {
         Run run = run(args.isEmpty() ? new String[0] : args.split(" "));
         assertEquals(2, run.status(), run.err());
@@ -49,8 +50,19 @@ class CommandLineTest {
         Run run = run("--help");
         assertEquals(0, run.status());
         for (String flag : new String[] {"--threads", "--connections", "--duration", "--rate", "--timeout", "--pipeline",
-                "--hlog", "--hgrm", "--json", "--warmup"}) {
+                "--hlog", "--hgrm", "--json", "--warmup", "--poisson"}) {
             assertTrue(run.out().contains(flag), flag);
+        }
+    }
+
+    @Test
+    void poissonArrivalsDeliverTheAskedRate() throws Exception {
+        try (TestServers.Counting server = new TestServers.Counting(-1, 0)) {
+            Run run = run("-c", "4", "-R", "2000", "--poisson", "-d", "2s", "-q", server.url("/"));
+            assertEquals(0, run.status(), run.err());
+            assertTrue(run.out().contains("open loop at 2000 req/s (Poisson arrivals)"), run.out());
+            double achieved = Double.parseDouble(run.out().replaceAll("(?s).*achieved ([0-9.]+) req/s.*", "$1"));
+            assertEquals(2000, achieved, 200, "the mean rate is the asked one: " + run.out());
         }
     }
 

@@ -63,6 +63,30 @@ class LoadRunTest {
         }
     }
 
+    @Test
+    void poissonArrivalsKeepTheMeanRateWithExponentialGaps() throws Exception {
+        Target target = Target.parse("127.0.0.1:9");
+        Workload echo = new EchoWorkload(8);
+        ClientLoop fixed = new ClientLoop(new LoadSettings(target, echo, 1, 10, 1_000, 1, Duration.ZERO, Duration.ofSeconds(1),
+                Duration.ofSeconds(1), Duration.ofSeconds(1)), new org.HdrHistogram.Recorder(3), new org.HdrHistogram.Recorder(3),
+                new org.HdrHistogram.Recorder(3), 10, 0, System.nanoTime());
+        ClientLoop poisson = new ClientLoop(new LoadSettings(target, echo, 1, 10, 1_000, 1, Duration.ZERO, Duration.ofSeconds(1),
+                Duration.ofSeconds(1), Duration.ofSeconds(1), true), new org.HdrHistogram.Recorder(3), new org.HdrHistogram.Recorder(3),
+                new org.HdrHistogram.Recorder(3), 10, 0, System.nanoTime());
+        assertEquals(10_000_000, fixed.nextGapNanos(), "10 connections at 1,000/s: a slot each 10 ms");
+        int n = 200_000;
+        double sum = 0, squares = 0;
+        for (int i = 0; i < n; i++) {
+            double gap = poisson.nextGapNanos();
+            sum += gap;
+            squares += gap * gap;
+        }
+        double mean = sum / n;
+        double cv = Math.sqrt(squares / n - mean * mean) / mean;
+        assertEquals(10_000_000, mean, 100_000, "the same mean gap");
+        assertEquals(1.0, cv, 0.02, "exponential gaps: their standard deviation equals their mean");
+    }
+
     private static void await(String what, LongSupplier count, long atLeast) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (count.getAsLong() < atLeast) {
