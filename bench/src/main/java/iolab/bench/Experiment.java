@@ -167,7 +167,7 @@ public final class Experiment {
         List<Map<String, String>> failures = new ArrayList<>();
         for (Configuration c : configurations) {
             List<Trial> counted = trials.stream().filter(t -> t.id().equals(c.id()) && t.counted()).toList();
-            List<String> scored = counted.stream().filter(Trial::scored).map(Experiment::trialName).toList();
+            List<String> scored = counted.stream().filter(Trial::scored).map(Trial::name).toList();
             if (scored.isEmpty()) {
                 failures.add(Map.of("id", c.id(), "reason", counted.stream().map(Trial::failure).filter(f -> !f.isEmpty()).findFirst().orElse("no trial")));
                 continue;
@@ -180,7 +180,7 @@ public final class Experiment {
         }
         Trial.write(trials, runDir.resolve(Trial.FILE));
         JsonArray merged = new JsonArray();
-        trials.stream().filter(t -> t.counted() && t.scored()).map(t -> jmhResults.get(t.id() + "." + trialName(t)))
+        trials.stream().filter(t -> t.counted() && t.scored()).map(t -> jmhResults.get(t.files()))
                 .filter(Objects::nonNull).forEach(merged::add);
         Files.writeString(runDir.resolve("jmh.json"), GSON.toJson(merged));
         writeJson("failures.json", failures);
@@ -217,8 +217,8 @@ public final class Experiment {
             server[i] = Calibration.millisOn(Pinning.SERVER_CORE);
             client[i] = Calibration.millisOn(Pinning.CLIENT_CORE);
         }
-        serverCoreReference = RoundStatistics.median(server, 0.5).median();
-        clientCoreReference = RoundStatistics.median(client, 0.5).median();
+        serverCoreReference = RoundStatistics.median(server);
+        clientCoreReference = RoundStatistics.median(client);
         out.printf(Locale.ROOT, "calibration loop: %.1f ms on the server's core, %.1f ms on the client's%n", serverCoreReference, clientCoreReference);
     }
 
@@ -229,7 +229,7 @@ public final class Experiment {
         String left = position == 1 ? "" : ", about " + minutes(elapsed / (position - 1) * (total - position + 1)) + " left";
         out.printf("[%3d/%d] r%d %-48s elapsed %s%s%n", position, total, round, c.describe() + (attempt > 1 ? " (again)" : ""),
                 minutes(elapsed), left);
-        String name = "r" + round + (attempt == 1 ? "" : "-" + attempt);
+        String name = Trial.name(round, attempt);
         Trial trial;
         try {
             ServerProcess server = servers.serverFor(c);
@@ -261,7 +261,7 @@ public final class Experiment {
         if (!trial.scored()) {
             out.printf("        FAILED: %s%n", trial.failure());
         } else {
-            String errors = trial.errors() == 0 ? "" : ", " + describeErrors(c, name);
+            String errors = trial.errors() == 0 ? "" : ", " + describeErrors(Trial.files(c.id(), round, attempt));
             out.printf(Locale.ROOT, "        %,.0f req/s%s%s%n", trial.score(), errors,
                     trial.disturbed().isEmpty() ? "" : " (disturbed: " + trial.disturbed() + (attempt == 1 && round > 0 ? "; again at the end of the round)" : ")"));
         }
@@ -270,7 +270,7 @@ public final class Experiment {
 
     private Trial runTrial(Configuration c, String name, ServerProcess server, int round, int attempt, int position,
                            double serverCore, double clientCore) {
-        String files = c.id() + "." + name;
+        String files = Trial.files(c.id(), round, attempt);
         Path partial = roundsDir.resolve(files + ".jmh.json");
         // The trial runs in this JVM (forks 0): the client stays compiled and warm across rounds, as the servers do.
         Map<String, String> properties = Map.of(ServerBenchmark.OUT_PROPERTY, roundsDir.toString(), ServerProcess.RUN_PROPERTY, runId,
@@ -336,14 +336,10 @@ public final class Experiment {
                 null, null, failure);
     }
 
-    static String trialName(Trial t) {
-        return "r" + t.round() + (t.attempt() == 1 ? "" : "-" + t.attempt());
-    }
-
     /** "56 errors (56 timeout)" from the trial's own summary. */
-    private String describeErrors(Configuration c, String name) {
+    private String describeErrors(String files) {
         try {
-            return ErrorCounts.of(JsonParser.parseString(Files.readString(roundsDir.resolve(c.id() + "." + name + ".json"))).getAsJsonObject()).describe();
+            return ErrorCounts.of(JsonParser.parseString(Files.readString(roundsDir.resolve(files + ".json"))).getAsJsonObject()).describe();
         } catch (IOException | RuntimeException e) {
             return "errors";
         }
@@ -376,7 +372,7 @@ public final class Experiment {
         }
         Map<String, Object> spread = new LinkedHashMap<>();
         spread.put("min", v[0]);
-        spread.put("median", RoundStatistics.median(v, 0.5).median());
+        spread.put("median", RoundStatistics.median(v));
         spread.put("p90", v[Math.min(v.length - 1, (int) Math.floor(0.9 * v.length))]);
         spread.put("max", v[v.length - 1]);
         return spread;

@@ -44,9 +44,10 @@ import java.util.concurrent.locks.LockSupport;
  * so JMH's score is responses per second. Latency is recorded from the first measurement
  * iteration on (the warm-up's into a histogram that is thrown away).
  *
- * <p>Errors (a reset, a timeout, a wrong byte, a status >= 400, a request still unanswered when
- * the trial ends, an open-loop slot never sent) are counted by kind for the requests whose send
- * time (intended, in the open loop) falls in the measurement, like their latency, and kept
+ * <p>Errors (a reset, a timeout, a wrong byte, a status >= 400) are counted by kind for the
+ * requests whose send time (intended, in the open loop) falls in the measurement, like their
+ * latency; a request still unanswered when the trial ends, and an open-loop slot never sent, are
+ * counted whenever they were sent or due, since they waited through the measurement. All are kept
  * beside the throughput and latency they came with ({@code <configuration>.json}): a server that
  * drops requests under load is a result, often the very one the lab exists to show, not a
  * reason to blank it. Only a server that stops answering altogether ({@value #STALL_SECONDS} s

@@ -44,7 +44,7 @@ final class WarmServers implements AutoCloseable {
 
     /** The running server for {@code c}, started if it is not (or no longer) running. */
     ServerProcess serverFor(Configuration c) throws IOException {
-        String key = c.server().label() + "_" + c.workload().protocol();
+        String key = key(c);
         Running running = servers.get(key);
         if (running != null && running.process.isAlive()) {
             return running.process;
@@ -102,7 +102,7 @@ final class WarmServers implements AutoCloseable {
      * @return null when it settled, else what it still held
      */
     String settle(Configuration c) throws InterruptedException {
-        Running running = servers.get(c.server().label() + "_" + c.workload().protocol());
+        Running running = servers.get(key(c));
         if (running == null || !running.process.isAlive()) {
             return null;
         }
@@ -116,6 +116,11 @@ final class WarmServers implements AutoCloseable {
             Thread.sleep(20);
         }
         return null;
+    }
+
+    /** One server process per server and protocol: an HTTP server serves every HTTP workload. */
+    private static String key(Configuration c) {
+        return c.server().label() + "_" + c.workload().protocol();
     }
 
     private static long descriptors(long pid) {

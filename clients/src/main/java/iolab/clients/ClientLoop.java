@@ -247,8 +247,12 @@ final class ClientLoop implements Runnable {
     /** Counts an error of a request whose latency origin (intended or actual send time) is {@code originNanos}, if it is a recorded one. */
     private void countError(ErrorKind kind, long originNanos) {
         if (originNanos >= recordFromNanos) {
-            errors.setRelease(kind.ordinal(), errors.getPlain(kind.ordinal()) + 1);
+            count(kind);
         }
+    }
+
+    private void count(ErrorKind kind) {
+        errors.setRelease(kind.ordinal(), errors.getPlain(kind.ordinal()) + 1);
     }
 
     /** A connection's state; touched by this loop's thread only. */
@@ -497,15 +501,18 @@ final class ClientLoop implements Runnable {
          * through the whole measurement failed in it (the pool's connections beyond its threads).
          */
         void countUnfinished() {
-            // Attributed to the measurement, if there was one (nothing recorded, nothing counted).
-            long recorded = recordFromNanos == Long.MAX_VALUE ? Long.MIN_VALUE : Long.MAX_VALUE;
+            boolean measured = recordFromNanos != Long.MAX_VALUE; // nothing recorded, nothing counted
             while (!originNanos.isEmpty()) {
                 originNanos.poll();
-                countError(ErrorKind.UNANSWERED, recorded);
+                if (measured) {
+                    count(ErrorKind.UNANSWERED);
+                }
             }
             while (!owed.isEmpty()) {
                 owed.poll();
-                countError(ErrorKind.UNSENT, recorded);
+                if (measured) {
+                    count(ErrorKind.UNSENT);
+                }
             }
         }
 

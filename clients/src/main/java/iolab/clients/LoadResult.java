@@ -30,7 +30,16 @@ public record LoadResult(LoadSettings settings, long requests, double durationSe
 
     /** The client's send lag at {@code percentile} (0 to 100), in milliseconds; 0 in the closed loop. */
     public double sendLagMillis(double percentile) {
-        return sendLagNanos.getTotalCount() == 0 ? 0 : sendLagNanos.getValueAtPercentile(percentile) / 1e6;
+        return millis(sendLagNanos, percentile);
+    }
+
+    /** The uncorrected service time at {@code percentile} (0 to 100), in milliseconds; 0 in the closed loop. */
+    public double serviceTimeMillis(double percentile) {
+        return millis(serviceTimeNanos, percentile);
+    }
+
+    private static double millis(Histogram nanos, double percentile) {
+        return nanos.getTotalCount() == 0 ? 0 : nanos.getValueAtPercentile(percentile) / 1e6;
     }
 
     /** True when the client's own lateness is comparable to the latency it reports (see {@link #CLIENT_LATE_SHARE}). */

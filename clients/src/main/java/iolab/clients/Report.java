@@ -1,7 +1,5 @@
 package iolab.clients;
 
-import org.HdrHistogram.Histogram;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -39,9 +37,8 @@ public final class Report {
         if (s.openLoop()) {
             out.printf(Locale.ROOT, "Asked rate: %.2f req/s; achieved %.2f req/s (%.2f%%)%n", s.ratePerSecond(),
                     r.requestsPerSecond(), 100 * r.requestsPerSecond() / s.ratePerSecond());
-            Histogram service = r.serviceTimeNanos();
             out.printf(Locale.ROOT, "Service time (ms, from the actual send, uncorrected): p50 %.3f   p99 %.3f   p99.9 %.3f   max %.3f%n",
-                    millis(service, 50), millis(service, 99), millis(service, 99.9), millis(service, 100));
+                    r.serviceTimeMillis(50), r.serviceTimeMillis(99), r.serviceTimeMillis(99.9), r.serviceTimeMillis(100));
             out.printf(Locale.ROOT, "Send lag (ms, the client's own lateness): p50 %.3f   p99 %.3f   p99.9 %.3f   max %.3f%n",
                     r.sendLagMillis(50), r.sendLagMillis(99), r.sendLagMillis(99.9), r.sendLagMillis(100));
             if (r.clientLate()) {
@@ -49,10 +46,6 @@ public final class Report {
                         + " (p99 %.3f ms): these latencies are partly the client's%n", r.sendLagMillis(99), r.latencyMillis(99));
             }
         }
-    }
-
-    private static double millis(Histogram nanos, double percentile) {
-        return nanos.getTotalCount() == 0 ? 0 : nanos.getValueAtPercentile(percentile) / NANOS_PER_MILLI;
     }
 
     /** HdrHistogram's own percentile distribution of the latency, in milliseconds. */

@@ -52,7 +52,7 @@ final class Ratios {
             return switch (verdict()) {
                 case FASTER -> figure.above;
                 case SLOWER -> figure.below;
-                case CANNOT_TELL -> ratio.coverage() < ResultsFolder.LEVEL - 1e-9 ? "too few rounds to tell" : "no difference this run can tell";
+                case CANNOT_TELL -> ratio.reaches(ResultsFolder.LEVEL) ? "no difference this run can tell" : "too few rounds to tell";
             };
         }
 

@@ -64,7 +64,6 @@ final class ResultsFolder {
     }
 
     private List<Row> readRows() {
-        Map<String, List<Trial>> rounds = trials;
         Path roundsFile = dir.resolve(Trial.FILE);
         if (!Files.exists(roundsFile)) {
             missing.add(Trial.FILE + " is missing: no scores; the throughput and cost charts are left out");
@@ -72,7 +71,7 @@ final class ResultsFolder {
             try {
                 for (Trial t : Trial.read(roundsFile)) {
                     if (Row.parseId(t.id()) != null) {
-                        rounds.computeIfAbsent(t.id(), k -> new ArrayList<>()).add(t);
+                        trials.computeIfAbsent(t.id(), k -> new ArrayList<>()).add(t);
                     }
                 }
             } catch (IOException | RuntimeException e) {
@@ -91,7 +90,7 @@ final class ResultsFolder {
                 .thenComparing(id -> Row.parseId(id)[0])
                 .thenComparingInt(id -> Styles.order(Row.parseId(id)[1])).thenComparing(id -> Row.parseId(id)[1]).thenComparingInt(id -> Integer.parseInt(Row.parseId(id)[2].substring(1)))
                 .thenComparingLong(id -> Row.parseId(id)[3].equals("closed") ? 0 : Long.parseLong(Row.parseId(id)[3].substring(1))));
-        ids.addAll(rounds.keySet());
+        ids.addAll(trials.keySet());
         failures.keySet().stream().filter(id -> Row.parseId(id) != null).forEach(ids::add);
         if (environment != null && environment.has("configurations")) {
             for (JsonElement c : environment.getAsJsonArray("configurations")) {
@@ -109,7 +108,7 @@ final class ResultsFolder {
         }
         List<Row> result = new ArrayList<>();
         for (String id : ids) {
-            result.add(row(id, rounds.getOrDefault(id, List.of()), failures.get(id)));
+            result.add(row(id, trials(id), failures.get(id)));
         }
         return result;
     }
@@ -162,7 +161,7 @@ final class ResultsFolder {
     /** The median over the counted rounds of a per-round figure; null when no round has it. */
     private static Double median(List<Trial> trials, Function<Trial, Double> figure) {
         double[] values = trials.stream().map(figure).filter(v -> v != null && !v.isNaN()).mapToDouble(Double::doubleValue).toArray();
-        return values.length == 0 ? null : RoundStatistics.median(values, 0.5).median();
+        return values.length == 0 ? null : RoundStatistics.median(values);
     }
 
     private static Histogram sum(List<Histogram> intervals) {

@@ -30,6 +30,11 @@ public final class RoundStatistics {
      */
     public record Interval(double median, double low, double high, int rounds, double coverage) {
 
+        /** Whether the interval covers the median with at least {@code level}: five rounds never reach 95%. */
+        public boolean reaches(double level) {
+            return coverage >= level - 1e-9;
+        }
+
         /** Half the interval's width as a fraction of the median: how precisely the figure is known. */
         public double relativeHalfWidth() {
             return (high - low) / 2 / Math.abs(median);
@@ -46,11 +51,26 @@ public final class RoundStatistics {
          * still leave a 6% chance that the median ratio is on the other.
          */
         public static Verdict of(Interval ratio, double level) {
-            if (ratio.coverage() < level - 1e-9) {
+            if (!ratio.reaches(level)) {
                 return CANNOT_TELL;
             }
             return ratio.low() > 1 ? FASTER : ratio.high() < 1 ? SLOWER : CANNOT_TELL;
         }
+    }
+
+    /** The median of {@code values}, without an interval. */
+    public static double median(double[] values) {
+        if (values.length == 0) {
+            throw new IllegalArgumentException("no rounds");
+        }
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return medianOfSorted(sorted);
+    }
+
+    private static double medianOfSorted(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     /** The median of {@code values} with its order-statistic interval at {@code level} (for example 0.95). */
@@ -64,7 +84,7 @@ public final class RoundStatistics {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         int n = sorted.length;
-        double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        double median = medianOfSorted(sorted);
         int k = 1;
         while (k + 1 <= (n + 1) / 2 && coverage(n, k + 1) >= level) {
             k++;

@@ -32,6 +32,24 @@ public record Trial(String id, int round, int attempt, int position, boolean cou
         return score != null;
     }
 
+    /** A trial's name within its configuration: {@code r3}, and {@code r3-2} for the repeat of a disturbed one. */
+    public static String name(int round, int attempt) {
+        return "r" + round + (attempt == 1 ? "" : "-" + attempt);
+    }
+
+    public String name() {
+        return name(round, attempt);
+    }
+
+    /** What its files are called: {@code rounds/<files>.json} and the others. */
+    public static String files(String id, int round, int attempt) {
+        return id + "." + name(round, attempt);
+    }
+
+    public String files() {
+        return files(id, round, attempt);
+    }
+
     /** The same trial, no longer counted: a repeat in its round has taken its place. */
     public Trial uncounted() {
         return new Trial(id, round, attempt, position, false, disturbed, score, errors, threads, rssMiB, cpuMicrosPerRequest,
