@@ -18,7 +18,6 @@ final class Response {
 
     static final String SERVER = "iolab";
 
-
     private static final Map<Integer, String> REASONS = Map.ofEntries(
             Map.entry(100, "Continue"), Map.entry(200, "OK"), Map.entry(206, "Partial Content"),
             Map.entry(301, "Moved Permanently"), Map.entry(304, "Not Modified"),
@@ -42,13 +41,9 @@ final class Response {
         this.status = status;
     }
 
-    static Response text(int status, String contentType, String text) {
-        return new Response(status).body(contentType, text.getBytes(StandardCharsets.UTF_8));
-    }
-
     /** A short plain-text explanation, e.g. {@code 404 Not Found: /files/missing}. */
     static Response error(int status, String detail) {
-        return text(status, "text/plain; charset=utf-8", status + " " + reason(status) + (detail == null ? "" : ": " + detail) + "\n");
+        return new Response(status).body(HttpRoutes.ERROR_TYPE, HttpRoutes.errorBody(status, detail));
     }
 
     Response header(String name, String value) {

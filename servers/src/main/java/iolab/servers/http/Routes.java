@@ -1,17 +1,11 @@
 package iolab.servers.http;
 
-import java.nio.charset.StandardCharsets;
+import iolab.servers.http.HttpRoutes.Route;
 
-/**
- * The lab's routes. Unknown method 501; a known route with the wrong method 405 with
- * {@code Allow}; anything else 404.
- */
+import java.util.concurrent.Callable;
+
+/** The lab codec's side of {@link HttpRoutes}: a route becomes a response now, or work that may block. */
 final class Routes {
-
-    static final long MAX_DELAY_MILLIS = 60_000;
-
-    private static final byte[] PLAINTEXT_BYTES = HttpProtocol.PLAINTEXT_BODY.getBytes(StandardCharsets.UTF_8);
-    private static final byte[] JSON_BYTES = HttpProtocol.JSON_BODY.getBytes(StandardCharsets.UTF_8);
 
     /** What to answer: a response now, or one from work that may block (a delay, the file system). */
     sealed interface Reply {
@@ -19,7 +13,7 @@ final class Routes {
         }
 
         /** Run where blocking is allowed: never on an event loop. */
-        record Later(java.util.concurrent.Callable<Response> work) implements Reply {
+        record Later(Callable<Response> work) implements Reply {
         }
     }
 
@@ -30,46 +24,24 @@ final class Routes {
     }
 
     Reply route(HttpRequest request) {
-        String method = request.method();
-        if (!HttpProtocol.KNOWN_METHODS.contains(method)) {
-            return now(Response.error(501, "method " + method + " is not implemented"));
-        }
-        String path = request.path();
-        boolean read = method.equals("GET") || method.equals("HEAD");
-        return switch (path) {
-            case "/plaintext" -> read ? now(new Response(200).body("text/plain", PLAINTEXT_BYTES)) : notAllowed("GET, HEAD");
-            case "/json" -> read ? now(new Response(200).body("application/json", JSON_BYTES)) : notAllowed("GET, HEAD");
-            case "/echo" -> method.equals("POST") ? now(echo(request)) : notAllowed("POST");
-            case "/delay" -> read ? delay(request) : notAllowed("GET, HEAD");
-            default -> {
-                if (path.equals("/files") || path.startsWith("/files/")) {
-                    String rest = path.substring("/files".length());
-                    yield read ? new Reply.Later(() -> files.serve(request, rest)) : notAllowed("GET, HEAD");
-                }
-                yield now(Response.error(404, null));
+        return switch (HttpRoutes.route(request.method(), request.path(), request::queryParameter)) {
+            case Route.Fixed fixed -> now(new Response(200).body(fixed.contentType(), fixed.body()));
+            case Route.Echo echo -> now(new Response(200).body(contentType(request), request.body()));
+            case Route.Delay delay -> new Reply.Later(() -> {
+                Thread.sleep(delay.millis());
+                return new Response(200).body("text/plain", delay.body());
+            });
+            case Route.Files file -> new Reply.Later(() -> files.serve(request, file.rest()));
+            case Route.Refused refused -> {
+                Response response = Response.error(refused.status(), refused.detail());
+                yield now(refused.allow() == null ? response : response.header("Allow", refused.allow()));
             }
         };
     }
 
-    private static Response echo(HttpRequest request) {
+    private static String contentType(HttpRequest request) {
         String type = request.header("Content-Type");
-        return new Response(200).body(type == null ? "application/octet-stream" : type, request.body());
-    }
-
-    private static Reply delay(HttpRequest request) {
-        String ms = request.queryParameter("ms");
-        if (ms == null || !ms.matches("[0-9]{1,9}") || Long.parseLong(ms) > MAX_DELAY_MILLIS) {
-            return now(Response.error(400, "/delay needs ms=N with N from 0 to " + MAX_DELAY_MILLIS));
-        }
-        long millis = Long.parseLong(ms);
-        return new Reply.Later(() -> {
-            Thread.sleep(millis);
-            return Response.text(200, "text/plain", "delayed " + millis + " ms\n");
-        });
-    }
-
-    private static Reply notAllowed(String allow) {
-        return now(Response.error(405, null).header("Allow", allow));
+        return type == null ? "application/octet-stream" : type;
     }
 
     private static Reply now(Response response) {

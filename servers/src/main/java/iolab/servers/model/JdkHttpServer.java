@@ -3,7 +3,7 @@ package iolab.servers.model;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import iolab.servers.ConnectionCounter;
-import iolab.servers.http.HttpProtocol;
+import iolab.servers.http.HttpRoutes;
 import iolab.servers.Server;
 import iolab.servers.ServerSettings;
 
@@ -11,10 +11,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -26,9 +26,6 @@ import java.util.concurrent.Executors;
  * {@code sun.net.httpserver.idleInterval}), set here before its first use in the process.
  */
 public final class JdkHttpServer implements Server {
-
-    private static final byte[] PLAINTEXT = HttpProtocol.PLAINTEXT_BODY.getBytes(StandardCharsets.UTF_8);
-    private static final byte[] JSON = HttpProtocol.JSON_BODY.getBytes(StandardCharsets.UTF_8);
 
     private final ServerSettings settings;
     private final long maxBodyBytes;
@@ -55,72 +52,78 @@ public final class JdkHttpServer implements Server {
         server = HttpServer.create((InetSocketAddress) settings.endpoint(), settings.backlog());
         executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jdk-http-", 1).factory());
         server.setExecutor(executor);
-        server.createContext("/plaintext", exchange -> reply(exchange, "GET, HEAD", 200, "text/plain", PLAINTEXT));
-        server.createContext("/json", exchange -> reply(exchange, "GET, HEAD", 200, "application/json", JSON));
-        server.createContext("/echo", this::echo);
-        server.createContext("/delay", this::delay);
-        server.createContext("/", exchange -> reply(exchange, null, 404, "text/plain", "404 Not Found\n".getBytes(StandardCharsets.UTF_8)));
+        server.createContext("/", this::handle);
         server.start();
         address = server.getAddress();
         return address;
     }
 
-    private void echo(HttpExchange exchange) throws IOException {
-        if (!exchange.getRequestMethod().equals("POST")) {
-            reply(exchange, "POST", 0, null, null);
-            return;
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            java.net.URI uri = exchange.getRequestURI();
+            HttpRoutes.Route route = HttpRoutes.route(exchange.getRequestMethod(), uri.getPath(), name -> parameter(uri.getRawQuery(), name));
+            switch (route) {
+                case HttpRoutes.Route.Fixed fixed -> reply(exchange, 200, fixed.contentType(), fixed.body());
+                case HttpRoutes.Route.Echo echo -> echo(exchange);
+                case HttpRoutes.Route.Delay delay -> {
+                    try {
+                        Thread.sleep(delay.millis()); // a virtual thread: parks, frees its carrier
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    reply(exchange, 200, "text/plain", delay.body());
+                }
+                case HttpRoutes.Route.Files files -> refuse(exchange, HttpRoutes.noFiles());
+                case HttpRoutes.Route.Refused refused -> refuse(exchange, refused);
+            }
         }
+    }
+
+    private void echo(HttpExchange exchange) throws IOException {
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {
             body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
         }
         if (body.length > maxBodyBytes) {
-            reply(exchange, null, 413, "text/plain", "413 Content Too Large\n".getBytes(StandardCharsets.UTF_8));
+            refuse(exchange, new HttpRoutes.Route.Refused(413, null, null));
             return;
         }
         String type = exchange.getRequestHeaders().getFirst("Content-Type");
-        reply(exchange, null, 200, type == null ? "application/octet-stream" : type, body);
+        reply(exchange, 200, type == null ? "application/octet-stream" : type, body);
     }
 
-    private void delay(HttpExchange exchange) throws IOException {
-        String query = exchange.getRequestURI().getRawQuery();
-        String ms = query == null ? null : query.replaceFirst("^(?:.*&)?ms=([0-9]{1,5})(?:&.*)?$", "$1");
-        if (ms == null || !ms.matches("[0-9]{1,5}")) {
-            reply(exchange, "GET, HEAD", 400, "text/plain", "400 Bad Request: /delay needs ms=N\n".getBytes(StandardCharsets.UTF_8));
-            return;
+    /** The raw query's first value of {@code name}, decoded; null when absent. */
+    private static String parameter(String rawQuery, String name) {
+        if (rawQuery == null) {
+            return null;
         }
-        try {
-            Thread.sleep(Long.parseLong(ms)); // a virtual thread: parks, frees its carrier
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        reply(exchange, "GET, HEAD", 200, "text/plain", ("delayed " + ms + " ms\n").getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** With {@code allow} set, any other method gets 405 and {@code Allow}; an unknown method 501. */
-    private static void reply(HttpExchange exchange, String allow, int status, String type, byte[] body) throws IOException {
-        try (exchange) {
-            String method = exchange.getRequestMethod();
-            if (!HttpProtocol.KNOWN_METHODS.contains(method)) {
-                status = 501;
-                type = "text/plain";
-                body = ("501 Not Implemented: method " + method + " is not implemented\n").getBytes(StandardCharsets.UTF_8);
-            } else if (allow != null && !List.of(allow.split(", ")).contains(method)) {
-                exchange.getResponseHeaders().set("Allow", allow);
-                status = 405;
-                type = "text/plain";
-                body = "405 Method Not Allowed\n".getBytes(StandardCharsets.UTF_8);
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            if (key.equals(name)) {
+                return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
             }
-            exchange.getResponseHeaders().set("Content-Type", type);
-            exchange.getResponseHeaders().set("Server", "iolab-jdk");
-            if (method.equals("HEAD")) {
-                exchange.getResponseHeaders().set("Content-Length", String.valueOf(body.length));
-                exchange.sendResponseHeaders(status, -1);
-            } else {
-                exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
+        }
+        return null;
+    }
+
+    private static void refuse(HttpExchange exchange, HttpRoutes.Route.Refused refused) throws IOException {
+        if (refused.allow() != null) {
+            exchange.getResponseHeaders().set("Allow", refused.allow());
+        }
+        reply(exchange, refused.status(), HttpRoutes.ERROR_TYPE, refused.body());
+    }
+
+    private static void reply(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.getResponseHeaders().set("Server", "iolab-jdk");
+        if (exchange.getRequestMethod().equals("HEAD")) {
+            exchange.getResponseHeaders().set("Content-Length", String.valueOf(body.length));
+            exchange.sendResponseHeaders(status, -1);
+        } else {
+            exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
             }
         }
     }

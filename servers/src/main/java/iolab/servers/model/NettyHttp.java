@@ -20,14 +20,13 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import iolab.servers.http.HttpDate;
-import iolab.servers.http.HttpProtocol;
+import iolab.servers.http.HttpRoutes;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The lab's HTTP routes (plaintext, json, echo, delay) in Netty's own idiom: its HTTP codec,
+ * The lab's HTTP routes ({@link HttpRoutes}: plaintext, json, echo, delay) in Netty's own idiom: its HTTP codec,
  * an aggregator bounded by {@code --max-body}, and keep-alive as in Netty's hello-world
  * example. {@code /delay} is a timer on the connection's event loop, as a Netty user would
  * write it: nothing blocks, so unlike {@code nio}'s worker pool it has no ceiling of its own.
@@ -42,9 +41,6 @@ public final class NettyHttp extends SimpleChannelInboundHandler<FullHttpRequest
         boolean keepAlive;
     }
 
-    private static final byte[] PLAINTEXT = HttpProtocol.PLAINTEXT_BODY.getBytes(StandardCharsets.UTF_8);
-    private static final byte[] JSON = HttpProtocol.JSON_BODY.getBytes(StandardCharsets.UTF_8);
-
     public static void configure(ChannelPipeline pipeline, long maxBodyBytes) {
         pipeline.addLast(new HttpServerCodec(), new HttpServerExpectContinueHandler(),
                 new HttpObjectAggregator((int) Math.min(Integer.MAX_VALUE, maxBodyBytes)), new NettyHttp());
@@ -53,7 +49,7 @@ public final class NettyHttp extends SimpleChannelInboundHandler<FullHttpRequest
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (!request.decoderResult().isSuccess()) {
-            send(ctx, request, response(HttpResponseStatus.BAD_REQUEST, "text/plain", "400 Bad Request\n".getBytes(StandardCharsets.UTF_8)), false);
+            send(ctx, request, refused(new HttpRoutes.Route.Refused(400, null, null)), false);
             return;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
@@ -62,40 +58,37 @@ public final class NettyHttp extends SimpleChannelInboundHandler<FullHttpRequest
             target = java.net.URI.create(target).getRawPath(); // absolute-form
         }
         QueryStringDecoder uri = new QueryStringDecoder(target);
-        HttpMethod method = request.method();
-        boolean read = method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD);
-        switch (uri.path()) {
-            case "/plaintext" -> send(ctx, request, read ? response(HttpResponseStatus.OK, "text/plain", PLAINTEXT) : notAllowed("GET, HEAD"), keepAlive);
-            case "/json" -> send(ctx, request, read ? response(HttpResponseStatus.OK, "application/json", JSON) : notAllowed("GET, HEAD"), keepAlive);
-            case "/echo" -> {
-                if (!method.equals(HttpMethod.POST)) {
-                    send(ctx, request, notAllowed("POST"), keepAlive);
-                    return;
-                }
+        HttpRoutes.Route route = HttpRoutes.route(request.method().name(), uri.path(), name -> {
+            List<String> values = uri.parameters().get(name);
+            return values == null ? null : values.getFirst();
+        });
+        switch (route) {
+            case HttpRoutes.Route.Fixed fixed -> send(ctx, request, response(HttpResponseStatus.OK, fixed.contentType(), fixed.body()), keepAlive);
+            case HttpRoutes.Route.Echo echo -> {
                 String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream");
                 byte[] body = new byte[request.content().readableBytes()];
                 request.content().readBytes(body);
                 send(ctx, request, response(HttpResponseStatus.OK, type, body), keepAlive);
             }
-            case "/delay" -> {
-                List<String> ms = uri.parameters().get("ms");
-                if (!read || ms == null || !ms.getFirst().matches("[0-9]{1,5}")) {
-                    send(ctx, request, read ? response(HttpResponseStatus.BAD_REQUEST, "text/plain",
-                            "400 Bad Request: /delay needs ms=N\n".getBytes(StandardCharsets.UTF_8)) : notAllowed("GET, HEAD"), keepAlive);
-                    return;
-                }
-                long millis = Long.parseLong(ms.getFirst());
+            case HttpRoutes.Route.Delay delay -> {
                 Slot slot = reserve();
-                boolean head = method.equals(HttpMethod.HEAD);
+                boolean head = request.method().equals(HttpMethod.HEAD);
                 ctx.executor().schedule(() -> {
-                    fill(ctx, slot, withoutBodyIf(head, response(HttpResponseStatus.OK, "text/plain",
-                            ("delayed " + millis + " ms\n").getBytes(StandardCharsets.UTF_8))), keepAlive);
+                    fill(ctx, slot, withoutBodyIf(head, response(HttpResponseStatus.OK, "text/plain", delay.body())), keepAlive);
                     ctx.flush();
-                }, millis, TimeUnit.MILLISECONDS);
+                }, delay.millis(), TimeUnit.MILLISECONDS);
             }
-            default -> send(ctx, request, response(HttpResponseStatus.NOT_FOUND, "text/plain",
-                    "404 Not Found\n".getBytes(StandardCharsets.UTF_8)), keepAlive);
+            case HttpRoutes.Route.Files files -> send(ctx, request, refused(HttpRoutes.noFiles()), keepAlive);
+            case HttpRoutes.Route.Refused refused -> send(ctx, request, refused(refused), keepAlive);
         }
+    }
+
+    private static FullHttpResponse refused(HttpRoutes.Route.Refused refused) {
+        FullHttpResponse response = response(HttpResponseStatus.valueOf(refused.status()), HttpRoutes.ERROR_TYPE, refused.body());
+        if (refused.allow() != null) {
+            response.headers().set(HttpHeaderNames.ALLOW, refused.allow());
+        }
+        return response;
     }
 
     static FullHttpResponse response(HttpResponseStatus status, String type, byte[] body) {
@@ -105,13 +98,6 @@ public final class NettyHttp extends SimpleChannelInboundHandler<FullHttpRequest
                 .set(HttpHeaderNames.SERVER, "iolab-netty")
                 .set(HttpHeaderNames.DATE, HttpDate.now())
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-        return response;
-    }
-
-    private static FullHttpResponse notAllowed(String allow) {
-        FullHttpResponse response = response(HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain",
-                "405 Method Not Allowed\n".getBytes(StandardCharsets.UTF_8));
-        response.headers().set(HttpHeaderNames.ALLOW, allow);
         return response;
     }
 
