@@ -45,11 +45,17 @@ final class RoundFiles {
         Map<Integer, Long> statuses = new TreeMap<>();
         List<Histogram> intervals = new ArrayList<>();
         long requests = 0;
+        long bytesRead = 0;
+        String badResponse = null;
         double seconds = 0;
         for (String trial : trials) {
             String base = c.id() + "." + trial;
             JsonObject summary = JsonParser.parseString(Files.readString(rounds.resolve(base + ".json"))).getAsJsonObject();
             requests += summary.get("requests").getAsLong();
+            bytesRead += summary.get("bytesRead").getAsLong();
+            if (badResponse == null && summary.has("badResponse")) {
+                badResponse = summary.get("badResponse").getAsString();
+            }
             seconds += summary.get("durationSeconds").getAsDouble();
             for (Map.Entry<String, JsonElement> e : summary.getAsJsonObject("errors").entrySet()) {
                 errors.merge(ErrorKind.labelled(e.getKey()), e.getValue().getAsLong(), Long::sum);
@@ -65,7 +71,8 @@ final class RoundFiles {
             read(rounds.resolve(base + ".sendlag.hlog")).forEach(sendLag::add);
             read(rounds.resolve(base + ".service.hlog")).forEach(serviceTime::add);
         }
-        LoadResult result = new LoadResult(settings, requests, seconds, latency, errors, statuses, sendLag, serviceTime);
+        LoadResult result = new LoadResult(settings, requests, seconds, latency, errors, statuses, sendLag, serviceTime,
+                bytesRead, badResponse);
         Report.writeJson(result, runDir.resolve(c.id() + ".json"));
         Report.writePercentiles(result, runDir.resolve(c.id() + ".hgrm"));
         Report.writePercentiles(sendLag, runDir.resolve(c.id() + ".sendlag.hgrm"));

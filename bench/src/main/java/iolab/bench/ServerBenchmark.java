@@ -183,7 +183,7 @@ public abstract class ServerBenchmark {
             long completed = run.completed(); // recorded ones: those of the measurement iterations
             measured.add(run.intervalHistogram(interval));
             LoadResult result = new LoadResult(run.settings(), completed, seconds, measured, run.errors(), run.statuses(), run.sendLag(),
-                    run.serviceTime());
+                    run.serviceTime(), run.bytesRead(), run.badResponse());
             Report.writeJson(result, out.resolve(files + ".json"));
             Report.writePercentiles(result, out.resolve(files + ".hgrm"));
             // In every configuration's files, empty in the closed loop: how late the client itself sent.

@@ -69,6 +69,10 @@ final class ClientLoop implements Runnable {
     final AtomicLong answered = new AtomicLong();
     final AtomicLongArray errors = new AtomicLongArray(ErrorKind.values().length);
     final AtomicLongArray statuses = new AtomicLongArray(600);
+    /** Bytes of responses read since recording started (wrk's "read" and Transfer/sec). */
+    final AtomicLong bytesRead = new AtomicLong();
+    /** Why the first bad response was bad; null while there was none. */
+    volatile String badResponse;
 
     /**
      * @param firstConnection index of this loop's first connection among all, so that the open
@@ -365,6 +369,9 @@ final class ClientLoop implements Runnable {
                 return;
             }
             readNanos = now;
+            if (n > 0 && now >= recordFromNanos) {
+                bytesRead.setRelease(bytesRead.getPlain() + n);
+            }
             try {
                 if (n < 0) {
                     reader.endOfInput(this);
@@ -375,6 +382,9 @@ final class ClientLoop implements Runnable {
                 }
                 reader.read(readBuffer.flip(), this);
             } catch (Workload.BadResponseException e) {
+                if (badResponse == null) {
+                    badResponse = e.getMessage();
+                }
                 fail(ErrorKind.BAD_RESPONSE, now);
                 return;
             }

@@ -1,6 +1,7 @@
 package iolab.clients;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Random;
 
 /** Echo: each request is {@code size} bytes; its response must be the same bytes, checked byte for byte. */
@@ -33,6 +34,10 @@ public final class EchoWorkload implements Workload {
 
             @Override
             public void read(ByteBuffer input, Completion done) throws BadResponseException {
+                if (offset == 0 && startsWithHttp(input)) {
+                    throw new BadResponseException("the server answered in HTTP (\"" + firstLine(input) + "\"), not echo: a TARGET without a"
+                            + " scheme is echo; for an HTTP server give http://HOST:PORT/PATH");
+                }
                 while (input.hasRemaining()) {
                     int n = Math.min(input.remaining(), payload.length - offset);
                     ByteBuffer expected = ByteBuffer.wrap(payload, offset, n);
@@ -49,5 +54,19 @@ public final class EchoWorkload implements Workload {
                 }
             }
         };
+    }
+
+    private static final byte[] HTTP = "HTTP/1.".getBytes(StandardCharsets.US_ASCII);
+
+    private boolean startsWithHttp(ByteBuffer input) {
+        int n = Math.min(input.remaining(), HTTP.length);
+        return n == HTTP.length && ByteBuffer.wrap(HTTP).mismatch(input.slice(input.position(), n)) < 0
+                && ByteBuffer.wrap(payload, 0, n).mismatch(input.slice(input.position(), n)) >= 0;
+    }
+
+    private static String firstLine(ByteBuffer input) {
+        String text = StandardCharsets.ISO_8859_1.decode(input.slice(input.position(), Math.min(input.remaining(), 80))).toString();
+        int end = text.indexOf('\r');
+        return end < 0 ? text : text.substring(0, end);
     }
 }

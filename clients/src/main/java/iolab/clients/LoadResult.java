@@ -12,10 +12,12 @@ import java.util.Map;
  * @param sendLagNanos  open loop: the client's own lateness per request ({@link LoadRun#sendLag}); empty in the closed loop
  * @param serviceTimeNanos open loop: each response's time from the request's actual send, uncorrected (wrk2's {@code -U});
  *                      beside the corrected latency it shows how much of the latency was waiting to be sent; empty in the closed loop
+ * @param bytesRead     bytes of responses read while recording (wrk's "MB read")
+ * @param badResponse   why the first bad response was bad (for example the server answered HTTP to echo); null when none was
  */
 public record LoadResult(LoadSettings settings, long requests, double durationSeconds, Histogram latencyNanos,
                          Map<ErrorKind, Long> errors, Map<Integer, Long> statuses, Histogram sendLagNanos,
-                         Histogram serviceTimeNanos) {
+                         Histogram serviceTimeNanos, long bytesRead, String badResponse) {
 
     /** A client whose own p99 lateness is at least this share of the p99 latency it reports is measuring itself too. */
     public static final double CLIENT_LATE_SHARE = 0.5;

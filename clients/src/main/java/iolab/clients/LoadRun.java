@@ -112,6 +112,16 @@ public final class LoadRun implements AutoCloseable {
         return sum(loop -> loop.requests.get());
     }
 
+    /** Bytes of responses read since recording started. */
+    public long bytesRead() {
+        return sum(loop -> loop.bytesRead.get());
+    }
+
+    /** Why the first bad response was bad, or null when none was. */
+    public String badResponse() {
+        return loops.stream().map(loop -> loop.badResponse).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+    }
+
     /** Responses so far, the unrecorded warm-up's included: the pace a caller can wait on. */
     public long answered() {
         return sum(loop -> loop.answered.get());

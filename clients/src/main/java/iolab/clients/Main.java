@@ -50,22 +50,24 @@ public final class Main implements Callable<Integer> {
             description = "HOST:PORT, [IPv6]:PORT, unix:/path, or http://HOST:PORT/PATH")
     String target;
 
-    @Option(names = {"-t", "--threads"}, defaultValue = "1", description = "Event loops (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-t", "--threads"}, defaultValue = "1", converter = CountConverter.class,
+            description = "Event loops (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = {"-c", "--connections"}, defaultValue = "10", description = "Connections kept open (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-c", "--connections"}, defaultValue = "10", converter = CountConverter.class,
+            description = "Connections kept open, e.g. 100 or 10k (default: ${DEFAULT-VALUE}).")
     int connections;
 
     @Option(names = {"-d", "--duration"}, defaultValue = "10s", converter = DurationConverter.class,
-            description = "Recorded time, e.g. 10s, 2m (default: ${DEFAULT-VALUE}).")
+            description = "Recorded time, as wrk takes it: 10 (seconds), 10s, 2m, 1h, 500ms (default: ${DEFAULT-VALUE}).")
     Duration duration;
 
     @Option(names = "--warmup", defaultValue = "0s", converter = DurationConverter.class,
             description = "Load applied before recording starts (default: ${DEFAULT-VALUE}).")
     Duration warmup;
 
-    @Option(names = {"-R", "--rate"}, defaultValue = "0",
-            description = "Open loop: total requests per second on a fixed schedule; 0 for a closed loop (default).")
+    @Option(names = {"-R", "--rate"}, defaultValue = "0", converter = RateConverter.class,
+            description = "Open loop: total requests per second on a fixed schedule, e.g. 20000 or 20k; 0 for a closed loop (default).")
     double rate;
 
     @Option(names = "--poisson", description = "With --rate: Poisson arrivals (exponential gaps, the same mean rate) instead of a fixed schedule.")
@@ -126,6 +128,9 @@ public final class Main implements Callable<Integer> {
         }
         out.print(summary.toString(StandardCharsets.UTF_8));
         out.flush();
+        if (result.requests() == 0 && result.badResponse() != null) {
+            spec.commandLine().getErr().println("iolab-client: no good response: " + result.badResponse());
+        }
         if (hgrm != null) {
             Report.writePercentiles(result, hgrm);
         }
@@ -172,25 +177,55 @@ public final class Main implements Callable<Integer> {
         return body.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** {@code 500ms}, {@code 10s}, {@code 2m}, or {@code 0}. */
+    /** wrk's durations: a number of seconds ({@code 10}, {@code 2.5}), or with a unit: {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}. */
     static final class DurationConverter implements ITypeConverter<Duration> {
-        private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)");
+        private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)?");
 
         @Override
         public Duration convert(String value) {
-            if (value.equals("0")) {
-                return Duration.ZERO;
-            }
-            Matcher m = DURATION.matcher(value);
+            Matcher m = DURATION.matcher(value.trim());
             if (!m.matches()) {
-                throw new CommandLine.TypeConversionException("expected a duration such as 500ms, 10s or 2m, not '" + value + "'");
+                throw new CommandLine.TypeConversionException("expected a duration such as 10 (seconds), 500ms, 10s, 2m or 1h, not '" + value + "'");
             }
-            long amount = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                default -> Duration.ofMinutes(amount);
+            long perUnit = switch (m.group(2) == null ? "s" : m.group(2)) {
+                case "ms" -> 1_000_000L;
+                case "s" -> 1_000_000_000L;
+                case "m" -> 60_000_000_000L;
+                default -> 3_600_000_000_000L;
             };
+            return Duration.ofNanos(new java.math.BigDecimal(m.group(1)).multiply(java.math.BigDecimal.valueOf(perUnit)).longValue());
+        }
+    }
+
+    /** wrk's metric suffixes: {@code 10k} is 10,000, {@code 1.5M} 1,500,000, {@code 2G} 2,000,000,000. */
+    static double metric(String value) {
+        Matcher m = METRIC.matcher(value.trim());
+        if (!m.matches()) {
+            throw new CommandLine.TypeConversionException("expected a number such as 100, 10k or 1.5M, not '" + value + "'");
+        }
+        int power = m.group(2) == null ? 0 : "kmg".indexOf(Character.toLowerCase(m.group(2).charAt(0))) + 1;
+        return Double.parseDouble(m.group(1)) * Math.pow(1000, power);
+    }
+
+    private static final Pattern METRIC = Pattern.compile("(\\d+(?:\\.\\d+)?)([kKmMgG])?");
+
+    /** A whole count with wrk's suffixes: {@code -c 10k}. */
+    static final class CountConverter implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            double n = metric(value);
+            if (n != Math.rint(n) || n > Integer.MAX_VALUE) {
+                throw new CommandLine.TypeConversionException("expected a whole number such as 100 or 10k, not '" + value + "'");
+            }
+            return (int) n;
+        }
+    }
+
+    /** A rate with wrk's suffixes: {@code -R 20k}. */
+    static final class RateConverter implements ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            return metric(value);
         }
     }
 }

@@ -1,9 +1,13 @@
 package iolab.clients;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -11,6 +15,7 @@ import java.util.stream.Collectors;
 /** The ways a result is written: a wrk-style summary, HdrHistogram's percentile file, and JSON. */
 public final class Report {
 
+    private static final Gson JSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
     /** Percentile distributions are written in milliseconds. */
     private static final double NANOS_PER_MILLI = 1e6;
 
@@ -26,14 +31,28 @@ public final class Report {
         out.printf(Locale.ROOT, "  Latency (ms)   p50 %.3f   p90 %.3f   p99 %.3f   p99.9 %.3f   max %.3f   mean %.3f%n",
                 r.latencyMillis(50), r.latencyMillis(90), r.latencyMillis(99), r.latencyMillis(99.9),
                 r.latencyNanos().getMaxValue() / NANOS_PER_MILLI, r.latencyNanos().getMean() / NANOS_PER_MILLI);
-        out.printf(Locale.ROOT, "  %d requests in %.2fs%n", r.requests(), r.durationSeconds());
+        // wrk's lines, as wrk prints them, so that scripts that read wrk's output read these too.
+        out.printf(Locale.ROOT, "  %d requests in %.2fs, %sB read%n", r.requests(), r.durationSeconds(), binary(r.bytesRead()));
+        Map<ErrorKind, Long> errors = r.errors();
+        if (errors.get(ErrorKind.CONNECT) + errors.get(ErrorKind.READ) + errors.get(ErrorKind.WRITE) + errors.get(ErrorKind.TIMEOUT) > 0) {
+            out.printf(Locale.ROOT, "  Socket errors: connect %d, read %d, write %d, timeout %d%n", errors.get(ErrorKind.CONNECT),
+                    errors.get(ErrorKind.READ), errors.get(ErrorKind.WRITE), errors.get(ErrorKind.TIMEOUT));
+        }
+        long non2xx3xx = r.statuses().entrySet().stream().filter(e -> e.getKey() < 200 || e.getKey() > 399).mapToLong(Map.Entry::getValue).sum();
+        if (non2xx3xx > 0) {
+            out.printf(Locale.ROOT, "  Non-2xx or 3xx responses: %d%n", non2xx3xx);
+        }
         if (!r.statuses().isEmpty()) {
             out.println("  Statuses: " + r.statuses().entrySet().stream()
                     .map(e -> e.getKey() + " x" + e.getValue()).collect(Collectors.joining(", ")));
         }
-        out.println("  Errors: " + r.errors().entrySet().stream()
+        out.println("  Errors: " + errors.entrySet().stream()
                 .map(e -> e.getKey().label() + " " + e.getValue()).collect(Collectors.joining(", ")));
-        out.printf(Locale.ROOT, "Requests/sec: %.2f%n", r.requestsPerSecond());
+        if (r.badResponse() != null) {
+            out.println("  First bad response: " + r.badResponse());
+        }
+        out.printf(Locale.ROOT, "Requests/sec: %9.2f%n", r.requestsPerSecond());
+        out.printf(Locale.ROOT, "Transfer/sec: %10sB%n", binary(r.bytesRead() / r.durationSeconds()));
         if (s.openLoop()) {
             out.printf(Locale.ROOT, "Asked rate: %.2f req/s; achieved %.2f req/s (%.2f%%)%n", s.ratePerSecond(),
                     r.requestsPerSecond(), 100 * r.requestsPerSecond() / s.ratePerSecond());
@@ -46,6 +65,17 @@ public final class Report {
                         + " (p99 %.3f ms): these latencies are partly the client's%n", r.sendLagMillis(99), r.latencyMillis(99));
             }
         }
+    }
+
+    /** wrk's binary units: {@code 512.00}, {@code 1.50K}, {@code 133.81M} (powers of 1024; "B" is appended by the caller). */
+    static String binary(double bytes) {
+        String[] units = {"", "K", "M", "G", "T"};
+        int unit = 0;
+        while (bytes >= 1024 && unit < units.length - 1) {
+            bytes /= 1024;
+            unit++;
+        }
+        return String.format(Locale.ROOT, "%.2f%s", bytes, units[unit]);
     }
 
     /** HdrHistogram's own percentile distribution of the latency, in milliseconds. */
@@ -71,74 +101,50 @@ public final class Report {
     /** A summary a program can read: settings, counts, throughput, percentiles in ms, errors by kind. */
     public static void writeJson(LoadResult r, Path file) throws IOException {
         LoadSettings s = r.settings();
-        StringBuilder json = new StringBuilder("{\n");
-        field(json, "target", quote(s.target().toString()));
-        field(json, "workload", quote(s.workload().describe()));
-        field(json, "threads", s.threads());
-        field(json, "connections", s.connections());
-        field(json, "pipeline", s.pipeline());
-        field(json, "loop", quote(s.openLoop() ? "open" : "closed"));
-        field(json, "askedRatePerSecond", s.ratePerSecond());
-        field(json, "arrivals", quote(s.openLoop() ? (s.poisson() ? "poisson" : "fixed") : "closed loop"));
-        field(json, "warmupSeconds", s.warmup().toMillis() / 1000.0);
-        field(json, "durationSeconds", r.durationSeconds());
-        field(json, "requests", r.requests());
-        field(json, "requestsPerSecond", r.requestsPerSecond());
-        field(json, "latencyMillis", percentilesMillis(r.latencyNanos()));
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("target", s.target().toString());
+        json.put("workload", s.workload().describe());
+        json.put("threads", s.threads());
+        json.put("connections", s.connections());
+        json.put("pipeline", s.pipeline());
+        json.put("loop", s.openLoop() ? "open" : "closed");
+        json.put("askedRatePerSecond", s.ratePerSecond());
+        json.put("arrivals", s.openLoop() ? (s.poisson() ? "poisson" : "fixed") : "closed loop");
+        json.put("warmupSeconds", s.warmup().toMillis() / 1000.0);
+        json.put("durationSeconds", r.durationSeconds());
+        json.put("requests", r.requests());
+        json.put("requestsPerSecond", finite(r.requestsPerSecond()));
+        json.put("bytesRead", r.bytesRead());
+        json.put("latencyMillis", percentilesMillis(r.latencyNanos()));
         if (s.openLoop()) {
-            field(json, "sendLagMillis", percentilesMillis(r.sendLagNanos()));
-            field(json, "serviceTimeMillis", percentilesMillis(r.serviceTimeNanos()));
-            field(json, "clientLate", r.clientLate());
+            json.put("sendLagMillis", percentilesMillis(r.sendLagNanos()));
+            json.put("serviceTimeMillis", percentilesMillis(r.serviceTimeNanos()));
+            json.put("clientLate", r.clientLate());
         }
-        field(json, "errors", map(r.errors().entrySet().stream()
-                .collect(Collectors.toMap(e -> e.getKey().label(), Map.Entry::getValue, (a, b) -> a, java.util.LinkedHashMap::new))));
-        json.append("  \"statuses\": ").append(map(r.statuses().entrySet().stream()
-                .collect(Collectors.toMap(e -> String.valueOf(e.getKey()), Map.Entry::getValue, (a, b) -> a, java.util.LinkedHashMap::new))));
-        json.append("\n}\n");
-        Files.writeString(file, json);
+        json.put("errors", r.errors().entrySet().stream()
+                .collect(Collectors.toMap(e -> e.getKey().label(), Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new)));
+        json.put("statuses", r.statuses().entrySet().stream()
+                .collect(Collectors.toMap(e -> String.valueOf(e.getKey()), Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new)));
+        if (r.badResponse() != null) {
+            json.put("badResponse", r.badResponse());
+        }
+        Files.writeString(file, JSON.toJson(json) + "\n");
     }
 
     /** {"p50": ..., ..., "max": ..., "mean": ...} in milliseconds; zeros for an empty histogram. */
-    private static StringBuilder percentilesMillis(org.HdrHistogram.Histogram nanos) {
-        StringBuilder json = new StringBuilder("{");
-        double[] percentiles = {50, 75, 90, 99, 99.9, 99.99, 100};
+    private static Map<String, Double> percentilesMillis(org.HdrHistogram.Histogram nanos) {
+        Map<String, Double> json = new LinkedHashMap<>();
         boolean empty = nanos.getTotalCount() == 0;
-        for (int i = 0; i < percentiles.length; i++) {
-            json.append(i == 0 ? "" : ", ").append('"').append(percentiles[i] == 100 ? "max" : "p" + trim(percentiles[i]))
-                    .append("\": ").append(empty ? 0.0 : nanos.getValueAtPercentile(percentiles[i]) / NANOS_PER_MILLI);
+        for (double p : new double[] {50, 75, 90, 99, 99.9, 99.99, 100}) {
+            String name = p == 100 ? "max" : "p" + (p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p));
+            json.put(name, empty ? 0.0 : nanos.getValueAtPercentile(p) / NANOS_PER_MILLI);
         }
-        return json.append(", \"mean\": ").append(empty ? 0.0 : nanos.getMean() / NANOS_PER_MILLI).append('}');
+        json.put("mean", empty ? 0.0 : nanos.getMean() / NANOS_PER_MILLI);
+        return json;
     }
 
-    private static void field(StringBuilder json, String name, Object value) {
-        json.append("  \"").append(name).append("\": ").append(value).append(",\n");
-    }
-
-    private static String map(Map<String, Long> values) {
-        return values.entrySet().stream().map(e -> quote(e.getKey()) + ": " + e.getValue())
-                .collect(Collectors.joining(", ", "{", "}"));
-    }
-
-    private static String trim(double percentile) {
-        return percentile == Math.rint(percentile) ? String.valueOf((long) percentile) : String.valueOf(percentile);
-    }
-
-    /** A JSON string; escapes quotes, backslashes and control characters. */
-    static String quote(String text) {
-        StringBuilder quoted = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> quoted.append("\\\"");
-                case '\\' -> quoted.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        quoted.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        quoted.append(c);
-                    }
-                }
-            }
-        }
-        return quoted.append('"').toString();
+    /** JSON has no NaN or infinity: a figure that has none (no time measured) is null. */
+    private static Double finite(double value) {
+        return Double.isFinite(value) ? value : null;
     }
 }

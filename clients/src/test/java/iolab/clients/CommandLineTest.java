@@ -4,10 +4,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import iolab.servers.Model;
+import iolab.servers.Server;
+import iolab.servers.ServerSettings;
+import iolab.servers.Servers;
+import iolab.servers.http.HttpProtocol;
+import iolab.servers.http.HttpSettings;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +48,7 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "-c 0 127.0.0.1:1", "-t 2 -c 1 127.0.0.1:1", "--rate -5 127.0.0.1:1", "-d 10 127.0.0.1:1",
+    @ValueSource(strings = {"", "-c 0 127.0.0.1:1", "-t 2 -c 1 127.0.0.1:1", "--rate -5 127.0.0.1:1", "-d 10x 127.0.0.1:1", "-c 1.5k2 127.0.0.1:1", "-c 0.5 127.0.0.1:1",
             "--protocol smtp 127.0.0.1:1", "nohost", "https://example/", "-H NoColon http://127.0.0.1:1/", "--frob 127.0.0.1:1",
             "--poisson 127.0.0.1:1"})
     void aWrongFlagGetsAReasonAndStatus2(String args) {
@@ -78,9 +92,10 @@ class CommandLineTest {
             assertTrue(run.out().contains("req/s"), run.out());
             assertTrue(run.out().contains("Requests/sec:"), run.out());
             assertTrue(run.out().contains("Percentile"), run.out());
-            String summary = Files.readString(json);
-            assertTrue(summary.contains("\"requestsPerSecond\": "), summary);
-            assertTrue(summary.contains("\"errors\": {\"connect\": 0"), summary);
+            JsonObject summary = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+            assertTrue(summary.get("requestsPerSecond").getAsDouble() > 0, summary.toString());
+            assertEquals(0, summary.getAsJsonObject("errors").get("connect").getAsLong(), summary.toString());
+            assertTrue(summary.get("bytesRead").getAsLong() > 0, summary.toString());
             assertTrue(Files.size(hgrm) > 0 && Files.size(hlog) > 0);
         }
     }
@@ -93,7 +108,65 @@ class CommandLineTest {
         }
         Run run = run("-c", "1", "-d", "500ms", "-q", "127.0.0.1:" + port);
         assertEquals(1, run.status(), run.out());
-        assertTrue(run.out().contains("connect "), run.out());
+        assertTrue(run.out().matches("(?s).*\n  Socket errors: connect [1-9]\\d*, read 0, write 0, timeout 0\n.*"), run.out());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"10, PT10S", "2.5, PT2.5S", "500ms, PT0.5S", "10s, PT10S", "2m, PT2M", "1h, PT1H", "0, PT0S"})
+    void durationsAreReadAsWrkReadsThem(String text, String expected) {
+        assertEquals(Duration.parse(expected), new Main.DurationConverter().convert(text));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"100, 100", "10k, 10000", "10K, 10000", "1.5k, 1500", "2M, 2000000", "1g, 1000000000"})
+    void countsAndRatesTakeWrksMetricSuffixes(String text, long expected) {
+        assertEquals(expected, (long) new Main.CountConverter().convert(text));
+        assertEquals(expected, new Main.RateConverter().convert(text), 0.0);
+    }
+
+    @Test
+    void wrksFormsReachTheSettings() {
+        Main main = new Main();
+        new picocli.CommandLine(main).parseArgs("-c", "10k", "-R", "20k", "-d", "2m", "-t", "2", "127.0.0.1:9");
+        LoadSettings settings = main.settings();
+        assertEquals(10_000, settings.connections());
+        assertEquals(20_000, settings.ratePerSecond(), 0.0);
+        assertEquals(Duration.ofMinutes(2), settings.duration());
+    }
+
+    @Test
+    void theSummaryHasWrksLinesSoThatWrksParsersReadIt() throws Exception {
+        try (Server server = Servers.create(ServerSettings.defaults(Model.NIO, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
+                new HttpProtocol(HttpSettings.defaults(dir)), null)) {
+            server.start();
+            String base = "http://127.0.0.1:" + ((InetSocketAddress) server.address()).getPort();
+            Run found = run("-c", "2", "-d", "1", "-q", base + "/plaintext");
+            assertEquals(0, found.status(), found.err());
+            Matcher requests = Pattern.compile("\n  (\\d+) requests in ([0-9.]+)s, ([0-9.]+)([KMGT]?)B read\n").matcher(found.out());
+            assertTrue(requests.find(), found.out());
+            Matcher perSecond = Pattern.compile("\nRequests/sec:\\s+([0-9.]+)\n").matcher(found.out());
+            assertTrue(perSecond.find(), found.out());
+            assertEquals(Double.parseDouble(requests.group(1)) / Double.parseDouble(requests.group(2)),
+                    Double.parseDouble(perSecond.group(1)), 0.01 * Double.parseDouble(perSecond.group(1)));
+            assertTrue(found.out().matches("(?s).*\nTransfer/sec:\\s+[0-9.]+[KMGT]?B\n.*"), found.out());
+            assertFalse(found.out().contains("Non-2xx"), found.out());
+            assertFalse(found.out().contains("Socket errors"), found.out());
+
+            Run missing = run("-c", "1", "-d", "1", "-q", base + "/missing");
+            assertTrue(missing.out().matches("(?s).*\n  Non-2xx or 3xx responses: [1-9]\\d*\n.*"), missing.out());
+        }
+    }
+
+    @Test
+    void anEchoTargetPointedAtAnHttpServerIsToldSo() throws Exception {
+        try (Server server = Servers.create(ServerSettings.defaults(Model.NIO, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
+                new HttpProtocol(HttpSettings.defaults(dir)), null)) {
+            server.start();
+            Run run = run("-c", "1", "-d", "500ms", "-q", "127.0.0.1:" + ((InetSocketAddress) server.address()).getPort());
+            assertEquals(1, run.status(), run.out());
+            assertTrue(run.err().contains("the server answered in HTTP (\"HTTP/1.1 400 Bad Request\"), not echo"), run.err());
+            assertTrue(run.err().contains("give http://HOST:PORT/PATH"), run.err());
+        }
     }
 
     @Test
