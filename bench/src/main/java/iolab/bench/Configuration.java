@@ -2,6 +2,7 @@ package iolab.bench;
 
 import iolab.clients.LoadSettings;
 import iolab.clients.Target;
+import iolab.plot.ConfigurationId;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +46,7 @@ public record Configuration(ServerKind server, Workload workload, int connection
 
     /** A name for files: {@code plaintext_nio_c100_closed}, {@code delay-10ms_virtual_c1000_r5000}. */
     public String id() {
-        return workload.label() + "_" + server.label() + "_c" + connections + "_" + (openLoop() ? "r" + ratePerSecond : "closed");
+        return new ConfigurationId(workload.label(), server.label(), connections, ratePerSecond).toString();
     }
 
     public String describe() {

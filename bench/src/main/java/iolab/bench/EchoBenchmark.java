@@ -2,13 +2,17 @@ package iolab.bench;
 
 import org.openjdk.jmh.annotations.Param;
 
-/** The echo protocol on every server that speaks it. */
+/**
+ * The echo protocol. Run by hand it measures one server and one workload unless {@code -p server=...}
+ * and {@code -p workload=...} name others: {@link ServerKind} and {@link Workload} list them,
+ * and the experiment passes every configuration it plans.
+ */
 public class EchoBenchmark extends ServerBenchmark {
 
-    @Param({"thread-per-connection", "pool", "virtual", "nio", "nio-poll", "netty-nio", "netty-epoll"})
+    @Param("nio")
     public String server;
 
-    @Param({"echo-64", "echo-16k"})
+    @Param("echo-64")
     public String workload;
 
     @Override

@@ -62,6 +62,7 @@ final class Environment {
         jmh.put("iterationSeconds", 1);
         jmh.put("responsesPerOperation", ServerBenchmark.BATCH);
         env.put("jmh", jmh);
+        env.putAll(ServerKind.catalog());
         plan(env, planned);
         return env;
     }

@@ -2,13 +2,17 @@ package iolab.bench;
 
 import org.openjdk.jmh.annotations.Param;
 
-/** HTTP/1.1 on every server, the JDK's own HttpServer included. */
+/**
+ * HTTP/1.1. Run by hand it measures one server and one workload unless {@code -p server=...}
+ * and {@code -p workload=...} name others: {@link ServerKind} and {@link Workload} list them,
+ * and the experiment passes every configuration it plans.
+ */
 public class HttpBenchmark extends ServerBenchmark {
 
-    @Param({"thread-per-connection", "pool", "virtual", "nio", "nio-poll", "netty-nio", "netty-epoll", "jdk"})
+    @Param("nio")
     public String server;
 
-    @Param({"plaintext", "delay-10ms", "file-1m"})
+    @Param("plaintext")
     public String workload;
 
     @Override

@@ -9,11 +9,11 @@ import java.util.stream.Collectors;
 
 /** What each connection asks for, again and again. */
 public enum Workload {
-    ECHO_64("echo-64", "echo", null, 0),
-    ECHO_16K("echo-16k", "echo", null, 0),
-    PLAINTEXT("plaintext", "http", "/plaintext", 0),
-    DELAY_10MS("delay-10ms", "http", "/delay?ms=10", 10),
-    FILE_1M("file-1m", "http", "/files/" + Workload.FILE_NAME, 0);
+    ECHO_64("echo-64", "echo", null, 0, 64),
+    ECHO_16K("echo-16k", "echo", null, 0, 16 * 1024),
+    PLAINTEXT("plaintext", "http", "/plaintext", 0, 0),
+    DELAY_10MS("delay-10ms", "http", "/delay?ms=10", 10, 0),
+    FILE_1M("file-1m", "http", "/files/" + Workload.FILE_NAME, 0, 0);
 
     /** The file {@link #FILE_1M} fetches, {@link #FILE_BYTES} long, written into the server's root. */
     public static final String FILE_NAME = "1m.bin";
@@ -23,12 +23,14 @@ public enum Workload {
     private final String protocol;
     private final String path;
     private final int delayMillis;
+    private final int messageBytes;
 
-    Workload(String label, String protocol, String path, int delayMillis) {
+    Workload(String label, String protocol, String path, int delayMillis, int messageBytes) {
         this.label = label;
         this.protocol = protocol;
         this.path = path;
         this.delayMillis = delayMillis;
+        this.messageBytes = messageBytes;
     }
 
     public String label() {
@@ -38,6 +40,11 @@ public enum Workload {
     /** The servers jar's subcommand: {@code echo} or {@code http}. */
     public String protocol() {
         return protocol;
+    }
+
+    /** What each request asks for: an HTTP path, or the size of an echo message. */
+    public String request() {
+        return path != null ? path : messageBytes + "-byte messages echoed";
     }
 
     /** Server-side wait per request (the /delay stand-in for a database call), 0 for none. */
@@ -50,11 +57,7 @@ public enum Workload {
     }
 
     public iolab.clients.Workload client(String host) {
-        return switch (this) {
-            case ECHO_64 -> new EchoWorkload(64);
-            case ECHO_16K -> new EchoWorkload(16 * 1024);
-            default -> new HttpWorkload("GET", path, host, List.of(), new byte[0]);
-        };
+        return protocol.equals("echo") ? new EchoWorkload(messageBytes) : new HttpWorkload("GET", path, host, List.of(), new byte[0]);
     }
 
     public static Workload named(String label) {

@@ -43,18 +43,20 @@ final class Charts {
     record Named(String name, String title, String caption, JFreeChart chart) {
     }
 
-    /** Threads of the pool model and workers of nio, the servers' defaults (see ServerSettings). */
-    static final int POOL_THREADS = 200;
     private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 22);
     private static final Font LABEL = new Font(Font.SANS_SERIF, Font.PLAIN, 16);
     private static final Font TICKS = new Font(Font.SANS_SERIF, Font.PLAIN, 14);
-    private static final double MAX_NINES = 5; // 99.999%
+    static final double MAX_NINES = 5; // 99.999%
 
     private final List<Row> rows;
+    private final Catalog catalog;
+    private final Styles styles;
     private final List<String> notes = new ArrayList<>();
 
-    Charts(List<Row> rows) {
+    Charts(List<Row> rows, Catalog catalog) {
         this.rows = rows;
+        this.catalog = catalog;
+        this.styles = new Styles(catalog);
     }
 
     /** Lines about charts that could not be drawn, for the report and the console. */
@@ -77,7 +79,7 @@ final class Charts {
             }
             charts.add(latencyVsConnections(workload, closed));
             charts.add(cost(workload, closed));
-            if (workload.startsWith("delay-")) {
+            if (catalog.delayMillis(workload) > 0) {
                 charts.add(littlesLaw(workload, closed));
             }
         }
@@ -90,9 +92,9 @@ final class Charts {
         return charts;
     }
 
-    /** The workloads of the run, in the experiment's order: HTTP plaintext first, then echo, /delay, files. */
+    /** The workloads of the run, in the order the run lists them. */
     private List<String> workloads() {
-        return rows.stream().map(Row::workload).distinct().sorted(Comparator.comparingInt(Row::workloadOrder)).toList();
+        return rows.stream().map(Row::workload).distinct().sorted(Comparator.comparingInt(catalog::workloadOrder)).toList();
     }
 
     private Named throughput(String workload, List<Row> closed) {
@@ -141,7 +143,7 @@ final class Charts {
                 .thenComparing(Map.Entry::getKey)).orElseThrow().getKey();
         XYSeriesCollection data = new XYSeriesCollection();
         for (Row r : withHistograms.stream().filter(r -> r.connections() == connections)
-                .sorted(Comparator.comparingInt(r -> Styles.order(r.server()))).toList()) {
+                .sorted(Comparator.comparingInt(r -> styles.order(r.server()))).toList()) {
             XYSeries series = new XYSeries(r.server(), false, true);
             for (HistogramIterationValue v : r.latency().percentiles(5)) {
                 double q = v.getPercentileLevelIteratedTo() / 100;
@@ -200,7 +202,7 @@ final class Charts {
     }
 
     private Named littlesLaw(String workload, List<Row> closed) {
-        double delaySeconds = Integer.parseInt(workload.replaceAll("\\D", "")) / 1000.0;
+        double delaySeconds = catalog.delayMillis(workload) / 1000.0;
         XYSeriesCollection data = series(closed, Row::score);
         XYLineAndShapeRenderer renderer = lines(data, true);
         int measured = data.getSeriesCount();
@@ -209,10 +211,10 @@ final class Charts {
             XYSeries ceiling = new XYSeries(server + " ceiling", false, true);
             for (int n = 0; n < data.getSeries(i).getItemCount(); n++) {
                 int connections = data.getSeries(i).getX(n).intValue();
-                ceiling.add(connections, ceiling(server, connections) / delaySeconds);
+                ceiling.add(connections, catalog.inService(server, connections) / delaySeconds);
             }
             data.addSeries(ceiling);
-            Color color = Styles.color(server);
+            Color color = styles.color(server);
             renderer.setSeriesPaint(measured + i, new Color(color.getRed(), color.getGreen(), color.getBlue(), 150));
             renderer.setSeriesStroke(measured + i, new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[]{1.5f, 3f}, 0f));
             renderer.setSeriesShape(measured + i, new java.awt.geom.Rectangle2D.Double(-5, -0.75, 10, 1.5)); // a bar: the ceiling's level
@@ -220,15 +222,15 @@ final class Charts {
         XYPlot plot = plot(data, connectionsAxis(), new NumberAxis("Throughput (responses/s)"), renderer);
         return new Named("littles-law-" + workload, "Little's law: " + workload,
                 "Each request waits " + Math.round(delaySeconds * 1000) + " ms on the server, so at most N requests in service give N / "
-                        + Math.round(delaySeconds * 1000) + " ms responses per second (dotted, thin): N is the connections, but at most the pool's "
-                        + POOL_THREADS + " threads for pool and the " + POOL_THREADS + " workers for nio. Below its ceiling a server is limited by CPU.",
+                        + Math.round(delaySeconds * 1000) + " ms responses per second (dotted, thin): N is the connections, but at most "
+                        + limits() + ". Below its ceiling a server is limited by CPU.",
                 chart("Throughput against the Little's-law ceiling — " + workload, plot));
     }
 
-    /** Requests a server can have in service at once: its threads, workers or connections. */
-    static int ceiling(String server, int connections) {
-        return server.equals("pool") || server.equals("nio") || server.equals("nio-poll")
-                ? Math.min(connections, POOL_THREADS) : connections;
+    /** "200 for pool, 200 for nio": the servers whose threads or workers bound the requests in service. */
+    private String limits() {
+        return catalog.inServiceLimits().entrySet().stream().filter(e -> rows.stream().anyMatch(r -> r.server().equals(e.getKey())))
+                .map(e -> e.getValue() + " for " + e.getKey()).collect(Collectors.joining(", "));
     }
 
     private Named latencyVsLoad(String workload, List<Row> open) {
@@ -242,7 +244,7 @@ final class Charts {
         hollow.setUseOutlinePaint(false);
         int i = 0;
         for (Map.Entry<String, List<Row>> g : groups.entrySet().stream()
-                .sorted(Comparator.comparingInt(e -> Styles.order(e.getValue().get(0).server()))).toList()) {
+                .sorted(Comparator.comparingInt(e -> styles.order(e.getValue().get(0).server()))).toList()) {
             XYSeries line = new XYSeries(g.getKey(), true, true);
             XYSeries beyond = new XYSeries(g.getKey() + ": unsustainable", true, true);
             // A point the server could not keep up with has no steady-state p99: its marker is hollow, off the line.
@@ -251,9 +253,9 @@ final class Charts {
             unsustained.addSeries(beyond);
             String server = g.getValue().get(0).server();
             for (XYLineAndShapeRenderer r : List.of(renderer, hollow)) {
-                r.setSeriesPaint(i, Styles.color(server));
-                r.setSeriesStroke(i, Styles.stroke(server));
-                r.setSeriesShape(i, Styles.shape(server));
+                r.setSeriesPaint(i, styles.color(server));
+                r.setSeriesStroke(i, styles.stroke(server));
+                r.setSeriesShape(i, styles.shape(server));
             }
             hollow.setSeriesVisibleInLegend(i, beyond.getItemCount() > 0);
             i++;
@@ -280,12 +282,12 @@ final class Charts {
         return rows.stream().anyMatch(r -> r.server().equals(server) && r.connections() == connections && r.hadErrors());
     }
 
-    private static Map<String, List<Row>> byServer(List<Row> rows) {
-        return rows.stream().sorted(Comparator.comparingInt((Row r) -> Styles.order(r.server())).thenComparingInt(Row::connections))
+    private Map<String, List<Row>> byServer(List<Row> rows) {
+        return rows.stream().sorted(Comparator.comparingInt((Row r) -> styles.order(r.server())).thenComparingInt(Row::connections))
                 .collect(Collectors.groupingBy(Row::server, LinkedHashMap::new, Collectors.toList()));
     }
 
-    private static XYSeriesCollection series(List<Row> rows, Function<Row, Double> y) {
+    private XYSeriesCollection series(List<Row> rows, Function<Row, Double> y) {
         XYSeriesCollection data = new XYSeriesCollection();
         for (Map.Entry<String, List<Row>> server : byServer(rows).entrySet()) {
             XYSeries series = new XYSeries(server.getKey());
@@ -295,22 +297,22 @@ final class Charts {
         return data;
     }
 
-    private static XYLineAndShapeRenderer lines(XYSeriesCollection data, boolean shapes) {
+    private XYLineAndShapeRenderer lines(XYSeriesCollection data, boolean shapes) {
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, shapes);
         style(renderer, data);
         return renderer;
     }
 
-    private static void style(XYLineAndShapeRenderer renderer, org.jfree.data.xy.XYDataset data) {
+    private void style(XYLineAndShapeRenderer renderer, org.jfree.data.xy.XYDataset data) {
         for (int i = 0; i < data.getSeriesCount(); i++) {
             String server = (String) data.getSeriesKey(i);
-            renderer.setSeriesPaint(i, Styles.color(server));
-            renderer.setSeriesStroke(i, Styles.stroke(server));
-            renderer.setSeriesShape(i, Styles.shape(server));
+            renderer.setSeriesPaint(i, styles.color(server));
+            renderer.setSeriesStroke(i, styles.stroke(server));
+            renderer.setSeriesShape(i, styles.shape(server));
         }
     }
 
-    private static XYPlot plot(org.jfree.data.xy.XYDataset data, ValueAxis x, ValueAxis y, XYLineAndShapeRenderer renderer) {
+    static XYPlot plot(org.jfree.data.xy.XYDataset data, ValueAxis x, ValueAxis y, XYLineAndShapeRenderer renderer) {
         y.setLabelFont(LABEL);
         y.setTickLabelFont(TICKS);
         if (x != null) {
@@ -324,7 +326,7 @@ final class Charts {
         return plot;
     }
 
-    private static LogAxis connectionsAxis() {
+    static LogAxis connectionsAxis() {
         LogAxis x = new LogAxis("Concurrent connections (log scale)");
         x.setBase(10);
         x.setTickUnit(new NumberTickUnit(1));
@@ -339,7 +341,7 @@ final class Charts {
      * A log axis where the values span more than a decade and a half, so that 0.1 ms and
      * 1 s both read; a linear one below that, where a log axis would label a single decade.
      */
-    private static ValueAxis valueAxis(String label, org.jfree.data.xy.XYDataset data) {
+    static ValueAxis valueAxis(String label, org.jfree.data.xy.XYDataset data) {
         double min = Double.MAX_VALUE;
         double max = 0;
         for (int s = 0; s < data.getSeriesCount(); s++) {
@@ -370,7 +372,7 @@ final class Charts {
         return y;
     }
 
-    private static JFreeChart chart(String title, XYPlot plot) {
+    static JFreeChart chart(String title, XYPlot plot) {
         JFreeChart chart = new JFreeChart(title, TITLE, plot, true);
         chart.setBackgroundPaint(Color.WHITE);
         chart.getLegend().setItemFont(LABEL);
@@ -379,7 +381,7 @@ final class Charts {
     }
 
     /** Tick labels of the percentile axis: x nines is the percentile 100 × (1 − 10^−x). */
-    private static final class NinesFormat extends NumberFormat {
+    static final class NinesFormat extends NumberFormat {
         @Override
         public StringBuffer format(double nines, StringBuffer to, FieldPosition pos) {
             double percentile = 100 * (1 - Math.pow(10, -nines));

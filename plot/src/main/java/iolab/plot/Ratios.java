@@ -12,15 +12,13 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Every server against a yardstick measured in the same rounds, with the ratio's interval and a
+ * Every server against a yardstick measured in the same rounds (the first of the run's
+ * yardsticks, {@link Catalog#yardsticks()}, that the block measured), with the ratio's interval and a
  * verdict: the sentence a student cites. Two figures: throughput in the closed loop, and server
  * CPU time per response at an open-loop rate that every server of the block sustained (the cost
  * of the same work, whatever each server's ceiling).
  */
 final class Ratios {
-
-    /** The yardstick of a block: the first of these that the block measured. */
-    static final List<String> BASELINES = List.of("netty-epoll", "netty-nio", "nio", "virtual", "pool", "thread-per-connection", "jdk");
 
     enum Figure {
         THROUGHPUT("throughput", "the throughput", "faster", "slower", Trial::score),
@@ -79,7 +77,7 @@ final class Ratios {
         }
         List<Ratio> ratios = new ArrayList<>();
         for (List<Row> block : blocks.values()) {
-            Row baseline = BASELINES.stream().flatMap(b -> block.stream().filter(r -> r.server().equals(b))).findFirst().orElse(null);
+            Row baseline = results.catalog().yardsticks().stream().flatMap(b -> block.stream().filter(r -> r.server().equals(b))).findFirst().orElse(null);
             if (baseline == null || block.size() < 2) {
                 continue;
             }

@@ -141,7 +141,7 @@ final class ReportWriter {
         if (ratios.isEmpty()) {
             html.append("<p>No block of this run measured a yardstick beside another server in the same rounds.</p>\n");
         } else {
-            html.append("<p>Each server's figure over the yardstick's (the first of ").append(esc(String.join(", ", Ratios.BASELINES)))
+            html.append("<p>Each server's figure over the yardstick's (the first of ").append(esc(String.join(", ", results.catalog().yardsticks())))
                     .append(" that the block measured), round by round, then the median of those ratios with its interval: throughput in the closed loop; ")
                     .append("server CPU time per response at an open-loop rate that every server of the block sustained, where they did the same work. ")
                     .append("A verdict only when the whole interval lies on one side of 1. Also as <a href=\"ratios.csv\">ratios.csv</a>.</p>\n")

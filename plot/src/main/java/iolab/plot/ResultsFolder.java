@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,12 +27,15 @@ final class ResultsFolder {
     private final Path dir;
     private final List<String> missing = new ArrayList<>();
     private final JsonObject environment;
+    private final Catalog catalog;
     private final List<Row> rows;
     private final Map<String, List<Trial>> trials = new LinkedHashMap<>();
 
     private ResultsFolder(Path dir) {
         this.dir = dir;
-        this.environment = readObject("environment.json", "the report has no environment table and no citation details");
+        this.environment = readObject("environment.json",
+                "the report has no environment table and no citation details, no Little's-law chart and no ratios (it names the servers, workloads and yardsticks)");
+        this.catalog = Catalog.of(environment);
         this.rows = readRows();
     }
 
@@ -43,6 +45,11 @@ final class ResultsFolder {
 
     Path dir() {
         return dir;
+    }
+
+    /** The run's servers and workloads, in its order. */
+    Catalog catalog() {
+        return catalog;
     }
 
     List<Row> rows() {
@@ -70,7 +77,7 @@ final class ResultsFolder {
         } else {
             try {
                 for (Trial t : Trial.read(roundsFile)) {
-                    if (Row.parseId(t.id()) != null) {
+                    if (ConfigurationId.parse(t.id()).isPresent()) {
                         trials.computeIfAbsent(t.id(), k -> new ArrayList<>()).add(t);
                     }
                 }
@@ -86,29 +93,24 @@ final class ResultsFolder {
             }
         }
         // Every configuration the run planned, measured or left a file for.
-        TreeSet<String> ids = new TreeSet<>(Comparator.comparingInt((String id) -> Row.workloadOrder(Row.parseId(id)[0]))
-                .thenComparing(id -> Row.parseId(id)[0])
-                .thenComparingInt(id -> Styles.order(Row.parseId(id)[1])).thenComparing(id -> Row.parseId(id)[1]).thenComparingInt(id -> Integer.parseInt(Row.parseId(id)[2].substring(1)))
-                .thenComparingLong(id -> Row.parseId(id)[3].equals("closed") ? 0 : Long.parseLong(Row.parseId(id)[3].substring(1))));
-        ids.addAll(trials.keySet());
-        failures.keySet().stream().filter(id -> Row.parseId(id) != null).forEach(ids::add);
+        TreeSet<ConfigurationId> ids = new TreeSet<>(ConfigurationId.order(catalog::workloadOrder, catalog::serverOrder));
+        List<String> names = new ArrayList<>(trials.keySet());
+        names.addAll(failures.keySet());
         if (environment != null && environment.has("configurations")) {
             for (JsonElement c : environment.getAsJsonArray("configurations")) {
-                String id = c.getAsJsonObject().get("id").getAsString();
-                if (Row.parseId(id) != null) {
-                    ids.add(id);
-                }
+                names.add(c.getAsJsonObject().get("id").getAsString());
             }
         }
         try (Stream<Path> files = Files.list(dir)) {
             files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".hlog"))
-                    .map(n -> n.substring(0, n.length() - ".hlog".length())).filter(id -> Row.parseId(id) != null).forEach(ids::add);
+                    .map(n -> n.substring(0, n.length() - ".hlog".length())).forEach(names::add);
         } catch (IOException e) {
             missing.add("cannot list " + dir + ": " + e.getMessage());
         }
+        names.stream().map(ConfigurationId::parse).flatMap(java.util.Optional::stream).forEach(ids::add);
         List<Row> result = new ArrayList<>();
-        for (String id : ids) {
-            result.add(row(id, trials(id), failures.get(id)));
+        for (ConfigurationId id : ids) {
+            result.add(row(id, trials(id.toString()), failures.get(id.toString())));
         }
         return result;
     }
@@ -116,9 +118,9 @@ final class ResultsFolder {
     /** The level of the intervals the tables and charts give. */
     static final double LEVEL = 0.95;
 
-    private Row row(String id, List<Trial> trials, String failure) {
-        String[] parts = Row.parseId(id);
-        long rate = parts[3].equals("closed") ? 0 : Long.parseLong(parts[3].substring(1));
+    private Row row(ConfigurationId key, List<Trial> trials, String failure) {
+        String id = key.toString();
+        long rate = key.rate();
         List<Trial> counted = trials.stream().filter(t -> t.counted() && t.scored()).toList();
         Double score = null;
         RoundStatistics.Interval interval = null;
@@ -152,8 +154,7 @@ final class ResultsFolder {
                 sustainable = errors.total() == 0 && Sustainability.sustained(intervals, rate);
             }
         }
-        return new Row(id, parts[0], parts[1], Integer.parseInt(parts[2].substring(1)), rate,
-                score, interval, disturbed, sustainable, median(counted, Trial::threads), median(counted, Trial::rssMiB),
+        return new Row(key, score, interval, disturbed, sustainable, median(counted, Trial::threads), median(counted, Trial::rssMiB),
                 median(counted, Trial::cpuMicrosPerRequest), p50, p90, p99, p999, max, latency,
                 median(counted, Trial::serverCores), median(counted, Trial::clientCores), errors.total(), errors.kinds(), failure);
     }

@@ -2,13 +2,12 @@ package iolab.plot;
 
 import org.HdrHistogram.Histogram;
 
-import java.util.List;
 
 /**
  * One configuration of a run and what is known of it; any figure may be absent (null) when
  * the configuration failed or a file is missing.
  *
- * @param rate      requests per second asked of an open loop; 0 for a closed loop
+ * @param key       which configuration: workload, server, connections and the open loop's rate
  * @param score     the median over rounds of JMH's score, responses per second
  * @param interval  the median's confidence interval across rounds (see {@link RoundStatistics}); null without a score
  * @param disturbedRounds counted rounds that ran while the machine was disturbed (their repeat was disturbed too)
@@ -20,7 +19,7 @@ import java.util.List;
  * @param errorKinds the errors by kind, for example {@code 56 timeout}; empty when none
  * @param failure   why there is no score
  */
-record Row(String id, String workload, String server, int connections, long rate,
+record Row(ConfigurationId key,
            Double score, RoundStatistics.Interval interval, int disturbedRounds, Boolean sustainable, Double threads, Double rssMiB, Double cpuMicrosPerRequest,
            Double p50, Double p90, Double p99, Double p999, Double max, Histogram latency,
            Double serverCores, Double clientCores, long errors, String errorKinds, String failure) {
@@ -30,14 +29,29 @@ record Row(String id, String workload, String server, int connections, long rate
     /** ...and this much busier than the server was the bottleneck, and the score is the client's ceiling. */
     static final double BUSIER_BY = 0.05;
 
-    /** The experiment's order of workloads: HTTP plaintext first, then echo, /delay, files; others after. */
-    static int workloadOrder(String workload) {
-        List<String> order = List.of("plaintext", "echo-64", "echo-16k", "delay-10ms", "file-1m");
-        return order.contains(workload) ? order.indexOf(workload) : order.size();
+    String id() {
+        return key.toString();
+    }
+
+    String workload() {
+        return key.workload();
+    }
+
+    String server() {
+        return key.server();
+    }
+
+    int connections() {
+        return key.connections();
+    }
+
+    /** Requests per second asked of an open loop; 0 for a closed loop. */
+    long rate() {
+        return key.rate();
     }
 
     boolean closedLoop() {
-        return rate == 0;
+        return key.closedLoop();
     }
 
     boolean scored() {
@@ -77,14 +91,5 @@ record Row(String id, String workload, String server, int connections, long rate
 
     int rounds() {
         return interval == null ? 0 : interval.rounds();
-    }
-
-    /** {@code plaintext_nio_c100_closed} → its parts; null when the name is not one of ours. */
-    static String[] parseId(String id) {
-        String[] parts = id.split("_");
-        if (parts.length != 4 || !parts[2].matches("c\\d+") || !parts[3].matches("closed|r\\d+")) {
-            return null;
-        }
-        return parts;
     }
 }

@@ -7,17 +7,13 @@ import java.awt.Stroke;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
-import java.util.List;
 
 /**
  * One look per server on every chart: a colour for the screen, and a marker and a dash
- * pattern that still tell the lines apart when printed in grey.
+ * pattern that still tell the lines apart when printed in grey. A server's look follows its
+ * place in the run's list of servers ({@link Catalog}), so it is the same on every chart of a run.
  */
 final class Styles {
-
-    /** The servers in the order legends and tables list them. */
-    static final List<String> SERVERS = List.of("thread-per-connection", "pool", "virtual", "nio", "nio-poll",
-            "netty-nio", "netty-epoll", "jdk");
 
     private static final Color[] COLORS = {
             new Color(0xD55E00), new Color(0xE69F00), new Color(0x009E73), new Color(0x0072B2),
@@ -25,26 +21,28 @@ final class Styles {
     private static final float[][] DASHES = {
             null, {12f, 6f}, {3f, 4f}, null, {12f, 4f, 3f, 4f}, {6f, 6f}, {2f, 2f}, {18f, 6f}};
 
-    private Styles() {
+    private final Catalog catalog;
+
+    Styles(Catalog catalog) {
+        this.catalog = catalog;
     }
 
-    static int order(String server) {
-        int i = SERVERS.indexOf(server);
-        return i < 0 ? SERVERS.size() : i;
+    int order(String server) {
+        return catalog.serverOrder(server);
     }
 
-    static Color color(String server) {
-        return COLORS[Math.min(order(server), COLORS.length - 1)];
+    Color color(String server) {
+        return COLORS[order(server) % COLORS.length];
     }
 
-    static Stroke stroke(String server) {
-        float[] dash = DASHES[Math.min(order(server), DASHES.length - 1)];
+    Stroke stroke(String server) {
+        float[] dash = DASHES[order(server) % DASHES.length];
         return dash == null ? new BasicStroke(2.5f) : new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, dash, 0f);
     }
 
-    static Shape shape(String server) {
+    Shape shape(String server) {
         double s = 9;
-        return switch (Math.min(order(server), 7)) {
+        return switch (order(server) % 8) {
             case 0 -> new Rectangle2D.Double(-s / 2, -s / 2, s, s);
             case 1 -> polygon(new double[]{0, s / 2, -s / 2}, new double[]{-s / 2, s / 2, s / 2});
             case 2 -> new Ellipse2D.Double(-s / 2, -s / 2, s, s);

@@ -103,7 +103,8 @@ class PlotTest {
         assertTrue(output.contains("missing: plaintext_pool_c5000_closed has no score: 812 errors (812 timeout)"), output);
         assertEquals(3, problems.size(), problems.toString());
         for (String chart : CHARTS) {
-            assertTrue(Files.exists(dir.resolve("charts/" + chart + ".png")), chart + " is still drawn");
+            // Without environment.json the workloads' delays are unknown: no Little's-law ceiling to draw.
+            assertEquals(!chart.startsWith("littles-law"), Files.exists(dir.resolve("charts/" + chart + ".png")), chart);
         }
         String html = Files.readString(dir.resolve("report.html"));
         assertTrue(html.contains("id=\"missing\""));

@@ -46,8 +46,9 @@ class ReportInBrowserTest {
         BufferedImage image = ImageIO.read(screenshot.toFile());
         assertEquals(1280, image.getWidth());
         // The first charts are on screen only if the browser loaded the PNGs: their line colours show up.
+        Styles styles = new Styles(ResultsFolder.read(dir).catalog());
         for (String server : List.of("nio", "virtual", "pool")) {
-            assertTrue(count(image, Styles.color(server).getRGB()) > 50, server + "'s colour is drawn in the screenshot");
+            assertTrue(count(image, styles.color(server).getRGB()) > 50, server + "'s colour is drawn in the screenshot");
         }
     }
 

@@ -30,6 +30,12 @@ final class SampleResults {
     }
 
     static void write(Path dir) throws IOException {
+        write(dir, server -> 1.0);
+    }
+
+    /** The same run with each server's scores multiplied by {@code factor}: a second run to compare with the first. */
+    static void write(Path dir, java.util.function.ToDoubleFunction<String> factor) throws IOException {
+        Files.createDirectories(dir);
         List<Trial> rounds = new ArrayList<>();
         List<String> configurations = new ArrayList<>();
         Random random = new Random(42);
@@ -37,7 +43,7 @@ final class SampleResults {
             for (String server : SERVERS) {
                 for (int c : CONNECTIONS) {
                     double score = workload.equals("plaintext") ? 50_000 + 20 * c : Math.min(c, 200) / 0.0105;
-                    add(dir, rounds, configurations, workload, server, c, 0, score, random);
+                    add(dir, rounds, configurations, workload, server, c, 0, score * factor.applyAsDouble(server), random);
                 }
             }
         }
@@ -59,6 +65,13 @@ final class SampleResults {
                   "git": {"commit": "0123456789abcdef0123456789abcdef01234567", "dirty": false},
                   "selectorProvider": "sun.nio.ch.EPollSelectorProvider",
                   "pinning": {"pinned": true, "how": "server on core 0, client on core 1 (taskset)"},
+                  "servers": [
+                    {"label": "thread-per-connection", "inServiceLimit": 0}, {"label": "pool", "inServiceLimit": 200},
+                    {"label": "virtual", "inServiceLimit": 0}, {"label": "nio", "inServiceLimit": 200},
+                    {"label": "netty-epoll", "inServiceLimit": 0}],
+                  "yardsticks": ["netty-epoll", "nio", "virtual", "pool", "thread-per-connection"],
+                  "workloads": [{"label": "plaintext", "delayMillis": 0}, {"label": "echo-64", "delayMillis": 0},
+                    {"label": "delay-10ms", "delayMillis": 10}],
                   "configurations": [%s]
                 }
                 """.formatted(String.join(", ", configurations)));
@@ -71,7 +84,7 @@ final class SampleResults {
 
     private static void add(Path dir, List<Trial> rounds, List<String> configurations, String workload, String server,
                             int connections, long rate, double score, Random random) throws IOException {
-        String id = workload + "_" + server + "_c" + connections + "_" + (rate == 0 ? "closed" : "r" + rate);
+        String id = new ConfigurationId(workload, server, connections, rate).toString();
         configurations.add("{\"id\": \"" + id + "\"}");
         boolean bound = clientBound(server, connections, rate);
         for (int round = 1; round <= ROUNDS; round++) {
