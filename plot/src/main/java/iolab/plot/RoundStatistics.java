@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * A figure measured in independent rounds (a round: one JMH trial of a configuration), and what
  * can be said of it: the median with a distribution-free confidence interval from order
- * statistics, and the paired ratio of two configurations measured in the same rounds.
+ * statistics, the paired ratio of two configurations measured in the same rounds, and the
+ * unpaired ratio of one configuration measured in two runs.
  *
  * <p>Why order statistics: rounds on a shared machine are few (5 to 10) and far from normal
  * (a slow minute gives an outlier, not a wider bell), so an interval that assumes nothing about
@@ -102,6 +103,70 @@ public final class RoundStatistics {
             ratios[i] = a[i] / b[i];
         }
         return median(ratios, level);
+    }
+
+    /**
+     * The ratio {@code b / a} of two figures measured in different runs, whose rounds are not
+     * paired: the Hodges–Lehmann estimate on the logarithms (the median of every {@code log b[j] -
+     * log a[i]}) with the distribution-free interval of the Mann–Whitney test (Moses' interval).
+     * It assumes only that the runs differ by a factor, not any distribution. With six rounds each
+     * the interval runs from the 6th to the 31st of the 36 ratios and covers the true factor with
+     * probability 886/924 = 95.9%; with three rounds each no interval reaches 95%.
+     */
+    public static Interval unpairedRatio(double[] b, double[] a, double level) {
+        if (a.length == 0 || b.length == 0) {
+            throw new IllegalArgumentException("no rounds");
+        }
+        int n = a.length;
+        int m = b.length;
+        double[] logRatios = new double[n * m];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < m; j++) {
+                logRatios[i * m + j] = Math.log(b[j]) - Math.log(a[i]);
+            }
+        }
+        Arrays.sort(logRatios);
+        double[] cumulative = mannWhitneyCumulative(n, m);
+        int k = 1;
+        while (k + 1 <= (n * m + 1) / 2 && 1 - 2 * cumulative[k] >= level) {
+            k++;
+        }
+        return new Interval(Math.exp(medianOfSorted(logRatios)), Math.exp(logRatios[k - 1]), Math.exp(logRatios[n * m - k]),
+                Math.min(n, m), 1 - 2 * cumulative[k - 1]);
+    }
+
+    /**
+     * P(U <= u) for u = 0..nm, where U is the Mann–Whitney statistic of samples of n and m when
+     * neither tends to be larger: the number of ways to interleave them with u inversions, over C(n+m, n).
+     */
+    static double[] mannWhitneyCumulative(int n, int m) {
+        // ways[j][u], for i of the first sample so far: orders of i and j values with U = u. The largest value is the
+        // first sample's (then it exceeds all j of the second: U grows by j) or the second's.
+        double[][] ways = new double[m + 1][n * m + 1];
+        for (int j = 0; j <= m; j++) {
+            ways[j][0] = 1; // i = 0
+        }
+        for (int i = 1; i <= n; i++) {
+            double[][] next = new double[m + 1][n * m + 1];
+            next[0][0] = 1;
+            for (int j = 1; j <= m; j++) {
+                for (int u = 0; u <= i * j; u++) {
+                    next[j][u] = (u >= j ? ways[j][u - j] : 0) + next[j - 1][u];
+                }
+            }
+            ways = next;
+        }
+        double total = 0;
+        for (double w : ways[m]) {
+            total += w;
+        }
+        double[] cumulative = new double[n * m + 1];
+        double running = 0;
+        for (int u = 0; u <= n * m; u++) {
+            running += ways[m][u];
+            cumulative[u] = running / total;
+        }
+        return cumulative;
     }
 
     /** P(x(k) <= M <= x(n+1-k)) = 1 - 2 P(Binomial(n, 1/2) <= k - 1). */

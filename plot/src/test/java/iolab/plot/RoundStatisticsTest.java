@@ -22,6 +22,36 @@ class RoundStatisticsTest {
     }
 
     @Test
+    void twoRunsOfSixRoundsGiveMosesIntervalOfTheFactor() {
+        // All 36 ratios b[j] / a[i] = 2 a[j] / a[i]; the 6th smallest of a[j] / a[i] is 2/5 and the 6th largest 5/2.
+        // P(U <= 5) for 6 and 6 is 19/924 (the orders with 0..5 inversions: 1, 1, 2, 3, 5, 7), so the coverage is 886/924.
+        double[] a = {3, 1, 6, 2, 5, 4};
+        double[] b = {8, 2, 12, 4, 10, 6};
+        Interval factor = RoundStatistics.unpairedRatio(b, a, 0.95);
+        assertEquals(2, factor.median(), 1e-12);
+        assertEquals(0.8, factor.low(), 1e-12);
+        assertEquals(5.0, factor.high(), 1e-12);
+        assertEquals(886.0 / 924, factor.coverage(), 1e-12);
+        assertEquals(19.0 / 924, RoundStatistics.mannWhitneyCumulative(6, 6)[5], 1e-12);
+        assertEquals(1.0, RoundStatistics.mannWhitneyCumulative(3, 4)[12], 1e-12);
+        assertEquals(Verdict.CANNOT_TELL, Verdict.of(factor, 0.95), "these spreads are too wide to tell a factor of two");
+    }
+
+    @Test
+    void twoTightRunsApartGiveAVerdictAndThreeRoundsEachAreTooFew() {
+        double[] a = {100, 101, 99, 100.5, 99.5, 100.2};
+        double[] b = {110, 111, 109, 110.5, 109.5, 110.2};
+        Interval factor = RoundStatistics.unpairedRatio(b, a, 0.95);
+        assertEquals(1.10, factor.median(), 0.002);
+        assertEquals(Verdict.FASTER, Verdict.of(factor, 0.95));
+        assertEquals(Verdict.SLOWER, Verdict.of(RoundStatistics.unpairedRatio(a, b, 0.95), 0.95));
+        // 3 and 3: the widest interval, the whole range, covers with 1 - 2/20 = 90%: no verdict at 95%.
+        Interval three = RoundStatistics.unpairedRatio(new double[] {110, 111, 109}, new double[] {100, 101, 99}, 0.95);
+        assertEquals(0.9, three.coverage(), 1e-12);
+        assertEquals(Verdict.CANNOT_TELL, Verdict.of(three, 0.95));
+    }
+
+    @Test
     void sixRoundsAreTheFewestThatReach95PercentAndFiveGiveTheWholeRangeAndSaySo() {
         Interval six = RoundStatistics.median(new double[] {10, 11, 12, 13, 14, 15}, 0.95);
         assertEquals(10, six.low());
