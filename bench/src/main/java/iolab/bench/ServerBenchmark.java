@@ -57,7 +57,9 @@ import java.util.concurrent.locks.LockSupport;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 8, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+// JMH reads field offsets through sun.misc.Unsafe, which JDK 24+ warns about four times per fork; JDK 21 does not know
+// the flag that allows it quietly, hence the ignore.
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+IgnoreUnrecognizedVMOptions", "--sun-misc-unsafe-memory-access=allow"})
 @State(Scope.Benchmark)
 public abstract class ServerBenchmark {
 
