@@ -1,5 +1,6 @@
 package iolab.bench;
 
+import iolab.servers.ServerVariant;
 import iolab.clients.LoadSettings;
 import iolab.clients.Target;
 import iolab.plot.ConfigurationId;
@@ -18,7 +19,7 @@ import java.util.Map;
  *
  * @param ratePerSecond requests per second on a fixed schedule (open loop), or 0 for a closed loop
  */
-public record Configuration(ServerKind server, Workload workload, int connections, long ratePerSecond) {
+public record Configuration(ServerVariant server, Workload workload, int connections, long ratePerSecond) {
 
     /** One client loop: the client is pinned to one core, as the server is. */
     public static final int CLIENT_THREADS = 1;
@@ -29,7 +30,7 @@ public record Configuration(ServerKind server, Workload workload, int connection
             "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED");
 
     public Configuration {
-        if (!server.serves(workload)) {
+        if (!workload.servedBy(server)) {
             throw new IllegalArgumentException(server.label() + " does not serve " + workload.label());
         }
         if (connections < 1) {
@@ -59,8 +60,11 @@ public record Configuration(ServerKind server, Workload workload, int connection
         List<String> args = new ArrayList<>();
         args.add(workload.protocol());
         args.addAll(server.arguments());
+        if (server.model().hasEventLoops()) {
+            args.addAll(List.of("--loops", "1")); // the server is pinned to one core
+        }
         args.addAll(List.of("--bind", "127.0.0.1", "--port", "0"));
-        if (server != ServerKind.JDK) {
+        if (server != ServerVariant.JDK) {
             args.addAll(List.of("--max-connections", String.valueOf(Math.max(16_000, connections + 100))));
         }
         if (workload.protocol().equals("http") && root != null) {

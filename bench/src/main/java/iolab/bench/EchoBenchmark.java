@@ -1,10 +1,11 @@
 package iolab.bench;
 
+import iolab.servers.ServerVariant;
 import org.openjdk.jmh.annotations.Param;
 
 /**
  * The echo protocol. Run by hand it measures one server and one workload unless {@code -p server=...}
- * and {@code -p workload=...} name others: {@link ServerKind} and {@link Workload} list them,
+ * and {@code -p workload=...} name others: {@link ServerVariant} and {@link Workload} list them,
  * and the experiment passes every configuration it plans.
  */
 public class EchoBenchmark extends ServerBenchmark {

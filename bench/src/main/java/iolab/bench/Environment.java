@@ -1,6 +1,12 @@
 package iolab.bench;
 
+import iolab.servers.ServerVariant;
+import iolab.servers.Model;
+import iolab.servers.ServerSettings;
+
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.lang.management.ManagementFactory;
 import java.nio.channels.spi.SelectorProvider;
 import java.nio.file.Files;
@@ -62,9 +68,36 @@ final class Environment {
         jmh.put("iterationSeconds", 1);
         jmh.put("responsesPerOperation", ServerBenchmark.BATCH);
         env.put("jmh", jmh);
-        env.putAll(ServerKind.catalog());
+        env.putAll(catalog());
         plan(env, planned);
         return env;
+    }
+
+    /**
+     * The servers and workloads, in the lab's order, with what each serves, its in-service limit and
+     * each workload's delay, and the yardsticks: what the plotter orders, styles and bounds by.
+     */
+    static Map<String, Object> catalog() {
+        ServerSettings defaults = ServerSettings.defaults(Model.POOL, new InetSocketAddress(0));
+        Map<String, Object> catalog = new LinkedHashMap<>();
+        catalog.put("servers", Arrays.stream(ServerVariant.values()).map(s -> {
+            Map<String, Object> server = new LinkedHashMap<>();
+            server.put("label", s.label());
+            server.put("arguments", s.arguments());
+            server.put("serves", Arrays.stream(Workload.values()).filter(w -> w.servedBy(s)).map(Workload::label).toList());
+            server.put("inServiceLimit", s.model().inServiceLimit(defaults));
+            return server;
+        }).toList());
+        catalog.put("yardsticks", Matrix.YARDSTICKS.stream().map(ServerVariant::label).toList());
+        catalog.put("workloads", Arrays.stream(Workload.values()).map(w -> {
+            Map<String, Object> workload = new LinkedHashMap<>();
+            workload.put("label", w.label());
+            workload.put("protocol", w.protocol());
+            workload.put("request", w.request());
+            workload.put("delayMillis", w.delayMillis());
+            return workload;
+        }).toList());
+        return catalog;
     }
 
     /** Records every server and client setting of {@code planned}. */

@@ -1,5 +1,6 @@
 package iolab.bench;
 
+import iolab.servers.ServerVariant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,7 +26,7 @@ import java.util.function.Function;
 public record Matrix(String name, List<Group> groups, int warmups, int iterations, int rounds) {
 
     /** One block of the matrix; a load of 0 is the closed loop, any other an open loop at that many requests per second. */
-    public record Group(List<Workload> workloads, List<ServerKind> servers, List<Integer> connections, List<Long> loads) {
+    public record Group(List<Workload> workloads, List<ServerVariant> servers, List<Integer> connections, List<Long> loads) {
     }
 
     /** The servers whose turns are interleaved within a round: same workload, connections and load. */
@@ -33,9 +34,12 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
     }
 
     public static final List<Long> CLOSED = List.of(0L);
+    /** The yardstick of the paired ratios: the first of these that a block measured. */
+    public static final List<ServerVariant> YARDSTICKS = List.of(ServerVariant.NETTY_EPOLL, ServerVariant.NETTY_NIO, ServerVariant.NIO,
+            ServerVariant.VIRTUAL, ServerVariant.POOL, ServerVariant.THREAD_PER_CONNECTION, ServerVariant.JDK);
     public static final Duration WARMUP_ITERATION = Duration.ofMillis(500);
 
-    private static final List<ServerKind> ALL_SERVERS = List.of(ServerKind.values());
+    private static final List<ServerVariant> ALL_SERVERS = List.of(ServerVariant.values());
     private static final List<Integer> ALL_CONNECTIONS = List.of(1, 10, 100, 1_000, 10_000);
 
     /**
@@ -46,15 +50,15 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
      * (about 20,000 and 30,000 req/s).
      */
     public static Matrix quick() {
-        List<ServerKind> models = List.of(ServerKind.THREAD_PER_CONNECTION, ServerKind.POOL, ServerKind.VIRTUAL,
-                ServerKind.NIO, ServerKind.NETTY_EPOLL);
+        List<ServerVariant> models = List.of(ServerVariant.THREAD_PER_CONNECTION, ServerVariant.POOL, ServerVariant.VIRTUAL,
+                ServerVariant.NIO, ServerVariant.NETTY_EPOLL);
         return new Matrix("quick", List.of(
                 new Group(List.of(Workload.PLAINTEXT), models, List.of(10, 1_000), CLOSED),
-                new Group(List.of(Workload.ECHO_64), List.of(ServerKind.THREAD_PER_CONNECTION, ServerKind.VIRTUAL,
-                        ServerKind.NIO, ServerKind.NETTY_EPOLL), List.of(1_000), CLOSED),
-                new Group(List.of(Workload.DELAY_10MS), List.of(ServerKind.POOL, ServerKind.VIRTUAL, ServerKind.NIO),
+                new Group(List.of(Workload.ECHO_64), List.of(ServerVariant.THREAD_PER_CONNECTION, ServerVariant.VIRTUAL,
+                        ServerVariant.NIO, ServerVariant.NETTY_EPOLL), List.of(1_000), CLOSED),
+                new Group(List.of(Workload.DELAY_10MS), List.of(ServerVariant.POOL, ServerVariant.VIRTUAL, ServerVariant.NIO),
                         List.of(1_000), CLOSED),
-                new Group(List.of(Workload.DELAY_10MS), List.of(ServerKind.VIRTUAL, ServerKind.NIO),
+                new Group(List.of(Workload.DELAY_10MS), List.of(ServerVariant.VIRTUAL, ServerVariant.NIO),
                         List.of(1_000), List.of(10_000L, 20_000L, 30_000L))),
                 1, 2, 6);
     }
@@ -87,7 +91,7 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
             case "full" -> full();
             default -> throw new IllegalArgumentException("unknown matrix '" + name + "' (known: quick, full)");
         };
-        List<ServerKind> servers = list(properties, "iolab.servers", ServerKind::named);
+        List<ServerVariant> servers = list(properties, "iolab.servers", ServerVariant::named);
         List<Workload> workloads = list(properties, "iolab.workloads", Workload::named);
         List<Integer> connections = list(properties, "iolab.connections", Matrix::connections);
         List<Long> loads = list(properties, "iolab.loads", Matrix::load);
@@ -113,8 +117,8 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
             for (Workload w : g.workloads) {
                 for (int c : g.connections) {
                     for (long rate : g.loads) {
-                        for (ServerKind s : g.servers) {
-                            if (s.serves(w)) {
+                        for (ServerVariant s : g.servers) {
+                            if (w.servedBy(s)) {
                                 configurations.add(new Configuration(s, w, c, rate));
                             }
                         }

@@ -1,5 +1,6 @@
 package iolab.bench;
 
+import iolab.servers.ServerVariant;
 import iolab.clients.LoadGenerator;
 import iolab.clients.LoadResult;
 import iolab.clients.LoadRun;
@@ -107,7 +108,7 @@ public abstract class ServerBenchmark {
 
     @Setup(Level.Trial)
     public void start(BenchmarkParams params) throws IOException, InterruptedException {
-        configuration = new Configuration(ServerKind.named(server()), Workload.named(workload()), connections, rate);
+        configuration = new Configuration(ServerVariant.named(server()), Workload.named(workload()), connections, rate);
         out = Path.of(System.getProperty(OUT_PROPERTY, "results/standalone"));
         Files.createDirectories(out);
         String trial = System.getProperty(TRIAL_PROPERTY);

@@ -41,7 +41,7 @@ public final class ServerProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(Configuration.SERVER_JVM_FLAGS);
         command.add("-D" + RUN_PROPERTY + "=" + runTag);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "iolab.servers.Main"));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "iolab.servers.cli.Main"));
         command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         if (!"UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"))) {

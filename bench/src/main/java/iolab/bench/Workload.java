@@ -1,6 +1,7 @@
 package iolab.bench;
 
 import iolab.clients.EchoWorkload;
+import iolab.servers.ServerVariant;
 import iolab.clients.HttpWorkload;
 
 import java.util.Arrays;
@@ -54,6 +55,11 @@ public enum Workload {
 
     public boolean needsFile() {
         return this == FILE_1M;
+    }
+
+    /** Whether {@code server} answers this workload: the JDK's server has no echo, the references no files. */
+    public boolean servedBy(ServerVariant server) {
+        return protocol.equals("echo") ? server.model().servesEcho() : !needsFile() || server.model().servesFiles();
     }
 
     public iolab.clients.Workload client(String host) {

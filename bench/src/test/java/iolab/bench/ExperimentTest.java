@@ -1,5 +1,6 @@
 package iolab.bench;
 
+import iolab.servers.ServerVariant;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -29,7 +30,7 @@ class ExperimentTest {
 
     @Test
     void aTinyMatrixRunsInRoundsAndWritesEveryFile() throws IOException {
-        Matrix tiny = new Matrix("test", List.of(new Matrix.Group(List.of(Workload.ECHO_64), List.of(ServerKind.NIO, ServerKind.NETTY_EPOLL),
+        Matrix tiny = new Matrix("test", List.of(new Matrix.Group(List.of(Workload.ECHO_64), List.of(ServerVariant.NIO, ServerVariant.NETTY_EPOLL),
                 List.of(4), List.of(0L, 2_000L))), 1, 2, 2);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         Path run = Experiment.run(tiny, results, new PrintStream(printed, true, StandardCharsets.UTF_8));
@@ -116,7 +117,7 @@ class ExperimentTest {
         Matrix matrix = Matrix.quick();
         Random random = new Random(7);
         java.util.Set<List<Configuration>> orders = new java.util.HashSet<>();
-        java.util.Set<ServerKind> firstOfPlaintext = java.util.EnumSet.noneOf(ServerKind.class);
+        java.util.Set<ServerVariant> firstOfPlaintext = java.util.EnumSet.noneOf(ServerVariant.class);
         for (int round = 0; round < 30; round++) {
             List<Configuration> order = Experiment.order(matrix, random);
             assertEquals(matrix.configurations().size(), order.size());
@@ -147,7 +148,7 @@ class ExperimentTest {
     void errorsAreKeptBesideTheScoreTheyCameWith() throws IOException {
         // The pool's 200 threads serve 200 connections; the 10 more wait unanswered and time out.
         Matrix matrix = new Matrix("test", List.of(
-                new Matrix.Group(List.of(Workload.PLAINTEXT), List.of(ServerKind.POOL), List.of(210), Matrix.CLOSED)), 1, 6, 1);
+                new Matrix.Group(List.of(Workload.PLAINTEXT), List.of(ServerVariant.POOL), List.of(210), Matrix.CLOSED)), 1, 6, 1);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         Path run = Experiment.run(matrix, results, new PrintStream(printed, true, StandardCharsets.UTF_8));
         String output = printed.toString(StandardCharsets.UTF_8);
@@ -199,8 +200,8 @@ class ExperimentTest {
     void theQuickMatrixAsksTheMainQuestions() {
         Matrix quick = Matrix.fromProperties(new Properties());
         assertEquals("quick", quick.name());
-        assertTrue(quick.configurations().contains(new Configuration(ServerKind.POOL, Workload.PLAINTEXT, 1_000, 0)));
-        assertTrue(quick.configurations().contains(new Configuration(ServerKind.THREAD_PER_CONNECTION, Workload.PLAINTEXT, 1_000, 0)),
+        assertTrue(quick.configurations().contains(new Configuration(ServerVariant.POOL, Workload.PLAINTEXT, 1_000, 0)));
+        assertTrue(quick.configurations().contains(new Configuration(ServerVariant.THREAD_PER_CONNECTION, Workload.PLAINTEXT, 1_000, 0)),
                 "thread-per-connection at the largest connection count: the behaviour the lab exists to show");
         assertTrue(quick.configurations().stream().anyMatch(c -> c.workload() == Workload.ECHO_64));
         assertTrue(quick.configurations().stream().anyMatch(c -> c.workload() == Workload.DELAY_10MS && c.openLoop()));
@@ -210,7 +211,7 @@ class ExperimentTest {
         narrow.setProperty("iolab.servers", "nio,virtual");
         narrow.setProperty("iolab.connections", "100,1000");
         Matrix narrowed = Matrix.fromProperties(narrow);
-        assertTrue(narrowed.configurations().stream().allMatch(c -> (c.server() == ServerKind.NIO || c.server() == ServerKind.VIRTUAL)
+        assertTrue(narrowed.configurations().stream().allMatch(c -> (c.server() == ServerVariant.NIO || c.server() == ServerVariant.VIRTUAL)
                 && (c.connections() == 100 || c.connections() == 1000)), narrowed.configurations().toString());
         assertTrue(Matrix.fromProperties(props("iolab.matrix", "full")).trials() > quick.trials());
     }

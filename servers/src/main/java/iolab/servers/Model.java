@@ -27,6 +27,34 @@ public enum Model {
         return this == THREAD_PER_CONNECTION || this == POOL || this == VIRTUAL;
     }
 
+    /** Whether it runs event loops, whose number {@code --loops} sets. */
+    public boolean hasEventLoops() {
+        return this == NIO || this == NETTY;
+    }
+
+    /** The JDK's server speaks HTTP only. */
+    public boolean servesEcho() {
+        return this != JDK;
+    }
+
+    /** The lab's four models serve {@code /files}; the references do not (see {@link iolab.servers.http.HttpRoutes#noFiles()}). */
+    public boolean servesFiles() {
+        return this != NETTY && this != JDK;
+    }
+
+    /**
+     * Requests that can wait on the server at once (a blocking {@code /delay}) with {@code settings}:
+     * the pool's threads, nio's workers; 0 when only the connections bound it. Little's law turns it
+     * into a throughput ceiling.
+     */
+    public int inServiceLimit(ServerSettings settings) {
+        return switch (this) {
+            case POOL -> settings.threads();
+            case NIO -> settings.workers();
+            default -> 0;
+        };
+    }
+
     public static Model fromName(String name) {
         for (Model model : values()) {
             if (model.cliName.equals(name)) {

@@ -3,8 +3,8 @@ package iolab.servers;
 import io.netty.channel.ChannelPipeline;
 import iolab.servers.http.HttpProtocol;
 import iolab.servers.model.BlockingServer;
-import iolab.servers.model.JdkHttpServer;
-import iolab.servers.model.NettyServer;
+import iolab.servers.reference.JdkHttpServer;
+import iolab.servers.reference.NettyServer;
 import iolab.servers.model.SelectorServer;
 import iolab.servers.protocol.Protocol;
 

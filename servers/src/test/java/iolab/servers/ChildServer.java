@@ -1,5 +1,6 @@
 package iolab.servers;
 
+import iolab.servers.cli.Main;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,7 +17,7 @@ record ChildServer(Process process, SocketAddress address) {
 
     private static final Pattern READY = Pattern.compile("listening on (\\S+)$");
 
-    /** {@code java ... iolab.servers.Main}, to which the command line's arguments are added. */
+    /** {@code java ... iolab.servers.cli.Main}, to which the command line's arguments are added. */
     static List<String> javaCommand() {
         return new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",

@@ -1,5 +1,6 @@
 package iolab.servers;
 
+import iolab.servers.cli.Main;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

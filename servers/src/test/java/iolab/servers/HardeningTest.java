@@ -121,10 +121,11 @@ class HardeningTest {
     void underTheCLocaleANonAsciiPathIsAnsweredAndTheServerGoesOn(HttpCase c) throws Exception {
         Files.writeString(root.resolve("caf\u00e9.txt"), "coffee\n");
         Files.writeString(root.resolve("plain.txt"), "plain\n");
-        String model = c.model().cliName();
-        List<String> args = new ArrayList<>(List.of("http", "--model", model, "--port", "0", "--root", root.toString()));
-        if (c.model() == Model.NIO) {
-            args.addAll(List.of("--loops", "1", "--selector", c.name().equals("nio-poll") ? "poll" : "epoll"));
+        List<String> args = new ArrayList<>(List.of("http"));
+        args.addAll(c.variant().arguments());
+        args.addAll(List.of("--port", "0", "--root", root.toString()));
+        if (c.model().hasEventLoops()) {
+            args.addAll(List.of("--loops", "1"));
         }
         ChildServer server = ChildServer.start(processes, true, args);
         SocketAddress address = server.address();

@@ -1,41 +1,37 @@
 package iolab.servers;
 
-import iolab.servers.ServerSettings.NettyTransport;
 import iolab.servers.http.HttpProtocol;
 import iolab.servers.http.HttpSettings;
-import iolab.servers.model.NettyHttp;
+import iolab.servers.reference.NettyHttp;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.List;
-import java.util.function.UnaryOperator;
 
-/** The HTTP servers as test parameters: the four models (nio on both selectors) and the two references. */
-record HttpCase(String name, Model model, UnaryOperator<ServerSettings> tune) {
+/** Every HTTP server the lab runs ({@link ServerVariant}) as test parameters: the lab's models and the references. */
+record HttpCase(ServerVariant variant) {
 
+    /** The models that serve everything, {@code /files} included. */
     static List<HttpCase> labModels() {
-        return List.of(
-                new HttpCase("thread-per-connection", Model.THREAD_PER_CONNECTION, s -> s),
-                new HttpCase("pool", Model.POOL, s -> s.withThreads(ServerCase.TEST_POOL_THREADS)),
-                new HttpCase("virtual", Model.VIRTUAL, s -> s),
-                new HttpCase("nio-epoll", Model.NIO, s -> s.withSelector("epoll")),
-                new HttpCase("nio-poll", Model.NIO, s -> s.withSelector("poll")));
-    }
-
-    static List<HttpCase> references() {
-        return List.of(
-                new HttpCase("netty-nio", Model.NETTY, s -> s.withTransport(NettyTransport.NIO)),
-                new HttpCase("netty-epoll", Model.NETTY, s -> s.withTransport(NettyTransport.EPOLL)),
-                new HttpCase("jdk", Model.JDK, s -> s));
+        return all().stream().filter(c -> c.model().servesFiles()).toList();
     }
 
     static List<HttpCase> all() {
-        return java.util.stream.Stream.concat(labModels().stream(), references().stream()).toList();
+        return Arrays.stream(ServerVariant.values()).map(HttpCase::new).toList();
+    }
+
+    String name() {
+        return variant.label();
+    }
+
+    Model model() {
+        return variant.model();
     }
 
     ServerSettings settings() throws IOException {
-        return tune.apply(ServerSettings.defaults(model, new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0)).withLoops(2));
+        return ServerCase.settings(variant, new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
     }
 
     Server start(ServerSettings settings, HttpSettings http) throws IOException {
@@ -50,6 +46,6 @@ record HttpCase(String name, Model model, UnaryOperator<ServerSettings> tune) {
 
     @Override
     public String toString() {
-        return name;
+        return name();
     }
 }

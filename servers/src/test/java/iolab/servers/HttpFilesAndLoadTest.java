@@ -1,5 +1,6 @@
 package iolab.servers;
 
+import iolab.servers.cli.Main;
 import iolab.servers.RawHttp.Reply;
 import iolab.servers.http.HttpSettings;
 import org.junit.jupiter.api.Test;
@@ -156,7 +157,7 @@ class HttpFilesAndLoadTest {
     /** The pool's lesson: N idle keep-alive connections hold all N threads; connection N+1 waits, unserved. */
     @Test
     void aPoolWhoseThreadsAreHeldByIdleConnectionsLeavesTheNextClientUnserved() throws Exception {
-        HttpCase pool = HttpCase.labModels().get(1);
+        HttpCase pool = new HttpCase(ServerVariant.POOL);
         List<RawHttp> idle = new ArrayList<>();
         try (Server server = pool.start(pool.settings().withThreads(4), HttpSettings.defaults(base))) {
             for (int i = 0; i < 4; i++) {
@@ -190,7 +191,7 @@ class HttpFilesAndLoadTest {
      */
     @Test
     void nioRefusesDelaysBeyondItsWorkersWith503AndItsLoopStaysResponsive() throws Exception {
-        HttpCase nio = HttpCase.labModels().get(3);
+        HttpCase nio = new HttpCase(ServerVariant.NIO);
         ServerSettings settings = nio.settings().withLoops(1).withWorkers(2, 2);
         List<RawHttp> clients = new ArrayList<>();
         try (Server server = nio.start(settings, HttpSettings.defaults(base));
@@ -248,10 +249,8 @@ class HttpFilesAndLoadTest {
                 ProcessHandle.current().info().command().orElseThrow(), "-Xmx48m",
                 "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "http", "--model", c.model().cliName(), "--port", "0", "--root", base.toString()));
-        if (c.model() == Model.NIO) {
-            command.addAll(List.of("--selector", c.name().endsWith("poll") ? "poll" : "epoll"));
-        }
+                "http", "--port", "0", "--root", base.toString()));
+        command.addAll(c.variant().arguments());
         Process server = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
             String ready = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8)).readLine();

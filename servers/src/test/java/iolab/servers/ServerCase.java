@@ -1,7 +1,6 @@
 package iolab.servers;
 
-import iolab.servers.ServerSettings.NettyTransport;
-import iolab.servers.model.NettyEcho;
+import iolab.servers.reference.NettyEcho;
 import iolab.servers.protocol.EchoProtocol;
 
 import java.io.IOException;
@@ -12,25 +11,32 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
-/** Every server the lab runs, as test parameters: the four models, nio on both selectors, Netty on both transports. */
-public record ServerCase(String name, Model model, UnaryOperator<ServerSettings> tune) {
+/** Every server the lab runs that speaks echo ({@link ServerVariant}), as test parameters. */
+public record ServerCase(ServerVariant variant) {
 
     /** Small enough that the pool's queue is exercised by the tests' hundreds of connections. */
     public static final int TEST_POOL_THREADS = 16;
 
     public static List<ServerCase> all() {
-        return List.of(
-                new ServerCase("thread-per-connection", Model.THREAD_PER_CONNECTION, s -> s),
-                new ServerCase("pool", Model.POOL, s -> s.withThreads(TEST_POOL_THREADS)),
-                new ServerCase("virtual", Model.VIRTUAL, s -> s),
-                new ServerCase("nio-epoll", Model.NIO, s -> s.withSelector("epoll")),
-                new ServerCase("nio-poll", Model.NIO, s -> s.withSelector("poll")),
-                new ServerCase("netty-nio", Model.NETTY, s -> s.withTransport(NettyTransport.NIO)),
-                new ServerCase("netty-epoll", Model.NETTY, s -> s.withTransport(NettyTransport.EPOLL)));
+        return Arrays.stream(ServerVariant.values()).filter(v -> v.model().servesEcho()).map(ServerCase::new).toList();
+    }
+
+    public String name() {
+        return variant.label();
+    }
+
+    public Model model() {
+        return variant.model();
+    }
+
+    /** The variant's settings, two loops, and the tests' small pool. */
+    static ServerSettings settings(ServerVariant variant, SocketAddress endpoint) {
+        ServerSettings settings = variant.configure(ServerSettings.defaults(variant.model(), endpoint).withLoops(2));
+        return variant.model() == Model.POOL ? settings.withThreads(TEST_POOL_THREADS) : settings;
     }
 
     /** The address families; each case serves all three. */
@@ -48,7 +54,7 @@ public record ServerCase(String name, Model model, UnaryOperator<ServerSettings>
     }
 
     public ServerSettings settings(Family family) throws IOException {
-        return tune.apply(ServerSettings.defaults(model, endpoint(family)).withLoops(2));
+        return settings(variant, endpoint(family));
     }
 
     /** Starts an echo server of this case; the caller closes it. */
@@ -72,6 +78,6 @@ public record ServerCase(String name, Model model, UnaryOperator<ServerSettings>
 
     @Override
     public String toString() {
-        return name;
+        return name();
     }
 }

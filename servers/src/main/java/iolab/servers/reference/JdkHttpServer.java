@@ -1,4 +1,4 @@
-package iolab.servers.model;
+package iolab.servers.reference;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

@@ -1,8 +1,11 @@
-package iolab.servers;
+package iolab.servers.cli;
 
+import iolab.servers.Server;
+import iolab.servers.ServerSettings;
+import iolab.servers.Servers;
 import iolab.servers.http.HttpProtocol;
 import iolab.servers.http.HttpSettings;
-import iolab.servers.model.NettyHttp;
+import iolab.servers.reference.NettyHttp;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

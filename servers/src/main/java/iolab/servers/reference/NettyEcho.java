@@ -1,4 +1,4 @@
-package iolab.servers.model;
+package iolab.servers.reference;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;

@@ -1,5 +1,7 @@
-package iolab.servers;
+package iolab.servers.cli;
 
+import iolab.servers.Model;
+import iolab.servers.ServerSettings;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

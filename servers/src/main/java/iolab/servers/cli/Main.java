@@ -1,5 +1,6 @@
-package iolab.servers;
+package iolab.servers.cli;
 
+import iolab.servers.Model;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -1,5 +1,8 @@
-package iolab.servers;
+package iolab.servers.cli;
 
+import iolab.servers.Endpoints;
+import iolab.servers.Server;
+import iolab.servers.ServerSettings;
 import sun.misc.Signal;
 
 import java.io.IOException;

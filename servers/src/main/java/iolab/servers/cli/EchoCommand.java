@@ -1,6 +1,8 @@
-package iolab.servers;
+package iolab.servers.cli;
 
-import iolab.servers.model.NettyEcho;
+import iolab.servers.ServerSettings;
+import iolab.servers.Servers;
+import iolab.servers.reference.NettyEcho;
 import iolab.servers.protocol.EchoProtocol;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,4 +1,4 @@
-package iolab.servers.model;
+package iolab.servers.reference;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
