@@ -3,6 +3,7 @@ package iolab.plot;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.svg.SVGGraphics2D;
+import org.jfree.svg.ViewBox;
 
 import java.awt.geom.Rectangle2D;
 import java.io.IOException;
@@ -24,6 +25,8 @@ final class ChartFiles {
         ChartUtils.saveChartAsPNG(dir.resolve(name + ".png").toFile(), chart, WIDTH, HEIGHT);
         SVGGraphics2D svg = new SVGGraphics2D(WIDTH, HEIGHT);
         chart.draw(svg, new Rectangle2D.Double(0, 0, WIDTH, HEIGHT));
-        Files.writeString(dir.resolve(name + ".svg"), svg.getSVGDocument(), StandardCharsets.UTF_8);
+        // With a viewBox the SVG scales to any box it is put in (a slide, a page), not only its pixel size.
+        String element = svg.getSVGElement(null, true, new ViewBox(0, 0, WIDTH, HEIGHT), null, null);
+        Files.writeString(dir.resolve(name + ".svg"), "<?xml version=\"1.0\"?>\n" + element + "\n", StandardCharsets.UTF_8);
     }
 }

@@ -46,17 +46,21 @@ final class Charts {
     private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 22);
     private static final Font LABEL = new Font(Font.SANS_SERIF, Font.PLAIN, 16);
     private static final Font TICKS = new Font(Font.SANS_SERIF, Font.PLAIN, 14);
+    private static final Font SUBTITLE = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
     static final double MAX_NINES = 5; // 99.999%
 
     private final List<Row> rows;
     private final Catalog catalog;
     private final Styles styles;
+    private final String provenance;
     private final List<String> notes = new ArrayList<>();
 
-    Charts(List<Row> rows, Catalog catalog) {
+    /** @param provenance the run, commit and machine, written under every chart's title */
+    Charts(List<Row> rows, Catalog catalog, String provenance) {
         this.rows = rows;
         this.catalog = catalog;
         this.styles = new Styles(catalog);
+        this.provenance = provenance;
     }
 
     /** Lines about charts that could not be drawn, for the report and the console. */
@@ -99,18 +103,21 @@ final class Charts {
 
     private Named throughput(String workload, List<Row> closed) {
         YIntervalSeriesCollection data = new YIntervalSeriesCollection();
-        for (Map.Entry<String, List<Row>> server : byServer(closed).entrySet()) {
+        Map<String, List<Row>> servers = byServer(closed);
+        int place = 0;
+        for (Map.Entry<String, List<Row>> server : servers.entrySet()) {
             YIntervalSeries series = new YIntervalSeries(server.getKey());
+            double dodge = dodge(place++, servers.size());
             for (Row r : server.getValue()) {
                 RoundStatistics.Interval ci = r.interval();
-                series.add(r.connections(), r.score(), ci == null ? r.score() : ci.low(), ci == null ? r.score() : ci.high());
+                series.add(r.connections() * dodge, r.score(), ci == null ? r.score() : ci.low(), ci == null ? r.score() : ci.high());
             }
             data.addSeries(series);
         }
         XYErrorRenderer renderer = new XYErrorRenderer() {
             @Override
             public boolean getItemShapeFilled(int series, int item) {
-                return !withErrors(closed, data.getSeriesKey(series), data.getXValue(series, item));
+                return !withErrors(closed, data.getSeriesKey(series), servers.get((String) data.getSeriesKey(series)).get(item).connections());
             }
         };
         renderer.setDrawXError(false);
@@ -121,11 +128,12 @@ final class Charts {
         XYPlot plot = plot(data, connectionsAxis(), new NumberAxis("Throughput (responses/s)"), renderer);
         for (Row r : closed) {
             if (r.clientBound()) {
-                plot.addAnnotation(new Ring(r.connections(), r.score()));
+                plot.addAnnotation(new Ring(r.connections() * dodge(List.copyOf(servers.keySet()).indexOf(r.server()), servers.size()), r.score()));
             }
         }
         return new Named("throughput-" + workload, "Throughput vs connections: " + workload,
-                "Closed loop: each connection sends its next request when the response arrives. The median over rounds; bars: its interval across rounds (see the tables for its coverage). "
+                "Closed loop: each connection sends its next request when the response arrives. The median over rounds; bars: its interval across rounds (see the tables for its coverage); "
+                        + "the servers at one connection count are drawn a little apart so that each bar reads. "
                         + "A hollow marker: that configuration had errors (see the table); a black ring: client-bound (the load generator's core was the limit); "
                         + "a server missing at a connection count failed there.",
                 chart("Throughput vs connections — " + workload + " (closed loop)", plot));
@@ -277,6 +285,14 @@ final class Charts {
                 chart("p99 latency vs offered load — " + workload + " (open loop)", plot));
     }
 
+    /**
+     * The factor that moves the {@code place}-th of {@code count} servers sideways on a log axis, so
+     * that error bars at one connection count sit side by side instead of on top of each other.
+     */
+    static double dodge(int place, int count) {
+        return Math.pow(10, (place - (count - 1) / 2.0) * 0.025);
+    }
+
     /** Whether the configuration of {@code server} at {@code connections} had errors. */
     private static boolean withErrors(List<Row> rows, Comparable<?> server, double connections) {
         return rows.stream().anyMatch(r -> r.server().equals(server) && r.connections() == connections && r.hadErrors());
@@ -327,9 +343,7 @@ final class Charts {
     }
 
     static LogAxis connectionsAxis() {
-        LogAxis x = new LogAxis("Concurrent connections (log scale)");
-        x.setBase(10);
-        x.setTickUnit(new NumberTickUnit(1));
+        LogAxis x = new ReadableLogAxis("Concurrent connections (log scale)");
         x.setNumberFormatOverride(new DecimalFormat("#,##0"));
         x.setSmallestValue(0.5);
         x.setLabelFont(LABEL);
@@ -362,21 +376,22 @@ final class Charts {
     }
 
     private static LogAxis logAxis(String label) {
-        LogAxis y = new LogAxis(label + ", log scale");
-        y.setBase(10);
-        y.setTickUnit(new NumberTickUnit(1)); // powers of ten, with 2..9 as unlabelled minor ticks
-        y.setMinorTickCount(9);
-        y.setMinorTickMarksVisible(true);
+        LogAxis y = new ReadableLogAxis(label + ", log scale");
         y.setSmallestValue(1e-3);
-        y.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
         return y;
     }
 
-    static JFreeChart chart(String title, XYPlot plot) {
+    private JFreeChart chart(String title, XYPlot plot) {
+        return chart(title, plot, provenance);
+    }
+
+    /** A chart that keeps its provenance when pasted alone: the run, commit and machine under its title. */
+    static JFreeChart chart(String title, XYPlot plot, String provenance) {
         JFreeChart chart = new JFreeChart(title, TITLE, plot, true);
         chart.setBackgroundPaint(Color.WHITE);
         chart.getLegend().setItemFont(LABEL);
         chart.setTitle(new TextTitle(title, TITLE));
+        chart.addSubtitle(0, new TextTitle(provenance, SUBTITLE));
         return chart;
     }
 

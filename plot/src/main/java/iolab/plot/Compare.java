@@ -1,6 +1,5 @@
 package iolab.plot;
 
-import com.google.gson.JsonObject;
 import org.HdrHistogram.HistogramIterationValue;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
@@ -23,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -166,14 +164,15 @@ final class Compare {
         Map<String, List<Comparison>> byServer = new LinkedHashMap<>();
         closed.stream().sorted(java.util.Comparator.comparingInt(c -> styles.order(c.id().server())))
                 .forEach(c -> byServer.computeIfAbsent(c.id().server(), k -> new ArrayList<>()).add(c));
+        int place = 0;
         for (Map.Entry<String, List<Comparison>> e : byServer.entrySet()) {
             for (String run : List.of("A", "B")) {
                 YIntervalSeries series = new YIntervalSeries(e.getKey() + " (" + run + ")");
+                double dodge = Charts.dodge(place++, 2 * byServer.size());
                 for (Comparison c : e.getValue()) {
                     Row r = run.equals("A") ? c.a() : c.b();
                     RoundStatistics.Interval ci = r.interval();
-                    // A a little left of B, so that both bars read
-                    double x = c.id().connections() * (run.equals("A") ? 0.94 : 1.06);
+                    double x = c.id().connections() * dodge;
                     series.add(x, r.score(), ci == null ? r.score() : ci.low(), ci == null ? r.score() : ci.high());
                 }
                 data.addSeries(series);
@@ -187,8 +186,8 @@ final class Compare {
         styleRuns(renderer, data, styles);
         XYPlot plot = Charts.plot(data, Charts.connectionsAxis(), new NumberAxis("Throughput (responses/s)"), renderer);
         return new Charts.Named("compare-throughput-" + workload, "Throughput, A (dashed, hollow) and B (solid): " + workload,
-                "The median over each run's rounds, bars: its interval across rounds. A's points sit a little left of B's so that both bars read.",
-                Charts.chart("Throughput, A vs B — " + workload + " (closed loop)", plot));
+                "The median over each run's rounds, bars: its interval across rounds. Each server's A sits just left of its B, the servers side by side, so that every bar reads.",
+                Charts.chart("Throughput, A vs B — " + workload + " (closed loop)", plot, provenance()));
     }
 
     private Charts.Named percentiles(String workload, int connections, List<Comparison> block, Styles styles) {
@@ -216,7 +215,7 @@ final class Compare {
         return new Charts.Named("compare-percentiles-" + workload + "_c" + connections,
                 "Latency by percentile, A (dashed) and B (solid): " + workload + ", " + connections + " connections",
                 "HdrHistogram's percentile distribution of every recorded response of each run, closed loop.",
-                Charts.chart("Latency by percentile, A vs B — " + workload + ", " + connections + " connections", plot));
+                Charts.chart("Latency by percentile, A vs B — " + workload + ", " + connections + " connections", plot, provenance()));
     }
 
     /** Each server keeps its colour in both runs; A is dashed and hollow, B solid and filled. */
@@ -231,6 +230,10 @@ final class Compare {
             renderer.setSeriesStroke(i, runA ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f)
                     : new BasicStroke(2.5f));
         }
+    }
+
+    private String provenance() {
+        return "A: " + ReportWriter.provenance(a) + "; B: " + ReportWriter.provenance(b);
     }
 
     private void writeHtml(Path file, List<Charts.Named> charts) throws IOException {
@@ -269,12 +272,8 @@ final class Compare {
         Files.writeString(file, html.append("</body></html>\n"), StandardCharsets.UTF_8);
     }
 
-    /** "20261129-123206 (commit 55b3d3b, results/reference)". */
+    /** "run 20261129-123206, commit 55b3d3b1c2d3, AMD EPYC 7B13, 2 cores, Java 25.0.3 (results/reference)". */
     static String describe(ResultsFolder run) {
-        JsonObject env = run.environment();
-        String id = env != null && env.has("runId") ? env.get("runId").getAsString() : run.dir().getFileName().toString();
-        String commit = Optional.ofNullable(env).filter(e -> e.has("git")).map(e -> e.getAsJsonObject("git").get("commit").getAsString())
-                .map(c -> c.substring(0, Math.min(7, c.length()))).orElse("unknown commit");
-        return id + " (commit " + commit + ", " + run.dir() + ")";
+        return ReportWriter.provenance(run) + " (" + run.dir() + ")";
     }
 }

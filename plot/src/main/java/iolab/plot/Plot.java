@@ -18,7 +18,7 @@ public final class Plot {
     public static List<String> render(Path resultsDir, PrintStream out) throws IOException {
         System.setProperty("java.awt.headless", "true");
         ResultsFolder results = ResultsFolder.read(resultsDir);
-        Charts charts = new Charts(results.rows(), results.catalog());
+        Charts charts = new Charts(results.rows(), results.catalog(), ReportWriter.provenance(results));
         List<Charts.Named> drawn = charts.all();
         for (Charts.Named c : drawn) {
             ChartFiles.write(c.chart(), resultsDir.resolve("charts"), c.name());

@@ -119,7 +119,7 @@ final class ReportWriter {
 
     void writeHtml() throws IOException {
         JsonObject env = results.environment();
-        String runId = value(env, "runId", results.dir().getFileName().toString());
+        String runId = runId(results);
         StringBuilder html = new StringBuilder();
         html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>iolab results: run ")
                 .append(esc(runId)).append("</title>\n<style>\n")
@@ -245,6 +245,17 @@ final class ReportWriter {
         }
         return String.format(Locale.ROOT, "median %.2f, 90th percentile %.2f, max %.2f", s.get("median").getAsDouble(),
                 s.get("p90").getAsDouble(), s.get("max").getAsDouble());
+    }
+
+    /** The run's id from environment.json, else its folder's name. */
+    static String runId(ResultsFolder results) {
+        return value(results.environment(), "runId", results.dir().toAbsolutePath().normalize().getFileName().toString());
+    }
+
+    /** "run 20261129-123206, commit 55b3d3b1c2d3, AMD EPYC 7B13, 2 cores, Java 25.0.3": what a pasted chart must keep. */
+    static String provenance(ResultsFolder results) {
+        JsonObject env = results.environment();
+        return "run " + runId(results) + ", commit " + commit(env) + ", " + machine(env);
     }
 
     static String citation(JsonObject env, String runId) {

@@ -47,6 +47,9 @@ class PlotTest {
             assertTrue(colours(png) > 8, chart + " has more on it than a background");
             var svg = xml.newDocumentBuilder().parse(dir.resolve("charts/" + chart + ".svg").toFile());
             assertEquals("svg", svg.getDocumentElement().getNodeName(), chart);
+            assertEquals("0.0 0.0 1200.0 800.0", svg.getDocumentElement().getAttribute("viewBox"), chart + " scales to any box");
+            // A pasted chart keeps its provenance: run, commit and machine under the title.
+            assertTrue(Files.readString(dir.resolve("charts/" + chart + ".svg")).contains("run 20261125-060000, commit 0123456789ab, Test CPU"), chart);
         }
 
         String html = Files.readString(dir.resolve("report.html"));
@@ -110,6 +113,31 @@ class PlotTest {
         assertTrue(html.contains("id=\"missing\""));
         assertTrue(html.contains("812 errors (812 timeout)"));
         assertTrue(Files.readString(dir.resolve("summary.csv")).contains("plaintext_pool_c5000_closed,plaintext,pool,5000,closed,,,"));
+    }
+
+    @Test
+    void aLogAxisLabelsEnoughTicksToReadAValue() {
+        ReadableLogAxis axis = new ReadableLogAxis("latency");
+        axis.setRange(40, 900);
+        List<String> labels = new java.util.ArrayList<>();
+        for (Object tick : axis.refreshTicks(null, new org.jfree.chart.axis.AxisState(), new java.awt.geom.Rectangle2D.Double(0, 0, 100, 800),
+                org.jfree.chart.ui.RectangleEdge.LEFT)) {
+            String text = ((org.jfree.chart.axis.ValueTick) tick).getText();
+            if (tick instanceof org.jfree.chart.axis.LogTick log && log.getAttributedLabel() != null) {
+                var it = log.getAttributedLabel().getIterator();
+                StringBuilder b = new StringBuilder();
+                for (char c = it.first(); c != java.text.CharacterIterator.DONE; c = it.next()) {
+                    b.append(c);
+                }
+                text = b.toString();
+            }
+            if (text != null && !text.isEmpty()) {
+                labels.add(text);
+            }
+        }
+        assertEquals(List.of("50", "70", "100", "200", "300", "500", "700"), labels, "one power of ten alone (JFreeChart's own) reads nothing");
+        assertEquals(List.of(1, 2, 3, 5, 7), ReadableLogAxis.labelled(1.0));
+        assertEquals(List.of(1), ReadableLogAxis.labelled(8));
     }
 
     @Test
