@@ -1,7 +1,6 @@
 package iolab.bench;
 
 import iolab.servers.ServerVariant;
-import iolab.servers.Model;
 import iolab.servers.ServerSettings;
 
 import java.io.IOException;
@@ -78,14 +77,13 @@ final class Environment {
      * each workload's delay, and the yardsticks: what the plotter orders, styles and bounds by.
      */
     static Map<String, Object> catalog() {
-        ServerSettings defaults = ServerSettings.defaults(Model.POOL, new InetSocketAddress(0));
         Map<String, Object> catalog = new LinkedHashMap<>();
         catalog.put("servers", Arrays.stream(ServerVariant.values()).map(s -> {
             Map<String, Object> server = new LinkedHashMap<>();
             server.put("label", s.label());
             server.put("arguments", s.arguments());
             server.put("serves", Arrays.stream(Workload.values()).filter(w -> w.servedBy(s)).map(Workload::label).toList());
-            server.put("inServiceLimit", s.model().inServiceLimit(defaults));
+            server.put("inServiceLimit", ServerSettings.defaults(s.model(), new InetSocketAddress(0)).inServiceLimit());
             return server;
         }).toList());
         catalog.put("yardsticks", Matrix.YARDSTICKS.stream().map(ServerVariant::label).toList());

@@ -74,6 +74,8 @@ public final class Experiment {
     private final List<Trial> trials = new ArrayList<>();
     private final Map<String, JsonObject> jmhResults = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
+    /** Configurations of servers this machine cannot run, with the reason. */
+    private final Map<String, String> skipped = new LinkedHashMap<>();
     /** The address each configuration's server listened on, for its merged summary. */
     private final Map<String, String> addresses = new LinkedHashMap<>();
     private double serverCoreReference;
@@ -120,7 +122,11 @@ public final class Experiment {
         }
         Files.createDirectories(runDir.resolve("logs"));
         Files.createDirectories(runDir.resolve("rounds"));
-        Experiment experiment = new Experiment(matrix, runDir, runDir.getFileName().toString(), out);
+        Experiment experiment = new Experiment(matrix.runnableHere(), runDir, runDir.getFileName().toString(), out);
+        // A server this machine cannot run is skipped with its reason, not failed.
+        for (Configuration c : matrix.configurations()) {
+            c.server().unavailable().ifPresent(reason -> experiment.skipped.put(c.id(), c.server().label() + " is not run here: " + reason));
+        }
         experiment.runAll();
         pointLatestAt(results, runDir);
         return runDir;
@@ -165,6 +171,8 @@ public final class Experiment {
             warnings.add(leftBehind);
         }
         List<Map<String, String>> failures = new ArrayList<>();
+        skipped.forEach((id, reason) -> failures.add(Map.of("id", id, "reason", reason)));
+        skipped.values().stream().distinct().forEach(warnings::add);
         for (Configuration c : configurations) {
             List<Trial> counted = trials.stream().filter(t -> t.id().equals(c.id()) && t.counted()).toList();
             List<String> scored = counted.stream().filter(Trial::scored).map(Trial::name).toList();

@@ -129,6 +129,13 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
         return List.copyOf(configurations);
     }
 
+    /** This matrix without the servers this machine cannot run ({@link ServerVariant#unavailable()}). */
+    public Matrix runnableHere() {
+        List<Group> runnable = groups.stream().map(g -> new Group(g.workloads, g.servers.stream().filter(s -> s.unavailable().isEmpty()).toList(),
+                g.connections, g.loads)).toList();
+        return new Matrix(name, runnable, warmups, iterations, rounds);
+    }
+
     /** The configurations grouped into blocks whose servers take their turns side by side in each round. */
     public List<Block> blocks() {
         Map<String, List<Configuration>> blocks = new LinkedHashMap<>();

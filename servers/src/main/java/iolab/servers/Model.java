@@ -42,19 +42,6 @@ public enum Model {
         return this != NETTY && this != JDK;
     }
 
-    /**
-     * Requests that can wait on the server at once (a blocking {@code /delay}) with {@code settings}:
-     * the pool's threads, nio's workers; 0 when only the connections bound it. Little's law turns it
-     * into a throughput ceiling.
-     */
-    public int inServiceLimit(ServerSettings settings) {
-        return switch (this) {
-            case POOL -> settings.threads();
-            case NIO -> settings.workers();
-            default -> 0;
-        };
-    }
-
     public static Model fromName(String name) {
         for (Model model : values()) {
             if (model.cliName.equals(name)) {

@@ -5,35 +5,27 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Everything that configures a server; every run records it. Settings that do not apply to
- * the model (for example {@code loops} for {@code pool}) are carried but unused.
+ * Everything that configures a server; every run records it. The settings every model shares
+ * are here; those that only one model takes are in its own record ({@link #own()}), so a pool
+ * has threads and no event loops, and nio has loops, a selector and workers but no pool.
  *
  * @param endpoint       where to listen: an {@link java.net.InetSocketAddress} (IPv4 or IPv6)
  *                       or a {@link java.net.UnixDomainSocketAddress}
- * @param threads        pool size of the {@code pool} model
- * @param loops          event loops of {@code nio} and {@code netty}
  * @param backlog        listen backlog (the kernel caps it at {@code somaxconn})
  * @param maxConnections open connections beyond which a new one is closed at once
  * @param idleTimeout    a connection that moves no byte for this long is closed; zero: never
  * @param grace          on stop, how long open connections may take to finish
- * @param selector       {@code nio}'s selector provider: {@code epoll}, {@code poll}, or null for the JDK's default
- * @param transport      {@code netty}'s transport
- * @param workers        {@code nio}: threads of the pool that runs blocking work off the event loops
- * @param workerQueue    {@code nio}: blocking work that may wait for a worker; beyond it the work is refused
+ * @param own            the model's own settings: {@link PoolSettings}, {@link NioSettings}, {@link NettySettings},
+ *                       or {@link NoSettings} for thread-per-connection, virtual and the JDK's server
  */
 public record ServerSettings(
         Model model,
         SocketAddress endpoint,
-        int threads,
-        int loops,
         int backlog,
         int maxConnections,
         Duration idleTimeout,
         Duration grace,
-        String selector,
-        NettyTransport transport,
-        int workers,
-        int workerQueue) {
+        ModelSettings own) {
 
     public static final int DEFAULT_THREADS = 200;
     public static final int DEFAULT_BACKLOG = 4096;
@@ -47,31 +39,112 @@ public record ServerSettings(
 
     public enum NettyTransport { NIO, EPOLL }
 
+    /** What only one model takes. */
+    public sealed interface ModelSettings permits NoSettings, PoolSettings, NioSettings, NettySettings {
+    }
+
+    /** thread-per-connection, virtual and the JDK's server: nothing of their own. */
+    public record NoSettings() implements ModelSettings {
+    }
+
+    /** @param threads the pool's platform threads */
+    public record PoolSettings(int threads) implements ModelSettings {
+        public PoolSettings {
+            requirePositive("threads", threads);
+        }
+    }
+
+    /**
+     * @param loops       event loops
+     * @param selector    the selector provider: {@code epoll}, {@code poll}, or null for the JDK's default
+     * @param workers     threads of the pool that runs blocking work off the event loops
+     * @param workerQueue blocking work that may wait for a worker; beyond it the work is refused
+     */
+    public record NioSettings(int loops, String selector, int workers, int workerQueue) implements ModelSettings {
+        public NioSettings {
+            requirePositive("loops", loops);
+            requirePositive("workers", workers);
+            requirePositive("worker-queue", workerQueue);
+        }
+    }
+
+    /**
+     * @param loops     event loops
+     * @param transport Netty's transport
+     */
+    public record NettySettings(int loops, NettyTransport transport) implements ModelSettings {
+        public NettySettings {
+            requirePositive("loops", loops);
+            Objects.requireNonNull(transport, "transport");
+        }
+    }
+
     public ServerSettings {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(endpoint, "endpoint");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(grace, "grace");
-        Objects.requireNonNull(transport, "transport");
-        requirePositive("threads", threads);
-        requirePositive("loops", loops);
+        Objects.requireNonNull(own, "own");
         requirePositive("backlog", backlog);
         requirePositive("max-connections", maxConnections);
-        requirePositive("workers", workers);
-        requirePositive("worker-queue", workerQueue);
         if (idleTimeout.isNegative()) {
             throw new IllegalArgumentException("idle-timeout must not be negative: " + idleTimeout);
         }
         if (grace.isNegative()) {
             throw new IllegalArgumentException("grace must not be negative: " + grace);
         }
+        if (own.getClass() != defaultsOf(model).getClass()) {
+            throw new IllegalArgumentException(model + " takes " + defaultsOf(model).getClass().getSimpleName() + ", not "
+                    + own.getClass().getSimpleName());
+        }
     }
 
     /** The defaults of the command line, for {@code model} on {@code endpoint}. */
     public static ServerSettings defaults(Model model, SocketAddress endpoint) {
-        return new ServerSettings(model, endpoint, DEFAULT_THREADS, Runtime.getRuntime().availableProcessors(),
-                DEFAULT_BACKLOG, DEFAULT_MAX_CONNECTIONS, DEFAULT_IDLE_TIMEOUT, DEFAULT_GRACE, null,
-                NettyTransport.NIO, DEFAULT_WORKERS, DEFAULT_WORKER_QUEUE);
+        return new ServerSettings(model, endpoint, DEFAULT_BACKLOG, DEFAULT_MAX_CONNECTIONS, DEFAULT_IDLE_TIMEOUT, DEFAULT_GRACE,
+                defaultsOf(model));
+    }
+
+    /** A model's own settings by default: a pool of 200, one event loop per core, 200 nio workers, Netty on NIO. */
+    public static ModelSettings defaultsOf(Model model) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return switch (model) {
+            case POOL -> new PoolSettings(DEFAULT_THREADS);
+            case NIO -> new NioSettings(cores, null, DEFAULT_WORKERS, DEFAULT_WORKER_QUEUE);
+            case NETTY -> new NettySettings(cores, NettyTransport.NIO);
+            case THREAD_PER_CONNECTION, VIRTUAL, JDK -> new NoSettings();
+        };
+    }
+
+    public PoolSettings pool() {
+        return own(PoolSettings.class);
+    }
+
+    public NioSettings nio() {
+        return own(NioSettings.class);
+    }
+
+    public NettySettings netty() {
+        return own(NettySettings.class);
+    }
+
+    private <T extends ModelSettings> T own(Class<T> type) {
+        if (!type.isInstance(own)) {
+            throw new IllegalStateException(model + " has no " + type.getSimpleName());
+        }
+        return type.cast(own);
+    }
+
+    /**
+     * Requests that can wait on the server at once (a blocking {@code /delay}): the pool's threads,
+     * nio's workers; 0 when only the connections bound it. Little's law turns it into a throughput ceiling.
+     */
+    public int inServiceLimit() {
+        return switch (own) {
+            case PoolSettings pool -> pool.threads();
+            case NioSettings nio -> nio.workers();
+            default -> 0;
+        };
     }
 
     /**
@@ -82,32 +155,49 @@ public record ServerSettings(
         return Duration.ofMillis(idleTimeout.isZero() ? 250 : Math.max(10, Math.min(250, idleTimeout.toMillis() / 4)));
     }
 
-    public ServerSettings withThreads(int value) {
-        return new ServerSettings(model, endpoint, value, loops, backlog, maxConnections, idleTimeout, grace, selector, transport, workers, workerQueue);
+    public ServerSettings with(ModelSettings value) {
+        return new ServerSettings(model, endpoint, backlog, maxConnections, idleTimeout, grace, value);
     }
 
+    /** pool only. */
+    public ServerSettings withThreads(int value) {
+        pool();
+        return with(new PoolSettings(value));
+    }
+
+    /** nio and netty only. */
     public ServerSettings withLoops(int value) {
-        return new ServerSettings(model, endpoint, threads, value, backlog, maxConnections, idleTimeout, grace, selector, transport, workers, workerQueue);
+        return switch (own) {
+            case NioSettings n -> with(new NioSettings(value, n.selector(), n.workers(), n.workerQueue()));
+            case NettySettings n -> with(new NettySettings(value, n.transport()));
+            default -> throw new IllegalStateException(model + " has no event loops");
+        };
+    }
+
+    /** nio only. */
+    public ServerSettings withSelector(String value) {
+        NioSettings n = nio();
+        return with(new NioSettings(n.loops(), value, n.workers(), n.workerQueue()));
+    }
+
+    /** nio only. */
+    public ServerSettings withWorkers(int value, int queue) {
+        NioSettings n = nio();
+        return with(new NioSettings(n.loops(), n.selector(), value, queue));
+    }
+
+    /** netty only. */
+    public ServerSettings withTransport(NettyTransport value) {
+        NettySettings n = netty();
+        return with(new NettySettings(n.loops(), value));
     }
 
     public ServerSettings withMaxConnections(int value) {
-        return new ServerSettings(model, endpoint, threads, loops, backlog, value, idleTimeout, grace, selector, transport, workers, workerQueue);
+        return new ServerSettings(model, endpoint, backlog, value, idleTimeout, grace, own);
     }
 
     public ServerSettings withIdleTimeout(Duration value) {
-        return new ServerSettings(model, endpoint, threads, loops, backlog, maxConnections, value, grace, selector, transport, workers, workerQueue);
-    }
-
-    public ServerSettings withSelector(String value) {
-        return new ServerSettings(model, endpoint, threads, loops, backlog, maxConnections, idleTimeout, grace, value, transport, workers, workerQueue);
-    }
-
-    public ServerSettings withTransport(NettyTransport value) {
-        return new ServerSettings(model, endpoint, threads, loops, backlog, maxConnections, idleTimeout, grace, selector, value, workers, workerQueue);
-    }
-
-    public ServerSettings withWorkers(int value, int queue) {
-        return new ServerSettings(model, endpoint, threads, loops, backlog, maxConnections, idleTimeout, grace, selector, transport, value, queue);
+        return new ServerSettings(model, endpoint, backlog, maxConnections, value, grace, own);
     }
 
     private static void requirePositive(String name, int value) {

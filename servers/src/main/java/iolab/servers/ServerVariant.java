@@ -1,11 +1,13 @@
 package iolab.servers;
 
 import iolab.servers.ServerSettings.NettyTransport;
+import iolab.servers.reference.NettyServer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -48,6 +50,17 @@ public enum ServerVariant {
     public ServerSettings configure(ServerSettings settings) {
         ServerSettings s = selector == null ? settings : settings.withSelector(selector);
         return transport == null ? s : s.withTransport(transport);
+    }
+
+    /**
+     * Why this machine cannot run this variant, or empty: Netty's epoll transport needs its native
+     * library (built for linux-x86_64), nio's selectors the JDK's providers for this OS.
+     */
+    public Optional<String> unavailable() {
+        if (transport != null) {
+            return NettyServer.unavailable(transport);
+        }
+        return selector == null ? Optional.empty() : SelectorProviders.unavailable(selector);
     }
 
     /** The servers jar's flags that start this variant. */

@@ -70,7 +70,7 @@ class HardeningTest {
 
     /** Enough pool threads that the bad clients of a test do not take them all: the pool's own lesson is tested elsewhere. */
     private static ServerSettings roomy(HttpCase c) throws IOException {
-        return c.settings().withThreads(64);
+        return c.model() == Model.POOL ? c.settings().withThreads(64) : c.settings();
     }
 
     // ---------------------------------------------------------------- 1. a codec fault
@@ -98,7 +98,7 @@ class HardeningTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("labModels")
     void aCodecFaultClosesThatConnectionAndTheLoopGoesOnServing(HttpCase c) throws Exception {
-        ServerSettings settings = c.settings().withLoops(1);
+        ServerSettings settings = c.model().hasEventLoops() ? c.settings().withLoops(1) : c.settings();
         try (Server server = Servers.create(settings, FAULTY, p -> { })) {
             server.start();
             try (SocketChannel victim = Clients.connect(server.address())) {
@@ -276,7 +276,7 @@ class HardeningTest {
     @MethodSource("labModels")
     void sixtyFourUnfinishedEightMegabyteBodiesStayUnderAQuarterGigabyte(HttpCase c) throws Exception {
         int size = 8 * 1024 * 1024;
-        try (Server server = c.start(c.settings().withThreads(100), HttpSettings.defaults(root))) {
+        try (Server server = c.start(c.model() == Model.POOL ? c.settings().withThreads(100) : c.settings(), HttpSettings.defaults(root))) {
             long heapBefore = liveHeapBytes();
             List<SocketChannel> holders = new ArrayList<>();
             ExecutorService writers = Executors.newFixedThreadPool(64);

@@ -35,8 +35,14 @@ public record ServerCase(ServerVariant variant) {
 
     /** The variant's settings, two loops, and the tests' small pool. */
     static ServerSettings settings(ServerVariant variant, SocketAddress endpoint) {
-        ServerSettings settings = variant.configure(ServerSettings.defaults(variant.model(), endpoint).withLoops(2));
-        return variant.model() == Model.POOL ? settings.withThreads(TEST_POOL_THREADS) : settings;
+        variant.unavailable().ifPresent(org.junit.jupiter.api.Assumptions::abort); // skipped with the reason, not failed
+        ServerSettings settings = variant.configure(ServerSettings.defaults(variant.model(), endpoint));
+        return switch (settings.own()) {
+            case ServerSettings.PoolSettings pool -> settings.withThreads(TEST_POOL_THREADS);
+            case ServerSettings.NioSettings nio -> settings.withLoops(2);
+            case ServerSettings.NettySettings netty -> settings.withLoops(2);
+            case ServerSettings.NoSettings none -> settings;
+        };
     }
 
     /** The address families; each case serves all three. */

@@ -116,13 +116,14 @@ final class ServerOptions {
             throw usage("--port: expected 0 to 65535, not " + port);
         }
         try {
-            ServerSettings defaults = ServerSettings.defaults(chosen, endpoint());
-            return new ServerSettings(chosen, defaults.endpoint(),
-                    threads == null ? defaults.threads() : threads,
-                    loops == null ? defaults.loops() : loops,
-                    backlog, maxConnections, idleTimeout, grace, selector, nettyTransport,
-                    workers == null ? defaults.workers() : workers,
-                    workerQueue == null ? defaults.workerQueue() : workerQueue);
+            ServerSettings.ModelSettings own = switch (ServerSettings.defaultsOf(chosen)) {
+                case ServerSettings.PoolSettings d -> new ServerSettings.PoolSettings(threads == null ? d.threads() : threads);
+                case ServerSettings.NioSettings d -> new ServerSettings.NioSettings(loops == null ? d.loops() : loops, selector,
+                        workers == null ? d.workers() : workers, workerQueue == null ? d.workerQueue() : workerQueue);
+                case ServerSettings.NettySettings d -> new ServerSettings.NettySettings(loops == null ? d.loops() : loops, nettyTransport);
+                case ServerSettings.NoSettings d -> d;
+            };
+            return new ServerSettings(chosen, endpoint(), backlog, maxConnections, idleTimeout, grace, own);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

@@ -68,7 +68,7 @@ public final class BlockingServer implements Server {
         return switch (settings.model()) {
             case THREAD_PER_CONNECTION -> Executors.newThreadPerTaskExecutor(
                     Thread.ofPlatform().name("conn-", 1).factory());
-            case POOL -> Executors.newFixedThreadPool(settings.threads(),
+            case POOL -> Executors.newFixedThreadPool(settings.pool().threads(),
                     Thread.ofPlatform().name("pool-", 1).factory());
             case VIRTUAL -> Executors.newThreadPerTaskExecutor(
                     Thread.ofVirtual().name("vconn-", 1).factory());
@@ -298,6 +298,6 @@ public final class BlockingServer implements Server {
     /** For messages and results: the model's name and its thread policy. */
     @Override
     public String toString() {
-        return settings.model() == Model.POOL ? "pool of " + settings.threads() + " threads" : settings.model().cliName();
+        return settings.model() == Model.POOL ? "pool of " + settings.pool().threads() + " threads" : settings.model().cliName();
     }
 }

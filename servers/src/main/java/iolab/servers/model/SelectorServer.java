@@ -40,16 +40,16 @@ public final class SelectorServer implements Server {
     public SelectorServer(ServerSettings settings, Protocol protocol) {
         this.settings = settings;
         this.protocol = protocol;
-        this.provider = SelectorProviders.named(settings.selector());
+        this.provider = SelectorProviders.named(settings.nio().selector());
         this.counter = new ConnectionCounter(settings.maxConnections());
-        this.workers = new ThreadPoolExecutor(settings.workers(), settings.workers(), 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(settings.workerQueue()), Thread.ofPlatform().name("worker-", 1).factory());
+        this.workers = new ThreadPoolExecutor(settings.nio().workers(), settings.nio().workers(), 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(settings.nio().workerQueue()), Thread.ofPlatform().name("worker-", 1).factory());
     }
 
     @Override
     public SocketAddress start() throws IOException {
         listener = Endpoints.listen(provider, settings.endpoint(), settings.backlog());
-        loops = new EventLoop[settings.loops()];
+        loops = new EventLoop[settings.nio().loops()];
         for (int i = 0; i < loops.length; i++) {
             loops[i] = new EventLoop(provider.openSelector(), protocol, counter, workers, settings.idleTimeout(),
                     settings.sweepPeriod());
@@ -112,6 +112,6 @@ public final class SelectorServer implements Server {
 
     @Override
     public String toString() {
-        return "nio, " + settings.loops() + " loop(s), selector " + provider.getClass().getSimpleName();
+        return "nio, " + settings.nio().loops() + " loop(s), selector " + provider.getClass().getSimpleName();
     }
 }

@@ -54,11 +54,19 @@ public final class NettyServer implements Server {
     private Channel listener;
     private volatile SocketAddress address;
 
+    /** Why {@code transport} cannot run here, or empty: epoll needs Netty's native library, which the build has for linux-x86_64 only. */
+    public static java.util.Optional<String> unavailable(NettyTransport transport) {
+        return transport == NettyTransport.EPOLL && !Epoll.isAvailable()
+                ? java.util.Optional.of("transport 'epoll' is not available here (Netty's native library is built for linux-x86_64): "
+                        + Epoll.unavailabilityCause())
+                : java.util.Optional.empty();
+    }
+
     /** {@code protocolPipeline} adds the protocol's handlers to each new connection's pipeline. */
     public NettyServer(ServerSettings settings, Consumer<ChannelPipeline> protocolPipeline) {
-        if (settings.transport() == NettyTransport.EPOLL && !Epoll.isAvailable()) {
-            throw new IllegalArgumentException("transport 'epoll' is not available here: " + Epoll.unavailabilityCause());
-        }
+        unavailable(settings.netty().transport()).ifPresent(reason -> {
+            throw new IllegalArgumentException(reason);
+        });
         this.settings = settings;
         this.protocolPipeline = protocolPipeline;
         this.counter = new ConnectionCounter(settings.maxConnections());
@@ -66,11 +74,11 @@ public final class NettyServer implements Server {
 
     @Override
     public SocketAddress start() throws IOException {
-        boolean epoll = settings.transport() == NettyTransport.EPOLL;
+        boolean epoll = settings.netty().transport() == NettyTransport.EPOLL;
         boolean unix = settings.endpoint() instanceof UnixDomainSocketAddress;
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         acceptorGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("netty-acceptor"), io);
-        loopGroup = new MultiThreadIoEventLoopGroup(settings.loops(), new DefaultThreadFactory("netty-loop"), io);
+        loopGroup = new MultiThreadIoEventLoopGroup(settings.netty().loops(), new DefaultThreadFactory("netty-loop"), io);
         Class<? extends ServerChannel> channelType = epoll
                 ? (unix ? EpollServerDomainSocketChannel.class : EpollServerSocketChannel.class)
                 : (unix ? NioServerDomainSocketChannel.class : NioServerSocketChannel.class);
@@ -163,7 +171,7 @@ public final class NettyServer implements Server {
 
     @Override
     public String toString() {
-        return "netty, " + settings.transport().name().toLowerCase() + " transport, " + settings.loops() + " loop(s)";
+        return "netty, " + settings.netty().transport().name().toLowerCase() + " transport, " + settings.netty().loops() + " loop(s)";
     }
 
     @io.netty.channel.ChannelHandler.Sharable
