@@ -47,7 +47,11 @@ public record Configuration(ServerVariant server, Workload workload, int connect
 
     /** A name for files: {@code plaintext_nio_c100_closed}, {@code delay-10ms_virtual_c1000_r5000}. */
     public String id() {
-        return new ConfigurationId(workload.label(), server.label(), connections, ratePerSecond).toString();
+        return key().toString();
+    }
+
+    public ConfigurationId key() {
+        return new ConfigurationId(workload.label(), server.label(), connections, ratePerSecond);
     }
 
     public String describe() {

@@ -1,5 +1,6 @@
 package iolab.bench;
 
+import iolab.plot.ConfigurationId;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -26,7 +27,7 @@ import java.util.TreeMap;
 
 /**
  * A configuration's files over its rounds: each counted trial left {@code rounds/<id>.<trial>.*};
- * this writes {@code <id>.json}, {@code .hgrm}, {@code .hlog}, {@code .sendlag.hgrm} and, for an open
+ * this writes {@code configurations/<id>.json}, {@code .hgrm}, {@code .hlog}, {@code .sendlag.hgrm} and, for an open
  * loop, {@code .service.hgrm} (uncorrected service time) for all of
  * them together, so that the latency percentiles, error counts and send lag of a configuration
  * are those of every request it measured. The {@code .hlog} keeps each interval, tagged with its
@@ -73,13 +74,14 @@ final class RoundFiles {
         }
         LoadResult result = new LoadResult(settings, requests, seconds, latency, errors, statuses, sendLag, serviceTime,
                 bytesRead, badResponse);
-        Report.writeJson(result, runDir.resolve(c.id() + ".json"));
-        Report.writePercentiles(result, runDir.resolve(c.id() + ".hgrm"));
-        Report.writePercentiles(sendLag, runDir.resolve(c.id() + ".sendlag.hgrm"));
+        Files.createDirectories(runDir.resolve(ConfigurationId.FOLDER));
+        Report.writeJson(result, c.key().file(runDir, ".json"));
+        Report.writePercentiles(result, c.key().file(runDir, ".hgrm"));
+        Report.writePercentiles(sendLag, c.key().file(runDir, ".sendlag.hgrm"));
         if (settings.openLoop()) {
-            Report.writePercentiles(serviceTime, runDir.resolve(c.id() + ".service.hgrm"));
+            Report.writePercentiles(serviceTime, c.key().file(runDir, ".service.hgrm"));
         }
-        try (PrintStream out = new PrintStream(Files.newOutputStream(runDir.resolve(c.id() + ".hlog")), false, StandardCharsets.UTF_8)) {
+        try (PrintStream out = new PrintStream(Files.newOutputStream(c.key().file(runDir, ".hlog")), false, StandardCharsets.UTF_8)) {
             HistogramLogWriter log = new HistogramLogWriter(out);
             log.outputComment("iolab: " + c.describe() + ", every counted round's intervals, each tagged with its round; values in nanoseconds");
             log.outputLogFormatVersion();

@@ -66,14 +66,14 @@ class ExperimentTest {
 
         for (String id : List.of("echo-64_nio_c4_closed", "echo-64_netty-epoll_c4_r2000")) {
             for (String suffix : List.of(".hgrm", ".hlog", ".json", ".sendlag.hgrm")) {
-                assertTrue(Files.size(run.resolve(id + suffix)) > 0, "merged over the rounds: " + id + suffix);
+                assertTrue(Files.size(run.resolve("configurations").resolve(id + suffix)) > 0, "merged over the rounds: " + id + suffix);
             }
             for (String trial : List.of(".r1", ".r2")) {
                 for (String suffix : List.of(".json", ".hlog", ".sendlag.hlog", ".server.csv", ".jmh.json")) {
                     assertTrue(Files.size(run.resolve("rounds").resolve(id + trial + suffix)) > 0, "kept: " + id + trial + suffix);
                 }
             }
-            JsonObject merged = JsonParser.parseString(Files.readString(run.resolve(id + ".json"))).getAsJsonObject();
+            JsonObject merged = JsonParser.parseString(Files.readString(run.resolve("configurations").resolve(id + ".json"))).getAsJsonObject();
             long perRound = 0;
             for (String line : counted) {
                 String[] f = line.split(",", -1);
@@ -85,8 +85,8 @@ class ExperimentTest {
             }
             assertEquals(perRound, merged.get("requests").getAsLong(), "the merged summary counts every round's responses");
         }
-        assertTrue(Files.size(run.resolve("echo-64_netty-epoll_c4_r2000.service.hgrm")) > 0, "uncorrected service time beside the latency");
-        assertTrue(JsonParser.parseString(Files.readString(run.resolve("echo-64_netty-epoll_c4_r2000.json"))).getAsJsonObject().has("serviceTimeMillis"));
+        assertTrue(Files.size(run.resolve("configurations/echo-64_netty-epoll_c4_r2000.service.hgrm")) > 0, "uncorrected service time beside the latency");
+        assertTrue(JsonParser.parseString(Files.readString(run.resolve("configurations/echo-64_netty-epoll_c4_r2000.json"))).getAsJsonObject().has("serviceTimeMillis"));
         String open = Files.readAllLines(run.resolve("summary.csv")).stream().filter(l -> l.startsWith("echo-64_nio_c4_r2000,")).findFirst().orElseThrow();
         assertTrue(open.contains(",open,2000,") && open.contains(",2,0,true,"), "2,000 req/s on 4 connections is sustained in both rounds: " + open);
 
@@ -159,7 +159,7 @@ class ExperimentTest {
         JsonArray jmh = JsonParser.parseString(Files.readString(run.resolve("jmh.json"))).getAsJsonArray();
         assertEquals(1, jmh.size(), "scored despite its errors");
         assertEquals(0, JsonParser.parseString(Files.readString(run.resolve("failures.json"))).getAsJsonArray().size());
-        JsonObject summary = JsonParser.parseString(Files.readString(run.resolve(id + ".json"))).getAsJsonObject();
+        JsonObject summary = JsonParser.parseString(Files.readString(run.resolve("configurations").resolve(id + ".json"))).getAsJsonObject();
         assertTrue(summary.getAsJsonObject("errors").get("timeout").getAsLong() + summary.getAsJsonObject("errors").get("unanswered").getAsLong() > 0,
                 summary.toString());
         assertTrue(summary.get("requests").getAsLong() > 0, "the 200 served connections' responses are kept");

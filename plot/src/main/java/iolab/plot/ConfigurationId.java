@@ -1,5 +1,6 @@
 package iolab.plot;
 
+import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.function.ToIntFunction;
@@ -13,6 +14,9 @@ import java.util.regex.Pattern;
  * @param rate requests per second of an open loop; 0 for a closed loop
  */
 public record ConfigurationId(String workload, String server, int connections, long rate) {
+
+    /** The folder of a run that holds each configuration's merged files, out of the way of the report and the summaries. */
+    public static final String FOLDER = "configurations";
 
     private static final Pattern FORM = Pattern.compile("([^_]+)_([^_]+)_c(\\d{1,9})_(closed|r(\\d{1,18}))");
 
@@ -37,6 +41,11 @@ public record ConfigurationId(String workload, String server, int connections, l
             return Optional.empty();
         }
         return Optional.of(new ConfigurationId(m.group(1), m.group(2), connections, rate));
+    }
+
+    /** This configuration's file with {@code suffix} ({@code .json}, {@code .hlog}...) in the run {@code runDir}. */
+    public Path file(Path runDir, String suffix) {
+        return runDir.resolve(FOLDER).resolve(this + suffix);
     }
 
     public boolean closedLoop() {

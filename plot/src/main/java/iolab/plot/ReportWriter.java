@@ -189,7 +189,7 @@ final class ReportWriter {
         }
 
         html.append("<h2 id=\"numbers\">The numbers</h2>\n<p>Also as <a href=\"summary.csv\">summary.csv</a> and <a href=\"summary.md\">summary.md</a>; ")
-                .append("JMH's own output is <a href=\"jmh.json\">jmh.json</a>, latency histograms are the <code>.hlog</code> and <code>.hgrm</code> files. ")
+                .append("JMH's own output is <a href=\"jmh.json\">jmh.json</a>, latency histograms are the <code>.hlog</code> and <code>.hgrm</code> files in <code>configurations/</code>. ")
                 .append("Each row's file names start with its configuration, <code>workload_server_cN_closed</code> or <code>_rRATE</code>.</p>\n")
                 .append("<div style=\"overflow-x:auto\"><table>\n<tr>");
         List<Column> columns = COLUMNS.subList(1, COLUMNS.size()); // the configuration's name repeats the columns after it

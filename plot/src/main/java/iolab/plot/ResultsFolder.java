@@ -66,6 +66,11 @@ final class ResultsFolder {
         return environment;
     }
 
+    /** Where each configuration's merged files are: {@code configurations/}, or the run's folder itself in runs made before it. */
+    private Path perConfiguration() {
+        return Files.isDirectory(dir.resolve(ConfigurationId.FOLDER)) ? dir.resolve(ConfigurationId.FOLDER) : dir;
+    }
+
     List<String> missing() {
         return missing;
     }
@@ -101,7 +106,7 @@ final class ResultsFolder {
                 names.add(c.getAsJsonObject().get("id").getAsString());
             }
         }
-        try (Stream<Path> files = Files.list(dir)) {
+        try (Stream<Path> files = Files.list(perConfiguration())) {
             files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".hlog"))
                     .map(n -> n.substring(0, n.length() - ".hlog".length())).forEach(names::add);
         } catch (IOException e) {
@@ -136,7 +141,7 @@ final class ResultsFolder {
         ErrorCounts errors = ErrorCounts.NONE;
         Boolean sustainable = null;
         if (score != null) {
-            JsonObject summary = readObjectQuietly(id + ".json");
+            JsonObject summary = readObjectQuietly(perConfiguration().resolve(id + ".json"));
             errors = ErrorCounts.of(summary);
             if (summary != null && summary.has("latencyMillis")) {
                 JsonObject l = summary.getAsJsonObject("latencyMillis");
@@ -148,7 +153,7 @@ final class ResultsFolder {
             } else {
                 missing.add(id + ".json: its latency percentiles are left out of the tables and latency charts");
             }
-            List<Histogram> intervals = intervals(id + ".hlog");
+            List<Histogram> intervals = intervals(perConfiguration().resolve(id + ".hlog"));
             latency = sum(intervals);
             if (rate > 0 && latency != null) {
                 sustainable = errors.total() == 0 && Sustainability.sustained(intervals, rate);
@@ -175,8 +180,8 @@ final class ResultsFolder {
     }
 
     /** The intervals of a .hlog, each tagged with its round; null (and a note) when there are none. */
-    private List<Histogram> intervals(String name) {
-        Path file = dir.resolve(name);
+    private List<Histogram> intervals(Path file) {
+        String name = dir.relativize(file).toString();
         if (!Files.exists(file)) {
             missing.add(name + ": that configuration is left out of the percentile-distribution chart");
             return null;
@@ -215,9 +220,9 @@ final class ResultsFolder {
         return e != null && e.isJsonObject() ? e.getAsJsonObject() : null;
     }
 
-    private JsonObject readObjectQuietly(String name) {
+    private JsonObject readObjectQuietly(Path file) {
         try {
-            return JsonParser.parseString(Files.readString(dir.resolve(name))).getAsJsonObject();
+            return JsonParser.parseString(Files.readString(file)).getAsJsonObject();
         } catch (IOException | RuntimeException e) {
             return null;
         }

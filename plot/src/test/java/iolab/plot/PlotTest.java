@@ -94,14 +94,14 @@ class PlotTest {
     @Test
     void aFolderMissingPartsSaysWhatIsMissingAndDrawsTheRest() throws Exception {
         SampleResults.write(dir);
-        Files.delete(dir.resolve("plaintext_nio_c100_closed.hlog"));
+        Files.delete(dir.resolve("configurations/plaintext_nio_c100_closed.hlog"));
         Files.delete(dir.resolve("environment.json"));
         Files.writeString(dir.resolve("failures.json"), "[{\"id\": \"plaintext_pool_c5000_closed\", \"reason\": \"812 errors (812 timeout)\"}]");
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         List<String> problems = Plot.render(dir, new PrintStream(printed, true, StandardCharsets.UTF_8));
         String output = printed.toString(StandardCharsets.UTF_8);
 
-        assertTrue(output.contains("missing: plaintext_nio_c100_closed.hlog: that configuration is left out of the percentile-distribution chart"), output);
+        assertTrue(output.contains("missing: configurations/plaintext_nio_c100_closed.hlog: that configuration is left out of the percentile-distribution chart"), output);
         assertTrue(output.contains("missing: environment.json is missing"), output);
         assertTrue(output.contains("missing: plaintext_pool_c5000_closed has no score: 812 errors (812 timeout)"), output);
         assertEquals(3, problems.size(), problems.toString());

@@ -84,7 +84,9 @@ final class SampleResults {
 
     private static void add(Path dir, List<Trial> rounds, List<String> configurations, String workload, String server,
                             int connections, long rate, double score, Random random) throws IOException {
-        String id = new ConfigurationId(workload, server, connections, rate).toString();
+        ConfigurationId key = new ConfigurationId(workload, server, connections, rate);
+        String id = key.toString();
+        Files.createDirectories(dir.resolve(ConfigurationId.FOLDER));
         configurations.add("{\"id\": \"" + id + "\"}");
         boolean bound = clientBound(server, connections, rate);
         for (int round = 1; round <= ROUNDS; round++) {
@@ -95,7 +97,7 @@ final class SampleResults {
         }
         Histogram h = new Histogram(3);
         long base = workload.equals("plaintext") ? 200_000 : 10_500_000;
-        PrintStream out = new PrintStream(Files.newOutputStream(dir.resolve(id + ".hlog")), false, StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(Files.newOutputStream(key.file(dir, ".hlog")), false, StandardCharsets.UTF_8);
         HistogramLogWriter log = new HistogramLogWriter(out);
         log.outputLogFormatVersion();
         log.outputStartTime(0);
@@ -110,7 +112,7 @@ final class SampleResults {
             log.outputIntervalHistogram(h);
         }
         out.close();
-        Files.writeString(dir.resolve(id + ".json"), String.format(Locale.ROOT,
+        Files.writeString(key.file(dir, ".json"), String.format(Locale.ROOT,
                 "{\"latencyMillis\": {\"p50\": %f, \"p90\": %f, \"p99\": %f, \"p99.9\": %f, \"max\": %f}}",
                 h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(90) / 1e6, h.getValueAtPercentile(99) / 1e6,
                 h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6));
