@@ -79,7 +79,7 @@ public record Configuration(ServerVariant server, Workload workload, int connect
 
     public LoadSettings loadSettings(Target target, Duration warmup, Duration measurement) {
         return new LoadSettings(target, workload.client(target.host()), CLIENT_THREADS, connections,
-                ratePerSecond, 1, warmup, measurement, TIMEOUT, CONNECT_TIMEOUT);
+                ratePerSecond, 1, warmup, measurement, TIMEOUT, CONNECT_TIMEOUT, false, workload.reconnect());
     }
 
     /** Every setting, for environment.json. */

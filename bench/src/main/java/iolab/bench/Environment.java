@@ -93,6 +93,7 @@ final class Environment {
             workload.put("protocol", w.protocol());
             workload.put("request", w.request());
             workload.put("delayMillis", w.delayMillis());
+            workload.put("connectionPerRequest", w.reconnect());
             return workload;
         }).toList());
         return catalog;

@@ -10,11 +10,15 @@ import java.util.stream.Collectors;
 
 /** What each connection asks for, again and again. */
 public enum Workload {
-    ECHO_64("echo-64", "echo", null, 0, 64),
-    ECHO_16K("echo-16k", "echo", null, 0, 16 * 1024),
-    PLAINTEXT("plaintext", "http", "/plaintext", 0, 0),
-    DELAY_10MS("delay-10ms", "http", "/delay?ms=10", 10, 0),
-    FILE_1M("file-1m", "http", "/files/" + Workload.FILE_NAME, 0, 0);
+    ECHO_64("echo-64", "echo", null, 0, 64, false),
+    ECHO_16K("echo-16k", "echo", null, 0, 16 * 1024, false),
+    PLAINTEXT("plaintext", "http", "/plaintext", 0, 0, false),
+    DELAY_10MS("delay-10ms", "http", "/delay?ms=10", 10, 0, false),
+    FILE_1M("file-1m", "http", "/files/" + Workload.FILE_NAME, 0, 0, false),
+    /** A new connection per request: {@code Connection: close}; the cost of accepting, and of a thread per connection. */
+    PLAINTEXT_CLOSE("plaintext-close", "http", "/plaintext", 0, 0, true),
+    /** A new connection per 64-byte message. */
+    ECHO_64_CLOSE("echo-64-close", "echo", null, 0, 64, true);
 
     /** The file {@link #FILE_1M} fetches, {@link #FILE_BYTES} long, written into the server's root. */
     public static final String FILE_NAME = "1m.bin";
@@ -25,13 +29,20 @@ public enum Workload {
     private final String path;
     private final int delayMillis;
     private final int messageBytes;
+    private final boolean reconnect;
 
-    Workload(String label, String protocol, String path, int delayMillis, int messageBytes) {
+    Workload(String label, String protocol, String path, int delayMillis, int messageBytes, boolean reconnect) {
         this.label = label;
         this.protocol = protocol;
         this.path = path;
         this.delayMillis = delayMillis;
         this.messageBytes = messageBytes;
+        this.reconnect = reconnect;
+    }
+
+    /** A new connection per request: connect, one request, the response, close. */
+    public boolean reconnect() {
+        return reconnect;
     }
 
     public String label() {
@@ -45,7 +56,8 @@ public enum Workload {
 
     /** What each request asks for: an HTTP path, or the size of an echo message. */
     public String request() {
-        return path != null ? path : messageBytes + "-byte messages echoed";
+        String what = path != null ? path : messageBytes + "-byte messages echoed";
+        return reconnect ? what + ", a new connection per request" : what;
     }
 
     /** Server-side wait per request (the /delay stand-in for a database call), 0 for none. */
@@ -63,7 +75,8 @@ public enum Workload {
     }
 
     public iolab.clients.Workload client(String host) {
-        return protocol.equals("echo") ? new EchoWorkload(messageBytes) : new HttpWorkload("GET", path, host, List.of(), new byte[0]);
+        return protocol.equals("echo") ? new EchoWorkload(messageBytes)
+                : new HttpWorkload("GET", path, host, reconnect ? HttpWorkload.closing(List.of()) : List.of(), new byte[0]);
     }
 
     public static Workload named(String label) {

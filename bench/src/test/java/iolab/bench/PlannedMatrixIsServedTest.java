@@ -31,11 +31,23 @@ class PlannedMatrixIsServedTest {
             byServerProcess.computeIfAbsent(c.server().label() + " " + c.workload().protocol(), k -> new ArrayList<>()).add(c);
         }
         Path root = ServerRoot.create();
+        // Started all at once: most of a JVM's start is waiting, and one after another they took 20 s.
+        Map<String, java.util.concurrent.CompletableFuture<ServerProcess>> started = new LinkedHashMap<>();
+        for (List<Configuration> planned : byServerProcess.values()) {
+            Configuration first = planned.getFirst();
+            started.put(first.id(), java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return ServerProcess.start(first.serverArguments(root), "served-test", dir.resolve(first.id() + ".log"));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }));
+        }
         List<String> failures = new ArrayList<>();
         int checked = 0;
         for (List<Configuration> planned : byServerProcess.values()) {
             Configuration first = planned.getFirst();
-            try (ServerProcess server = ServerProcess.start(first.serverArguments(root), "served-test", dir.resolve(first.id() + ".log"))) {
+            try (ServerProcess server = started.get(first.id()).join()) {
                 for (Workload workload : planned.stream().map(Configuration::workload).distinct().toList()) {
                     Configuration one = new Configuration(first.server(), workload, 1, 0);
                     LoadResult result = LoadGenerator.run(one.loadSettings(Target.parse(server.address()), Duration.ZERO,

@@ -354,8 +354,10 @@ final class ClientLoop implements Runnable {
             if (settings.openLoop()) {
                 sendOwed(now);
             } else {
+                // A new connection per request: what the user waits for starts with the connect.
+                long origin = settings.reconnect() ? connectStartedNanos : now;
                 for (int i = 0; i < settings.pipeline() && running; i++) {
-                    send(now, now);
+                    send(origin, now);
                 }
             }
         }
@@ -425,8 +427,8 @@ final class ClientLoop implements Runnable {
             if (status >= 400) {
                 countError(ErrorKind.BAD_RESPONSE, origin);
             }
-            if (lastOnConnection) {
-                closeAfterResponse = true;
+            if (lastOnConnection || settings.reconnect()) {
+                closeAfterResponse = true; // a new connection for the next request
                 return;
             }
             if (settings.openLoop()) {

@@ -43,6 +43,16 @@ public final class HttpWorkload implements Workload {
         this.describe = method + " " + path;
     }
 
+    /** {@code headers} with {@code Connection: close}, unless they already say how to treat the connection. */
+    public static List<String> closing(List<String> headers) {
+        if (headers.stream().anyMatch(h -> h.regionMatches(true, 0, "connection:", 0, 11))) {
+            return headers;
+        }
+        List<String> closing = new java.util.ArrayList<>(headers);
+        closing.add("Connection: close");
+        return closing;
+    }
+
     @Override
     public byte[] request() {
         return request;

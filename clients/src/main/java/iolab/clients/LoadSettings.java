@@ -16,15 +16,18 @@ import java.util.Objects;
  * @param connectTimeout   a connect not done in this long is an error
  * @param poisson          open loop: each connection's slots arrive as a Poisson process (exponential gaps, the same
  *                         mean rate) instead of a fixed schedule; the sum over connections is then Poisson too
+ * @param reconnect        a new connection per request: connect, send one request, read the response, close (HTTP asks
+ *                         {@code Connection: close}); {@code connections} is then how many are in progress at once, and
+ *                         a closed loop's latency counts from the connect
  */
 public record LoadSettings(Target target, Workload workload, int threads, int connections, double ratePerSecond,
                            int pipeline, Duration warmup, Duration duration, Duration timeout, Duration connectTimeout,
-                           boolean poisson) {
+                           boolean poisson, boolean reconnect) {
 
-    /** A fixed schedule in the open loop. */
+    /** A fixed schedule in the open loop, connections kept open. */
     public LoadSettings(Target target, Workload workload, int threads, int connections, double ratePerSecond,
                         int pipeline, Duration warmup, Duration duration, Duration timeout, Duration connectTimeout) {
-        this(target, workload, threads, connections, ratePerSecond, pipeline, warmup, duration, timeout, connectTimeout, false);
+        this(target, workload, threads, connections, ratePerSecond, pipeline, warmup, duration, timeout, connectTimeout, false, false);
     }
 
     public LoadSettings {
@@ -38,6 +41,7 @@ public record LoadSettings(Target target, Workload workload, int threads, int co
         require(duration.isPositive(), "duration must be positive: " + duration);
         require(timeout.isPositive(), "timeout must be positive: " + timeout);
         require(connectTimeout.isPositive(), "connect timeout must be positive: " + connectTimeout);
+        require(!reconnect || pipeline == 1, "a new connection per request carries one request: no pipeline (" + pipeline + ")");
     }
 
     public boolean openLoop() {

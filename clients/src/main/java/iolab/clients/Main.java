@@ -73,6 +73,10 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--poisson", description = "With --rate: Poisson arrivals (exponential gaps, the same mean rate) instead of a fixed schedule.")
     boolean poisson;
 
+    @Option(names = {"--reconnect", "--no-keepalive"},
+            description = "A new connection per request: connect, send one, read the response, close (HTTP sends Connection: close).")
+    boolean reconnect;
+
     @Option(names = "--timeout", defaultValue = "2s", converter = DurationConverter.class,
             description = "A request unanswered this long is a timeout error (default: ${DEFAULT-VALUE}).")
     Duration timeout;
@@ -151,13 +155,14 @@ public final class Main implements Callable<Integer> {
             Workload workload = switch (chosen) {
                 case "echo" -> new EchoWorkload(size);
                 case "http" -> new HttpWorkload(method, parsed.path() == null ? "/" : parsed.path(),
-                        parsed.host(), headers, body());
+                        parsed.host(), reconnect ? HttpWorkload.closing(headers) : headers, body());
                 default -> throw new IllegalArgumentException("--protocol: expected echo or http, not '" + chosen + "'");
             };
             if (poisson && rate <= 0) {
                 throw new IllegalArgumentException("--poisson needs --rate: arrivals are of an open loop");
             }
-            return new LoadSettings(parsed, workload, threads, connections, rate, pipeline, warmup, duration, timeout, connectTimeout, poisson);
+            return new LoadSettings(parsed, workload, threads, connections, rate, pipeline, warmup, duration, timeout, connectTimeout,
+                    poisson, reconnect);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

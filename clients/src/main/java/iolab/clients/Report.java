@@ -27,7 +27,7 @@ public final class Report {
         out.printf(Locale.ROOT, "%s on %s: %d connection(s), %d thread(s), %s%s%n", s.workload().describe(), s.target(),
                 s.connections(), s.threads(),
                 s.openLoop() ? String.format(Locale.ROOT, "open loop at %.0f req/s%s", s.ratePerSecond(), s.poisson() ? " (Poisson arrivals)" : "") : "closed loop",
-                s.pipeline() > 1 ? ", pipeline " + s.pipeline() : "");
+                s.pipeline() > 1 ? ", pipeline " + s.pipeline() : s.reconnect() ? ", a new connection per request" : "");
         out.printf(Locale.ROOT, "  Latency (ms)   p50 %.3f   p90 %.3f   p99 %.3f   p99.9 %.3f   max %.3f   mean %.3f%n",
                 r.latencyMillis(50), r.latencyMillis(90), r.latencyMillis(99), r.latencyMillis(99.9),
                 r.latencyNanos().getMaxValue() / NANOS_PER_MILLI, r.latencyNanos().getMean() / NANOS_PER_MILLI);
@@ -110,6 +110,7 @@ public final class Report {
         json.put("loop", s.openLoop() ? "open" : "closed");
         json.put("askedRatePerSecond", s.ratePerSecond());
         json.put("arrivals", s.openLoop() ? (s.poisson() ? "poisson" : "fixed") : "closed loop");
+        json.put("connectionPerRequest", s.reconnect());
         json.put("warmupSeconds", s.warmup().toMillis() / 1000.0);
         json.put("durationSeconds", r.durationSeconds());
         json.put("requests", r.requests());

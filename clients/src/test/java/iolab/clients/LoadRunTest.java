@@ -71,7 +71,7 @@ class LoadRunTest {
                 Duration.ofSeconds(1), Duration.ofSeconds(1)), new org.HdrHistogram.Recorder(3), new org.HdrHistogram.Recorder(3),
                 new org.HdrHistogram.Recorder(3), 10, 0, System.nanoTime());
         ClientLoop poisson = new ClientLoop(new LoadSettings(target, echo, 1, 10, 1_000, 1, Duration.ZERO, Duration.ofSeconds(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(1), true), new org.HdrHistogram.Recorder(3), new org.HdrHistogram.Recorder(3),
+                Duration.ofSeconds(1), Duration.ofSeconds(1), true, false), new org.HdrHistogram.Recorder(3), new org.HdrHistogram.Recorder(3),
                 new org.HdrHistogram.Recorder(3), 10, 0, System.nanoTime());
         assertEquals(10_000_000, fixed.nextGapNanos(), "10 connections at 1,000/s: a slot each 10 ms");
         int n = 200_000;

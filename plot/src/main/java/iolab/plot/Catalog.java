@@ -23,6 +23,7 @@ final class Catalog {
     private final List<String> workloads = new ArrayList<>();
     private final Map<String, Integer> delays = new LinkedHashMap<>();
     private final List<String> yardsticks = new ArrayList<>();
+    private final List<String> connectionPerRequest = new ArrayList<>();
     private final boolean recorded;
 
     private Catalog(JsonObject environment) {
@@ -39,6 +40,9 @@ final class Catalog {
             JsonObject w = e.getAsJsonObject();
             workloads.add(w.get("label").getAsString());
             delays.put(w.get("label").getAsString(), w.get("delayMillis").getAsInt());
+            if (w.has("connectionPerRequest") && w.get("connectionPerRequest").getAsBoolean()) {
+                connectionPerRequest.add(w.get("label").getAsString());
+            }
         }
         JsonArray y = environment.getAsJsonArray("yardsticks");
         if (y != null) {
@@ -95,6 +99,11 @@ final class Catalog {
     /** The server-side wait of each request of {@code workload} in ms; 0 for none or when not recorded. */
     int delayMillis(String workload) {
         return delays.getOrDefault(workload, 0);
+    }
+
+    /** Whether each request of {@code workload} came on a new connection: its responses per second are connections per second. */
+    boolean connectionPerRequest(String workload) {
+        return connectionPerRequest.contains(workload);
     }
 
     List<String> yardsticks() {

@@ -125,7 +125,9 @@ final class Charts {
         renderer.setCapLength(8);
         renderer.setErrorStroke(new BasicStroke(1.5f));
         style(renderer, data);
-        XYPlot plot = plot(data, connectionsAxis(), new NumberAxis("Throughput (responses/s)"), renderer);
+        boolean churn = catalog.connectionPerRequest(workload);
+        XYPlot plot = plot(data, connectionsAxis(churn ? "Connections in progress at once (log scale)" : "Concurrent connections (log scale)"),
+                new NumberAxis(churn ? "New connections per second (one request each)" : "Throughput (responses/s)"), renderer);
         for (Row r : closed) {
             if (r.clientBound()) {
                 plot.addAnnotation(new Ring(r.connections() * dodge(List.copyOf(servers.keySet()).indexOf(r.server()), servers.size()), r.score()));
@@ -136,7 +138,8 @@ final class Charts {
                         + "the servers at one connection count are drawn a little apart so that each bar reads. "
                         + "A hollow marker: that configuration had errors (see the table); a black ring: client-bound (the load generator's core was the limit); "
                         + "a server missing at a connection count failed there.",
-                chart("Throughput vs connections — " + workload + " (closed loop)", plot));
+                chart(churn ? "Connections per second — " + workload + " (a new connection per request)"
+                        : "Throughput vs connections — " + workload + " (closed loop)", plot));
     }
 
     private Named percentileDistribution(String workload, List<Row> closed) {
@@ -343,7 +346,11 @@ final class Charts {
     }
 
     static LogAxis connectionsAxis() {
-        LogAxis x = new ReadableLogAxis("Concurrent connections (log scale)");
+        return connectionsAxis("Concurrent connections (log scale)");
+    }
+
+    static LogAxis connectionsAxis(String label) {
+        LogAxis x = new ReadableLogAxis(label);
         x.setNumberFormatOverride(new DecimalFormat("#,##0"));
         x.setSmallestValue(0.5);
         x.setLabelFont(LABEL);

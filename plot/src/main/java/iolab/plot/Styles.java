@@ -17,9 +17,9 @@ final class Styles {
 
     private static final Color[] COLORS = {
             new Color(0xD55E00), new Color(0xE69F00), new Color(0x009E73), new Color(0x0072B2),
-            new Color(0x56B4E9), new Color(0xCC79A7), new Color(0x7F3C8D), new Color(0x444444)};
+            new Color(0x56B4E9), new Color(0xCC79A7), new Color(0x7F3C8D), new Color(0x999933), new Color(0x444444)};
     private static final float[][] DASHES = {
-            null, {12f, 6f}, {3f, 4f}, null, {12f, 4f, 3f, 4f}, {6f, 6f}, {2f, 2f}, {18f, 6f}};
+            null, {12f, 6f}, {3f, 4f}, null, {12f, 4f, 3f, 4f}, {6f, 6f}, {2f, 2f}, {8f, 3f, 2f, 3f}, {18f, 6f}};
 
     private final Catalog catalog;
 
@@ -42,7 +42,7 @@ final class Styles {
 
     Shape shape(String server) {
         double s = 9;
-        return switch (order(server) % 8) {
+        return switch (order(server) % 9) {
             case 0 -> new Rectangle2D.Double(-s / 2, -s / 2, s, s);
             case 1 -> polygon(new double[]{0, s / 2, -s / 2}, new double[]{-s / 2, s / 2, s / 2});
             case 2 -> new Ellipse2D.Double(-s / 2, -s / 2, s, s);
@@ -50,6 +50,7 @@ final class Styles {
             case 4 -> polygon(new double[]{-s / 2, s / 2, 0}, new double[]{-s / 2, -s / 2, s / 2});
             case 5 -> new Rectangle2D.Double(-s / 2, -s / 4, s, s / 2);
             case 6 -> new Ellipse2D.Double(-s / 2, -s / 4, s, s / 2);
+            case 7 -> polygon(new double[]{-s / 2, s / 2, -s / 2}, new double[]{-s / 2, 0, s / 2});
             default -> polygon(new double[]{-s / 2, -s / 6, s / 6, s / 2, s / 6, -s / 6}, new double[]{0, -s / 2, -s / 2, 0, s / 2, s / 2});
         };
     }

@@ -37,7 +37,24 @@ public record ServerSettings(
     public static final int DEFAULT_WORKERS = DEFAULT_THREADS;
     public static final int DEFAULT_WORKER_QUEUE = 10_000;
 
-    public enum NettyTransport { NIO, EPOLL }
+    /** Netty's transports: the JDK's selector, its own epoll(7), and io_uring(7), where the kernel completes the I/O. */
+    public enum NettyTransport {
+        NIO, EPOLL, IO_URING;
+
+        /** As the command line takes it: {@code nio}, {@code epoll}, {@code io_uring}. */
+        public String cliName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public static NettyTransport fromName(String name) {
+            for (NettyTransport t : values()) {
+                if (t.cliName().equals(name)) {
+                    return t;
+                }
+            }
+            throw new IllegalArgumentException("expected nio, epoll or io_uring, not '" + name + "'");
+        }
+    }
 
     /** What only one model takes. */
     public sealed interface ModelSettings permits NoSettings, PoolSettings, NioSettings, NettySettings {

@@ -6,7 +6,6 @@ import iolab.servers.reference.NettyServer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -24,6 +23,7 @@ public enum ServerVariant {
     NIO_POLL(Model.NIO, "poll", null),
     NETTY_NIO(Model.NETTY, null, NettyTransport.NIO),
     NETTY_EPOLL(Model.NETTY, null, NettyTransport.EPOLL),
+    NETTY_IOURING(Model.NETTY, null, NettyTransport.IO_URING),
     JDK(Model.JDK, null, null);
 
     private final Model model;
@@ -36,9 +36,9 @@ public enum ServerVariant {
         this.transport = transport;
     }
 
-    /** {@code nio-poll}, {@code netty-epoll}: the model's name, and the variant's where it has one. */
+    /** {@code nio-poll}, {@code netty-epoll}, {@code netty-iouring}: the model's name, and the variant's where it has one (no '_': ids use it). */
     public String label() {
-        String variant = selector != null ? selector : transport != null ? transport.name().toLowerCase(Locale.ROOT) : null;
+        String variant = selector != null ? selector : transport != null ? transport.cliName().replace("_", "") : null;
         return variant == null ? model.cliName() : model.cliName() + "-" + variant;
     }
 
@@ -70,7 +70,7 @@ public enum ServerVariant {
             args.addAll(List.of("--selector", selector));
         }
         if (transport != null) {
-            args.addAll(List.of("--transport", transport.name().toLowerCase(Locale.ROOT)));
+            args.addAll(List.of("--transport", transport.cliName()));
         }
         return args;
     }

@@ -55,7 +55,7 @@ class CommandLineTest {
             "echo --model nio --transport epoll",
             "echo --model pool --loops 2",
             "echo --model nio --threads 10",
-            "echo --model netty --transport io_uring",
+            "echo --model netty --transport kqueue",
             "echo --model pool --threads 0",
             "echo --model nio --port 70000",
             "echo --model nio --idle-timeout 5",

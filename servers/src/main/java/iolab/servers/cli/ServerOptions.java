@@ -71,7 +71,7 @@ final class ServerOptions {
     String selector;
 
     @Option(names = "--transport", paramLabel = "TRANSPORT",
-            description = "netty: nio or epoll (default: nio).")
+            description = "netty: nio, epoll or io_uring (default: nio).")
     String transport;
 
     @Option(names = "--workers", paramLabel = "N",
@@ -107,9 +107,9 @@ final class ServerOptions {
         ServerSettings.NettyTransport nettyTransport = ServerSettings.NettyTransport.NIO;
         if (transport != null) {
             try {
-                nettyTransport = ServerSettings.NettyTransport.valueOf(transport.toUpperCase(Locale.ROOT));
+                nettyTransport = ServerSettings.NettyTransport.fromName(transport);
             } catch (IllegalArgumentException e) {
-                throw usage("--transport: expected nio or epoll, not '" + transport + "'");
+                throw usage("--transport: " + e.getMessage());
             }
         }
         if (port < 0 || port > 65535) {

@@ -18,6 +18,10 @@ import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerDomainSocketChannel;
+import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -56,10 +60,14 @@ public final class NettyServer implements Server {
 
     /** Why {@code transport} cannot run here, or empty: epoll needs Netty's native library, which the build has for linux-x86_64 only. */
     public static java.util.Optional<String> unavailable(NettyTransport transport) {
-        return transport == NettyTransport.EPOLL && !Epoll.isAvailable()
-                ? java.util.Optional.of("transport 'epoll' is not available here (Netty's native library is built for linux-x86_64): "
-                        + Epoll.unavailabilityCause())
-                : java.util.Optional.empty();
+        Throwable cause = switch (transport) {
+            case NIO -> null;
+            case EPOLL -> Epoll.isAvailable() ? null : Epoll.unavailabilityCause();
+            case IO_URING -> IoUring.isAvailable() ? null : IoUring.unavailabilityCause();
+        };
+        return cause == null ? java.util.Optional.empty() : java.util.Optional.of("transport '" + transport.cliName()
+                + "' is not available here (Netty's native library is built for linux-x86_64" + (transport == NettyTransport.IO_URING
+                ? ", and io_uring needs a kernel that allows it" : "") + "): " + cause);
     }
 
     /** {@code protocolPipeline} adds the protocol's handlers to each new connection's pipeline. */
@@ -74,14 +82,22 @@ public final class NettyServer implements Server {
 
     @Override
     public SocketAddress start() throws IOException {
-        boolean epoll = settings.netty().transport() == NettyTransport.EPOLL;
+        NettyTransport transport = settings.netty().transport();
+        boolean epoll = transport == NettyTransport.EPOLL;
         boolean unix = settings.endpoint() instanceof UnixDomainSocketAddress;
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        IoHandlerFactory io = switch (transport) {
+            case NIO -> NioIoHandler.newFactory();
+            case EPOLL -> EpollIoHandler.newFactory();
+            case IO_URING -> IoUringIoHandler.newFactory();
+        };
         acceptorGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("netty-acceptor"), io);
         loopGroup = new MultiThreadIoEventLoopGroup(settings.netty().loops(), new DefaultThreadFactory("netty-loop"), io);
-        Class<? extends ServerChannel> channelType = epoll
-                ? (unix ? EpollServerDomainSocketChannel.class : EpollServerSocketChannel.class)
-                : (unix ? NioServerDomainSocketChannel.class : NioServerSocketChannel.class);
+        Class<? extends ServerChannel> channelType = switch (transport) {
+            case NIO -> unix ? NioServerDomainSocketChannel.class : NioServerSocketChannel.class;
+            case EPOLL -> unix ? EpollServerDomainSocketChannel.class : EpollServerSocketChannel.class;
+            case IO_URING -> unix ? IoUringServerDomainSocketChannel.class : IoUringServerSocketChannel.class;
+        };
+        boolean nativeTransport = transport != NettyTransport.NIO;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptorGroup, loopGroup)
                 .channel(channelType)
@@ -96,11 +112,11 @@ public final class NettyServer implements Server {
         if (!unix) {
             bootstrap.option(ChannelOption.SO_REUSEADDR, true).childOption(ChannelOption.TCP_NODELAY, true);
         }
-        if (!unix || epoll) {
+        if (!unix || nativeTransport) {
             // Netty's NIO Unix-domain channel has no half-closure: there EOF closes the channel.
             bootstrap.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         }
-        SocketAddress bindTo = unix && epoll
+        SocketAddress bindTo = unix && nativeTransport
                 ? new DomainSocketAddress(((UnixDomainSocketAddress) settings.endpoint()).getPath().toString())
                 : settings.endpoint();
         try {
@@ -171,7 +187,7 @@ public final class NettyServer implements Server {
 
     @Override
     public String toString() {
-        return "netty, " + settings.netty().transport().name().toLowerCase() + " transport, " + settings.netty().loops() + " loop(s)";
+        return "netty, " + settings.netty().transport().cliName() + " transport, " + settings.netty().loops() + " loop(s)";
     }
 
     @io.netty.channel.ChannelHandler.Sharable
