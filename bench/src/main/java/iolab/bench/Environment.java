@@ -49,7 +49,7 @@ final class Environment {
         machine.put("cores", Pinning.cores());
         machine.put("memory", firstValue(Path.of("/proc/meminfo"), "MemTotal:").map(String::trim).orElse("unknown"));
         machine.put("openFilesLimit", firstValue(Path.of("/proc/self/limits"), "Max open files").map(v -> v.trim().replaceAll("\\s+", " ")).orElse("unknown"));
-        machine.put("somaxconn", read(Path.of("/proc/sys/net/core/somaxconn")));
+        machine.put("somaxconn", somaxconn());
         machine.put("ephemeralPorts", read(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).replaceAll("\\s+", "-"));
         env.put("machine", machine);
 
@@ -97,6 +97,15 @@ final class Environment {
             return workload;
         }).toList());
         return catalog;
+    }
+
+    /** The kernel's cap on a listen backlog, or -1 where it cannot be read. */
+    static int somaxconn() {
+        try {
+            return Integer.parseInt(read(Path.of("/proc/sys/net/core/somaxconn")).trim());
+        } catch (RuntimeException e) {
+            return -1;
+        }
     }
 
     /** Records every server and client setting of {@code planned}. */

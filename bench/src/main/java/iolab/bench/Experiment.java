@@ -63,6 +63,9 @@ public final class Experiment {
     /** ...or the hypervisor stole this many. */
     static final double STEAL_CORES = 0.05;
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeSpecialFloatingPointValues().create();
+    /** {@code true}: after the rounds, the listen-backlog sweep ({@link BacklogSweep}); the full matrix sets it. */
+    static final String BACKLOG_PROPERTY = "iolab.backlog";
+    static final Duration BACKLOG_DURATION = Duration.ofSeconds(4);
     private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
 
     private final Matrix matrix;
@@ -197,6 +200,15 @@ public final class Experiment {
         writeJson("environment.json", environment);
         warnings.forEach(w -> out.println("warning: " + w));
         out.printf("%nDone in %s. Results: %s%n%n", minutes(System.nanoTime() - startNanos), runDir);
+        if (Boolean.parseBoolean(System.getProperty(BACKLOG_PROPERTY))) {
+            out.printf("%nThe listen backlog: a storm of short connections against nio slow to accept, backlog %s%n", BacklogSweep.BACKLOGS);
+            try {
+                BacklogSweep.run(runDir, runId, BacklogSweep.BACKLOGS, BACKLOG_DURATION, out);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
         Plot.render(runDir, out); // the summary table, then the charts and report
     }
 

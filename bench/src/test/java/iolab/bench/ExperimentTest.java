@@ -148,7 +148,7 @@ class ExperimentTest {
     void errorsAreKeptBesideTheScoreTheyCameWith() throws IOException {
         // The pool's 200 threads serve 200 connections; the 10 more wait unanswered and time out.
         Matrix matrix = new Matrix("test", List.of(
-                new Matrix.Group(List.of(Workload.PLAINTEXT), List.of(ServerVariant.POOL), List.of(210), Matrix.CLOSED)), 1, 6, 1);
+                new Matrix.Group(List.of(Workload.PLAINTEXT), List.of(ServerVariant.POOL), List.of(210), Matrix.CLOSED)), 1, 2, 1);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         Path run = Experiment.run(matrix, results, new PrintStream(printed, true, StandardCharsets.UTF_8));
         String output = printed.toString(StandardCharsets.UTF_8);

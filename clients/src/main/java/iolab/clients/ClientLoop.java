@@ -37,6 +37,8 @@ final class ClientLoop implements Runnable {
     private final LoadSettings settings;
     private final Recorder recorder;
     private final Recorder sendLag;
+    /** How long each connect took, from its start to established, recorded like the latencies. */
+    private final Recorder connectTime;
     private final Recorder serviceTime;
     private final Selector selector;
     private final Connection[] connections;
@@ -78,8 +80,9 @@ final class ClientLoop implements Runnable {
      * @param firstConnection index of this loop's first connection among all, so that the open
      *                        loop's schedule spreads every connection's slots evenly over time
      */
-    ClientLoop(LoadSettings settings, Recorder recorder, Recorder sendLag, Recorder serviceTime, int connectionCount,
-               int firstConnection, long startNanos) throws IOException {
+    ClientLoop(LoadSettings settings, Recorder recorder, Recorder sendLag, Recorder serviceTime, Recorder connectTime,
+               int connectionCount, int firstConnection, long startNanos) throws IOException {
+        this.connectTime = connectTime;
         this.serviceTime = serviceTime;
         this.firstConnection = firstConnection;
         this.connectPhaseDeadlineNanos = startNanos + settings.connectTimeout().toNanos();
@@ -333,6 +336,9 @@ final class ClientLoop implements Runnable {
         }
 
         private void connected(long now) {
+            if (connectStartedNanos >= recordFromNanos) {
+                connectTime.recordValue(Math.max(0, now - connectStartedNanos));
+            }
             connected = true;
             settled();
             freeSinceNanos = now;

@@ -26,6 +26,7 @@ public final class LoadRun implements AutoCloseable {
     private final Recorder recorder = new Recorder(SIGNIFICANT_DIGITS);
     private final Recorder sendLag = new Recorder(SIGNIFICANT_DIGITS);
     private final Recorder serviceTime = new Recorder(SIGNIFICANT_DIGITS);
+    private final Recorder connectTime = new Recorder(SIGNIFICANT_DIGITS);
     private final List<ClientLoop> loops = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private boolean stopped;
@@ -45,7 +46,7 @@ public final class LoadRun implements AutoCloseable {
         try {
             for (int i = 0; i < settings.threads(); i++) {
                 int count = settings.connections() / settings.threads() + (i < settings.connections() % settings.threads() ? 1 : 0);
-                ClientLoop loop = new ClientLoop(settings, run.recorder, run.sendLag, run.serviceTime, count, first, startNanos);
+                ClientLoop loop = new ClientLoop(settings, run.recorder, run.sendLag, run.serviceTime, run.connectTime, count, first, startNanos);
                 first += count;
                 run.loops.add(loop);
                 run.threads.add(Thread.ofPlatform().name("client-loop-" + i).start(loop));
@@ -78,6 +79,7 @@ public final class LoadRun implements AutoCloseable {
         recorder.getIntervalHistogram();
         sendLag.getIntervalHistogram();
         serviceTime.getIntervalHistogram();
+        connectTime.getIntervalHistogram();
         long now = System.nanoTime();
         loops.forEach(loop -> loop.startRecording(now));
     }
@@ -105,6 +107,16 @@ public final class LoadRun implements AutoCloseable {
      */
     public Histogram serviceTime() {
         return serviceTime.getIntervalHistogram();
+    }
+
+    /**
+     * How long the connects since recording started (or the previous call) took, in nanoseconds,
+     * from the connect's start to the connection established. With a new connection per request
+     * this is where a full listen queue shows: a SYN the kernel dropped is sent again after 1 s,
+     * then 3 s.
+     */
+    public Histogram connectTime() {
+        return connectTime.getIntervalHistogram();
     }
 
     /** Responses recorded so far. */

@@ -19,7 +19,10 @@ public final class Plot {
         System.setProperty("java.awt.headless", "true");
         ResultsFolder results = ResultsFolder.read(resultsDir);
         Charts charts = new Charts(results.rows(), results.catalog(), ReportWriter.provenance(results));
-        List<Charts.Named> drawn = charts.all();
+        List<Charts.Named> drawn = new ArrayList<>(charts.all());
+        if (!results.backlog().isEmpty()) {
+            drawn.add(Backlog.chart(results.backlog(), ReportWriter.provenance(results)));
+        }
         for (Charts.Named c : drawn) {
             ChartFiles.write(c.chart(), resultsDir.resolve("charts"), c.name());
         }

@@ -29,6 +29,7 @@ final class ResultsFolder {
     private final JsonObject environment;
     private final Catalog catalog;
     private final List<Row> rows;
+    private final List<Backlog.Point> backlog;
     private final Map<String, List<Trial>> trials = new LinkedHashMap<>();
 
     private ResultsFolder(Path dir) {
@@ -37,6 +38,7 @@ final class ResultsFolder {
                 "the report has no environment table and no citation details, no Little's-law chart and no ratios (it names the servers, workloads and yardsticks)");
         this.catalog = Catalog.of(environment);
         this.rows = readRows();
+        this.backlog = readBacklog();
     }
 
     static ResultsFolder read(Path dir) {
@@ -45,6 +47,20 @@ final class ResultsFolder {
 
     Path dir() {
         return dir;
+    }
+
+    /** The listen-backlog sweep, empty when the run made none. */
+    List<Backlog.Point> backlog() {
+        return backlog;
+    }
+
+    private List<Backlog.Point> readBacklog() {
+        try {
+            return Backlog.read(dir);
+        } catch (IOException | RuntimeException e) {
+            missing.add(Backlog.CSV + " is unreadable (" + e.getMessage() + "): the backlog chart is left out");
+            return List.of();
+        }
     }
 
     /** The run's servers and workloads, in its order. */

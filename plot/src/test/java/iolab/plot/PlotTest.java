@@ -141,6 +141,36 @@ class PlotTest {
     }
 
     @Test
+    void aBacklogSweepIsReadBackAndDrawn() throws Exception {
+        SampleResults.write(dir);
+        Files.createDirectories(dir.resolve(Backlog.FOLDER));
+        List<Backlog.Point> points = new java.util.ArrayList<>();
+        for (int backlog : List.of(1, 4096)) {
+            org.HdrHistogram.Histogram connects = new org.HdrHistogram.Histogram(3);
+            for (int i = 0; i < 1000; i++) {
+                connects.recordValue(backlog == 1 && i % 10 == 0 ? 1_020_000_000L : 80_000L + i); // a tenth waited for a SYN again
+            }
+            points.add(new Backlog.Point(backlog, 4096, 1000, 990, backlog == 1 ? 150 : 0, 0, backlog == 1 ? 250 : 0, backlog == 1 ? 250 : 0, connects, connects));
+            try (PrintStream hlog = new PrintStream(Files.newOutputStream(dir.resolve(Backlog.FOLDER).resolve(Backlog.file(backlog))))) {
+                org.HdrHistogram.HistogramLogWriter writer = new org.HdrHistogram.HistogramLogWriter(hlog);
+                writer.outputLogFormatVersion();
+                writer.outputIntervalHistogram(connects);
+            }
+        }
+        Backlog.write(points, dir.resolve(Backlog.CSV));
+
+        List<Backlog.Point> read = Backlog.read(dir);
+        assertEquals(2, read.size());
+        assertEquals(1000, read.get(0).latency().getTotalCount(), "the latencies come back from backlog/b1.hlog");
+        assertEquals(250, read.get(0).listenOverflows());
+        assertTrue(Files.readAllLines(dir.resolve(Backlog.CSV)).get(1).startsWith("1,4096,1000,990,150,0,250,250,"));
+
+        Plot.render(dir, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertTrue(Files.size(dir.resolve("charts/backlog.png")) > 10_000);
+        assertTrue(Files.readString(dir.resolve("report.html")).contains("Latency by listen backlog"));
+    }
+
+    @Test
     void anEmptyFolderGetsAReportThatSaysSo() throws IOException {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         List<String> problems = Plot.render(dir, new PrintStream(printed, true, StandardCharsets.UTF_8));

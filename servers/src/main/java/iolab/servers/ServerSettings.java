@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param maxConnections open connections beyond which a new one is closed at once
  * @param idleTimeout    a connection that moves no byte for this long is closed; zero: never
  * @param grace          on stop, how long open connections may take to finish
+ * @param acceptDelay    the lab's four models pause this long after each accept, so that connections wait in the
+ *                       kernel's listen queue (the backlog's lesson); zero: none. The references cannot be made slow.
  * @param own            the model's own settings: {@link PoolSettings}, {@link NioSettings}, {@link NettySettings},
  *                       or {@link NoSettings} for thread-per-connection, virtual and the JDK's server
  */
@@ -25,6 +27,7 @@ public record ServerSettings(
         int maxConnections,
         Duration idleTimeout,
         Duration grace,
+        Duration acceptDelay,
         ModelSettings own) {
 
     public static final int DEFAULT_THREADS = 200;
@@ -110,6 +113,13 @@ public record ServerSettings(
         if (grace.isNegative()) {
             throw new IllegalArgumentException("grace must not be negative: " + grace);
         }
+        Objects.requireNonNull(acceptDelay, "acceptDelay");
+        if (acceptDelay.isNegative()) {
+            throw new IllegalArgumentException("accept-delay must not be negative: " + acceptDelay);
+        }
+        if (acceptDelay.isPositive() && (model == Model.NETTY || model == Model.JDK)) {
+            throw new IllegalArgumentException("accept-delay applies to the lab's four models, not to " + model);
+        }
         if (own.getClass() != defaultsOf(model).getClass()) {
             throw new IllegalArgumentException(model + " takes " + defaultsOf(model).getClass().getSimpleName() + ", not "
                     + own.getClass().getSimpleName());
@@ -119,7 +129,7 @@ public record ServerSettings(
     /** The defaults of the command line, for {@code model} on {@code endpoint}. */
     public static ServerSettings defaults(Model model, SocketAddress endpoint) {
         return new ServerSettings(model, endpoint, DEFAULT_BACKLOG, DEFAULT_MAX_CONNECTIONS, DEFAULT_IDLE_TIMEOUT, DEFAULT_GRACE,
-                defaultsOf(model));
+                Duration.ZERO, defaultsOf(model));
     }
 
     /** A model's own settings by default: a pool of 200, one event loop per core, 200 nio workers, Netty on NIO. */
@@ -173,7 +183,7 @@ public record ServerSettings(
     }
 
     public ServerSettings with(ModelSettings value) {
-        return new ServerSettings(model, endpoint, backlog, maxConnections, idleTimeout, grace, value);
+        return new ServerSettings(model, endpoint, backlog, maxConnections, idleTimeout, grace, acceptDelay, value);
     }
 
     /** pool only. */
@@ -210,11 +220,19 @@ public record ServerSettings(
     }
 
     public ServerSettings withMaxConnections(int value) {
-        return new ServerSettings(model, endpoint, backlog, value, idleTimeout, grace, own);
+        return new ServerSettings(model, endpoint, backlog, value, idleTimeout, grace, acceptDelay, own);
     }
 
     public ServerSettings withIdleTimeout(Duration value) {
-        return new ServerSettings(model, endpoint, backlog, maxConnections, value, grace, own);
+        return new ServerSettings(model, endpoint, backlog, maxConnections, value, grace, acceptDelay, own);
+    }
+
+    public ServerSettings withBacklog(int value) {
+        return new ServerSettings(model, endpoint, value, maxConnections, idleTimeout, grace, acceptDelay, own);
+    }
+
+    public ServerSettings withAcceptDelay(Duration value) {
+        return new ServerSettings(model, endpoint, backlog, maxConnections, idleTimeout, grace, value, own);
     }
 
     private static void requirePositive(String name, int value) {

@@ -56,6 +56,7 @@ class CommandLineTest {
             "echo --model pool --loops 2",
             "echo --model nio --threads 10",
             "echo --model netty --transport kqueue",
+            "echo --model netty --accept-delay 5ms",
             "echo --model pool --threads 0",
             "echo --model nio --port 70000",
             "echo --model nio --idle-timeout 5",

@@ -66,6 +66,10 @@ final class ServerOptions {
             description = "On SIGTERM or Ctrl-C, how long open connections may take to finish (default: ${DEFAULT-VALUE}).")
     Duration grace;
 
+    @Option(names = "--accept-delay", defaultValue = "0", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "The four models: pause this long after each accept, so that connections wait in the listen queue (default: 0).")
+    Duration acceptDelay;
+
     @Option(names = "--selector", paramLabel = "PROVIDER",
             description = "nio: epoll or poll (default: the JDK's, epoll on Linux).")
     String selector;
@@ -123,7 +127,7 @@ final class ServerOptions {
                 case ServerSettings.NettySettings d -> new ServerSettings.NettySettings(loops == null ? d.loops() : loops, nettyTransport);
                 case ServerSettings.NoSettings d -> d;
             };
-            return new ServerSettings(chosen, endpoint(), backlog, maxConnections, idleTimeout, grace, own);
+            return new ServerSettings(chosen, endpoint(), backlog, maxConnections, idleTimeout, grace, acceptDelay, own);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

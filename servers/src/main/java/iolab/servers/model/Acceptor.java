@@ -16,6 +16,9 @@ import java.util.function.Consumer;
  * <p>When accepting fails (out of file descriptors: EMFILE) the connection stays in the
  * kernel's queue, so trying again at once fails again at once. The loop pauses between tries,
  * as Netty does, and says so once per episode rather than once per try.
+ *
+ * <p>With an accept delay it pauses after each accept, so that new connections wait in the
+ * kernel's listen queue, and beyond the backlog are dropped: the backlog's lesson.
  */
 final class Acceptor {
 
@@ -24,7 +27,9 @@ final class Acceptor {
     private Acceptor() {
     }
 
-    static Thread start(ServerSocketChannel listener, ConnectionCounter counter, Consumer<SocketChannel> admitted) {
+    static Thread start(ServerSocketChannel listener, ConnectionCounter counter, java.time.Duration acceptDelay,
+                        Consumer<SocketChannel> admitted) {
+        long delayNanos = acceptDelay.toNanos();
         return Thread.ofPlatform().name("acceptor").start(() -> {
             long failures = 0;
             long firstFailureNanos = 0;
@@ -56,6 +61,13 @@ final class Acceptor {
                     admitted.accept(channel);
                 } else {
                     Quietly.close(channel);
+                }
+                if (delayNanos > 0) {
+                    try {
+                        Thread.sleep(java.time.Duration.ofNanos(delayNanos));
+                    } catch (InterruptedException interrupted) {
+                        return;
+                    }
                 }
             }
         });

@@ -79,7 +79,7 @@ public final class BlockingServer implements Server {
     @Override
     public SocketAddress start() throws IOException {
         listener = Endpoints.listen(SelectorProvider.provider(), settings.endpoint(), settings.backlog());
-        acceptor = Acceptor.start(listener, counter, this::hand);
+        acceptor = Acceptor.start(listener, counter, settings.acceptDelay(), this::hand);
         // Also checks the protocol's own deadlines (an HTTP header timeout), so it always runs.
         long periodMillis = settings.sweepPeriod().toMillis();
         idleSweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("idle-sweeper").factory());

@@ -55,7 +55,7 @@ public final class SelectorServer implements Server {
                     settings.sweepPeriod());
             Thread.ofPlatform().name("loop-" + i).start(loops[i]);
         }
-        acceptor = Acceptor.start(listener, counter, new java.util.function.Consumer<>() {
+        acceptor = Acceptor.start(listener, counter, settings.acceptDelay(), new java.util.function.Consumer<>() {
             private int next;
 
             @Override

@@ -1,0 +1,56 @@
+package iolab.bench;
+
+import iolab.plot.Backlog;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The listen backlog's lesson, measured for real on this machine's kernel. */
+class BacklogSweepTest {
+
+    @TempDir
+    Path run;
+
+    @Test
+    void theKernelsCountersAreReadByName() {
+        ListenCounters counters = ListenCounters.parse(List.of(
+                "TcpExt: SyncookiesSent ListenOverflows ListenDrops TCPHPHits",
+                "TcpExt: 3 17 19 400",
+                "IpExt: InNoRoutes",
+                "IpExt: 0"));
+        assertEquals(new ListenCounters(17, 19), counters);
+        assertEquals(new ListenCounters(2, 3), new ListenCounters(19, 22).since(counters));
+        assertNotNull(ListenCounters.read(), "this machine has /proc/net/netstat");
+    }
+
+    @Test
+    void aBacklogOfOneDropsConnectsThatABacklogOf4096Queues() throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        List<Backlog.Point> points = BacklogSweep.run(run, "backlog-test", List.of(1, 4096), Duration.ofSeconds(2),
+                new PrintStream(printed, true, StandardCharsets.UTF_8));
+        Backlog.Point one = points.get(0);
+        Backlog.Point large = points.get(1);
+        String said = printed.toString(StandardCharsets.UTF_8);
+        // Beyond a backlog of one the kernel drops the handshake's last ACK: the connection waits a second, then three, and
+        // keeps losing the one place in the queue to newcomers, so at the end much of the storm is still unanswered.
+        assertTrue(one.listenOverflows() + one.listenDrops() > 0, said);
+        assertTrue(one.unanswered() >= BacklogSweep.IN_PROGRESS / 4, "a quarter of the storm stalled: " + said);
+        assertTrue(large.unanswered() < one.unanswered() / 4, "a backlog that holds the storm queues it instead: " + said);
+        assertTrue(large.latency().getValueAtPercentile(99) < 900_000_000L, said);
+        assertTrue(one.connectTime().getValueAtPercentile(50) < 50_000_000L, "connect() returns once the kernel has answered: " + said);
+        assertEquals(3, Files.readAllLines(run.resolve(Backlog.CSV)).size(), "a header and a line per backlog");
+        assertTrue(Files.size(run.resolve(Backlog.FOLDER).resolve(Backlog.file(1))) > 0);
+        assertTrue(Files.size(run.resolve(Backlog.FOLDER).resolve(Backlog.connectFile(1))) > 0);
+    }
+}
