@@ -2,13 +2,11 @@ package iolab.plot;
 
 import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.HistogramIterationValue;
 import org.HdrHistogram.HistogramLogReader;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
-import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 import java.awt.BasicStroke;
@@ -112,19 +110,8 @@ public final class Backlog {
         XYSeriesCollection data = new XYSeriesCollection();
         for (Point p : points) {
             // The lines show the connections that got through; those still stalled at the end are named beside them.
-            XYSeries series = new XYSeries("backlog " + p.backlog() + (p.unanswered() > 0 ? " (" + p.unanswered() + " stalled to the end)" : ""),
-                    false, true);
-            if (p.latency().getTotalCount() > 0) {
-                for (HistogramIterationValue v : p.latency().percentiles(5)) {
-                    double q = v.getPercentileLevelIteratedTo() / 100;
-                    double nines = -Math.log10(1 - q);
-                    if (q >= 1 || nines > Charts.MAX_NINES) {
-                        break;
-                    }
-                    series.add(nines, Math.max(v.getValueIteratedTo() / 1e6, 0.001));
-                }
-            }
-            data.addSeries(series);
+            data.addSeries(Charts.percentiles("backlog " + p.backlog() + (p.unanswered() > 0 ? " (" + p.unanswered()
+                    + " stalled to the end)" : ""), p.latency()));
         }
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
         Color[] colours = {new Color(0xD55E00), new Color(0xE69F00), new Color(0x009E73), new Color(0x0072B2)};

@@ -155,19 +155,7 @@ final class Charts {
         XYSeriesCollection data = new XYSeriesCollection();
         for (Row r : withHistograms.stream().filter(r -> r.connections() == connections)
                 .sorted(Comparator.comparingInt(r -> styles.order(r.server()))).toList()) {
-            XYSeries series = new XYSeries(r.server(), false, true);
-            for (HistogramIterationValue v : r.latency().percentiles(5)) {
-                double q = v.getPercentileLevelIteratedTo() / 100;
-                if (q >= 1) {
-                    break;
-                }
-                double nines = -Math.log10(1 - q);
-                if (nines > MAX_NINES) {
-                    break;
-                }
-                series.add(nines, Math.max(v.getValueIteratedTo() / 1e6, 0.001));
-            }
-            data.addSeries(series);
+            data.addSeries(percentiles(r.server(), r.latency()));
         }
         NumberAxis x = new NumberAxis("Percentile");
         x.setRange(0, MAX_NINES + 0.3); // room for the last tick's label
@@ -286,6 +274,23 @@ final class Charts {
                         + "off the line: it did not (it fell behind, its queue grew, or requests failed), and its p99 describes a backlog, not a "
                         + "steady state. Near a server's capacity the queue, and the p99, shoot up: the hockey stick.",
                 chart("p99 latency vs offered load — " + workload + " (open loop)", plot));
+    }
+
+    /** A latency distribution (ns) as a line over the percentile axis, in ms, up to {@link #MAX_NINES} nines. */
+    static XYSeries percentiles(String key, org.HdrHistogram.Histogram nanos) {
+        XYSeries series = new XYSeries(key, false, true);
+        if (nanos.getTotalCount() == 0) {
+            return series;
+        }
+        for (HistogramIterationValue v : nanos.percentiles(5)) {
+            double q = v.getPercentileLevelIteratedTo() / 100;
+            double nines = -Math.log10(1 - q);
+            if (q >= 1 || nines > MAX_NINES) {
+                break;
+            }
+            series.add(nines, Math.max(v.getValueIteratedTo() / 1e6, 0.001));
+        }
+        return series;
     }
 
     /**

@@ -1,12 +1,10 @@
 package iolab.plot;
 
-import org.HdrHistogram.HistogramIterationValue;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYErrorRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
-import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
@@ -194,16 +192,7 @@ final class Compare {
         XYSeriesCollection data = new XYSeriesCollection();
         for (Comparison c : block.stream().sorted(java.util.Comparator.comparingInt(c -> styles.order(c.id().server()))).toList()) {
             for (String run : List.of("A", "B")) {
-                XYSeries series = new XYSeries(c.id().server() + " (" + run + ")", false, true);
-                for (HistogramIterationValue v : (run.equals("A") ? c.a() : c.b()).latency().percentiles(5)) {
-                    double q = v.getPercentileLevelIteratedTo() / 100;
-                    double nines = -Math.log10(1 - q);
-                    if (q >= 1 || nines > Charts.MAX_NINES) {
-                        break;
-                    }
-                    series.add(nines, Math.max(v.getValueIteratedTo() / 1e6, 0.001));
-                }
-                data.addSeries(series);
+                data.addSeries(Charts.percentiles(c.id().server() + " (" + run + ")", (run.equals("A") ? c.a() : c.b()).latency()));
             }
         }
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
