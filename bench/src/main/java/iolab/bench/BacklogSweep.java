@@ -1,11 +1,11 @@
 package iolab.bench;
 
-import iolab.clients.EchoWorkload;
 import iolab.clients.ErrorKind;
 import iolab.clients.LoadRun;
 import iolab.clients.LoadSettings;
 import iolab.clients.Target;
 import iolab.plot.Backlog;
+import iolab.servers.ServerVariant;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
 
@@ -45,11 +45,13 @@ final class BacklogSweep {
         Files.createDirectories(runDir.resolve(Backlog.FOLDER));
         List<Backlog.Point> points = new ArrayList<>();
         Files.createDirectories(runDir.resolve("logs"));
+        // The server as the experiment starts nio (one loop, loopback, an ephemeral port), made slow to accept.
+        Configuration storm = new Configuration(ServerVariant.NIO, Workload.ECHO_64_CLOSE, IN_PROGRESS, 0);
         for (int backlog : backlogs) {
-            List<String> args = new ArrayList<>(List.of("echo", "--model", "nio", "--loops", "1", "--bind", "127.0.0.1", "--port", "0",
-                    "--backlog", String.valueOf(backlog), "--accept-delay", ACCEPT_DELAY.toMillis() + "ms"));
+            List<String> args = new ArrayList<>(storm.serverArguments(null));
+            args.addAll(List.of("--backlog", String.valueOf(backlog), "--accept-delay", ACCEPT_DELAY.toMillis() + "ms"));
             try (ServerProcess server = ServerProcess.start(args, runTag, runDir.resolve("logs").resolve("backlog-" + backlog + ".log"))) {
-                LoadSettings settings = new LoadSettings(Target.parse(server.address()), new EchoWorkload(64), 1, IN_PROGRESS, 0, 1,
+                LoadSettings settings = new LoadSettings(Target.parse(server.address()), storm.workload().client("127.0.0.1"), 1, IN_PROGRESS, 0, 1,
                         Duration.ZERO, duration, Duration.ofSeconds(10), Duration.ofSeconds(10), false, true);
                 ListenCounters before = ListenCounters.read();
                 Histogram connects;

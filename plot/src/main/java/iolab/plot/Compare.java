@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Run B against run A, configuration by configuration: the factor B/A with its interval and a
@@ -83,17 +82,17 @@ final class Compare {
         if (!ra.closedLoop() && !(Boolean.TRUE.equals(ra.sustainable()) && Boolean.TRUE.equals(rb.sustainable()))) {
             return new Comparison(ra.key(), figure, ra, rb, null, "the rate was not sustained in both runs: not the same work");
         }
-        double[] va = values(a, ra, figure.value);
-        double[] vb = values(b, rb, figure.value);
+        double[] va = values(a, ra, figure);
+        double[] vb = values(b, rb, figure);
         if (va.length == 0 || vb.length == 0) {
             return new Comparison(ra.key(), figure, ra, rb, null, "no rounds with " + figure.words);
         }
         return new Comparison(ra.key(), figure, ra, rb, RoundStatistics.unpairedRatio(vb, va, ResultsFolder.LEVEL), null);
     }
 
-    private static double[] values(ResultsFolder run, Row r, Function<Trial, Double> figure) {
-        return run.trials(r.id()).stream().filter(t -> t.counted() && t.scored()).map(figure)
-                .filter(v -> v != null && v > 0).mapToDouble(Double::doubleValue).toArray();
+    /** The rounds' figures, positive only: the ratio is taken on their logarithms. */
+    private static double[] values(ResultsFolder run, Row r, Ratios.Figure figure) {
+        return Ratios.byRound(run.trials(r.id()), figure).values().stream().filter(v -> v > 0).mapToDouble(Double::doubleValue).toArray();
     }
 
     /** Writes {@code compare.csv}, the overlaid charts and {@code compare.html} into {@code out}, and prints the verdicts. */

@@ -104,7 +104,8 @@ final class Ratios {
         return ratios;
     }
 
-    private static Map<Integer, Double> byRound(List<Trial> trials, Figure figure) {
+    /** Each counted, scored round's {@code figure}, by round. */
+    static Map<Integer, Double> byRound(List<Trial> trials, Figure figure) {
         Map<Integer, Double> values = new LinkedHashMap<>();
         trials.stream().filter(t -> t.counted() && t.scored() && figure.value.apply(t) != null)
                 .forEach(t -> values.put(t.round(), figure.value.apply(t)));
