@@ -77,11 +77,16 @@ public final class LoadGenerator {
 
     /** An interval log with its header written: format version, base and start time, legend. */
     public static HistogramLogWriter startLog(PrintStream out, LoadSettings settings) {
+        return startLog(out, settings.workload().describe() + " on " + settings.target()
+                + (settings.openLoop() ? ", open loop at " + settings.ratePerSecond() + " req/s" + (settings.poisson() ? " (Poisson arrivals)" : "") : ", closed loop")
+                + ", " + settings.connections() + " connections");
+    }
+
+    /** An interval log whose header describes the load as {@code load}. */
+    static HistogramLogWriter startLog(PrintStream out, String load) {
         long nowMillis = System.currentTimeMillis();
         HistogramLogWriter log = new HistogramLogWriter(out);
-        log.outputComment("iolab load: " + settings.workload().describe() + " on " + settings.target()
-                + (settings.openLoop() ? ", open loop at " + settings.ratePerSecond() + " req/s" + (settings.poisson() ? " (Poisson arrivals)" : "") : ", closed loop")
-                + ", " + settings.connections() + " connections; values in nanoseconds");
+        log.outputComment("iolab load: " + load + "; values in nanoseconds");
         log.outputLogFormatVersion();
         log.setBaseTime(nowMillis);
         log.outputBaseTime(nowMillis);

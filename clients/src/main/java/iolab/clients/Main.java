@@ -77,6 +77,10 @@ public final class Main implements Callable<Integer> {
             description = "A new connection per request: connect, send one, read the response, close (HTTP sends Connection: close).")
     boolean reconnect;
 
+    @Option(names = "--udp",
+            description = "Echo over UDP, open loop only (--rate): counts datagrams echoed, lost, reordered and late; -c is the number of sockets.")
+    boolean udp;
+
     @Option(names = "--timeout", defaultValue = "2s", converter = DurationConverter.class,
             description = "A request unanswered this long is a timeout error (default: ${DEFAULT-VALUE}).")
     Duration timeout;
@@ -120,6 +124,9 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (udp) {
+            return datagrams();
+        }
         LoadSettings settings = settings();
         PrintWriter out = spec.commandLine().getOut();
         LoadResult result = LoadGenerator.run(settings, quiet ? null : line -> out.println(line), hlog);
@@ -142,6 +149,49 @@ public final class Main implements Callable<Integer> {
             Report.writeJson(result, json);
         }
         return result.requests() == 0 ? 1 : 0;
+    }
+
+    private int datagrams() throws Exception {
+        DatagramSettings settings = datagramSettings();
+        PrintWriter out = spec.commandLine().getOut();
+        DatagramResult result = DatagramLoad.run(settings, quiet ? null : out::println, hlog);
+        java.io.ByteArrayOutputStream summary = new java.io.ByteArrayOutputStream();
+        try (java.io.PrintStream print = new java.io.PrintStream(summary, true, StandardCharsets.UTF_8)) {
+            Report.summary(result, print);
+            if (latency) {
+                result.latencyNanos().outputPercentileDistribution(print, 5, 1e6);
+            }
+        }
+        out.print(summary.toString(StandardCharsets.UTF_8));
+        out.flush();
+        if (hgrm != null) {
+            Report.writePercentiles(result.latencyNanos(), hgrm);
+        }
+        if (json != null) {
+            Report.writeJson(result, json);
+        }
+        return result.echoed() == 0 ? 1 : 0;
+    }
+
+    /** The UDP load's flags; those of a TCP load are named, not ignored. */
+    DatagramSettings datagramSettings() {
+        if (target == null) {
+            throw new ParameterException(spec.commandLine(), "name a TARGET: HOST:PORT or [IPv6]:PORT");
+        }
+        CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        for (String tcpOnly : new String[] {"--reconnect", "--pipeline", "--method", "--header", "--body", "--connect-timeout", "--threads"}) {
+            if (given.hasMatchedOption(tcpOnly)) {
+                throw new ParameterException(spec.commandLine(), tcpOnly + " does not apply to --udp");
+            }
+        }
+        if (protocol != null && !protocol.equals("echo")) {
+            throw new ParameterException(spec.commandLine(), "--udp echoes datagrams: --protocol " + protocol + " does not apply");
+        }
+        try {
+            return new DatagramSettings(Target.parse(target), connections, size, rate, poisson, warmup, duration, timeout);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     /** Checks the flags together and names the first one that is wrong. */

@@ -69,6 +69,12 @@ class CommandLineTest {
             "http --model nio --header-timeout 0",
             "http --model jdk --unix /tmp/x.sock",
             "http --model pool --workers 4",
+            "echo --udp --model thread-per-connection",
+            "echo --udp --model jdk",
+            "echo --udp --model nio --backlog 5",
+            "echo --udp --model pool --idle-timeout 5s",
+            "echo --udp --model nio --unix /tmp/x.sock",
+            "echo --udp --model netty --loops 2",
             ""})
     void aWrongFlagOrValueGetsOneLineOfReasonUsageAndStatus2(String args) {
         StringWriter out = new StringWriter();

@@ -3,6 +3,7 @@ package iolab.servers.cli;
 import iolab.servers.Endpoints;
 import iolab.servers.Server;
 import iolab.servers.ServerSettings;
+import iolab.servers.datagram.DatagramServer;
 import sun.misc.Signal;
 
 import java.io.IOException;
@@ -42,8 +43,8 @@ final class Serve {
         out.flush();
         awaitUninterruptibly(signalled);
         int forced = server.stop(settings.grace());
-        err.println("iolab-servers: stopped; connections " + server.connections()
-                + ", closed at the end of the grace period " + forced);
+        err.println(server instanceof DatagramServer udp ? "iolab-servers: stopped; datagrams echoed " + udp.echoed()
+                : "iolab-servers: stopped; connections " + server.connections() + ", closed at the end of the grace period " + forced);
         return 0;
     }
 

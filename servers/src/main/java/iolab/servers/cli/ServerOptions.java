@@ -2,6 +2,7 @@ package iolab.servers.cli;
 
 import iolab.servers.Model;
 import iolab.servers.ServerSettings;
+import iolab.servers.datagram.DatagramServers;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -131,6 +132,34 @@ final class ServerOptions {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
+    }
+
+    /**
+     * The settings of a UDP server: no connections, so none of the options about them, and one
+     * socket, so one loop. Each option that does not apply is named, not ignored.
+     */
+    ServerSettings datagramSettings() {
+        Model chosen;
+        try {
+            chosen = Model.fromName(model);
+        } catch (IllegalArgumentException e) {
+            throw usage("--model: " + e.getMessage());
+        }
+        DatagramServers.unsupported(chosen).ifPresent(reason -> {
+            throw usage("--udp: " + reason);
+        });
+        for (String tcpOnly : new String[] {"--unix", "--backlog", "--max-connections", "--idle-timeout", "--accept-delay",
+                "--workers", "--worker-queue"}) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(tcpOnly)) {
+                throw usage(tcpOnly + " does not apply to --udp: " + (tcpOnly.equals("--unix")
+                        ? "UDP here is over IPv4 or IPv6" : "a UDP socket has no connections to accept, time or hand off"));
+            }
+        }
+        if (loops != null && loops != 1) {
+            throw usage("--loops: a UDP socket is one channel, served by one loop, not " + loops);
+        }
+        ServerSettings settings = settings(false);
+        return settings.model().hasEventLoops() ? settings.withLoops(1) : settings;
     }
 
     private SocketAddress endpoint() {
