@@ -66,6 +66,8 @@ public final class Experiment {
     /** {@code true}: after the rounds, the listen-backlog sweep ({@link BacklogSweep}); the full matrix sets it. */
     static final String BACKLOG_PROPERTY = "iolab.backlog";
     static final Duration BACKLOG_DURATION = Duration.ofSeconds(4);
+    /** {@code true}: after the rounds, the UDP sweep ({@link UdpSweep}); the full matrix sets it. */
+    static final String UDP_PROPERTY = "iolab.udp";
     private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
 
     private final Matrix matrix;
@@ -204,6 +206,15 @@ public final class Experiment {
             out.printf("%nThe listen backlog: a storm of short connections against nio slow to accept, backlog %s%n", BacklogSweep.BACKLOGS);
             try {
                 BacklogSweep.run(runDir, runId, BacklogSweep.BACKLOGS, BACKLOG_DURATION, out);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
+        if (Boolean.parseBoolean(System.getProperty(UDP_PROPERTY))) {
+            out.printf("%nUDP echo: %s at %s datagrams/s, %d rounds%n", UdpSweep.SERVERS, UdpSweep.RATES, UdpSweep.ROUNDS);
+            try {
+                UdpSweep.run(runDir, runId, UdpSweep.SERVERS, UdpSweep.RATES, UdpSweep.ROUNDS, UdpSweep.WARMUP, UdpSweep.DURATION, out);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted", e);

@@ -98,6 +98,11 @@ public final class DatagramLoad {
             channel.configureBlocking(false);
             channel.register(selector, SelectionKey.OP_READ);
         }
+        List<Integer> ports = new ArrayList<>();
+        for (DatagramChannel channel : channels) {
+            ports.add(((java.net.InetSocketAddress) channel.getLocalAddress()).getPort());
+        }
+        java.util.OptionalLong dropsBefore = SocketDrops.of(ports);
         Thread receiver = Thread.ofPlatform().name("udp-receiver").start(this::receive);
         Thread sender = Thread.ofPlatform().name("udp-sender").start(this::send);
         sleepUntil(measureStartNanos);
@@ -135,8 +140,10 @@ public final class DatagramLoad {
                 break;
             }
         }
+        java.util.OptionalLong dropsAfter = SocketDrops.of(ports);
+        long clientDrops = dropsBefore.isPresent() && dropsAfter.isPresent() ? dropsAfter.getAsLong() - dropsBefore.getAsLong() : -1;
         return new DatagramResult(settings, settings.duration().toNanos() / 1e9, sent.get(), echoed.get(), late, reordered, duplicated,
-                refused.get(), bad, channels.getFirst().getOption(StandardSocketOptions.SO_RCVBUF), total, sendLag);
+                refused.get(), bad, clientDrops, channels.getFirst().getOption(StandardSocketOptions.SO_RCVBUF), total, sendLag);
     }
 
     /** The schedule: slot i is due at its intended time, and is sent then or, when the sender is behind, as soon as it can be. */

@@ -13,12 +13,14 @@ import org.HdrHistogram.Histogram;
  * @param duplicated   replies of a datagram already answered (UDP may duplicate; on loopback none should be)
  * @param refused      ICMP "port unreachable" reports (no server listening): the kernel's word that datagrams went nowhere
  * @param bad          replies that are not a datagram this run sent (wrong length or sequence number)
+ * @param clientDrops  replies the kernel dropped because a client socket's receive buffer was full (-1: unknown): loss that is
+ *                     the client's, not the server's
  * @param receiveBufferBytes the client sockets' receive buffer as the kernel granted it ({@code net.core.rmem_max} caps it)
  * @param latencyNanos every reply's time from its datagram's intended send time
  * @param sendLagNanos the client's own lateness: actual send time less intended
  */
 public record DatagramResult(DatagramSettings settings, double durationSeconds, long sent, long echoed, long late, long reordered,
-                             long duplicated, long refused, long bad, int receiveBufferBytes, Histogram latencyNanos,
+                             long duplicated, long refused, long bad, long clientDrops, int receiveBufferBytes, Histogram latencyNanos,
                              Histogram sendLagNanos) {
 
     /** Datagrams sent and never answered by the end of the run. */
@@ -44,10 +46,15 @@ public record DatagramResult(DatagramSettings settings, double durationSeconds, 
         return latencyNanos.getTotalCount() == 0 ? 0 : latencyNanos.getValueAtPercentile(percentile) / 1e6;
     }
 
-    /** True when the client's own lateness is comparable to the latency it reports (see {@link LoadResult#CLIENT_LATE_SHARE}). */
+    /**
+     * True when the client's own lateness is comparable to the latency it reports (see {@link LoadResult#CLIENT_LATE_SHARE})
+     * and at least {@link #CLIENT_LATE_MILLIS}: below that it is this machine's scheduling noise, which every rate has.
+     */
     public boolean clientLate() {
-        return sendLagNanos.getTotalCount() > 0 && sendLagMillis(99) >= LoadResult.CLIENT_LATE_SHARE * latencyMillis(99);
+        return sendLagNanos.getTotalCount() > 0 && sendLagMillis(99) >= Math.max(CLIENT_LATE_MILLIS, LoadResult.CLIENT_LATE_SHARE * latencyMillis(99));
     }
+
+    public static final double CLIENT_LATE_MILLIS = 1;
 
     public double sendLagMillis(double percentile) {
         return sendLagNanos.getTotalCount() == 0 ? 0 : sendLagNanos.getValueAtPercentile(percentile) / 1e6;

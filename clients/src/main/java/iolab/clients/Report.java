@@ -76,6 +76,10 @@ public final class Report {
         if (r.duplicated() + r.refused() + r.bad() > 0) {
             out.printf(Locale.ROOT, "  Duplicated %d, refused (ICMP port unreachable) %d, not ours %d%n", r.duplicated(), r.refused(), r.bad());
         }
+        if (r.clientDrops() > 0) {
+            out.printf(Locale.ROOT, "  Of the lost, %d were dropped by this client's own full receive buffers (%d bytes each)%n", r.clientDrops(),
+                    r.receiveBufferBytes());
+        }
         out.printf(Locale.ROOT, "Datagrams/sec: %9.2f sent, %9.2f echoed%n", r.sentPerSecond(), r.echoedPerSecond());
         out.printf(Locale.ROOT, "Send lag (ms, the client's own lateness): p50 %.3f   p99 %.3f   max %.3f%n", r.sendLagMillis(50),
                 r.sendLagMillis(99), r.sendLagMillis(100));
@@ -172,6 +176,7 @@ public final class Report {
         json.put("duplicated", r.duplicated());
         json.put("refused", r.refused());
         json.put("bad", r.bad());
+        json.put("clientDrops", r.clientDrops());
         json.put("receiveBufferBytes", r.receiveBufferBytes());
         json.put("echoedPerSecond", finite(r.echoedPerSecond()));
         json.put("latencyMillis", percentilesMillis(r.latencyNanos()));

@@ -23,6 +23,9 @@ public final class Plot {
         if (!results.backlog().isEmpty()) {
             drawn.add(Backlog.chart(results.backlog(), ReportWriter.provenance(results)));
         }
+        if (!results.udp().isEmpty()) {
+            drawn.add(Udp.chart(results.udp(), results.catalog(), ReportWriter.provenance(results)));
+        }
         for (Charts.Named c : drawn) {
             ChartFiles.write(c.chart(), resultsDir.resolve("charts"), c.name());
         }

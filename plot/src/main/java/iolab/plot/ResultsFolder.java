@@ -30,6 +30,7 @@ final class ResultsFolder {
     private final Catalog catalog;
     private final List<Row> rows;
     private final List<Backlog.Point> backlog;
+    private final List<Udp.Trial> udp;
     private final Map<String, List<Trial>> trials = new LinkedHashMap<>();
 
     private ResultsFolder(Path dir) {
@@ -39,6 +40,7 @@ final class ResultsFolder {
         this.catalog = Catalog.of(environment);
         this.rows = readRows();
         this.backlog = readBacklog();
+        this.udp = readUdp();
     }
 
     static ResultsFolder read(Path dir) {
@@ -52,6 +54,20 @@ final class ResultsFolder {
     /** The listen-backlog sweep, empty when the run made none. */
     List<Backlog.Point> backlog() {
         return backlog;
+    }
+
+    /** The UDP sweep's trials, empty when the run made none. */
+    List<Udp.Trial> udp() {
+        return udp;
+    }
+
+    private List<Udp.Trial> readUdp() {
+        try {
+            return Udp.read(dir);
+        } catch (IOException | RuntimeException e) {
+            missing.add(Udp.CSV + " is unreadable (" + e.getMessage() + "): the UDP chart is left out");
+            return List.of();
+        }
     }
 
     private List<Backlog.Point> readBacklog() {

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -168,6 +169,34 @@ class PlotTest {
         Plot.render(dir, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         assertTrue(Files.size(dir.resolve("charts/backlog.png")) > 10_000);
         assertTrue(Files.readString(dir.resolve("report.html")).contains("Latency by listen backlog"));
+    }
+
+    @Test
+    void aUdpSweepIsReadBackDrawnAndItsKneeNamed() throws Exception {
+        SampleResults.write(dir);
+        List<Udp.Trial> trials = new java.util.ArrayList<>();
+        for (int round = 1; round <= 3; round++) {
+            for (long rate : List.of(20_000L, 80_000L, 160_000L)) {
+                // nio keeps up to 80,000/s and loses 5% at 160,000/s; pool already loses 2% at 80,000/s.
+                long nioLost = rate == 160_000L ? rate / 20 : 0;
+                long poolLost = rate >= 80_000L ? rate / 50 : 0;
+                trials.add(new Udp.Trial("nio", rate, round, rate, rate - nioLost, nioLost, 0, 0, 0.2, 1.5, 3, 0.1, false, 6.0, nioLost, 0));
+                trials.add(new Udp.Trial("pool", rate, round, rate, rate - poolLost, poolLost, 500, 0, 0.2, 2.5, 4, 0.1, rate == 160_000L, 8.0, poolLost, 0));
+            }
+        }
+        Udp.write(trials, dir.resolve(Udp.CSV));
+
+        List<Udp.Trial> read = Udp.read(dir);
+        assertEquals(trials, read, "udp.csv holds every trial as it was measured");
+        Map<String, List<Udp.Point>> points = Udp.points(read, java.util.Comparator.naturalOrder());
+        assertEquals(80_000L, Udp.knee(points.get("nio")).orElseThrow().offered());
+        assertEquals(20_000L, Udp.knee(points.get("pool")).orElseThrow().offered());
+
+        Plot.render(dir, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertTrue(Files.size(dir.resolve("charts/udp.png")) > 10_000);
+        String report = Files.readString(dir.resolve("report.html"));
+        assertTrue(report.contains("UDP echo: latency and loss"), "the report shows the chart");
+        assertTrue(report.contains("nio: 80,000/s") && report.contains("pool: 20,000/s"), "the caption names each knee");
     }
 
     @Test
