@@ -19,6 +19,7 @@ import java.util.Objects;
  *                       kernel's listen queue (the backlog's lesson); zero: none. The references cannot be made slow.
  * @param own            the model's own settings: {@link PoolSettings}, {@link NioSettings}, {@link NettySettings},
  *                       or {@link NoSettings} for thread-per-connection, virtual and the JDK's server
+ * @param tls            HTTPS: the server's identity and TLS implementation; null for plain TCP
  */
 public record ServerSettings(
         Model model,
@@ -28,7 +29,14 @@ public record ServerSettings(
         Duration idleTimeout,
         Duration grace,
         Duration acceptDelay,
-        ModelSettings own) {
+        ModelSettings own,
+        iolab.servers.tls.Tls tls) {
+
+    /** Plain TCP. */
+    public ServerSettings(Model model, SocketAddress endpoint, int backlog, int maxConnections, Duration idleTimeout, Duration grace,
+                          Duration acceptDelay, ModelSettings own) {
+        this(model, endpoint, backlog, maxConnections, idleTimeout, grace, acceptDelay, own, null);
+    }
 
     public static final int DEFAULT_THREADS = 200;
     public static final int DEFAULT_BACKLOG = 4096;
@@ -120,6 +128,12 @@ public record ServerSettings(
         if (acceptDelay.isPositive() && (model == Model.NETTY || model == Model.JDK)) {
             throw new IllegalArgumentException("accept-delay applies to the lab's four models, not to " + model);
         }
+        if (tls != null && endpoint instanceof java.net.UnixDomainSocketAddress) {
+            throw new IllegalArgumentException("--tls is served over TCP (IPv4 or IPv6), not on a Unix domain socket");
+        }
+        if (tls != null && tls.provider() != iolab.servers.tls.Tls.Provider.JDK && model != Model.NETTY) {
+            throw new IllegalArgumentException("--tls-provider " + tls.provider().cliName() + " is Netty's; the lab's models and the JDK's server use the JDK's TLS");
+        }
         if (own.getClass() != defaultsOf(model).getClass()) {
             throw new IllegalArgumentException(model + " takes " + defaultsOf(model).getClass().getSimpleName() + ", not "
                     + own.getClass().getSimpleName());
@@ -183,7 +197,7 @@ public record ServerSettings(
     }
 
     public ServerSettings with(ModelSettings value) {
-        return new ServerSettings(model, endpoint, backlog, maxConnections, idleTimeout, grace, acceptDelay, value);
+        return new ServerSettings(model, endpoint, backlog, maxConnections, idleTimeout, grace, acceptDelay, value, tls);
     }
 
     /** pool only. */
@@ -220,19 +234,24 @@ public record ServerSettings(
     }
 
     public ServerSettings withMaxConnections(int value) {
-        return new ServerSettings(model, endpoint, backlog, value, idleTimeout, grace, acceptDelay, own);
+        return new ServerSettings(model, endpoint, backlog, value, idleTimeout, grace, acceptDelay, own, tls);
     }
 
     public ServerSettings withIdleTimeout(Duration value) {
-        return new ServerSettings(model, endpoint, backlog, maxConnections, value, grace, acceptDelay, own);
+        return new ServerSettings(model, endpoint, backlog, maxConnections, value, grace, acceptDelay, own, tls);
     }
 
     public ServerSettings withBacklog(int value) {
-        return new ServerSettings(model, endpoint, value, maxConnections, idleTimeout, grace, acceptDelay, own);
+        return new ServerSettings(model, endpoint, value, maxConnections, idleTimeout, grace, acceptDelay, own, tls);
     }
 
     public ServerSettings withAcceptDelay(Duration value) {
-        return new ServerSettings(model, endpoint, backlog, maxConnections, idleTimeout, grace, value, own);
+        return new ServerSettings(model, endpoint, backlog, maxConnections, idleTimeout, grace, value, own, tls);
+    }
+
+    /** HTTPS with {@code value}; null for plain TCP. */
+    public ServerSettings withTls(iolab.servers.tls.Tls value) {
+        return new ServerSettings(model, endpoint, backlog, maxConnections, idleTimeout, grace, acceptDelay, own, value);
     }
 
     private static void requirePositive(String name, int value) {

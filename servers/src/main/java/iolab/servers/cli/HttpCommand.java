@@ -6,6 +6,8 @@ import iolab.servers.Servers;
 import iolab.servers.http.HttpProtocol;
 import iolab.servers.http.HttpSettings;
 import iolab.servers.reference.NettyHttp;
+import iolab.servers.tls.ServerIdentity;
+import iolab.servers.tls.Tls;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,9 +50,34 @@ final class HttpCommand implements Callable<Integer> {
                     + "(default: 8 x --max-body, at least " + HttpSettings.DEFAULT_BODY_BUDGET_BYTES + ").")
     Long bodyBudget;
 
+    @Option(names = "--tls", description = "HTTPS: with --cert and --key, that certificate; without them, a self-signed one made at start, "
+            + "whose SHA-256 fingerprint is printed on the line after the ready line.")
+    boolean tls;
+
+    @Option(names = "--cert", paramLabel = "PEM", description = "--tls: the certificate chain, the server's first.")
+    Path cert;
+
+    @Option(names = "--key", paramLabel = "PEM", description = "--tls: the private key (PKCS#8, or as OpenSSL writes it; unencrypted).")
+    Path key;
+
+    @Option(names = "--tls-provider", paramLabel = "PROVIDER",
+            description = "--tls on netty: jdk (the JDK's TLS) or openssl (BoringSSL, netty-tcnative) (default: jdk).")
+    String tlsProvider;
+
     @Override
     public Integer call() {
         ServerSettings settings = options.settings(true);
+        if (tls) {
+            Tls chosen = tls();
+            try {
+                settings = settings.withTls(chosen);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(options.spec.commandLine(), e.getMessage());
+            }
+        } else if (cert != null || key != null || tlsProvider != null) {
+            throw new ParameterException(options.spec.commandLine(), (cert != null ? "--cert" : key != null ? "--key" : "--tls-provider")
+                    + " needs --tls");
+        }
         if (!Files.isDirectory(root)) {
             throw new ParameterException(options.spec.commandLine(), "--root: not a directory: " + root);
         }
@@ -72,6 +99,22 @@ final class HttpCommand implements Callable<Integer> {
             options.err().println("iolab-servers: file names are in " + fileNames + " (the locale has no UTF-8): files under --root"
                     + " with non-ASCII names cannot be served; start with LC_ALL=C.UTF-8 to serve them");
         }
-        return Serve.untilSignalled(server, "http", settings, options.out(), options.err());
+        String afterReady = settings.tls() == null ? null : "iolab-servers: TLS certificate" + (settings.tls().identity().selfSigned()
+                ? " (self-signed, for localhost, 127.0.0.1 and ::1)" : "") + " SHA-256 fingerprint " + settings.tls().identity().fingerprint();
+        return Serve.untilSignalled(server, settings.tls() == null ? "http" : "https", settings, options.out(), options.err(), afterReady);
+    }
+
+    /** The server's TLS from the flags; a file that cannot be used is named, with why. */
+    private Tls tls() {
+        if ((cert == null) != (key == null)) {
+            throw new ParameterException(options.spec.commandLine(), cert == null ? "--key needs --cert" : "--cert needs --key");
+        }
+        try {
+            Tls.Provider provider = tlsProvider == null ? Tls.Provider.JDK : Tls.Provider.fromName(tlsProvider);
+            ServerIdentity identity = cert == null ? ServerIdentity.makeSelfSigned() : ServerIdentity.load(cert, key);
+            return new Tls(identity, provider, headerTimeout);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(options.spec.commandLine(), (e.getMessage().startsWith("--") ? "" : "--tls-provider: ") + e.getMessage());
+        }
     }
 }

@@ -24,6 +24,11 @@ final class Serve {
      * would exit 143 or 130.
      */
     static int untilSignalled(Server server, String protocol, ServerSettings settings, PrintWriter out, PrintWriter err) {
+        return untilSignalled(server, protocol, settings, out, err, null);
+    }
+
+    /** @param afterReady a line printed after the ready line (the TLS certificate's fingerprint), or null */
+    static int untilSignalled(Server server, String protocol, ServerSettings settings, PrintWriter out, PrintWriter err, String afterReady) {
         CountDownLatch signalled = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), signal -> signalled.countDown());
         Signal.handle(new Signal("INT"), signal -> signalled.countDown());
@@ -40,6 +45,9 @@ final class Serve {
             return 1;
         }
         out.println("iolab-servers " + protocol + " (" + server + ") listening on " + where);
+        if (afterReady != null) {
+            out.println(afterReady);
+        }
         out.flush();
         awaitUninterruptibly(signalled);
         int forced = server.stop(settings.grace());

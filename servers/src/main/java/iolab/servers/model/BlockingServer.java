@@ -10,7 +10,12 @@ import iolab.servers.protocol.Faults;
 import iolab.servers.protocol.Outbound;
 import iolab.servers.protocol.Protocol;
 
+import iolab.servers.tls.Tls;
+
+import javax.net.ssl.SSLSocket;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -115,14 +120,18 @@ public final class BlockingServer implements Server {
         SocketChannel channel = connection.channel;
         try {
             Endpoints.configureAccepted(channel);
+            if (settings.tls() != null) {
+                connection.handshake(settings.tls());
+            }
             Codec codec = connection.codec;
-            ByteBuffer input = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+            // TLS hands over bytes through a stream's arrays; plain TCP reads straight into native memory.
+            ByteBuffer input = connection.tls == null ? ByteBuffer.allocateDirect(READ_BUFFER_BYTES) : ByteBuffer.allocate(READ_BUFFER_BYTES);
             while (!connection.closeRequested) {
                 if (!input.hasRemaining()) {
                     // The codec needs more than a buffer's worth at once (long HTTP headers): grow.
                     input = ByteBuffer.allocate(2 * input.capacity()).put(input.flip());
                 }
-                int n = channel.read(input);
+                int n = connection.read(input);
                 if (n < 0) {
                     codec.inputClosed(connection);
                     connection.inputEnded = true;
@@ -158,10 +167,14 @@ public final class BlockingServer implements Server {
     private static void linger(Connection connection, ByteBuffer buffer) throws IOException {
         connection.lingerUntilNanos = System.nanoTime() + Linger.MAX_NANOS;
         connection.lingering = true;
-        connection.channel.shutdownOutput();
+        if (connection.tls != null) {
+            connection.tls.shutdownOutput(); // close_notify, then the TCP half-close
+        } else {
+            connection.channel.shutdownOutput();
+        }
         long dropped = 0;
         int n;
-        while ((n = connection.channel.read(buffer.clear())) >= 0 && (dropped += n) <= Linger.MAX_BYTES) {
+        while ((n = connection.read(buffer.clear())) >= 0 && (dropped += n) <= Linger.MAX_BYTES) {
             // dropped
         }
     }
@@ -177,7 +190,8 @@ public final class BlockingServer implements Server {
                 continue;
             }
             boolean idle = idleNanos > 0 && !connection.working && now - connection.lastActiveNanos > idleNanos;
-            if (idle || connection.codec.expired(now)) {
+            boolean handshakeTooSlow = connection.handshakeUntilNanos != 0 && now - connection.handshakeUntilNanos > 0;
+            if (idle || handshakeTooSlow || connection.codec.expired(now)) {
                 Quietly.close(connection.channel);
             }
         }
@@ -215,6 +229,12 @@ public final class BlockingServer implements Server {
     private static final class Connection implements Outbound {
         final SocketChannel channel;
         final Codec codec;
+        /** HTTPS: the JDK's {@code SSLSocket} layered on the channel's socket; null for plain TCP. */
+        SSLSocket tls;
+        private InputStream tlsIn;
+        private OutputStream tlsOut;
+        /** While a TLS handshake is under way, when the sweeper cuts it off; 0 otherwise. */
+        volatile long handshakeUntilNanos;
         volatile long lastActiveNanos = System.nanoTime();
         volatile boolean closeRequested;
         volatile boolean working;
@@ -231,8 +251,43 @@ public final class BlockingServer implements Server {
             lastActiveNanos = System.nanoTime();
         }
 
+        /** Layers TLS on the connection and completes the handshake, or fails once the handshake timeout has closed it. */
+        void handshake(Tls settings) throws IOException {
+            handshakeUntilNanos = System.nanoTime() + settings.handshakeTimeout().toNanos();
+            tls = (SSLSocket) settings.jdkContext().getSocketFactory().createSocket(channel.socket(), null, channel.socket().getPort(), true);
+            tls.setUseClientMode(false);
+            tls.startHandshake();
+            tlsIn = tls.getInputStream();
+            tlsOut = tls.getOutputStream();
+            handshakeUntilNanos = 0;
+            touch();
+        }
+
+        int read(ByteBuffer input) throws IOException {
+            if (tls == null) {
+                return channel.read(input);
+            }
+            int n = tlsIn.read(input.array(), input.arrayOffset() + input.position(), input.remaining());
+            if (n > 0) {
+                input.position(input.position() + n);
+            }
+            return n;
+        }
+
         @Override
         public void send(ByteBuffer bytes) throws IOException {
+            if (tls != null) {
+                byte[] array = bytes.hasArray() ? bytes.array() : new byte[bytes.remaining()];
+                int offset = bytes.hasArray() ? bytes.arrayOffset() + bytes.position() : 0;
+                int length = bytes.remaining();
+                if (!bytes.hasArray()) {
+                    bytes.duplicate().get(array);
+                }
+                tlsOut.write(array, offset, length); // returns once the records are written: the kernel has them
+                bytes.position(bytes.limit());
+                touch();
+                return;
+            }
             while (bytes.hasRemaining()) {
                 if (channel.write(bytes) > 0) {
                     touch(); // progress only: a peer that stops reading goes idle and is closed
@@ -251,7 +306,8 @@ public final class BlockingServer implements Server {
                 long end = position + count;
                 ByteBuffer piece = null;
                 while (position < end) {
-                    long n = file.transferTo(position, end - position, channel);
+                    // Over TLS the bytes must pass through the cipher: no sendfile.
+                    long n = tls == null ? file.transferTo(position, end - position, channel) : 0;
                     if (n == 0) {
                         piece = piece == null ? ByteBuffer.allocate(READ_BUFFER_BYTES) : piece.clear();
                         piece.limit((int) Math.min(piece.capacity(), end - position));
@@ -298,6 +354,7 @@ public final class BlockingServer implements Server {
     /** For messages and results: the model's name and its thread policy. */
     @Override
     public String toString() {
-        return settings.model() == Model.POOL ? "pool of " + settings.pool().threads() + " threads" : settings.model().cliName();
+        return (settings.model() == Model.POOL ? "pool of " + settings.pool().threads() + " threads" : settings.model().cliName())
+                + (settings.tls() == null ? "" : ", " + settings.tls());
     }
 }

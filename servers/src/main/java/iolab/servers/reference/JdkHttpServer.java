@@ -49,7 +49,14 @@ public final class JdkHttpServer implements Server {
 
     @Override
     public SocketAddress start() throws IOException {
-        server = HttpServer.create((InetSocketAddress) settings.endpoint(), settings.backlog());
+        if (settings.tls() == null) {
+            server = HttpServer.create((InetSocketAddress) settings.endpoint(), settings.backlog());
+        } else {
+            com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create((InetSocketAddress) settings.endpoint(),
+                    settings.backlog());
+            https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(settings.tls().jdkContext()));
+            server = https;
+        }
         executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jdk-http-", 1).factory());
         server.setExecutor(executor);
         server.createContext("/", this::handle);
@@ -152,6 +159,6 @@ public final class JdkHttpServer implements Server {
 
     @Override
     public String toString() {
-        return "jdk HttpServer, virtual threads";
+        return "jdk HttpServer, virtual threads" + (settings.tls() == null ? "" : ", " + settings.tls());
     }
 }

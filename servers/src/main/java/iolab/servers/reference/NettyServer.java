@@ -57,6 +57,7 @@ public final class NettyServer implements Server {
     private EventLoopGroup loopGroup;
     private Channel listener;
     private volatile SocketAddress address;
+    private io.netty.handler.ssl.SslContext sslContext;
 
     /** Why {@code transport} cannot run here, or empty: epoll needs Netty's native library, which the build has for linux-x86_64 only. */
     public static java.util.Optional<String> unavailable(NettyTransport transport) {
@@ -83,6 +84,7 @@ public final class NettyServer implements Server {
     @Override
     public SocketAddress start() throws IOException {
         NettyTransport transport = settings.netty().transport();
+        sslContext = settings.tls() == null ? null : settings.tls().nettyContext();
         boolean epoll = transport == NettyTransport.EPOLL;
         boolean unix = settings.endpoint() instanceof UnixDomainSocketAddress;
         IoHandlerFactory io = switch (transport) {
@@ -147,6 +149,11 @@ public final class NettyServer implements Server {
         }
         channel.closeFuture().addListener(closed -> counter.release());
         ChannelPipeline pipeline = channel.pipeline();
+        if (sslContext != null) {
+            io.netty.handler.ssl.SslHandler tls = sslContext.newHandler(channel.alloc());
+            tls.setHandshakeTimeoutMillis(settings.tls().handshakeTimeout().toMillis()); // a stalled handshake is cut off
+            pipeline.addLast(tls);
+        }
         if (settings.idleTimeout().isPositive()) {
             pipeline.addLast(new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
             pipeline.addLast(CloseWhenIdle.INSTANCE);
@@ -187,7 +194,8 @@ public final class NettyServer implements Server {
 
     @Override
     public String toString() {
-        return "netty, " + settings.netty().transport().cliName() + " transport, " + settings.netty().loops() + " loop(s)";
+        return "netty, " + settings.netty().transport().cliName() + " transport, " + settings.netty().loops() + " loop(s)"
+                + (settings.tls() == null ? "" : ", " + settings.tls());
     }
 
     @io.netty.channel.ChannelHandler.Sharable
