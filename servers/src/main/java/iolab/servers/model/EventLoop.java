@@ -8,7 +8,11 @@ import iolab.servers.protocol.Outbound;
 import iolab.servers.protocol.Protocol;
 
 import java.io.IOException;
+import iolab.servers.tls.Tls;
+import iolab.servers.tls.TlsChannel;
+
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
@@ -56,8 +60,12 @@ final class EventLoop implements Runnable {
     private volatile boolean running = true;
     private long lastSweepNanos = System.nanoTime();
 
+    /** HTTPS: each connection gets an engine of this; null for plain TCP. */
+    private final Tls tls;
+
     EventLoop(Selector selector, Protocol protocol, ConnectionCounter counter, ExecutorService workers,
-              Duration idleTimeout, Duration sweepPeriod) {
+              Duration idleTimeout, Duration sweepPeriod, Tls tls) {
+        this.tls = tls;
         this.selector = selector;
         this.protocol = protocol;
         this.counter = counter;
@@ -139,7 +147,10 @@ final class EventLoop implements Runnable {
         try {
             channel.configureBlocking(false);
             Endpoints.configureAccepted(channel);
-            Connection connection = new Connection(channel, protocol.newCodec());
+            Connection connection = new Connection(channel, protocol.newCodec(), tls == null ? null : new TlsChannel(channel, tls.newEngine()));
+            if (tls != null) {
+                connection.handshakeUntilNanos = System.nanoTime() + tls.handshakeTimeout().toNanos();
+            }
             connection.key = channel.register(selector, SelectionKey.OP_READ, connection);
         } catch (IOException | RuntimeException e) {
             Quietly.close(channel);
@@ -162,7 +173,8 @@ final class EventLoop implements Runnable {
                 continue;
             }
             boolean idle = idleTimeoutNanos > 0 && !connection.awaitingWork && now - connection.lastActiveNanos > idleTimeoutNanos;
-            if (idle || connection.codec.expired(now)) {
+            boolean handshakeTooSlow = connection.tls != null && connection.tls.handshaking() && now - connection.handshakeUntilNanos > 0;
+            if (idle || handshakeTooSlow || connection.codec.expired(now)) {
                 connection.close();
             }
         }
@@ -181,8 +193,8 @@ final class EventLoop implements Runnable {
             this.remaining = count;
         }
 
-        /** Writes what the socket takes now; false when it took nothing. */
-        boolean writeTo(SocketChannel channel) throws IOException {
+        /** Writes what the socket (or TLS, which encrypts it on the way) takes now; false when it took nothing. */
+        boolean writeTo(java.nio.channels.WritableByteChannel channel) throws IOException {
             long n = file.transferTo(position, remaining, channel);
             if (n <= 0) {
                 if (position >= file.size()) {
@@ -199,6 +211,11 @@ final class EventLoop implements Runnable {
     /** A connection's state, touched only by its loop's thread. */
     private final class Connection implements Outbound {
         private final SocketChannel channel;
+        /** What the codec's bytes go through: the socket itself, or TLS over it. */
+        private final ByteChannel io;
+        /** HTTPS: the TLS layer; null for plain TCP. */
+        private final TlsChannel tls;
+        private long handshakeUntilNanos;
         private final Codec codec;
         /** ByteBuffers and FileRegions, in order. */
         private final Queue<Object> unsent = new ArrayDeque<>();
@@ -214,16 +231,25 @@ final class EventLoop implements Runnable {
         private boolean closed;
         long lastActiveNanos = System.nanoTime();
 
-        Connection(SocketChannel channel, Codec codec) {
+        Connection(SocketChannel channel, Codec codec, TlsChannel tls) {
             this.channel = channel;
             this.codec = codec;
+            this.tls = tls;
+            this.io = tls == null ? channel : tls;
         }
 
         void handle(SelectionKey key) {
             try {
+                if (tls != null && tls.handshaking()) {
+                    if (!tls.handshake()) {
+                        key.interestOps(tls.interest());
+                        return;
+                    }
+                    lastActiveNanos = System.nanoTime();
+                }
                 if (key.isWritable()) {
                     flush();
-                    if (unsent.isEmpty()) {
+                    if (!backlogged()) {
                         resume();
                     }
                 }
@@ -251,7 +277,7 @@ final class EventLoop implements Runnable {
                 input = unconsumed.remaining() < input.capacity() ? input.put(unconsumed) : grow(unconsumed);
                 unconsumed = null;
             }
-            int n = channel.read(input);
+            int n = io.read(input);
             input.flip();
             if (n > 0) {
                 lastActiveNanos = System.nanoTime();
@@ -302,7 +328,7 @@ final class EventLoop implements Runnable {
 
         /** Reading resumes only once the queue is empty and no blocking work is pending: that is the back-pressure. */
         private void afterIo() throws IOException {
-            if (!unsent.isEmpty()) {
+            if (backlogged()) {
                 key.interestOps(SelectionKey.OP_WRITE);
             } else if (closeWhenFlushed) {
                 if (inputEnded) {
@@ -311,7 +337,28 @@ final class EventLoop implements Runnable {
                     linger();
                 }
             } else {
-                key.interestOps(awaitingWork || inputEnded ? 0 : SelectionKey.OP_READ);
+                boolean reading = !awaitingWork && !inputEnded;
+                key.interestOps(reading ? SelectionKey.OP_READ : 0);
+                if (reading && tls != null && tls.hasBufferedInput()) {
+                    execute(this::readBuffered); // decrypted, or whole records, that the selector cannot see
+                }
+            }
+        }
+
+        private void readBuffered() {
+            if (closed || !key.isValid() || (key.interestOps() & SelectionKey.OP_READ) == 0) {
+                return;
+            }
+            try {
+                read();
+                if (!closed) {
+                    afterIo();
+                }
+            } catch (IOException | CancelledKeyException e) {
+                close();
+            } catch (RuntimeException fault) {
+                Faults.closedAfter(fault);
+                close();
             }
         }
 
@@ -320,20 +367,24 @@ final class EventLoop implements Runnable {
             if (!lingering) {
                 lingering = true;
                 lingerUntilNanos = System.nanoTime() + Linger.MAX_NANOS;
-                channel.shutdownOutput();
+                if (tls != null) {
+                    tls.shutdownOutput(); // close_notify first
+                } else {
+                    channel.shutdownOutput();
+                }
             }
             key.interestOps(SelectionKey.OP_READ);
         }
 
         @Override
         public boolean backlogged() {
-            return !unsent.isEmpty();
+            return !unsent.isEmpty() || (tls != null && tls.hasPendingOutput());
         }
 
         @Override
         public void send(ByteBuffer bytes) throws IOException {
-            if (unsent.isEmpty()) {
-                while (bytes.hasRemaining() && channel.write(bytes) > 0) {
+            if (!backlogged()) {
+                while (bytes.hasRemaining() && io.write(bytes) > 0) {
                     lastActiveNanos = System.nanoTime();
                 }
             }
@@ -346,8 +397,8 @@ final class EventLoop implements Runnable {
         public void sendFile(FileChannel file, long position, long count) throws IOException {
             FileRegion region = new FileRegion(file, position, count);
             try {
-                if (unsent.isEmpty()) {
-                    while (region.remaining > 0 && region.writeTo(channel)) {
+                if (!backlogged()) {
+                    while (region.remaining > 0 && region.writeTo(io)) {
                         lastActiveNanos = System.nanoTime();
                     }
                 }
@@ -363,17 +414,20 @@ final class EventLoop implements Runnable {
         }
 
         private void flush() throws IOException {
+            if (tls != null && !tls.flush()) {
+                return; // records wrapped earlier go first
+            }
             Object head;
             while ((head = unsent.peek()) != null) {
                 boolean done;
                 if (head instanceof ByteBuffer bytes) {
-                    if (channel.write(bytes) == 0 && bytes.hasRemaining()) {
+                    if (io.write(bytes) == 0 && bytes.hasRemaining()) {
                         return; // the kernel's buffer is full again; OP_WRITE stays on
                     }
                     done = !bytes.hasRemaining();
                 } else {
                     FileRegion region = (FileRegion) head;
-                    if (!region.writeTo(channel)) {
+                    if (!region.writeTo(io)) {
                         return;
                     }
                     done = region.remaining == 0;
@@ -441,7 +495,7 @@ final class EventLoop implements Runnable {
             if (key != null) {
                 key.cancel();
             }
-            Quietly.close(channel);
+            Quietly.close(io); // TLS tries to say close_notify first
             for (Object pending : unsent) {
                 if (pending instanceof FileRegion region) {
                     Quietly.close(region.file);

@@ -52,7 +52,7 @@ public final class SelectorServer implements Server {
         loops = new EventLoop[settings.nio().loops()];
         for (int i = 0; i < loops.length; i++) {
             loops[i] = new EventLoop(provider.openSelector(), protocol, counter, workers, settings.idleTimeout(),
-                    settings.sweepPeriod());
+                    settings.sweepPeriod(), settings.tls());
             Thread.ofPlatform().name("loop-" + i).start(loops[i]);
         }
         acceptor = Acceptor.start(listener, counter, settings.acceptDelay(), new java.util.function.Consumer<>() {
@@ -112,6 +112,7 @@ public final class SelectorServer implements Server {
 
     @Override
     public String toString() {
-        return "nio, " + settings.nio().loops() + " loop(s), selector " + provider.getClass().getSimpleName();
+        return "nio, " + settings.nio().loops() + " loop(s), selector " + provider.getClass().getSimpleName()
+                + (settings.tls() == null ? "" : ", " + settings.tls());
     }
 }
