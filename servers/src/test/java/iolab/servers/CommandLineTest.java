@@ -75,6 +75,13 @@ class CommandLineTest {
             "echo --udp --model pool --idle-timeout 5s",
             "echo --udp --model nio --unix /tmp/x.sock",
             "echo --udp --model netty --loops 2",
+            "http --model nio --tls --cert /no/such/cert.pem --key /no/such/key.pem",
+            "http --model nio --tls --cert pom.xml --key pom.xml",
+            "http --model nio --tls --cert pom.xml",
+            "http --model nio --cert pom.xml --key pom.xml",
+            "http --model nio --tls --unix /tmp/x.sock",
+            "http --model nio --tls --tls-provider openssl",
+            "http --model netty --tls --tls-provider boringssl",
             ""})
     void aWrongFlagOrValueGetsOneLineOfReasonUsageAndStatus2(String args) {
         StringWriter out = new StringWriter();
@@ -141,6 +148,54 @@ class CommandLineTest {
         assertTrue(server.waitFor(20, TimeUnit.SECONDS));
         assertEquals(0, server.exitValue());
         assertEquals(null, out.readLine(), "nothing else on standard output");
+    }
+
+    @Test
+    void httpsPrintsTheCertificatesFingerprintAfterTheReadyLineAndServesThatCertificate(@TempDir Path dir) throws Exception {
+        // Made self-signed at start:
+        Process server = startServer("http", "--model", "nio", "--tls", "--port", "0");
+        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        Matcher address = READY.matcher(out.readLine());
+        assertTrue(address.find());
+        String line = out.readLine();
+        Matcher printed = Pattern.compile("SHA-256 fingerprint ((?:[0-9A-F]{2}:){31}[0-9A-F]{2})$").matcher(line);
+        assertTrue(printed.find() && line.contains("self-signed"), line);
+        assertEquals(printed.group(1), presentedFingerprint(address.group(1)));
+        // From PEM files:
+        iolab.servers.tls.ServerIdentity identity = iolab.servers.tls.ServerIdentity.makeSelfSigned();
+        Path cert = Files.writeString(dir.resolve("cert.pem"), identity.certificatePem());
+        Path key = Files.writeString(dir.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\n"
+                + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(identity.key().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+        Process fromFiles = startServer("http", "--model", "pool", "--tls", "--cert", cert.toString(), "--key", key.toString(), "--port", "0");
+        BufferedReader fromFilesOut = new BufferedReader(new InputStreamReader(fromFiles.getInputStream(), StandardCharsets.UTF_8));
+        Matcher fromFilesAddress = READY.matcher(fromFilesOut.readLine());
+        assertTrue(fromFilesAddress.find());
+        String fromFilesLine = fromFilesOut.readLine();
+        assertTrue(fromFilesLine.endsWith(identity.fingerprint()) && !fromFilesLine.contains("self-signed"), fromFilesLine);
+        assertEquals(identity.fingerprint(), presentedFingerprint(fromFilesAddress.group(1)));
+    }
+
+    /** The SHA-256 fingerprint of the certificate the server at {@code hostPort} presents, trusted blindly to be looked at. */
+    private static String presentedFingerprint(String hostPort) throws Exception {
+        javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
+        trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String auth) {
+            }
+
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String auth) {
+            }
+
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        }}, null);
+        int colon = hostPort.lastIndexOf(':');
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) trustAll.getSocketFactory()
+                .createSocket(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)))) {
+            socket.startHandshake();
+            byte[] der = socket.getSession().getPeerCertificates()[0].getEncoded();
+            return java.util.HexFormat.ofDelimiter(":").withUpperCase().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(der));
+        }
     }
 
     /** A real process on the same JDK and class path as the tests. */

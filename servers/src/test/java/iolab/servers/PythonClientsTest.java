@@ -1,6 +1,8 @@
 package iolab.servers;
 
 import iolab.servers.http.HttpSettings;
+import iolab.servers.tls.ServerIdentity;
+import iolab.servers.tls.Tls;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
@@ -14,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -59,6 +62,30 @@ class PythonClientsTest {
             assertTrue(python.waitFor(30, TimeUnit.SECONDS));
             assertEquals(0, python.exitValue(), output);
             assertTrue(output.contains("all checks passed"), output);
+        }
+    }
+
+    static Stream<HttpCase> everyServer() {
+        return HttpCase.all().stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everyServer")
+    void pythonHttpsClientsTrustThePrintedCertificateAndGetAnswers(HttpCase c) throws Exception {
+        Path script = work.resolve("python_https.py");
+        try (InputStream in = getClass().getResourceAsStream("/python_https.py")) {
+            Files.write(script, in.readAllBytes());
+        }
+        ServerIdentity identity = ServerIdentity.makeSelfSigned();
+        ServerSettings settings = c.settings().withTls(new Tls(identity, Tls.Provider.JDK, Duration.ofSeconds(10)));
+        try (Server server = c.start(settings, HttpSettings.defaults(work))) {
+            int port = ((InetSocketAddress) server.address()).getPort();
+            Process python = new ProcessBuilder("python3", script.toString(), String.valueOf(port), identity.fingerprint())
+                    .redirectErrorStream(true).start();
+            String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(python.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, python.exitValue(), output);
+            assertTrue(output.strip().endsWith("ok"), output);
         }
     }
 }
