@@ -40,6 +40,10 @@ final class ClientLoop implements Runnable {
     /** How long each connect took, from its start to established, recorded like the latencies. */
     private final Recorder connectTime;
     private final Recorder serviceTime;
+    /** HTTPS: each handshake's time, from TCP established to TLS established. */
+    private final Recorder handshakeTime;
+    /** HTTPS: the context whose session cache resumption draws on; null for plain TCP. */
+    private final javax.net.ssl.SSLContext tlsContext;
     private final Selector selector;
     private final Connection[] connections;
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
@@ -75,14 +79,19 @@ final class ClientLoop implements Runnable {
     final AtomicLong bytesRead = new AtomicLong();
     /** Why the first bad response was bad; null while there was none. */
     volatile String badResponse;
+    /** HTTPS: handshakes finished while recording, and of those the resumed ones. */
+    final AtomicLong handshakes = new AtomicLong();
+    final AtomicLong resumedHandshakes = new AtomicLong();
 
     /**
      * @param firstConnection index of this loop's first connection among all, so that the open
      *                        loop's schedule spreads every connection's slots evenly over time
      */
     ClientLoop(LoadSettings settings, Recorder recorder, Recorder sendLag, Recorder serviceTime, Recorder connectTime,
-               int connectionCount, int firstConnection, long startNanos) throws IOException {
+               Recorder handshakeTime, int connectionCount, int firstConnection, long startNanos) throws IOException {
         this.connectTime = connectTime;
+        this.handshakeTime = handshakeTime;
+        this.tlsContext = settings.tls() == null ? null : settings.tls().context();
         this.serviceTime = serviceTime;
         this.firstConnection = firstConnection;
         this.connectPhaseDeadlineNanos = startNanos + settings.connectTimeout().toNanos();
@@ -265,6 +274,11 @@ final class ClientLoop implements Runnable {
     /** A connection's state; touched by this loop's thread only. */
     private final class Connection implements Workload.Completion {
         private SocketChannel channel;
+        /** What requests and responses go through: the socket, or TLS over it. */
+        private java.nio.channels.ByteChannel io;
+        /** HTTPS: the TLS layer while this connection lasts; null for plain TCP. */
+        private iolab.tls.TlsChannel tls;
+        private long tcpEstablishedNanos;
         private SelectionKey key;
         private Workload.ResponseReader reader;
         /** Latency origins of the requests in flight: intended (open loop) or actual (closed) send times. */
@@ -296,9 +310,10 @@ final class ClientLoop implements Runnable {
                 }
                 reader = settings.workload().newReader();
                 connectStartedNanos = now;
+                io = channel;
                 if (channel.connect(settings.target().address())) {
                     key = channel.register(selector, SelectionKey.OP_READ, this);
-                    connected(now);
+                    established(now);
                 } else {
                     key = channel.register(selector, SelectionKey.OP_CONNECT, this);
                     connecting = true;
@@ -321,7 +336,11 @@ final class ClientLoop implements Runnable {
                     }
                     connecting = false;
                     pendingConnects--;
-                    connected(now);
+                    established(now);
+                    return;
+                }
+                if (tls != null && tls.handshaking()) {
+                    handshake(now);
                     return;
                 }
                 if (readyKey.isWritable()) {
@@ -335,10 +354,56 @@ final class ClientLoop implements Runnable {
             }
         }
 
-        private void connected(long now) {
+        /** TCP is up: the connection is ready, or over HTTPS starts its handshake. */
+        private void established(long now) {
             if (connectStartedNanos >= recordFromNanos) {
                 connectTime.recordValue(Math.max(0, now - connectStartedNanos));
             }
+            if (tlsContext == null) {
+                connected(now);
+                return;
+            }
+            try {
+                tcpEstablishedNanos = now;
+                tls = new iolab.tls.TlsChannel(channel, settings.tls().newEngine(tlsContext, settings.target().hostName(),
+                        ((java.net.InetSocketAddress) settings.target().address()).getPort()));
+                io = tls;
+                handshake(now);
+            } catch (IOException e) {
+                handshakeFailed(e, now);
+            }
+        }
+
+        private void handshake(long now) {
+            try {
+                if (!tls.handshake()) {
+                    key.interestOps(tls.interest());
+                    return;
+                }
+            } catch (IOException e) {
+                handshakeFailed(e, now);
+                return;
+            }
+            if (tcpEstablishedNanos >= recordFromNanos) {
+                handshakeTime.recordValue(Math.max(0, now - tcpEstablishedNanos));
+                handshakes.setRelease(handshakes.getPlain() + 1);
+                if (tls.resumed()) {
+                    resumedHandshakes.setRelease(resumedHandshakes.getPlain() + 1);
+                }
+            }
+            connected(now);
+        }
+
+        /** A handshake that failed is a failed connect; the first one's reason is kept, since it is usually the same for all. */
+        private void handshakeFailed(IOException e, long now) {
+            if (badResponse == null) {
+                badResponse = "TLS handshake failed: " + e.getMessage()
+                        + (settings.tls().insecure() ? "" : " (--insecure trusts any certificate, a self-signed one for instance)");
+            }
+            fail(ErrorKind.CONNECT, now);
+        }
+
+        private void connected(long now) {
             connected = true;
             settled();
             freeSinceNanos = now;
@@ -371,7 +436,7 @@ final class ClientLoop implements Runnable {
         private void read(long now) {
             int n;
             try {
-                n = channel.read(readBuffer.clear());
+                n = io.read(readBuffer.clear());
             } catch (IOException e) {
                 fail(ErrorKind.READ, now);
                 return;
@@ -389,6 +454,17 @@ final class ClientLoop implements Runnable {
                     return;
                 }
                 reader.read(readBuffer.flip(), this);
+                // TLS may hold whole records the selector cannot see: read them now.
+                while (tls != null && connected && !closeAfterResponse && tls.hasBufferedInput()) {
+                    int more = io.read(readBuffer.clear());
+                    if (more <= 0) {
+                        break;
+                    }
+                    reader.read(readBuffer.flip(), this);
+                }
+            } catch (IOException e) {
+                fail(ErrorKind.READ, now);
+                return;
             } catch (Workload.BadResponseException e) {
                 if (badResponse == null) {
                     badResponse = e.getMessage();
@@ -467,13 +543,17 @@ final class ClientLoop implements Runnable {
             try {
                 int length = request.capacity();
                 while (unwrittenRequests > 0) {
-                    int n = channel.write(requestView.limit(length).position(writeOffset));
+                    int n = io.write(requestView.limit(length).position(writeOffset));
                     writeOffset += n;
                     if (writeOffset < length) {
                         break;
                     }
                     writeOffset = 0;
                     unwrittenRequests--;
+                }
+                if (tls != null && !tls.flush()) {
+                    key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                    return;
                 }
                 key.interestOps(unwrittenRequests > 0 ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
             } catch (IOException e) {
@@ -541,11 +621,13 @@ final class ClientLoop implements Runnable {
             }
             if (channel != null) {
                 try {
-                    channel.close();
+                    io.close(); // over TLS, close_notify first
                 } catch (IOException ignored) {
                     // nothing left to do with it
                 }
                 channel = null;
+                io = null;
+                tls = null;
             }
         }
     }

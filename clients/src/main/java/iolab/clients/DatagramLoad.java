@@ -105,8 +105,7 @@ public final class DatagramLoad {
         java.util.OptionalLong dropsBefore = SocketDrops.of(ports);
         Thread receiver = Thread.ofPlatform().name("udp-receiver").start(this::receive);
         Thread sender = Thread.ofPlatform().name("udp-sender").start(this::send);
-        sleepUntil(measureStartNanos);
-        latency.getIntervalHistogram(); // the warm-up's replies are not recorded; this drops any stray
+        sleepUntil(measureStartNanos); // the receiver records no warm-up datagram: each says when it was due
         Histogram total = new Histogram(LoadRun.SIGNIFICANT_DIGITS);
         Histogram interval = null;
         long waitEndNanos = sendEndNanos + settings.timeout().toNanos();

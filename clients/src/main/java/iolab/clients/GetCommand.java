@@ -22,8 +22,11 @@ final class GetCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "URL", description = "http://HOST:PORT/PATH")
+    @Parameters(paramLabel = "URL", description = "http://HOST:PORT/PATH or https://HOST:PORT/PATH")
     String url;
+
+    @Option(names = {"-k", "--insecure"}, description = "https: trust any certificate (a self-signed lab server's).")
+    boolean insecure;
 
     @Option(names = {"-i", "--include"}, description = "Print the status line and headers too.")
     boolean include;
@@ -37,25 +40,20 @@ final class GetCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         if (target.path() == null) {
-            throw new ParameterException(spec.commandLine(), "expected an http:// URL, not '" + url + "'");
+            throw new ParameterException(spec.commandLine(), "expected an http:// or https:// URL, not '" + url + "'");
+        }
+        if (insecure && !target.tls()) {
+            throw new ParameterException(spec.commandLine(), "--insecure needs an https:// URL");
         }
         PrintWriter out = spec.commandLine().getOut();
         byte[] response;
-        try (SocketChannel channel = SocketChannel.open(target.family())) {
-            channel.connect(target.address());
-            String request = "GET " + target.path() + " HTTP/1.1\r\nHost: " + target.host() + "\r\nConnection: close\r\n\r\n";
-            ByteBuffer bytes = ByteBuffer.wrap(request.getBytes(StandardCharsets.ISO_8859_1));
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-            while (channel.read(buffer.clear()) >= 0) {
-                all.write(buffer.array(), 0, buffer.position());
-            }
-            response = all.toByteArray();
+        String request = "GET " + target.path() + " HTTP/1.1\r\nHost: " + target.host() + "\r\nConnection: close\r\n\r\n";
+        try (java.net.Socket socket = target.tls() ? tlsSocket(target) : SocketChannel.open(target.address()).socket()) {
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            response = socket.getInputStream().readAllBytes();
         } catch (IOException e) {
-            spec.commandLine().getErr().println("iolab-client get: " + url + ": " + e.getMessage());
+            spec.commandLine().getErr().println("iolab-client get: " + url + ": " + e.getMessage()
+                    + (e instanceof javax.net.ssl.SSLHandshakeException && !insecure ? " (--insecure trusts any certificate)" : ""));
             return 1;
         }
         String text = new String(response, StandardCharsets.ISO_8859_1);
@@ -76,6 +74,18 @@ final class GetCommand implements Callable<Integer> {
         out.flush();
         int status = Integer.parseInt(head.substring(9, 12));
         return status < 400 ? 0 : 1;
+    }
+
+    /** A TLS socket to {@code target}, its certificate checked against the URL's host unless {@code --insecure}. */
+    private java.net.Socket tlsSocket(Target target) throws IOException {
+        javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) new ClientTls(insecure, false).context().getSocketFactory()
+                .createSocket(target.hostName(), ((java.net.InetSocketAddress) target.address()).getPort());
+        if (!insecure) {
+            javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            socket.setSSLParameters(parameters);
+        }
+        return socket;
     }
 
     private static byte[] dechunk(byte[] chunked) {

@@ -71,7 +71,7 @@ public final class LoadGenerator {
                 }
             }
             return new LoadResult(settings, run.completed(), settings.duration().toNanos() / 1e9, total,
-                    run.errors(), run.statuses(), run.sendLag(), run.serviceTime(), run.bytesRead(), run.badResponse());
+                    run.errors(), run.statuses(), run.sendLag(), run.serviceTime(), run.bytesRead(), run.badResponse(), run.handshakes());
         }
     }
 

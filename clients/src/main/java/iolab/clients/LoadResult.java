@@ -14,10 +14,24 @@ import java.util.Map;
  *                      beside the corrected latency it shows how much of the latency was waiting to be sent; empty in the closed loop
  * @param bytesRead     bytes of responses read while recording (wrk's "MB read")
  * @param badResponse   why the first bad response was bad (for example the server answered HTTP to echo); null when none was
+ * @param handshakes    HTTPS: the TLS handshakes made while recording; null for plain TCP
  */
 public record LoadResult(LoadSettings settings, long requests, double durationSeconds, Histogram latencyNanos,
                          Map<ErrorKind, Long> errors, Map<Integer, Long> statuses, Histogram sendLagNanos,
-                         Histogram serviceTimeNanos, long bytesRead, String badResponse) {
+                         Histogram serviceTimeNanos, long bytesRead, String badResponse, Handshakes handshakes) {
+
+    public LoadResult(LoadSettings settings, long requests, double durationSeconds, Histogram latencyNanos, Map<ErrorKind, Long> errors,
+                      Map<Integer, Long> statuses, Histogram sendLagNanos, Histogram serviceTimeNanos, long bytesRead, String badResponse) {
+        this(settings, requests, durationSeconds, latencyNanos, errors, statuses, sendLagNanos, serviceTimeNanos, bytesRead, badResponse, null);
+    }
+
+    /**
+     * @param completed every handshake that finished
+     * @param resumed   of those, the ones that resumed an earlier session (no certificate, no key exchange of its own)
+     * @param nanos     each handshake's time, from the TCP connection established to the handshake done
+     */
+    public record Handshakes(long completed, long resumed, Histogram nanos) {
+    }
 
     /** A client whose own p99 lateness is at least this share of the p99 latency it reports is measuring itself too. */
     public static final double CLIENT_LATE_SHARE = 0.5;

@@ -27,6 +27,7 @@ public final class LoadRun implements AutoCloseable {
     private final Recorder sendLag = new Recorder(SIGNIFICANT_DIGITS);
     private final Recorder serviceTime = new Recorder(SIGNIFICANT_DIGITS);
     private final Recorder connectTime = new Recorder(SIGNIFICANT_DIGITS);
+    private final Recorder handshakeTime = new Recorder(SIGNIFICANT_DIGITS);
     private final List<ClientLoop> loops = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private boolean stopped;
@@ -46,7 +47,8 @@ public final class LoadRun implements AutoCloseable {
         try {
             for (int i = 0; i < settings.threads(); i++) {
                 int count = settings.connections() / settings.threads() + (i < settings.connections() % settings.threads() ? 1 : 0);
-                ClientLoop loop = new ClientLoop(settings, run.recorder, run.sendLag, run.serviceTime, run.connectTime, count, first, startNanos);
+                ClientLoop loop = new ClientLoop(settings, run.recorder, run.sendLag, run.serviceTime, run.connectTime, run.handshakeTime, count,
+                        first, startNanos);
                 first += count;
                 run.loops.add(loop);
                 run.threads.add(Thread.ofPlatform().name("client-loop-" + i).start(loop));
@@ -80,6 +82,7 @@ public final class LoadRun implements AutoCloseable {
         sendLag.getIntervalHistogram();
         serviceTime.getIntervalHistogram();
         connectTime.getIntervalHistogram();
+        handshakeTime.getIntervalHistogram();
         long now = System.nanoTime();
         loops.forEach(loop -> loop.startRecording(now));
     }
@@ -117,6 +120,15 @@ public final class LoadRun implements AutoCloseable {
      */
     public Histogram connectTime() {
         return connectTime.getIntervalHistogram();
+    }
+
+    /** HTTPS: the handshakes since recording started (or the previous call); null for plain TCP. */
+    public LoadResult.Handshakes handshakes() {
+        if (settings.tls() == null) {
+            return null;
+        }
+        return new LoadResult.Handshakes(sum(loop -> loop.handshakes.get()), sum(loop -> loop.resumedHandshakes.get()),
+                handshakeTime.getIntervalHistogram());
     }
 
     /** Responses recorded so far. */

@@ -19,10 +19,18 @@ import java.util.Objects;
  * @param reconnect        a new connection per request: connect, send one request, read the response, close (HTTP asks
  *                         {@code Connection: close}); {@code connections} is then how many are in progress at once, and
  *                         a closed loop's latency counts from the connect
+ * @param tls              HTTPS: whom to trust and whether to resume sessions; null for plain TCP (an {@code https://} target needs it)
  */
 public record LoadSettings(Target target, Workload workload, int threads, int connections, double ratePerSecond,
                            int pipeline, Duration warmup, Duration duration, Duration timeout, Duration connectTimeout,
-                           boolean poisson, boolean reconnect) {
+                           boolean poisson, boolean reconnect, ClientTls tls) {
+
+    public LoadSettings(Target target, Workload workload, int threads, int connections, double ratePerSecond,
+                        int pipeline, Duration warmup, Duration duration, Duration timeout, Duration connectTimeout,
+                        boolean poisson, boolean reconnect) {
+        this(target, workload, threads, connections, ratePerSecond, pipeline, warmup, duration, timeout, connectTimeout, poisson, reconnect,
+                target.tls() ? new ClientTls(false, false) : null);
+    }
 
     /** A fixed schedule in the open loop, connections kept open. */
     public LoadSettings(Target target, Workload workload, int threads, int connections, double ratePerSecond,
@@ -41,6 +49,7 @@ public record LoadSettings(Target target, Workload workload, int threads, int co
         require(duration.isPositive(), "duration must be positive: " + duration);
         require(timeout.isPositive(), "timeout must be positive: " + timeout);
         require(connectTimeout.isPositive(), "connect timeout must be positive: " + connectTimeout);
+        require(target.tls() == (tls != null), target.tls() ? "an https:// target needs TLS settings" : "TLS settings need an https:// target");
         require(!reconnect || pipeline == 1, "a new connection per request carries one request: no pipeline (" + pipeline + ")");
     }
 

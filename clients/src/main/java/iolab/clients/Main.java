@@ -47,7 +47,7 @@ public final class Main implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "TARGET",
-            description = "HOST:PORT, [IPv6]:PORT, unix:/path, or http://HOST:PORT/PATH")
+            description = "HOST:PORT, [IPv6]:PORT, unix:/path, http://HOST:PORT/PATH or https://HOST:PORT/PATH")
     String target;
 
     @Option(names = {"-t", "--threads"}, defaultValue = "1", converter = CountConverter.class,
@@ -76,6 +76,13 @@ public final class Main implements Callable<Integer> {
     @Option(names = {"--reconnect", "--no-keepalive"},
             description = "A new connection per request: connect, send one, read the response, close (HTTP sends Connection: close).")
     boolean reconnect;
+
+    @Option(names = {"-k", "--insecure"}, description = "https: trust any certificate (a self-signed lab server's).")
+    boolean insecure;
+
+    @Option(names = "--tls-resume",
+            description = "https: a new connection resumes an earlier session (TLS 1.3 tickets); by default every handshake is full, as wrk's.")
+    boolean tlsResume;
 
     @Option(names = "--udp",
             description = "Echo over UDP, open loop only (--rate): counts datagrams echoed, lost, reordered and late; -c is the number of sockets.")
@@ -179,7 +186,8 @@ public final class Main implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "name a TARGET: HOST:PORT or [IPv6]:PORT");
         }
         CommandLine.ParseResult given = spec.commandLine().getParseResult();
-        for (String tcpOnly : new String[] {"--reconnect", "--pipeline", "--method", "--header", "--body", "--connect-timeout", "--threads"}) {
+        for (String tcpOnly : new String[] {"--reconnect", "--pipeline", "--method", "--header", "--body", "--connect-timeout", "--threads",
+                "--insecure", "--tls-resume"}) {
             if (given.hasMatchedOption(tcpOnly)) {
                 throw new ParameterException(spec.commandLine(), tcpOnly + " does not apply to --udp");
             }
@@ -211,8 +219,11 @@ public final class Main implements Callable<Integer> {
             if (poisson && rate <= 0) {
                 throw new IllegalArgumentException("--poisson needs --rate: arrivals are of an open loop");
             }
+            if (!parsed.tls() && (insecure || tlsResume)) {
+                throw new IllegalArgumentException((insecure ? "--insecure" : "--tls-resume") + " needs an https:// target");
+            }
             return new LoadSettings(parsed, workload, threads, connections, rate, pipeline, warmup, duration, timeout, connectTimeout,
-                    poisson, reconnect);
+                    poisson, reconnect, parsed.tls() ? new ClientTls(insecure, tlsResume) : null);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -33,6 +33,12 @@ public final class Report {
                 r.latencyNanos().getMaxValue() / NANOS_PER_MILLI, r.latencyNanos().getMean() / NANOS_PER_MILLI);
         // wrk's lines, as wrk prints them, so that scripts that read wrk's output read these too.
         out.printf(Locale.ROOT, "  %d requests in %.2fs, %sB read%n", r.requests(), r.durationSeconds(), binary(r.bytesRead()));
+        if (r.handshakes() != null) {
+            LoadResult.Handshakes h = r.handshakes();
+            out.printf(Locale.ROOT, "  TLS: %d handshakes (%d resumed), handshake p50 %.3f ms, p99 %.3f ms%n", h.completed(), h.resumed(),
+                    h.nanos().getTotalCount() == 0 ? 0 : h.nanos().getValueAtPercentile(50) / NANOS_PER_MILLI,
+                    h.nanos().getTotalCount() == 0 ? 0 : h.nanos().getValueAtPercentile(99) / NANOS_PER_MILLI);
+        }
         Map<ErrorKind, Long> errors = r.errors();
         if (errors.get(ErrorKind.CONNECT) + errors.get(ErrorKind.READ) + errors.get(ErrorKind.WRITE) + errors.get(ErrorKind.TIMEOUT) > 0) {
             out.printf(Locale.ROOT, "  Socket errors: connect %d, read %d, write %d, timeout %d%n", errors.get(ErrorKind.CONNECT),
@@ -133,6 +139,15 @@ public final class Report {
         json.put("askedRatePerSecond", s.ratePerSecond());
         json.put("arrivals", s.openLoop() ? (s.poisson() ? "poisson" : "fixed") : "closed loop");
         json.put("connectionPerRequest", s.reconnect());
+        if (r.handshakes() != null) {
+            Map<String, Object> tls = new LinkedHashMap<>();
+            tls.put("insecure", s.tls().insecure());
+            tls.put("resume", s.tls().resume());
+            tls.put("handshakes", r.handshakes().completed());
+            tls.put("resumed", r.handshakes().resumed());
+            tls.put("handshakeMillis", percentilesMillis(r.handshakes().nanos()));
+            json.put("tls", tls);
+        }
         json.put("warmupSeconds", s.warmup().toMillis() / 1000.0);
         json.put("durationSeconds", r.durationSeconds());
         json.put("requests", r.requests());

@@ -10,11 +10,16 @@ import java.net.UnixDomainSocketAddress;
 
 /**
  * What to load: {@code HOST:PORT}, {@code [IPv6]:PORT}, {@code unix:/path}, or an
- * {@code http://} URL (which also gives the HTTP path and the {@code Host} header).
+ * {@code http://} or {@code https://} URL (which also gives the HTTP path and the {@code Host} header).
  *
  * @param path the URL's path and query, or null when the target was not a URL
+ * @param tls  an {@code https://} URL
  */
-public record Target(SocketAddress address, String host, String path) {
+public record Target(SocketAddress address, String host, String path, boolean tls) {
+
+    public Target(SocketAddress address, String host, String path) {
+        this(address, host, path, false);
+    }
 
     public static Target parse(String text) {
         if (text.startsWith("unix:")) {
@@ -24,7 +29,8 @@ public record Target(SocketAddress address, String host, String path) {
             }
             return new Target(UnixDomainSocketAddress.of(path), "localhost", null);
         }
-        if (text.startsWith("http://")) {
+        if (text.startsWith("http://") || text.startsWith("https://")) {
+            boolean tls = text.startsWith("https://");
             URI uri;
             try {
                 uri = URI.create(text);
@@ -34,14 +40,11 @@ public record Target(SocketAddress address, String host, String path) {
             if (uri.getHost() == null) {
                 throw new IllegalArgumentException("URL without a host: '" + text + "'");
             }
-            int port = uri.getPort() < 0 ? 80 : uri.getPort();
+            int port = uri.getPort() < 0 ? (tls ? 443 : 80) : uri.getPort();
             String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
                     + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
             String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
-            return new Target(new InetSocketAddress(host, port), uri.getRawAuthority(), path);
-        }
-        if (text.startsWith("https://")) {
-            throw new IllegalArgumentException("https is not supported: '" + text + "'");
+            return new Target(new InetSocketAddress(host, port), uri.getRawAuthority(), path, tls);
         }
         int colon = text.lastIndexOf(':');
         if (colon <= 0 || colon == text.length() - 1) {
@@ -63,6 +66,11 @@ public record Target(SocketAddress address, String host, String path) {
         return new Target(new InetSocketAddress(host, port), text.substring(0, colon), null);
     }
 
+    /** The host name as TLS names it (SNI, the certificate's check): the URL's host without port or brackets. */
+    public String hostName() {
+        return address instanceof InetSocketAddress inet ? inet.getHostString() : "localhost";
+    }
+
     public boolean isUnix() {
         return address instanceof UnixDomainSocketAddress;
     }
@@ -78,6 +86,6 @@ public record Target(SocketAddress address, String host, String path) {
 
     @Override
     public String toString() {
-        return isUnix() ? "unix:" + ((UnixDomainSocketAddress) address).getPath() : host + (path == null ? "" : path);
+        return isUnix() ? "unix:" + ((UnixDomainSocketAddress) address).getPath() : (tls ? "https://" : "") + host + (path == null ? "" : path);
     }
 }

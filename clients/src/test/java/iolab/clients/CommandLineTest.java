@@ -49,7 +49,7 @@ class CommandLineTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "-c 0 127.0.0.1:1", "-t 2 -c 1 127.0.0.1:1", "--rate -5 127.0.0.1:1", "-d 10x 127.0.0.1:1", "-c 1.5k2 127.0.0.1:1", "-c 0.5 127.0.0.1:1",
-            "--protocol smtp 127.0.0.1:1", "nohost", "https://example/", "-H NoColon http://127.0.0.1:1/", "--frob 127.0.0.1:1",
+            "--protocol smtp 127.0.0.1:1", "nohost", "--insecure http://127.0.0.1:1/", "--tls-resume 127.0.0.1:1", "-H NoColon http://127.0.0.1:1/", "--frob 127.0.0.1:1",
             "--poisson 127.0.0.1:1"})
     void aWrongFlagGetsAReasonAndStatus2(String args) {
         Run run = run(args.isEmpty() ? new String[0] : args.split(" "));

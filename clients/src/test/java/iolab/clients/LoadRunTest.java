@@ -69,10 +69,10 @@ class LoadRunTest {
         Workload echo = new EchoWorkload(8);
         ClientLoop fixed = new ClientLoop(new LoadSettings(target, echo, 1, 10, 1_000, 1, Duration.ZERO, Duration.ofSeconds(1),
                 Duration.ofSeconds(1), Duration.ofSeconds(1)), new org.HdrHistogram.Recorder(3), new org.HdrHistogram.Recorder(3),
-                new org.HdrHistogram.Recorder(3), new org.HdrHistogram.Recorder(3), 10, 0, System.nanoTime());
+                new org.HdrHistogram.Recorder(3), new org.HdrHistogram.Recorder(3), new org.HdrHistogram.Recorder(3), 10, 0, System.nanoTime());
         ClientLoop poisson = new ClientLoop(new LoadSettings(target, echo, 1, 10, 1_000, 1, Duration.ZERO, Duration.ofSeconds(1),
                 Duration.ofSeconds(1), Duration.ofSeconds(1), true, false), new org.HdrHistogram.Recorder(3), new org.HdrHistogram.Recorder(3),
-                new org.HdrHistogram.Recorder(3), new org.HdrHistogram.Recorder(3), 10, 0, System.nanoTime());
+                new org.HdrHistogram.Recorder(3), new org.HdrHistogram.Recorder(3), new org.HdrHistogram.Recorder(3), 10, 0, System.nanoTime());
         assertEquals(10_000_000, fixed.nextGapNanos(), "10 connections at 1,000/s: a slot each 10 ms");
         int n = 200_000;
         double sum = 0, squares = 0;

@@ -9,7 +9,7 @@ import iolab.servers.protocol.Protocol;
 
 import java.io.IOException;
 import iolab.servers.tls.Tls;
-import iolab.servers.tls.TlsChannel;
+import iolab.tls.TlsChannel;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;

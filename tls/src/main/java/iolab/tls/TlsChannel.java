@@ -1,4 +1,4 @@
-package iolab.servers.tls;
+package iolab.tls;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -42,6 +42,7 @@ public final class TlsChannel implements ByteChannel {
     private boolean handshaking = true;
     private boolean inboundDone;
     private boolean socketEof;
+    private final long createdMillis = System.currentTimeMillis();
 
     public TlsChannel(SocketChannel socket, SSLEngine engine) throws SSLException {
         this.socket = socket;
@@ -59,6 +60,11 @@ public final class TlsChannel implements ByteChannel {
 
     public boolean handshaking() {
         return handshaking;
+    }
+
+    /** Once the handshake is done: whether it resumed a session made earlier, rather than making one of its own. */
+    public boolean resumed() {
+        return engine.getSession().getCreationTime() < createdMillis;
     }
 
     /**
