@@ -1,6 +1,7 @@
 package iolab.bench;
 
 import iolab.servers.ServerVariant;
+import iolab.clients.ClientTls;
 import iolab.clients.LoadSettings;
 import iolab.clients.Target;
 import iolab.plot.ConfigurationId;
@@ -59,6 +60,15 @@ public record Configuration(ServerVariant server, Workload workload, int connect
                 openLoop() ? "open loop " + ratePerSecond + " req/s" : "closed loop");
     }
 
+    /**
+     * Which server process this configuration runs against, as a name for files: configurations with the same one share a
+     * process ({@code nio_http}, {@code nio_http_tls}, {@code netty-epoll_http_tls-boringssl}); their command lines differ only in
+     * what the load needs (room for its connections).
+     */
+    public String serverProcess() {
+        return server.label() + "_" + workload.protocol() + (workload.tls() ? "_tls" + (workload.boringSsl() ? "-boringssl" : "") : "");
+    }
+
     /** The servers jar's arguments: an ephemeral port on IPv4 loopback, room for every connection. */
     public List<String> serverArguments(Path root) {
         List<String> args = new ArrayList<>();
@@ -71,6 +81,12 @@ public record Configuration(ServerVariant server, Workload workload, int connect
         if (server != ServerVariant.JDK) {
             args.addAll(List.of("--max-connections", String.valueOf(Math.max(16_000, connections + 100))));
         }
+        if (workload.tls()) {
+            args.add("--tls"); // a certificate made at start: the client trusts any
+            if (workload.boringSsl()) {
+                args.addAll(List.of("--tls-provider", "openssl"));
+            }
+        }
         if (workload.protocol().equals("http") && root != null) {
             args.addAll(List.of("--root", root.toString()));
         }
@@ -78,8 +94,9 @@ public record Configuration(ServerVariant server, Workload workload, int connect
     }
 
     public LoadSettings loadSettings(Target target, Duration warmup, Duration measurement) {
-        return new LoadSettings(target, workload.client(target.host()), CLIENT_THREADS, connections,
-                ratePerSecond, 1, warmup, measurement, TIMEOUT, CONNECT_TIMEOUT, false, workload.reconnect());
+        Target to = workload.tls() ? new Target(target.address(), target.host(), target.path(), true) : target;
+        return new LoadSettings(to, workload.client(target.host()), CLIENT_THREADS, connections, ratePerSecond, 1, warmup, measurement,
+                TIMEOUT, CONNECT_TIMEOUT, false, workload.reconnect(), workload.tls() ? new ClientTls(true, false) : null);
     }
 
     /** Every setting, for environment.json. */

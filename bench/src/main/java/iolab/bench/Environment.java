@@ -94,6 +94,7 @@ final class Environment {
             workload.put("request", w.request());
             workload.put("delayMillis", w.delayMillis());
             workload.put("connectionPerRequest", w.reconnect());
+            workload.put("tls", w.tls());
             return workload;
         }).toList());
         return catalog;

@@ -118,9 +118,9 @@ final class WarmServers implements AutoCloseable {
         return null;
     }
 
-    /** One server process per server and protocol: an HTTP server serves every HTTP workload. */
+    /** One server process per {@link Configuration#serverProcess()}: an HTTP server serves every plain HTTP workload, an HTTPS one every HTTPS workload. */
     private static String key(Configuration c) {
-        return c.server().label() + "_" + c.workload().protocol();
+        return c.serverProcess();
     }
 
     private static long descriptors(long pid) {

@@ -10,15 +10,23 @@ import java.util.stream.Collectors;
 
 /** What each connection asks for, again and again. */
 public enum Workload {
-    ECHO_64("echo-64", "echo", null, 0, 64, false),
-    ECHO_16K("echo-16k", "echo", null, 0, 16 * 1024, false),
-    PLAINTEXT("plaintext", "http", "/plaintext", 0, 0, false),
-    DELAY_10MS("delay-10ms", "http", "/delay?ms=10", 10, 0, false),
-    FILE_1M("file-1m", "http", "/files/" + Workload.FILE_NAME, 0, 0, false),
+    ECHO_64("echo-64", "echo", null, 0, 64, false, false),
+    ECHO_16K("echo-16k", "echo", null, 0, 16 * 1024, false, false),
+    PLAINTEXT("plaintext", "http", "/plaintext", 0, 0, false, false),
+    DELAY_10MS("delay-10ms", "http", "/delay?ms=10", 10, 0, false, false),
+    FILE_1M("file-1m", "http", "/files/" + Workload.FILE_NAME, 0, 0, false, false),
     /** A new connection per request: {@code Connection: close}; the cost of accepting, and of a thread per connection. */
-    PLAINTEXT_CLOSE("plaintext-close", "http", "/plaintext", 0, 0, true),
+    PLAINTEXT_CLOSE("plaintext-close", "http", "/plaintext", 0, 0, true, false),
     /** A new connection per 64-byte message. */
-    ECHO_64_CLOSE("echo-64-close", "echo", null, 0, 64, true);
+    ECHO_64_CLOSE("echo-64-close", "echo", null, 0, 64, true, false),
+    /** {@code /plaintext} over HTTPS on kept-alive connections: the cipher's cost per response, the handshake paid once. */
+    PLAINTEXT_TLS("plaintext-tls", "http", "/plaintext", 0, 0, false, true),
+    /** {@code /plaintext} over HTTPS, a new connection and a full handshake (no resumption) per request. */
+    PLAINTEXT_TLS_CLOSE("plaintext-tls-close", "http", "/plaintext", 0, 0, true, true),
+    /** {@link #PLAINTEXT_TLS} with Netty on BoringSSL (netty-tcnative) instead of the JDK's TLS: what the JDK's implementation costs. */
+    PLAINTEXT_TLS_BORINGSSL("plaintext-tls-boringssl", "http", "/plaintext", 0, 0, false, true),
+    /** {@link #PLAINTEXT_TLS_CLOSE} with Netty on BoringSSL. */
+    PLAINTEXT_TLS_CLOSE_BORINGSSL("plaintext-tls-close-boringssl", "http", "/plaintext", 0, 0, true, true);
 
     /** The file {@link #FILE_1M} fetches, {@link #FILE_BYTES} long, written into the server's root. */
     public static final String FILE_NAME = "1m.bin";
@@ -30,8 +38,10 @@ public enum Workload {
     private final int delayMillis;
     private final int messageBytes;
     private final boolean reconnect;
+    private final boolean tls;
 
-    Workload(String label, String protocol, String path, int delayMillis, int messageBytes, boolean reconnect) {
+    Workload(String label, String protocol, String path, int delayMillis, int messageBytes, boolean reconnect, boolean tls) {
+        this.tls = tls;
         this.label = label;
         this.protocol = protocol;
         this.path = path;
@@ -45,6 +55,11 @@ public enum Workload {
         return reconnect;
     }
 
+    /** HTTPS: the server runs with {@code --tls} (a self-signed certificate), the client trusts it and resumes no session. */
+    public boolean tls() {
+        return tls;
+    }
+
     public String label() {
         return label;
     }
@@ -56,8 +71,8 @@ public enum Workload {
 
     /** What each request asks for: an HTTP path, or the size of an echo message. */
     public String request() {
-        String what = path != null ? path : messageBytes + "-byte messages echoed";
-        return reconnect ? what + ", a new connection per request" : what;
+        String what = (tls ? (boringSsl() ? "https (BoringSSL) " : "https ") : "") + (path != null ? path : messageBytes + "-byte messages echoed");
+        return reconnect ? what + (tls ? ", a new connection and a full TLS handshake per request" : ", a new connection per request") : what;
     }
 
     /** Server-side wait per request (the /delay stand-in for a database call), 0 for none. */
@@ -69,9 +84,17 @@ public enum Workload {
         return this == FILE_1M;
     }
 
-    /** Whether {@code server} answers this workload: the JDK's server has no echo, the references no files. */
+    /** Whether {@code server} answers this workload: the JDK's server has no echo, the references no files, and only Netty takes BoringSSL. */
     public boolean servedBy(ServerVariant server) {
+        if (boringSsl() && server.model() != iolab.servers.Model.NETTY) {
+            return false;
+        }
         return protocol.equals("echo") ? server.model().servesEcho() : !needsFile() || server.model().servesFiles();
+    }
+
+    /** Netty's TLS on BoringSSL ({@code --tls-provider openssl}) rather than the JDK's. */
+    public boolean boringSsl() {
+        return label.endsWith("-boringssl");
     }
 
     public iolab.clients.Workload client(String host) {

@@ -28,7 +28,7 @@ class PlannedMatrixIsServedTest {
     void everyServerAnswersEveryWorkloadTheFullMatrixPlansForIt(@TempDir Path dir) throws Exception {
         Map<String, List<Configuration>> byServerProcess = new LinkedHashMap<>();
         for (Configuration c : Matrix.full().runnableHere().configurations()) {
-            byServerProcess.computeIfAbsent(c.server().label() + " " + c.workload().protocol(), k -> new ArrayList<>()).add(c);
+            byServerProcess.computeIfAbsent(c.serverProcess(), k -> new ArrayList<>()).add(c);
         }
         Path root = ServerRoot.create();
         // Started two at a time, one per core: one after another they took 20 s, all at once 26 s.

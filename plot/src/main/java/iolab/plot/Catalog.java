@@ -24,6 +24,7 @@ final class Catalog {
     private final Map<String, Integer> delays = new LinkedHashMap<>();
     private final List<String> yardsticks = new ArrayList<>();
     private final List<String> connectionPerRequest = new ArrayList<>();
+    private final List<String> tls = new ArrayList<>();
     private final boolean recorded;
 
     private Catalog(JsonObject environment) {
@@ -42,6 +43,9 @@ final class Catalog {
             delays.put(w.get("label").getAsString(), w.get("delayMillis").getAsInt());
             if (w.has("connectionPerRequest") && w.get("connectionPerRequest").getAsBoolean()) {
                 connectionPerRequest.add(w.get("label").getAsString());
+            }
+            if (w.has("tls") && w.get("tls").getAsBoolean()) {
+                tls.add(w.get("label").getAsString());
             }
         }
         JsonArray y = environment.getAsJsonArray("yardsticks");
@@ -102,6 +106,11 @@ final class Catalog {
     }
 
     /** Whether each request of {@code workload} came on a new connection: its responses per second are connections per second. */
+    /** Whether {@code workload} runs over HTTPS; false when not recorded. */
+    boolean tls(String workload) {
+        return tls.contains(workload);
+    }
+
     boolean connectionPerRequest(String workload) {
         return connectionPerRequest.contains(workload);
     }

@@ -29,6 +29,7 @@ import java.text.FieldPosition;
 import java.text.NumberFormat;
 import java.text.ParsePosition;
 import java.util.ArrayList;
+import java.util.Locale;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,7 +94,98 @@ final class Charts {
                 charts.add(latencyVsLoad(workload, open));
             }
         }
+        Named tls = tlsCost();
+        if (tls != null) {
+            charts.add(tls);
+        }
         return charts;
+    }
+
+    /**
+     * Server CPU per response with and without TLS, per server: each HTTPS workload beside its plain twin (its label without
+     * {@code -tls}), at the fewest connections all of them were measured at (10 in the full matrix). Null when the run had no HTTPS.
+     */
+    private Named tlsCost() {
+        List<String> tlsWorkloads = workloads().stream().filter(catalog::tls).toList();
+        if (tlsWorkloads.isEmpty()) {
+            return null;
+        }
+        List<String> compared = new ArrayList<>();
+        for (String w : tlsWorkloads) {
+            String plain = plainTwin(w);
+            if (workloads().contains(plain) && !compared.contains(plain)) {
+                compared.add(plain);
+            }
+            compared.add(w);
+        }
+        List<Row> closed = rows.stream().filter(r -> compared.contains(r.workload()) && r.closedLoop() && r.scored()
+                && r.cpuMicrosPerRequest() != null && r.cpuMicrosPerRequest() > 0).toList();
+        java.util.Optional<Integer> common = closed.stream().map(Row::connections).distinct().sorted()
+                .filter(n -> compared.stream().allMatch(w -> closed.stream().anyMatch(r -> r.workload().equals(w) && r.connections() == n)))
+                .findFirst();
+        if (common.isEmpty()) {
+            notes.add("HTTPS: no connection count at which every TLS workload and its plain twin were measured; the TLS cost chart is left out");
+            return null;
+        }
+        int connections = common.get();
+        org.jfree.data.category.DefaultCategoryDataset data = new org.jfree.data.category.DefaultCategoryDataset();
+        List<String> servers = closed.stream().map(Row::server).distinct().sorted(Comparator.comparingInt(styles::order)).toList();
+        List<String> ratios = new ArrayList<>();
+        for (String w : compared) {
+            for (String server : servers) {
+                closed.stream().filter(r -> r.workload().equals(w) && r.server().equals(server) && r.connections() == connections).findFirst()
+                        .ifPresent(r -> data.addValue(r.cpuMicrosPerRequest(), w, server));
+            }
+        }
+        for (String server : servers) {
+            for (String w : tlsWorkloads) {
+                Number with = value(data, w, server);
+                Number without = value(data, plainTwin(w), server);
+                if (with != null && without != null) {
+                    ratios.add(String.format(Locale.ROOT, "%s %s %.1f× (%.0f against %.0f µs)", server, w, with.doubleValue() / without.doubleValue(),
+                            with.doubleValue(), without.doubleValue()));
+                }
+            }
+        }
+        org.jfree.chart.renderer.category.LineAndShapeRenderer renderer = new org.jfree.chart.renderer.category.LineAndShapeRenderer(false, true);
+        // Kept alive in blues and circles, a connection per request in oranges and squares; darker with TLS, green with BoringSSL.
+        for (int i = 0; i < compared.size(); i++) {
+            String w = compared.get(i);
+            boolean close = catalog.connectionPerRequest(w);
+            boolean boring = w.endsWith("-boringssl");
+            renderer.setSeriesPaint(i, boring ? new Color(close ? 0x009E73 : 0x56C9A0)
+                    : catalog.tls(w) ? new Color(close ? 0xD55E00 : 0x0072B2) : new Color(close ? 0xF5B971 : 0x9ECAE1));
+            renderer.setSeriesShape(i, close ? new java.awt.geom.Rectangle2D.Double(-6, -6, 12, 12) : new java.awt.geom.Ellipse2D.Double(-6, -6, 12, 12));
+        }
+        org.jfree.chart.axis.CategoryAxis x = new org.jfree.chart.axis.CategoryAxis("Server");
+        x.setMaximumCategoryLabelLines(2);
+        x.setLabelFont(LABEL);
+        x.setTickLabelFont(TICKS);
+        LogAxis y = new ReadableLogAxis("Server CPU per response (µs), log scale");
+        y.setLabelFont(LABEL);
+        y.setTickLabelFont(TICKS);
+        org.jfree.chart.plot.CategoryPlot plot = new org.jfree.chart.plot.CategoryPlot(data, x, y, renderer);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setRangeGridlinePaint(new Color(0xBBBBBB));
+        JFreeChart chart = new JFreeChart("What TLS costs the server — /plaintext, " + connections + " connections", TITLE, plot, true);
+        chart.setBackgroundPaint(Color.WHITE);
+        chart.getLegend().setItemFont(LABEL);
+        chart.addSubtitle(0, new TextTitle(provenance, SUBTITLE));
+        return new Named("tls-cost", "What TLS costs the server",
+                "Server CPU time (user + system, from /proc) per response, closed loop at " + connections + " connections, median over rounds. "
+                        + "Kept alive, TLS adds the cipher on every byte; with a new connection per request, a full handshake (an ECDHE key "
+                        + "exchange and a signature, no session resumed) per response. The servers use the JDK's TLS; the -boringssl workloads are "
+                        + "Netty on BoringSSL (netty-tcnative). TLS against plain: " + String.join("; ", ratios) + ".",
+                chart);
+    }
+
+    /** The workload an HTTPS one is compared with: {@code plaintext-tls-close-boringssl} with {@code plaintext-close}. */
+    static String plainTwin(String tlsWorkload) {
+        return tlsWorkload.replace("-tls", "").replace("-boringssl", "");
+    }
+
+    private static Number value(org.jfree.data.category.DefaultCategoryDataset data, String row, String column) {
+        return data.getRowIndex(row) < 0 || data.getColumnIndex(column) < 0 ? null : data.getValue(row, column);
     }
 
     /** The workloads of the run, in the order the run lists them. */

@@ -200,6 +200,17 @@ class PlotTest {
     }
 
     @Test
+    void httpsWorkloadsGetTheTlsCostChartBesideTheirPlainTwins() throws Exception {
+        SampleResults.write(dir, server -> 1.0, List.of("plaintext", "plaintext-tls"));
+        Plot.render(dir, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertTrue(Files.size(dir.resolve("charts/tls-cost.png")) > 10_000);
+        String report = Files.readString(dir.resolve("report.html"));
+        assertTrue(report.contains("What TLS costs the server"), "the report shows the chart");
+        assertTrue(report.matches("(?s).*nio plaintext-tls 2\\.[45]× \\(2[56] against 1[01] µs\\).*"), "the caption gives each ratio");
+        assertEquals("plaintext-close", Charts.plainTwin("plaintext-tls-close-boringssl"));
+    }
+
+    @Test
     void anEmptyFolderGetsAReportThatSaysSo() throws IOException {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         List<String> problems = Plot.render(dir, new PrintStream(printed, true, StandardCharsets.UTF_8));

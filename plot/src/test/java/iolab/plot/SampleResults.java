@@ -35,11 +35,16 @@ final class SampleResults {
 
     /** The same run with each server's scores multiplied by {@code factor}: a second run to compare with the first. */
     static void write(Path dir, java.util.function.ToDoubleFunction<String> factor) throws IOException {
+        write(dir, factor, WORKLOADS);
+    }
+
+    /** The sample with {@code workloads}; one named {@code ...-tls} is HTTPS and costs the server 2.5 times the CPU per response. */
+    static void write(Path dir, java.util.function.ToDoubleFunction<String> factor, List<String> workloads) throws IOException {
         Files.createDirectories(dir);
         List<Trial> rounds = new ArrayList<>();
         List<String> configurations = new ArrayList<>();
         Random random = new Random(42);
-        for (String workload : WORKLOADS) {
+        for (String workload : workloads) {
             for (String server : SERVERS) {
                 for (int c : CONNECTIONS) {
                     double score = workload.equals("plaintext") ? 50_000 + 20 * c : Math.min(c, 200) / 0.0105;
@@ -71,7 +76,7 @@ final class SampleResults {
                     {"label": "netty-epoll", "inServiceLimit": 0}],
                   "yardsticks": ["netty-epoll", "nio", "virtual", "pool", "thread-per-connection"],
                   "workloads": [{"label": "plaintext", "delayMillis": 0}, {"label": "echo-64", "delayMillis": 0},
-                    {"label": "delay-10ms", "delayMillis": 10}],
+                    {"label": "delay-10ms", "delayMillis": 10}, {"label": "plaintext-tls", "delayMillis": 0, "tls": true}],
                   "configurations": [%s]
                 }
                 """.formatted(String.join(", ", configurations)));
@@ -92,7 +97,7 @@ final class SampleResults {
         for (int round = 1; round <= ROUNDS; round++) {
             rounds.add(new Trial(id, round, 1, rounds.size() + 1, true, "", score * SPREAD[round - 1], 0,
                     (double) (server.equals("nio") ? 15 : 14 + Math.min(connections, server.equals("pool") ? 200 : connections)),
-                    80.0 + connections / 10.0, 10 + random.nextDouble(), bound ? 0.62 : 0.97, bound ? 0.99 : 0.71,
+                    80.0 + connections / 10.0, (workload.contains("-tls") ? 25 : 10) + random.nextDouble(), bound ? 0.62 : 0.97, bound ? 0.99 : 0.71,
                     0.01, 0.5, 0.0, 1.0, 1.0, ""));
         }
         Histogram h = new Histogram(3);
