@@ -53,7 +53,7 @@ class PlannedMatrixIsServedTest {
                 for (Workload workload : planned.stream().map(Configuration::workload).distinct().toList()) {
                     Configuration one = new Configuration(first.server(), workload, 1, 0);
                     LoadResult result = LoadGenerator.run(one.loadSettings(Target.parse(server.address()), Duration.ZERO,
-                            Duration.ofMillis(300)), null, null);
+                            Duration.ofMillis(100)), null, null);
                     checked++;
                     if (result.requests() == 0 || result.errorCount() > 0) {
                         failures.add(one.describe() + ": " + result.requests() + " responses, errors " + result.errors());

@@ -43,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TlsTest {
 
-    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofMillis(800);
+    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofMillis(400);
     private static ServerIdentity identity;
     private static SSLContext client;
 
