@@ -37,7 +37,7 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
     /** The yardstick of the paired ratios: the first of these that a block measured. */
     public static final List<ServerVariant> YARDSTICKS = List.of(ServerVariant.NETTY_EPOLL, ServerVariant.NETTY_IOURING, ServerVariant.NETTY_NIO, ServerVariant.NIO,
             ServerVariant.VIRTUAL, ServerVariant.POOL, ServerVariant.THREAD_PER_CONNECTION, ServerVariant.JDK);
-    public static final Duration WARMUP_ITERATION = Duration.ofMillis(400);
+    public static final Duration WARMUP_ITERATION = Duration.ofMillis(300);
 
     private static final List<ServerVariant> ALL_SERVERS = List.of(ServerVariant.values());
     private static final List<ServerVariant> TLS_SERVERS = List.of(ServerVariant.THREAD_PER_CONNECTION, ServerVariant.POOL,
