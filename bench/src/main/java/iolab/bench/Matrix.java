@@ -56,8 +56,9 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
                 ServerVariant.NIO, ServerVariant.NETTY_EPOLL);
         return new Matrix("quick", List.of(
                 new Group(List.of(Workload.PLAINTEXT), models, List.of(10, 1_000), CLOSED),
-                new Group(List.of(Workload.ECHO_64), List.of(ServerVariant.THREAD_PER_CONNECTION, ServerVariant.VIRTUAL,
-                        ServerVariant.NIO, ServerVariant.NETTY_EPOLL), List.of(1_000), CLOSED),
+                // Thread-per-connection's 1,000 threads are plaintext's lesson at 1,000 already; echo compares the rest.
+                new Group(List.of(Workload.ECHO_64), List.of(ServerVariant.VIRTUAL, ServerVariant.NIO, ServerVariant.NETTY_EPOLL),
+                        List.of(1_000), CLOSED),
                 new Group(List.of(Workload.DELAY_10MS), List.of(ServerVariant.POOL, ServerVariant.VIRTUAL, ServerVariant.NIO),
                         List.of(1_000), CLOSED),
                 new Group(List.of(Workload.DELAY_10MS), List.of(ServerVariant.VIRTUAL, ServerVariant.NIO),

@@ -31,7 +31,7 @@ class ExperimentTest {
     @Test
     void aTinyMatrixRunsInRoundsAndWritesEveryFile() throws IOException {
         Matrix tiny = new Matrix("test", List.of(new Matrix.Group(List.of(Workload.ECHO_64), List.of(ServerVariant.NIO, ServerVariant.NETTY_EPOLL),
-                List.of(4), List.of(0L, 2_000L))), 1, 1, 2);
+                List.of(4), List.of(0L, 2_000L))), 0, 1, 2);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         Path run = Experiment.run(tiny, results, new PrintStream(printed, true, StandardCharsets.UTF_8));
         String output = printed.toString(StandardCharsets.UTF_8);
