@@ -70,7 +70,10 @@ class HttpsLoadTest {
         LoadResult full = load(true, false);
         assertEquals(0, full.errorCount(), full.errors().toString());
         assertTrue(full.requests() > 5, "requests: " + full.requests());
-        assertEquals(full.requests(), full.handshakes().completed(), 4, "a handshake per request");
+        // A handshake per request, and up to one more per connection at each end: those whose connect began in the warm-up
+        // (its request is not counted) and those still in flight when the run stopped.
+        assertTrue(full.handshakes().completed() >= full.requests() && full.handshakes().completed() <= full.requests() + 2 * 4,
+                "a handshake per request: " + full.handshakes() + " for " + full.requests());
         assertEquals(0, full.handshakes().resumed(), "no session offered, none resumed");
         assertEquals(full.handshakes().completed(), full.handshakes().nanos().getTotalCount());
 
