@@ -45,7 +45,7 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
     private static final List<Integer> ALL_CONNECTIONS = List.of(1, 10, 100, 1_000, 10_000);
 
     /**
-     * The default: the main questions in about seven and a half minutes on two cores. Throughput and cost as
+     * The default: the main questions in about seven minutes on two cores. Throughput and cost as
      * connections grow for HTTP; echo at 1,000 connections; Little's law with /delay at 1,000
      * connections, where the pool's 200 threads are the ceiling; the latency of the two models
      * that serve 1,000 waiting connections at rates that bracket their knee on this machine
