@@ -181,6 +181,10 @@ final class EventLoop implements Runnable {
     }
 
 
+    private interface IoStep {
+        void run() throws IOException;
+    }
+
     /** A file still to be sent, from its current position. */
     private static final class FileRegion {
         final FileChannel file;
@@ -349,8 +353,13 @@ final class EventLoop implements Runnable {
             if (closed || !key.isValid() || (key.interestOps() & SelectionKey.OP_READ) == 0) {
                 return;
             }
+            guarded(this::read);
+        }
+
+        /** A step taken outside a selector event (a task on the loop): then the interest ops follow; a failure closes this connection only. */
+        private void guarded(IoStep step) {
             try {
-                read();
+                step.run();
                 if (!closed) {
                     afterIo();
                 }
@@ -468,18 +477,10 @@ final class EventLoop implements Runnable {
             }
             awaitingWork = false;
             lastActiveNanos = System.nanoTime();
-            try {
+            guarded(() -> {
                 work.complete(this, failure);
                 resume();
-                if (!closed) {
-                    afterIo();
-                }
-            } catch (IOException | CancelledKeyException e) {
-                close();
-            } catch (RuntimeException fault) {
-                Faults.closedAfter(fault);
-                close();
-            }
+            });
         }
 
         @Override
