@@ -105,7 +105,7 @@ public final class DatagramLoad {
         java.util.OptionalLong dropsBefore = SocketDrops.of(ports);
         Thread receiver = Thread.ofPlatform().name("udp-receiver").start(this::receive);
         Thread sender = Thread.ofPlatform().name("udp-sender").start(this::send);
-        sleepUntil(measureStartNanos); // the receiver records no warm-up datagram: each says when it was due
+        LoadGenerator.sleepUntil(measureStartNanos); // the receiver records no warm-up datagram: each says when it was due
         Histogram total = new Histogram(LoadRun.SIGNIFICANT_DIGITS);
         Histogram interval = null;
         long waitEndNanos = sendEndNanos + settings.timeout().toNanos();
@@ -113,7 +113,7 @@ public final class DatagramLoad {
         long previousEchoed = 0;
         for (long tick = measureStartNanos + TICK_NANOS; ; tick += TICK_NANOS) {
             boolean last = tick >= waitEndNanos;
-            sleepUntil(Math.min(tick, waitEndNanos));
+            LoadGenerator.sleepUntil(Math.min(tick, waitEndNanos));
             if (last) {
                 sender.join();
                 receiving = false;
@@ -254,13 +254,6 @@ public final class DatagramLoad {
             selector.close();
         } catch (IOException ignored) {
             // nothing was left to read
-        }
-    }
-
-    private static void sleepUntil(long deadlineNanos) throws InterruptedException {
-        long left;
-        while ((left = deadlineNanos - System.nanoTime()) > 0) {
-            Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
         }
     }
 }

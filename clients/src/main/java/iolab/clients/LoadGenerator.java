@@ -95,7 +95,7 @@ public final class LoadGenerator {
         return log;
     }
 
-    private static void sleepUntil(long deadlineNanos) throws InterruptedException {
+    static void sleepUntil(long deadlineNanos) throws InterruptedException {
         long left;
         while ((left = deadlineNanos - System.nanoTime()) > 0) {
             Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));

@@ -167,10 +167,7 @@ final class Charts {
         org.jfree.chart.plot.CategoryPlot plot = new org.jfree.chart.plot.CategoryPlot(data, x, y, renderer);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(new Color(0xBBBBBB));
-        JFreeChart chart = new JFreeChart("What TLS costs the server — /plaintext, " + connections + " connections", TITLE, plot, true);
-        chart.setBackgroundPaint(Color.WHITE);
-        chart.getLegend().setItemFont(LABEL);
-        chart.addSubtitle(0, new TextTitle(provenance, SUBTITLE));
+        JFreeChart chart = chart("What TLS costs the server — /plaintext, " + connections + " connections", plot);
         return new Named("tls-cost", "What TLS costs the server",
                 "Server CPU time (user + system, from /proc) per response, closed loop at " + connections + " connections, median over rounds. "
                         + "Kept alive, TLS adds the cipher on every byte; with a new connection per request, a full handshake (an ECDHE key "
@@ -485,12 +482,12 @@ final class Charts {
         return y;
     }
 
-    private JFreeChart chart(String title, XYPlot plot) {
+    private JFreeChart chart(String title, org.jfree.chart.plot.Plot plot) {
         return chart(title, plot, provenance);
     }
 
     /** A chart that keeps its provenance when pasted alone: the run, commit and machine under its title. */
-    static JFreeChart chart(String title, XYPlot plot, String provenance) {
+    static JFreeChart chart(String title, org.jfree.chart.plot.Plot plot, String provenance) {
         JFreeChart chart = new JFreeChart(title, TITLE, plot, true);
         chart.setBackgroundPaint(Color.WHITE);
         chart.getLegend().setItemFont(LABEL);

@@ -253,15 +253,20 @@ public final class TlsChannel implements ByteChannel {
 
     /** Sends close_notify, then half-closes the TCP connection if the kernel took it at once (it is a few dozen bytes). */
     public void shutdownOutput() throws IOException {
+        if (sendCloseNotify()) {
+            socket.shutdownOutput();
+        }
+    }
+
+    /** Wraps close_notify once, behind any records still waiting; true when the kernel has taken all of it. */
+    private boolean sendCloseNotify() throws IOException {
         if (!engine.isOutboundDone()) {
             engine.closeOutbound();
             if (flush()) {
                 wrap(EMPTY);
             }
         }
-        if (flush()) {
-            socket.shutdownOutput();
-        }
+        return flush();
     }
 
     @Override
@@ -274,11 +279,7 @@ public final class TlsChannel implements ByteChannel {
     public void close() throws IOException {
         try {
             if (!handshaking && !engine.isOutboundDone() && socket.isOpen()) {
-                engine.closeOutbound();
-                if (flush()) {
-                    wrap(EMPTY);
-                    flush();
-                }
+                sendCloseNotify();
             }
         } catch (IOException | RuntimeException ignored) {
             // closing anyway
