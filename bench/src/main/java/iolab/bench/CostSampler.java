@@ -46,15 +46,24 @@ final class CostSampler implements AutoCloseable {
     private volatile Sample iterationStart;
     private volatile Cost finalCost;
     private volatile String phase = "warmup";
+    private final double connectSeconds;
 
-    CostSampler(long pid, LongSupplier completed, Path csvFile) throws IOException {
+    /** @param connectSeconds how long the trial's connect phase took, before the load: a figure of its own, not in the throughput */
+    CostSampler(long pid, LongSupplier completed, Path csvFile, double connectSeconds) throws IOException {
         this.pid = pid;
+        this.connectSeconds = connectSeconds;
         this.completed = completed;
         this.csv = new PrintStream(Files.newOutputStream(csvFile), false, StandardCharsets.UTF_8);
         csv.println("seconds,phase,threads,rss_kib,cpu_ms,responses");
         iterationStart = sample();
         thread = Thread.ofPlatform().daemon().name("cost-sampler").start(this::loop);
         active = this;
+    }
+
+    /** The running benchmark's connect phase, in seconds; NaN when none is running. */
+    static double currentConnectSeconds() {
+        CostSampler sampler = active;
+        return sampler == null ? Double.NaN : sampler.connectSeconds;
     }
 
     static Cost currentCost() {

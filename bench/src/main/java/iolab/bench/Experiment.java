@@ -83,6 +83,12 @@ public final class Experiment {
     private final Map<String, String> skipped = new LinkedHashMap<>();
     /** The address each configuration's server listened on, for its merged summary. */
     private final Map<String, String> addresses = new LinkedHashMap<>();
+    /** Each configuration's trials' wall times, from its server's calibration to its settling: what another round costs. */
+    private final Map<String, List<Duration>> trialTimes = new LinkedHashMap<>();
+    /** What the extra rounds did, and which configurations reached the target, for environment.json. */
+    private final Map<String, Object> precision = new LinkedHashMap<>();
+    /** Each trial's connect phase (seconds), by its files' name: kept apart from the throughput, in jmh.json's secondary results. */
+    private final Map<String, Double> connectSeconds = new LinkedHashMap<>();
     private double serverCoreReference;
     private double clientCoreReference;
     private long startNanos;
@@ -150,22 +156,18 @@ public final class Experiment {
         startNanos = System.nanoTime();
         Random random = new Random(seed);
         try (WarmServers servers = new WarmServers(runId, runDir.resolve("logs"))) {
-            // Round 0 warms up: every server's JIT, and this JVM's (the client's), on every workload, so that
+            // Round 0 warms up: every server's JIT, and this JVM's (the client's), on every workload and loop, so that
             // the first counted round meets what the last one meets. Its trials are kept in rounds.csv, uncounted.
+            List<Configuration> warmUp = matrix.warmUp();
             for (Configuration c : order(matrix, random)) {
-                measure(servers, c, 0, 1);
+                if (warmUp.contains(c)) {
+                    measure(servers, c, 0, 1);
+                }
             }
             for (int round = 1; round <= matrix.rounds(); round++) {
-                List<Configuration> disturbed = new ArrayList<>();
-                for (Configuration c : order(matrix, random)) {
-                    if (!measure(servers, c, round, 1).disturbed().isEmpty()) {
-                        disturbed.add(c);
-                    }
-                }
-                for (Configuration c : disturbed) {
-                    measure(servers, c, round, 2);
-                }
+                measureRound(servers, order(matrix, random), round);
             }
+            extraRounds(servers, random);
             servers.restarts().forEach((server, n) -> warnings.add(server + " died and was started again " + n + " time(s)"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -198,6 +200,7 @@ public final class Experiment {
         Files.writeString(runDir.resolve("jmh.json"), GSON.toJson(merged));
         writeJson("failures.json", failures);
         environment.put("stability", stability());
+        environment.put("precision", precision);
         environment.put("warnings", warnings);
         writeJson("environment.json", environment);
         warnings.forEach(w -> out.println("warning: " + w));
@@ -221,6 +224,80 @@ public final class Experiment {
             }
         }
         Plot.render(runDir, out); // the summary table, then the charts and report
+    }
+
+    /** Measures each configuration once, in {@code order}; those disturbed once more at the end of the round. */
+    private void measureRound(WarmServers servers, List<Configuration> order, int round) {
+        List<Configuration> disturbed = new ArrayList<>();
+        for (Configuration c : order) {
+            if (!measure(servers, c, round, 1).disturbed().isEmpty()) {
+                disturbed.add(c);
+            }
+        }
+        for (Configuration c : disturbed) {
+            measure(servers, c, round, 2);
+        }
+    }
+
+    /**
+     * After the fixed rounds, more rounds for the blocks whose intervals are widest ({@link ExtraRounds}), a step at a time,
+     * while the budget lasts; environment.json's {@code precision} says what each got and which configurations reached the target.
+     */
+    private void extraRounds(WarmServers servers, Random random) {
+        Duration budget = matrix.budget();
+        List<Map<String, Object>> given = new ArrayList<>();
+        int round = matrix.rounds();
+        while (true) {
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
+            ExtraRounds.Want chosen = null;
+            Duration cost = Duration.ZERO;
+            for (ExtraRounds.Want want : ExtraRounds.wanted(matrix.blocks(), trials)) {
+                // A tenth more than the trials took so far: a disturbed trial is measured twice.
+                cost = ExtraRounds.costPerRound(want.block(), trialTimes).multipliedBy(want.rounds() * 11L).dividedBy(10);
+                if (elapsed.plus(cost).compareTo(budget) <= 0) {
+                    chosen = want;
+                    break;
+                }
+            }
+            if (chosen == null) {
+                break;
+            }
+            out.printf(Locale.ROOT, "extra rounds: %s %s c=%d is ±%.1f%% (%s), %d more round(s), about %s%n", chosen.block().workload().label(),
+                    chosen.block().ratePerSecond() == 0 ? "closed loop" : "open loop " + chosen.block().ratePerSecond() + " req/s",
+                    chosen.block().connections(), 100 * chosen.halfWidth(), chosen.widest(), chosen.rounds(), minutes(cost.toNanos()));
+            Map<String, Object> step = new LinkedHashMap<>();
+            step.put("block", chosen.block().workload().label() + "_c" + chosen.block().connections() + "_" + chosen.block().ratePerSecond());
+            step.put("widest", chosen.widest());
+            step.put("halfWidthPctBefore", 100 * chosen.halfWidth());
+            step.put("rounds", List.of(round + 1, round + chosen.rounds()));
+            given.add(step);
+            for (int i = 0; i < chosen.rounds(); i++) {
+                List<Configuration> order = new ArrayList<>(chosen.block().configurations());
+                Collections.shuffle(order, random);
+                measureRound(servers, order, ++round);
+            }
+        }
+        Map<String, RoundStatistics.Interval> intervals = ExtraRounds.intervals(trials);
+        List<String> reached = new ArrayList<>();
+        Map<String, Double> notReached = new LinkedHashMap<>();
+        intervals.forEach((id, interval) -> {
+            if (interval.relativeHalfWidth() <= ExtraRounds.TARGET_HALF_WIDTH) {
+                reached.add(id);
+            } else {
+                notReached.put(id, 100 * interval.relativeHalfWidth());
+            }
+        });
+        precision.put("targetHalfWidthPct", 100 * ExtraRounds.TARGET_HALF_WIDTH);
+        precision.put("level", ExtraRounds.LEVEL);
+        precision.put("fixedRounds", matrix.rounds());
+        precision.put("budgetSeconds", budget.toSeconds());
+        precision.put("roundsSeconds", (System.nanoTime() - startNanos) / 1e9);
+        precision.put("extraRounds", given);
+        precision.put("reached", reached);
+        precision.put("notReached", notReached);
+        out.printf(Locale.ROOT, "precision: %d of %d configurations within ±%.0f%% of their median (95%% interval)%s%n", reached.size(), intervals.size(),
+                100 * ExtraRounds.TARGET_HALF_WIDTH, notReached.isEmpty() ? "" : "; not: " + notReached.entrySet().stream()
+                        .map(e -> String.format(Locale.ROOT, "%s ±%.1f%%", e.getKey(), e.getValue())).collect(java.util.stream.Collectors.joining(", ")));
     }
 
     /** One round's order: blocks shuffled, and the servers of each block back to back, shuffled. */
@@ -256,12 +333,13 @@ public final class Experiment {
     private Trial measure(WarmServers servers, Configuration c, int round, int attempt) {
         int position = trials.size() + 1;
         long elapsed = System.nanoTime() - startNanos;
-        int total = Math.max(matrix.trials() + matrix.configurations().size(), position);
+        int total = Math.max(matrix.trials() + matrix.warmUp().size(), position);
         String left = position == 1 ? "" : ", about " + minutes(elapsed / (position - 1) * (total - position + 1)) + " left";
         out.printf("[%3d/%d] r%d %-48s elapsed %s%s%n", position, total, round, c.describe() + (attempt > 1 ? " (again)" : ""),
                 minutes(elapsed), left);
         String name = Trial.name(round, attempt);
         Trial trial;
+        long trialStartNanos = System.nanoTime();
         try {
             ServerProcess server = servers.serverFor(c);
             addresses.put(c.id(), server.address());
@@ -289,11 +367,15 @@ public final class Experiment {
             }
         }
         trials.add(round == 0 ? trial.uncounted() : trial);
+        trialTimes.computeIfAbsent(c.id(), k -> new ArrayList<>()).add(Duration.ofNanos(System.nanoTime() - trialStartNanos));
         if (!trial.scored()) {
             out.printf("        FAILED: %s%n", trial.failure());
         } else {
             String errors = trial.errors() == 0 ? "" : ", " + describeErrors(Trial.files(c.id(), round, attempt));
-            out.printf(Locale.ROOT, "        %,.0f req/s%s%s%n", trial.score(), errors,
+            double connect = connectSeconds.getOrDefault(Trial.files(c.id(), round, attempt), Double.NaN);
+            String connected = c.connections() >= 1_000 && !Double.isNaN(connect)
+                    ? String.format(Locale.ROOT, " (%,d connections opened in %.2f s before the load)", c.connections(), connect) : "";
+            out.printf(Locale.ROOT, "        %,.0f req/s%s%s%s%n", trial.score(), connected, errors,
                     trial.disturbed().isEmpty() ? "" : " (disturbed: " + trial.disturbed() + (attempt == 1 && round > 0 ? "; again at the end of the round)" : ")"));
         }
         return trial;
@@ -329,6 +411,7 @@ public final class Experiment {
             Map<String, Result> secondary = result.getSecondaryResults();
             double other = score(secondary, "otherCpuCores");
             double steal = score(secondary, "stealCpuCores");
+            connectSeconds.put(files, score(secondary, "connectSeconds"));
             long errors = ErrorCounts.of(JsonParser.parseString(Files.readString(roundsDir.resolve(files + ".json"))).getAsJsonObject()).total();
             return new Trial(c.id(), round, attempt, position, true, disturbance(serverCore, clientCore, other, steal),
                     result.getPrimaryResult().getScore(), errors,

@@ -22,8 +22,16 @@ import java.util.function.Function;
  *                   warm from the rounds before, so this only lets the trial's new connections settle
  * @param iterations JMH measurement iterations of one second, per trial
  * @param rounds     how many times each configuration is measured, each time in a new shuffled order
+ * @param budget     how long the rounds may take in all: after the fixed rounds, blocks whose intervals are still wide get
+ *                   more rounds while this lasts ({@link ExtraRounds}); zero for none
  */
-public record Matrix(String name, List<Group> groups, int warmups, int iterations, int rounds) {
+public record Matrix(String name, List<Group> groups, int warmups, int iterations, int rounds, Duration budget) {
+
+    public Matrix {
+        if (budget.isNegative()) {
+            throw new IllegalArgumentException("the budget must not be negative: " + budget);
+        }
+    }
 
     /** One block of the matrix; a load of 0 is the closed loop, any other an open loop at that many requests per second. */
     public record Group(List<Workload> workloads, List<ServerVariant> servers, List<Integer> connections, List<Long> loads) {
@@ -39,33 +47,39 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
             ServerVariant.VIRTUAL, ServerVariant.POOL, ServerVariant.THREAD_PER_CONNECTION, ServerVariant.JDK);
     public static final Duration WARMUP_ITERATION = Duration.ofMillis(300);
 
+    /** The quick matrix's rounds, extra ones included: with the build and the charts, the main job's twelve minutes. */
+    public static final Duration QUICK_BUDGET = Duration.ofSeconds(570);
+    /** The full matrix's: its fixed rounds take hours; extra rounds get about a fifth more. */
+    public static final Duration FULL_BUDGET = Duration.ofHours(4);
     private static final List<ServerVariant> ALL_SERVERS = List.of(ServerVariant.values());
     private static final List<ServerVariant> TLS_SERVERS = List.of(ServerVariant.THREAD_PER_CONNECTION, ServerVariant.POOL,
             ServerVariant.VIRTUAL, ServerVariant.NIO, ServerVariant.NETTY_EPOLL, ServerVariant.JDK);
     private static final List<Integer> ALL_CONNECTIONS = List.of(1, 10, 100, 1_000, 10_000);
 
     /**
-     * The default: the main questions in about seven minutes on two cores. Throughput and cost as
-     * connections grow for HTTP; echo at 1,000 connections; Little's law with /delay at 1,000
-     * connections, where the pool's 200 threads are the ceiling; the latency of the two models
-     * that serve 1,000 waiting connections at rates that bracket their knee on this machine
-     * (about 20,000 and 30,000 req/s).
+     * The default: the main questions in about ten minutes on two cores. Throughput and cost as
+     * connections grow from 10 to 10,000 for HTTP (C10k: thread-per-connection's 10,000 threads, the
+     * pool's 200 threads serving 200 of 10,000); echo at 1,000 connections; Little's law with /delay
+     * at 1,000 connections, where the pool's 200 threads are the ceiling; the latency of the two
+     * models that serve 1,000 waiting connections at rates that bracket their knee on this machine
+     * (10,000 and 20,000 req/s). Six fixed rounds, then more where the intervals are widest
+     * for as long as {@link #QUICK_BUDGET} lasts.
      */
     public static Matrix quick() {
         List<ServerVariant> models = List.of(ServerVariant.THREAD_PER_CONNECTION, ServerVariant.POOL, ServerVariant.VIRTUAL,
                 ServerVariant.NIO, ServerVariant.NETTY_EPOLL);
         return new Matrix("quick", List.of(
-                new Group(List.of(Workload.PLAINTEXT), models, List.of(10, 1_000), CLOSED),
+                new Group(List.of(Workload.PLAINTEXT), models, List.of(10, 100, 1_000, 10_000), CLOSED),
                 // Thread-per-connection's 1,000 threads are plaintext's lesson at 1,000 already; echo compares the rest.
                 new Group(List.of(Workload.ECHO_64), List.of(ServerVariant.VIRTUAL, ServerVariant.NIO, ServerVariant.NETTY_EPOLL),
                         List.of(1_000), CLOSED),
                 new Group(List.of(Workload.DELAY_10MS), List.of(ServerVariant.POOL, ServerVariant.VIRTUAL, ServerVariant.NIO),
                         List.of(1_000), CLOSED),
                 new Group(List.of(Workload.DELAY_10MS), List.of(ServerVariant.VIRTUAL, ServerVariant.NIO),
-                        List.of(1_000), List.of(10_000L, 20_000L)),
-                // nio's ceiling is 20,000/s: past it there is nothing new to see, and the time goes to the rest.
-                new Group(List.of(Workload.DELAY_10MS), List.of(ServerVariant.VIRTUAL), List.of(1_000), List.of(30_000L))),
-                1, 2, 6);
+                        List.of(1_000), List.of(10_000L, 20_000L))),
+                // One-second trials: the noise here is between rounds (a slow minute of the machine), not within one, so the
+                // time goes to more rounds, which the order-statistic interval needs (9 drop the extremes, 12 two from each end).
+                1, 1, 6, QUICK_BUDGET);
     }
 
     /** Everything: every server on every workload it serves, at every connection count; curves for plaintext and /delay. */
@@ -83,7 +97,7 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
                 // kind: nio's poll selector and Netty's other transports change nothing that TLS does.
                 new Group(List.of(Workload.PLAINTEXT_TLS, Workload.PLAINTEXT_TLS_BORINGSSL), TLS_SERVERS, List.of(10, 1_000), CLOSED),
                 new Group(List.of(Workload.PLAINTEXT_TLS_CLOSE, Workload.PLAINTEXT_TLS_CLOSE_BORINGSSL), TLS_SERVERS, List.of(1, 10, 100), CLOSED)),
-                2, 3, 6);
+                2, 3, 6, FULL_BUDGET);
     }
 
     /**
@@ -91,7 +105,7 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
      * {@code iolab.servers}, {@code iolab.workloads}, {@code iolab.connections} and
      * {@code iolab.loads} (for example {@code closed,5000,10000}: requests per second) replace
      * that dimension in every group; {@code iolab.warmups}, {@code iolab.iterations} and
-     * {@code iolab.rounds} set the counts. Empty values keep the matrix's own.
+     * {@code iolab.rounds} set the counts, {@code iolab.budget} the time the rounds may take. Empty values keep the matrix's own.
      *
      * @throws IllegalArgumentException naming the bad value
      */
@@ -114,7 +128,8 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
         int warmups = count(properties, "iolab.warmups", base.warmups, 0);
         int iterations = count(properties, "iolab.iterations", base.iterations, 1);
         int rounds = count(properties, "iolab.rounds", base.rounds, 1);
-        Matrix matrix = new Matrix(base.name, groups, warmups, iterations, rounds);
+        Duration budget = duration(properties, "iolab.budget", base.budget);
+        Matrix matrix = new Matrix(base.name, groups, warmups, iterations, rounds, budget);
         if (matrix.configurations().isEmpty()) {
             throw new IllegalArgumentException("nothing to run: no server asked for serves a workload asked for");
         }
@@ -144,7 +159,7 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
     public Matrix runnableHere() {
         List<Group> runnable = groups.stream().map(g -> new Group(g.workloads, g.servers.stream().filter(s -> s.unavailable().isEmpty()).toList(),
                 g.connections, g.loads)).toList();
-        return new Matrix(name, runnable, warmups, iterations, rounds);
+        return new Matrix(name, runnable, warmups, iterations, rounds, budget);
     }
 
     /** The configurations grouped into blocks whose servers take their turns side by side in each round. */
@@ -155,6 +170,20 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
         }
         return blocks.values().stream().map(cs -> new Block(cs.get(0).workload(), cs.get(0).connections(),
                 cs.get(0).ratePerSecond(), List.copyOf(cs))).toList();
+    }
+
+    /**
+     * What round 0 measures, uncounted, to warm up: for each server process, workload and loop (closed or open), the
+     * configuration with the most connections. The JIT compiles the same code whatever the count, and the largest count
+     * also grows the server's heap and threads once, so that the counted rounds find them grown.
+     */
+    public List<Configuration> warmUp() {
+        Map<String, Configuration> largest = new LinkedHashMap<>();
+        for (Configuration c : configurations()) {
+            largest.merge(c.serverProcess() + " " + c.workload().label() + " " + c.openLoop(), c,
+                    (a, b) -> b.connections() > a.connections() ? b : a);
+        }
+        return List.copyOf(largest.values());
     }
 
     /** How many trials the run will measure, repeats of disturbed ones aside. */
@@ -203,6 +232,24 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
             throw new IllegalArgumentException(key.substring("iolab.".length()) + " must be at least " + min + ": " + value);
         }
         return n;
+    }
+
+    /** {@code 90s}, {@code 10m}, {@code 1h} or a number of minutes; {@code 0} for no extra rounds. */
+    private static Duration duration(Properties properties, String key, Duration fallback) {
+        String value = properties.getProperty(key, "").trim();
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)([smh]?)").matcher(value);
+        if (!m.matches()) {
+            throw new IllegalArgumentException(key.substring("iolab.".length()) + " is a time such as 90s, 10m or 1h (a bare number is minutes): '" + value + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofMinutes(n);
+        };
     }
 
     private static int integer(String what, String text) {

@@ -129,9 +129,10 @@ public abstract class ServerBenchmark {
         Duration warmup = Duration.ofMillis(Math.max(1, params.getWarmup().getCount() * params.getWarmup().getTime().convertTo(TimeUnit.MILLISECONDS)));
         Duration measurement = Duration.ofMillis(params.getMeasurement().getCount() * params.getMeasurement().getTime().convertTo(TimeUnit.MILLISECONDS));
         LoadSettings settings = configuration.loadSettings(Target.parse(address), warmup, measurement);
+        long connectStartNanos = System.nanoTime();
         run = LoadRun.start(settings);
         run.awaitConnected(); // connecting is a phase of its own: the warm-up starts with the load
-        sampler = new CostSampler(serverPid, run::answered, out.resolve(files + ".server.csv"));
+        sampler = new CostSampler(serverPid, run::answered, out.resolve(files + ".server.csv"), (System.nanoTime() - connectStartNanos) / 1e9);
         hlogOut = new PrintStream(Files.newOutputStream(out.resolve(files + ".hlog")), false, StandardCharsets.UTF_8);
         hlog = LoadGenerator.startLog(hlogOut, settings);
     }

@@ -15,7 +15,7 @@ import java.util.List;
  * JMH secondary results: what the server costs while it serves the load, from the
  * {@link CostSampler} of the running benchmark. Threads and resident memory are taken at the
  * end of each iteration, CPU time per response over it; all three are averaged over the
- * iterations (a counter of {@code @AuxCounters} would be summed). The experiment adds this
+ * iterations (a counter of {@code @AuxCounters} would be summed); beside them, how long the trial's connect phase took. The experiment adds this
  * profiler; by hand, {@code -prof iolab.bench.ServerCostProfiler}.
  */
 public final class ServerCostProfiler implements InternalProfiler {
@@ -44,6 +44,8 @@ public final class ServerCostProfiler implements InternalProfiler {
                 new ScalarResult("clientCpuCores", cost.clientCores(), "cores", AggregationPolicy.AVG),
                 new ScalarResult("otherCpuCores", cost.otherCores(), "cores", AggregationPolicy.AVG),
                 new ScalarResult("irqCpuCores", cost.irqCores(), "cores", AggregationPolicy.AVG),
-                new ScalarResult("stealCpuCores", cost.stealCores(), "cores", AggregationPolicy.AVG));
+                new ScalarResult("stealCpuCores", cost.stealCores(), "cores", AggregationPolicy.AVG),
+                // Opening the connections is not throughput: it happens before the warm-up, and is kept apart here.
+                new ScalarResult("connectSeconds", CostSampler.currentConnectSeconds(), "s", AggregationPolicy.AVG));
     }
 }

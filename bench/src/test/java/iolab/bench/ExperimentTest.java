@@ -29,90 +29,6 @@ class ExperimentTest {
     Path results;
 
     @Test
-    void aTinyMatrixRunsInRoundsAndWritesEveryFile() throws IOException {
-        Matrix tiny = new Matrix("test", List.of(new Matrix.Group(List.of(Workload.ECHO_64), List.of(ServerVariant.NIO, ServerVariant.NETTY_EPOLL),
-                List.of(4), List.of(0L, 2_000L))), 0, 1, 2);
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        Path run = Experiment.run(tiny, results, new PrintStream(printed, true, StandardCharsets.UTF_8));
-        String output = printed.toString(StandardCharsets.UTF_8);
-
-        assertEquals(run.toRealPath(), results.resolve("latest").toRealPath(), "results/latest points at the run");
-        assertTrue(output.contains("4 configurations × 2 rounds = 8 trials, after a round that warms up"), output);
-        assertTrue(output.matches("(?s).*\\[  1/12\\] r0 echo-64 .*"), "round 0 warms up: " + output);
-        assertTrue(output.matches("(?s).*\\[  5/12\\] r1 echo-64 .*"), output);
-        assertTrue(output.contains("Results: " + run), output);
-        assertTrue(output.contains("echo-64_nio_c4_closed"), "summary table:\n" + output);
-        assertTrue(output.contains("nio has ") && output.contains("× the throughput of netty-epoll"), "a verdict:\n" + output);
-
-        List<String> rounds = Files.readAllLines(run.resolve("rounds.csv"));
-        List<String> counted = rounds.stream().skip(1).filter(l -> l.split(",")[4].equals("true")).toList();
-        assertEquals(8, counted.size(), "one counted trial per configuration and round: " + String.join("\n", rounds));
-        for (String line : counted) {
-            String[] f = line.split(",", -1);
-            assertTrue(Double.parseDouble(f[6]) > 0, "scored: " + line);
-            for (int column = 11; column <= 12; column++) {
-                double cores = Double.parseDouble(f[column]);
-                assertTrue(cores > 0 && cores < 2.5, "server and client cores are CPU time over wall time: " + line);
-            }
-            assertTrue(Double.parseDouble(f[16]) > 0.3 && Double.parseDouble(f[17]) > 0.3, "calibrated against the run's reference: " + line);
-        }
-        JsonArray jmh = JsonParser.parseString(Files.readString(run.resolve("jmh.json"))).getAsJsonArray();
-        assertEquals(8, jmh.size(), "every counted trial's JMH result");
-        JsonObject secondary = jmh.get(0).getAsJsonObject().getAsJsonObject("secondaryMetrics");
-        for (String metric : List.of("serverThreads", "serverRssMiB", "serverCpuMicrosPerRequest", "serverCpuCores", "clientCpuCores",
-                "otherCpuCores", "irqCpuCores", "stealCpuCores")) {
-            assertTrue(secondary.has(metric), metric + " in " + secondary);
-        }
-
-        for (String id : List.of("echo-64_nio_c4_closed", "echo-64_netty-epoll_c4_r2000")) {
-            for (String suffix : List.of(".hgrm", ".hlog", ".json", ".sendlag.hgrm")) {
-                assertTrue(Files.size(run.resolve("configurations").resolve(id + suffix)) > 0, "merged over the rounds: " + id + suffix);
-            }
-            for (String trial : List.of(".r1", ".r2")) {
-                for (String suffix : List.of(".json", ".hlog", ".sendlag.hlog", ".server.csv", ".jmh.json")) {
-                    assertTrue(Files.size(run.resolve("rounds").resolve(id + trial + suffix)) > 0, "kept: " + id + trial + suffix);
-                }
-            }
-            JsonObject merged = JsonParser.parseString(Files.readString(run.resolve("configurations").resolve(id + ".json"))).getAsJsonObject();
-            long perRound = 0;
-            for (String line : counted) {
-                String[] f = line.split(",", -1);
-                if (f[0].equals(id)) { // a disturbed trial's repeat counts in its place: r1-2
-                    String trial = ".r" + f[1] + (f[2].equals("1") ? "" : "-" + f[2]);
-                    perRound += JsonParser.parseString(Files.readString(run.resolve("rounds").resolve(id + trial + ".json"))).getAsJsonObject()
-                            .get("requests").getAsLong();
-                }
-            }
-            assertEquals(perRound, merged.get("requests").getAsLong(), "the merged summary counts every round's responses");
-        }
-        assertTrue(Files.size(run.resolve("configurations/echo-64_netty-epoll_c4_r2000.service.hgrm")) > 0, "uncorrected service time beside the latency");
-        assertTrue(JsonParser.parseString(Files.readString(run.resolve("configurations/echo-64_netty-epoll_c4_r2000.json"))).getAsJsonObject().has("serviceTimeMillis"));
-        String open = Files.readAllLines(run.resolve("summary.csv")).stream().filter(l -> l.startsWith("echo-64_nio_c4_r2000,")).findFirst().orElseThrow();
-        assertTrue(open.contains(",open,2000,") && open.contains(",2,0,true,"), "2,000 req/s on 4 connections is sustained in both rounds: " + open);
-
-        JsonObject env = JsonParser.parseString(Files.readString(run.resolve("environment.json"))).getAsJsonObject();
-        for (String key : List.of("runId", "date", "jdk", "jvmFlags", "os", "machine", "git", "selectorProvider", "pinning", "jmh",
-                "configurations", "order", "stability", "warnings")) {
-            assertTrue(env.has(key), "environment.json has " + key + ": " + env);
-        }
-        JsonObject machine = env.getAsJsonObject("machine");
-        for (String key : List.of("cpuModel", "cores", "openFilesLimit")) {
-            assertFalse(machine.get(key).getAsString().isBlank(), key);
-        }
-        assertEquals(Files.readAllLines(Path.of("/proc/sys/net/core/somaxconn")).get(0).trim(), machine.get("somaxconn").getAsString());
-        assertTrue(machine.get("ephemeralPorts").getAsString().matches("\\d+-\\d+"), machine.toString());
-        JsonObject stability = env.getAsJsonObject("stability");
-        assertTrue(stability.get("trials").getAsInt() >= 8, stability.toString());
-        assertTrue(stability.getAsJsonObject("calibrationServerCore").has("median"), stability.toString());
-        assertEquals(4, env.getAsJsonArray("configurations").size(), "every configuration's settings");
-
-        assertEquals(0, serversOf(run.getFileName().toString()), "no server left behind");
-        assertTrue(Files.exists(run.resolve("report.html")), "the plot module ran on the new folder");
-        assertTrue(Files.exists(run.resolve("ratios.csv")));
-        assertTrue(Files.exists(run.resolve("charts/throughput-echo-64.png")));
-    }
-
-    @Test
     void eachRoundVisitsEveryConfigurationOnceWithTheServersOfABlockSideBySideInANewOrder() {
         Matrix matrix = Matrix.quick();
         Random random = new Random(7);
@@ -135,37 +51,24 @@ class ExperimentTest {
     }
 
     @Test
+    void roundZeroWarmsEachServerOnEachWorkloadAndLoopOnceAtItsLargestConnectionCount() {
+        Matrix quick = Matrix.quick();
+        List<Configuration> warmUp = quick.warmUp();
+        assertEquals(warmUp.size(), warmUp.stream().map(c -> c.serverProcess() + c.workload() + c.openLoop()).distinct().count(), "once each");
+        assertEquals(quick.configurations().stream().map(c -> c.serverProcess() + c.workload() + c.openLoop()).distinct().count(), warmUp.size(),
+                "every server, workload and loop of the matrix");
+        assertTrue(warmUp.contains(new Configuration(ServerVariant.THREAD_PER_CONNECTION, Workload.PLAINTEXT, 10_000, 0)),
+                "its 10,000 threads are started once before the counted rounds: " + warmUp);
+        assertTrue(warmUp.stream().anyMatch(Configuration::openLoop), "the open loop warms up too");
+    }
+
+    @Test
     void aTrialIsDisturbedWhenACoreWasSlowOrSomethingElseRan() {
         assertEquals("", Experiment.disturbance(1.0, 1.2, 0.05, 0.0));
         assertTrue(Experiment.disturbance(1.3, 1.0, 0.0, 0.0).startsWith("calibration 1.30× on the server's core"));
         assertTrue(Experiment.disturbance(1.0, 1.0, 0.25, 0.0).contains("other processes used 0.25 cores"));
         assertTrue(Experiment.disturbance(1.0, 1.0, 0.0, 0.1).contains("steal 0.10 cores"));
         assertTrue(Experiment.disturbance(Double.NaN, Double.NaN, Double.NaN, Double.NaN).isEmpty(), "nothing known, nothing said");
-    }
-
-    /** Nothing censored: a configuration with errors keeps its throughput and latency, and says how many failed and how. */
-    @Test
-    void errorsAreKeptBesideTheScoreTheyCameWith() throws IOException {
-        // The pool's 200 threads serve 200 connections; the 10 more wait unanswered and time out.
-        Matrix matrix = new Matrix("test", List.of(
-                new Matrix.Group(List.of(Workload.PLAINTEXT), List.of(ServerVariant.POOL), List.of(210), Matrix.CLOSED)), 1, 2, 1);
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        Path run = Experiment.run(matrix, results, new PrintStream(printed, true, StandardCharsets.UTF_8));
-        String output = printed.toString(StandardCharsets.UTF_8);
-
-        String id = "plaintext_pool_c210_closed";
-        assertTrue(output.matches("(?s).*req/s, \\d+ errors \\(\\d+ (timeout|unanswered)\\).*"), output);
-        assertFalse(output.contains("FAILED"), output);
-        JsonArray jmh = JsonParser.parseString(Files.readString(run.resolve("jmh.json"))).getAsJsonArray();
-        assertEquals(1, jmh.size(), "scored despite its errors");
-        assertEquals(0, JsonParser.parseString(Files.readString(run.resolve("failures.json"))).getAsJsonArray().size());
-        JsonObject summary = JsonParser.parseString(Files.readString(run.resolve("configurations").resolve(id + ".json"))).getAsJsonObject();
-        assertTrue(summary.getAsJsonObject("errors").get("timeout").getAsLong() + summary.getAsJsonObject("errors").get("unanswered").getAsLong() > 0,
-                summary.toString());
-        assertTrue(summary.get("requests").getAsLong() > 0, "the 200 served connections' responses are kept");
-        String row = Files.readAllLines(run.resolve("summary.csv")).stream().filter(l -> l.startsWith(id + ",")).findFirst().orElseThrow();
-        assertTrue(row.matches(".*,[1-9]\\d*,[0-9.]+,errors: \\d+ (timeout|unanswered).*$"), "the table says how many failed: " + row);
-        assertEquals(0, serversOf(run.getFileName().toString()), "no server left behind");
     }
 
     @Test
@@ -201,8 +104,13 @@ class ExperimentTest {
         Matrix quick = Matrix.fromProperties(new Properties());
         assertEquals("quick", quick.name());
         assertTrue(quick.configurations().contains(new Configuration(ServerVariant.POOL, Workload.PLAINTEXT, 1_000, 0)));
-        assertTrue(quick.configurations().contains(new Configuration(ServerVariant.THREAD_PER_CONNECTION, Workload.PLAINTEXT, 1_000, 0)),
-                "thread-per-connection at the largest connection count: the behaviour the lab exists to show");
+        for (ServerVariant model : List.of(ServerVariant.THREAD_PER_CONNECTION, ServerVariant.POOL, ServerVariant.VIRTUAL, ServerVariant.NIO,
+                ServerVariant.NETTY_EPOLL)) {
+            for (int connections : List.of(10, 100, 1_000, 10_000)) {
+                assertTrue(quick.configurations().contains(new Configuration(model, Workload.PLAINTEXT, connections, 0)),
+                        "plaintext from 10 to 10,000 connections (C10k) on " + model.label() + ": " + connections);
+            }
+        }
         assertTrue(quick.configurations().stream().anyMatch(c -> c.workload() == Workload.ECHO_64));
         assertTrue(quick.configurations().stream().anyMatch(c -> c.workload() == Workload.DELAY_10MS && c.openLoop()));
         assertTrue(quick.rounds() >= 6, "six rounds: the fewest whose order-statistic interval reaches 95%");
@@ -216,6 +124,15 @@ class ExperimentTest {
         assertTrue(Matrix.fromProperties(props("iolab.matrix", "full")).trials() > quick.trials());
     }
 
+    @Test
+    void noServerIsPlannedForAWorkloadItDoesNotServe() {
+        for (Configuration c : Matrix.full().configurations()) {
+            assertTrue(c.workload().servedBy(c.server()), c.describe());
+        }
+        assertTrue(Matrix.full().configurations().stream().noneMatch(c -> c.server() == ServerVariant.NETTY_EPOLL && c.workload() == Workload.FILE_1M),
+                "the references have no /files");
+    }
+
     private static void assertRefused(String key, String value, String message) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Matrix.fromProperties(props(key, value)));
         assertTrue(e.getMessage().contains(message), e.getMessage());
@@ -225,10 +142,5 @@ class ExperimentTest {
         Properties p = new Properties();
         p.setProperty(key, value);
         return p;
-    }
-
-    private static long serversOf(String runId) {
-        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
-                .map(c -> c.contains("-D" + ServerProcess.RUN_PROPERTY + "=" + runId + " ")).orElse(false)).count();
     }
 }

@@ -1,5 +1,6 @@
 package iolab.plot;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
@@ -156,6 +157,7 @@ final class ReportWriter {
             html.append("</table>\n");
         }
         html.append(stability(env));
+        html.append(precision(env));
 
         html.append("<h2 id=\"how-to-read\">How to read this</h2>\n<ul>\n")
                 .append("<li>Each server ran in a JVM of its own, pinned to one core when <code>taskset</code> was there, and the load generator ran on the other; ")
@@ -236,6 +238,48 @@ final class ReportWriter {
                 .append(esc(spread(st, "stealCpuCores"))).append(" cores; interrupt handling (loopback traffic): ").append(esc(spread(st, "irqCpuCores")))
                 .append(" cores. Rule: ").append(esc(value(st, "rule", "?"))).append(".</p>\n");
         return html.toString();
+    }
+
+    /** Which configurations' intervals reached the run's precision target, and which extra rounds the experiment spent on the widest. */
+    static String precision(JsonObject env) {
+        JsonObject p = env != null && env.has("precision") && env.get("precision").isJsonObject() ? env.getAsJsonObject("precision") : null;
+        if (p == null || !p.has("reached")) {
+            return "";
+        }
+        int reached = p.getAsJsonArray("reached").size();
+        JsonObject notReached = p.getAsJsonObject("notReached");
+        StringBuilder html = new StringBuilder("<h2 id=\"precision\">Precision</h2>\n<p>");
+        html.append(String.format(Locale.ROOT, "%d of %d configurations have a throughput interval (%.0f%%) within ±%s%% of their median. ",
+                reached, reached + notReached.size(), 100 * p.get("level").getAsDouble(), value(p, "targetHalfWidthPct", "?").replaceAll("\\.0$", "")));
+        html.append(String.format(Locale.ROOT, "After %s fixed rounds, the blocks whose intervals were widest got more rounds while the budget of %s lasted "
+                        + "(the rounds took %s in all).", value(p, "fixedRounds", "?"), minutes(p.get("budgetSeconds").getAsDouble()),
+                minutes(p.get("roundsSeconds").getAsDouble())));
+        html.append("</p>\n");
+        JsonArray extra = p.getAsJsonArray("extraRounds");
+        if (extra.isEmpty()) {
+            html.append("<p>No block got extra rounds.</p>\n");
+        } else {
+            html.append("<table class=\"narrow\"><tr><th>block</th><th>widest before</th><th>half-width before</th><th>extra rounds</th></tr>\n");
+            for (var e : extra) {
+                JsonObject step = e.getAsJsonObject();
+                JsonArray rounds = step.getAsJsonArray("rounds");
+                html.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>±%.1f%%</td><td>%d to %d</td></tr>%n", esc(step.get("block").getAsString()),
+                        esc(step.get("widest").getAsString()), step.get("halfWidthPctBefore").getAsDouble(), rounds.get(0).getAsInt(), rounds.get(1).getAsInt()));
+            }
+            html.append("</table>\n");
+        }
+        if (!notReached.isEmpty()) {
+            html.append("<p>Not within the target: ");
+            List<String> wide = new ArrayList<>();
+            notReached.entrySet().forEach(e -> wide.add(String.format(Locale.ROOT, "%s ±%.1f%%", esc(e.getKey()), e.getValue().getAsDouble())));
+            html.append(String.join(", ", wide)).append(".</p>\n");
+        }
+        return html.toString();
+    }
+
+    private static String minutes(double seconds) {
+        long s = Math.round(seconds);
+        return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
 
     private static String spread(JsonObject st, String key) {

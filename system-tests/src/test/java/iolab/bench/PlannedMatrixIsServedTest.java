@@ -1,6 +1,5 @@
 package iolab.bench;
 
-import iolab.servers.ServerVariant;
 import iolab.clients.LoadGenerator;
 import iolab.clients.LoadResult;
 import iolab.clients.Target;
@@ -15,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every configuration that the full matrix plans is one its server really serves: each server
@@ -61,14 +59,5 @@ class PlannedMatrixIsServedTest {
             }
         }
         return failures;
-    }
-
-    @Test
-    void noServerIsPlannedForAWorkloadItDoesNotServe() {
-        for (Configuration c : Matrix.full().configurations()) {
-            assertTrue(c.workload().servedBy(c.server()), c.describe());
-        }
-        assertTrue(Matrix.full().configurations().stream().noneMatch(c -> c.server() == ServerVariant.NETTY_EPOLL && c.workload() == Workload.FILE_1M),
-                "the references have no /files");
     }
 }

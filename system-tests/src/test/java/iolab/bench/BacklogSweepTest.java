@@ -47,8 +47,9 @@ class BacklogSweepTest {
         assertTrue(one.listenOverflows() + one.listenDrops() > 0, said);
         assertTrue(one.unanswered() >= BacklogSweep.IN_PROGRESS / 4, "a quarter of the storm stalled: " + said);
         assertTrue(large.unanswered() < one.unanswered() / 4, "a backlog that holds the storm queues it instead: " + said);
-        assertTrue(large.latency().getValueAtPercentile(99) < 900_000_000L, said);
-        assertTrue(one.connectTime().getValueAtPercentile(50) < 50_000_000L, "connect() returns once the kernel has answered: " + said);
+        assertEquals(0, large.listenOverflows() + large.listenDrops(), "a backlog of 4096 holds the storm: " + said);
+        // Under the kernel's first SYN retransmit (1 s): connect() returns once the kernel has answered, not once accepted.
+        assertTrue(one.connectTime().getValueAtPercentile(50) < 500_000_000L, "connect() returns once the kernel has answered: " + said);
         assertEquals(3, Files.readAllLines(run.resolve(Backlog.CSV)).size(), "a header and a line per backlog");
         assertTrue(Files.size(run.resolve(Backlog.FOLDER).resolve(Backlog.file(1))) > 0);
         assertTrue(Files.size(run.resolve(Backlog.FOLDER).resolve(Backlog.connectFile(1))) > 0);
