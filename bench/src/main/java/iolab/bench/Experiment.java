@@ -251,9 +251,9 @@ public final class Experiment {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
             ExtraRounds.Want chosen = null;
             Duration cost = Duration.ZERO;
-            for (ExtraRounds.Want want : ExtraRounds.wanted(matrix.blocks(), trials)) {
+            for (ExtraRounds.Want want : ExtraRounds.wanted(matrix.blocks(), trials, trialTimes)) {
                 // A tenth more than the trials took so far: a disturbed trial is measured twice.
-                cost = ExtraRounds.costPerRound(want.block(), trialTimes).multipliedBy(want.rounds() * 11L).dividedBy(10);
+                cost = ExtraRounds.stepCost(want, trialTimes).multipliedBy(11).dividedBy(10);
                 if (elapsed.plus(cost).compareTo(budget) <= 0) {
                     chosen = want;
                     break;
@@ -399,7 +399,7 @@ public final class Experiment {
                 .forks(0)
                 .addProfiler(ServerCostProfiler.class)
                 .warmupIterations(matrix.warmups()).warmupTime(TimeValue.milliseconds(Matrix.WARMUP_ITERATION.toMillis()))
-                .measurementIterations(round == 0 ? 1 : matrix.iterations()).measurementTime(TimeValue.seconds(1))
+                .measurementIterations(round == 0 ? Matrix.WARM_UP_ROUND_ITERATIONS : matrix.iterations()).measurementTime(TimeValue.seconds(1))
                 .timeout(TimeValue.seconds(60))
                 .shouldFailOnError(true)
                 .output(runDir.resolve("logs").resolve(files + ".jmh.log").toString())

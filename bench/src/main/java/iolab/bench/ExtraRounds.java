@@ -12,8 +12,9 @@ import java.util.Map;
 
 /**
  * Rounds where the uncertainty is: after the matrix's fixed rounds, the blocks whose throughput
- * interval is widest get more rounds, until each configuration's 95% interval is within
- * {@link #TARGET_HALF_WIDTH} of its median or the run's time budget is spent.
+ * intervals are wide get more rounds, until each configuration's 95% interval is within
+ * {@link #TARGET_HALF_WIDTH} of its median or the run's time budget is spent; the blocks whose
+ * next step removes the most width per second of the budget go first.
  *
  * <p>A whole block gets the rounds (its servers side by side, shuffled, as in every round), so
  * its paired ratios gain them too. And it gets them in steps that can narrow the interval: the
@@ -60,6 +61,31 @@ final class ExtraRounds {
             }
         });
         return intervals;
+    }
+
+    /**
+     * The blocks with a configuration wider than the target, those whose next step buys the most precision for its time
+     * first: the width its configurations have beyond the target, summed, over what the step costs. A block of five wide
+     * configurations whose trials take two seconds goes before one whose trials take twelve.
+     */
+    static List<Want> wanted(List<Matrix.Block> blocks, List<Trial> trials, Map<String, List<Duration>> trialTimes) {
+        List<Want> wants = wanted(blocks, trials);
+        Map<Want, Double> value = new LinkedHashMap<>();
+        Map<String, RoundStatistics.Interval> intervals = intervals(trials);
+        for (Want want : wants) {
+            double excess = want.block().configurations().stream().map(c -> intervals.get(c.id())).filter(java.util.Objects::nonNull)
+                    .mapToDouble(i -> Math.max(0, i.relativeHalfWidth() - TARGET_HALF_WIDTH)).sum();
+            double seconds = Math.max(1e-3, stepCost(want, trialTimes).toNanos() / 1e9);
+            value.put(want, excess / seconds);
+        }
+        List<Want> sorted = new ArrayList<>(wants);
+        sorted.sort(Comparator.comparingDouble((Want w) -> value.get(w)).reversed());
+        return sorted;
+    }
+
+    /** What {@code want}'s next step costs, from what its block's trials have taken so far. */
+    static Duration stepCost(Want want, Map<String, List<Duration>> trialTimes) {
+        return costPerRound(want.block(), trialTimes).multipliedBy(want.rounds());
     }
 
     /** The blocks with a configuration wider than the target, widest first. */

@@ -53,6 +53,23 @@ class ExtraRoundsTest {
     }
 
     @Test
+    void theStepThatBuysTheMostPrecisionForItsTimeGoesFirst() {
+        List<Trial> trials = new ArrayList<>();
+        addRounds(trials, "plaintext_nio_c10_closed", 100, 10);
+        addRounds(trials, "plaintext_pool_c10_closed", 100, 10);
+        addRounds(trials, "plaintext_nio_c1000_closed", 100, 20);
+        addRounds(trials, "plaintext_pool_c1000_closed", 100, 1);
+        // c=1000 is the widest, but its trials took six times as long: c=10's two wide configurations buy more per second.
+        Map<String, List<Duration>> times = Map.of("plaintext_nio_c10_closed", List.of(Duration.ofSeconds(2)),
+                "plaintext_pool_c10_closed", List.of(Duration.ofSeconds(2)), "plaintext_nio_c1000_closed", List.of(Duration.ofSeconds(12)),
+                "plaintext_pool_c1000_closed", List.of(Duration.ofSeconds(12)));
+        List<ExtraRounds.Want> wants = ExtraRounds.wanted(MATRIX.blocks(), trials, times);
+        assertEquals(10, wants.get(0).block().connections(), wants.toString());
+        assertEquals(Duration.ofSeconds(12), ExtraRounds.stepCost(wants.get(0), times), "three rounds of two 2 s trials");
+        assertEquals(1_000, wants.get(1).block().connections());
+    }
+
+    @Test
     void uncountedAndFailedTrialsDoNotCount() {
         List<Trial> trials = new ArrayList<>();
         addRounds(trials, "plaintext_nio_c10_closed", 100, 2);
