@@ -262,11 +262,12 @@ public final class Experiment {
             if (chosen == null) {
                 break;
             }
-            out.printf(Locale.ROOT, "extra rounds: %s %s c=%d is ±%.1f%% (%s), %d more round(s), about %s%n", chosen.block().workload().label(),
-                    chosen.block().ratePerSecond() == 0 ? "closed loop" : "open loop " + chosen.block().ratePerSecond() + " req/s",
-                    chosen.block().connections(), 100 * chosen.halfWidth(), chosen.widest(), chosen.rounds(), minutes(cost.toNanos()));
+            String block = String.format(Locale.ROOT, "%s c=%d %s", chosen.block().workload().label(), chosen.block().connections(),
+                    chosen.block().ratePerSecond() == 0 ? "closed loop" : "open loop " + chosen.block().ratePerSecond() + " req/s");
+            out.printf(Locale.ROOT, "extra rounds: %s is ±%.1f%% (%s), %d more round(s), about %s%n", block, 100 * chosen.halfWidth(),
+                    chosen.widest(), chosen.rounds(), minutes(cost.toNanos()));
             Map<String, Object> step = new LinkedHashMap<>();
-            step.put("block", chosen.block().workload().label() + "_c" + chosen.block().connections() + "_" + chosen.block().ratePerSecond());
+            step.put("block", block);
             step.put("widest", chosen.widest());
             step.put("halfWidthPctBefore", 100 * chosen.halfWidth());
             step.put("rounds", List.of(round + 1, round + chosen.rounds()));

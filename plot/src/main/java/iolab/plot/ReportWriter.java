@@ -240,7 +240,7 @@ final class ReportWriter {
         return html.toString();
     }
 
-    /** Which configurations' intervals reached the run's precision target, and which extra rounds the experiment spent on the widest. */
+    /** Which configurations' intervals reached the run's precision target, and where the experiment spent its extra rounds. */
     static String precision(JsonObject env) {
         JsonObject p = env != null && env.has("precision") && env.get("precision").isJsonObject() ? env.getAsJsonObject("precision") : null;
         if (p == null || !p.has("reached")) {
@@ -251,7 +251,7 @@ final class ReportWriter {
         StringBuilder html = new StringBuilder("<h2 id=\"precision\">Precision</h2>\n<p>");
         html.append(String.format(Locale.ROOT, "%d of %d configurations have a throughput interval (%.0f%%) within ±%s%% of their median. ",
                 reached, reached + notReached.size(), 100 * p.get("level").getAsDouble(), value(p, "targetHalfWidthPct", "?").replaceAll("\\.0$", "")));
-        html.append(String.format(Locale.ROOT, "After %s fixed rounds, the blocks whose intervals were widest got more rounds while the budget of %s lasted "
+        html.append(String.format(Locale.ROOT, "After %s fixed rounds, blocks wider than the target got more rounds, first where a round narrowed the most per second, while the budget of %s lasted "
                         + "(the rounds took %s in all).", value(p, "fixedRounds", "?"), minutes(p.get("budgetSeconds").getAsDouble()),
                 minutes(p.get("roundsSeconds").getAsDouble())));
         html.append("</p>\n");
