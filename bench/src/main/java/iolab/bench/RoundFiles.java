@@ -4,6 +4,7 @@ import iolab.plot.ConfigurationId;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import iolab.clients.ConnectionShares;
 import iolab.clients.ErrorKind;
 import iolab.clients.LoadResult;
 import iolab.clients.LoadRun;
@@ -30,7 +31,8 @@ import java.util.TreeMap;
  * this writes {@code configurations/<id>.json}, {@code .hgrm}, {@code .hlog}, {@code .sendlag.hgrm} and, for an open
  * loop, {@code .service.hgrm} (uncorrected service time) for all of
  * them together, so that the latency percentiles, error counts and send lag of a configuration
- * are those of every request it measured. The {@code .hlog} keeps each interval, tagged with its
+ * are those of every request it measured. Its connection shares (served, starved, fairness) are
+ * the medians of its rounds': each round has a connection set of its own. The {@code .hlog} keeps each interval, tagged with its
  * trial ({@code r3}).
  */
 final class RoundFiles {
@@ -42,6 +44,8 @@ final class RoundFiles {
         Histogram latency = new Histogram(LoadRun.SIGNIFICANT_DIGITS);
         Histogram sendLag = new Histogram(LoadRun.SIGNIFICANT_DIGITS);
         Histogram serviceTime = new Histogram(LoadRun.SIGNIFICANT_DIGITS);
+        Histogram censored = new Histogram(LoadRun.SIGNIFICANT_DIGITS);
+        List<ConnectionShares> shares = new ArrayList<>();
         Map<ErrorKind, Long> errors = new EnumMap<>(ErrorKind.class);
         Map<Integer, Long> statuses = new TreeMap<>();
         List<Histogram> intervals = new ArrayList<>();
@@ -71,9 +75,11 @@ final class RoundFiles {
             }
             read(rounds.resolve(base + ".sendlag.hlog")).forEach(sendLag::add);
             read(rounds.resolve(base + ".service.hlog")).forEach(serviceTime::add);
+            read(rounds.resolve(base + ".censored.hlog")).forEach(censored::add);
+            shares.add(Report.connectionShares(summary));
         }
-        LoadResult result = new LoadResult(settings, requests, seconds, latency, errors, statuses, sendLag, serviceTime,
-                bytesRead, badResponse);
+        LoadResult result = new LoadResult(settings, requests, seconds, latency, censored, ConnectionShares.median(shares), errors, statuses,
+                sendLag, serviceTime, bytesRead, badResponse, null);
         Files.createDirectories(runDir.resolve(ConfigurationId.FOLDER));
         Report.writeJson(result, c.key().file(runDir, ".json"));
         Report.writePercentiles(result, c.key().file(runDir, ".hgrm"));

@@ -185,16 +185,22 @@ public abstract class ServerBenchmark {
             double seconds = (System.nanoTime() - recordingStartNanos) / 1e9;
             run.stop(DRAIN); // what is still awaited after it is counted as unanswered
             long completed = run.completed(); // recorded ones: those of the measurement iterations
-            measured.add(run.intervalHistogram(interval));
-            LoadResult result = new LoadResult(run.settings(), completed, seconds, measured, run.errors(), run.statuses(), run.sendLag(),
-                    run.serviceTime(), run.bytesRead(), run.badResponse());
+            interval = run.intervalHistogram(interval);
+            measured.add(interval);
+            // The drain's responses, and in the closed loop the censored requests: the last, short interval of the log.
+            hlog.outputIntervalHistogram(interval);
+            LoadResult result = new LoadResult(run.settings(), completed, seconds, measured, run.censored(), run.connections(), run.errors(),
+                    run.statuses(), run.sendLag(), run.serviceTime(), run.bytesRead(), run.badResponse(), null);
             Report.writeJson(result, out.resolve(files + ".json"));
             Report.writePercentiles(result, out.resolve(files + ".hgrm"));
             // In every configuration's files, empty in the closed loop: how late the client itself sent.
             try (PrintStream lag = new PrintStream(Files.newOutputStream(out.resolve(files + ".sendlag.hlog")), false, StandardCharsets.UTF_8);
-                 PrintStream service = new PrintStream(Files.newOutputStream(out.resolve(files + ".service.hlog")), false, StandardCharsets.UTF_8)) {
+                 PrintStream service = new PrintStream(Files.newOutputStream(out.resolve(files + ".service.hlog")), false, StandardCharsets.UTF_8);
+                 PrintStream censored = new PrintStream(Files.newOutputStream(out.resolve(files + ".censored.hlog")), false, StandardCharsets.UTF_8)) {
                 LoadGenerator.startLog(lag, run.settings()).outputIntervalHistogram(result.sendLagNanos());
                 LoadGenerator.startLog(service, run.settings()).outputIntervalHistogram(result.serviceTimeNanos());
+                // The requests never answered, at their wait: the lower bounds among the latencies of the .hlog.
+                LoadGenerator.startLog(censored, run.settings()).outputIntervalHistogram(result.censoredNanos());
             }
         } finally {
             run.close();

@@ -47,14 +47,16 @@ public record DatagramResult(DatagramSettings settings, double durationSeconds, 
     }
 
     /**
-     * True when the client's own lateness is comparable to the latency it reports (see {@link LoadResult#CLIENT_LATE_SHARE})
+     * True when the client's own lateness is comparable to the latency it reports (at least {@link #CLIENT_LATE_SHARE} of it)
      * and at least {@link #CLIENT_LATE_MILLIS}: below that it is this machine's scheduling noise, which every rate has.
      */
     public boolean clientLate() {
-        return sendLagNanos.getTotalCount() > 0 && sendLagMillis(99) >= Math.max(CLIENT_LATE_MILLIS, LoadResult.CLIENT_LATE_SHARE * latencyMillis(99));
+        return sendLagNanos.getTotalCount() > 0 && sendLagMillis(99) >= Math.max(CLIENT_LATE_MILLIS, CLIENT_LATE_SHARE * latencyMillis(99));
     }
 
     public static final double CLIENT_LATE_MILLIS = 1;
+    /** UDP's rule is looser than TCP's tenth ({@link LoadResult#CLIENT_LIMITED_SHARE}): its sweep asks where the client's rate ends, not whether a latency is the server's. */
+    public static final double CLIENT_LATE_SHARE = 0.5;
 
     public double sendLagMillis(double percentile) {
         return sendLagNanos.getTotalCount() == 0 ? 0 : sendLagNanos.getValueAtPercentile(percentile) / 1e6;

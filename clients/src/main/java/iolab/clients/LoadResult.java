@@ -7,7 +7,11 @@ import java.util.Map;
 /**
  * What a run measured, after the warm-up.
  *
- * @param latencyNanos  every recorded response's latency, in nanoseconds
+ * @param latencyNanos  every recorded response's latency, in nanoseconds, and the censored values below
+ * @param censoredNanos the requests never answered (timed out, or still awaited at the end), at the time they had waited: a
+ *                      lower bound of their latency; in the closed loop also the requests their connection would have sent
+ *                      meanwhile ({@link LoadRun}); part of {@code latencyNanos} too
+ * @param connections   how the responses were shared among the connections
  * @param statuses      HTTP status counts (empty for echo)
  * @param sendLagNanos  open loop: the client's own lateness per request ({@link LoadRun#sendLag}); empty in the closed loop
  * @param serviceTimeNanos open loop: each response's time from the request's actual send, uncorrected (wrk2's {@code -U});
@@ -16,14 +20,9 @@ import java.util.Map;
  * @param badResponse   why the first bad response was bad (for example the server answered HTTP to echo); null when none was
  * @param handshakes    HTTPS: the TLS handshakes made while recording; null for plain TCP
  */
-public record LoadResult(LoadSettings settings, long requests, double durationSeconds, Histogram latencyNanos,
-                         Map<ErrorKind, Long> errors, Map<Integer, Long> statuses, Histogram sendLagNanos,
+public record LoadResult(LoadSettings settings, long requests, double durationSeconds, Histogram latencyNanos, Histogram censoredNanos,
+                         ConnectionShares connections, Map<ErrorKind, Long> errors, Map<Integer, Long> statuses, Histogram sendLagNanos,
                          Histogram serviceTimeNanos, long bytesRead, String badResponse, Handshakes handshakes) {
-
-    public LoadResult(LoadSettings settings, long requests, double durationSeconds, Histogram latencyNanos, Map<ErrorKind, Long> errors,
-                      Map<Integer, Long> statuses, Histogram sendLagNanos, Histogram serviceTimeNanos, long bytesRead, String badResponse) {
-        this(settings, requests, durationSeconds, latencyNanos, errors, statuses, sendLagNanos, serviceTimeNanos, bytesRead, badResponse, null);
-    }
 
     /**
      * @param completed every handshake that finished
@@ -33,8 +32,8 @@ public record LoadResult(LoadSettings settings, long requests, double durationSe
     public record Handshakes(long completed, long resumed, Histogram nanos) {
     }
 
-    /** A client whose own p99 lateness is at least this share of the p99 latency it reports is measuring itself too. */
-    public static final double CLIENT_LATE_SHARE = 0.5;
+    /** A client whose own p99 lateness exceeds this share of the p99 latency it reports is measuring itself too. */
+    public static final double CLIENT_LIMITED_SHARE = 0.1;
 
     public double requestsPerSecond() {
         return requests / durationSeconds;
@@ -58,13 +57,43 @@ public record LoadResult(LoadSettings settings, long requests, double durationSe
         return nanos.getTotalCount() == 0 ? 0 : nanos.getValueAtPercentile(percentile) / 1e6;
     }
 
-    /** True when the client's own lateness is comparable to the latency it reports (see {@link #CLIENT_LATE_SHARE}). */
-    public boolean clientLate() {
-        return sendLagNanos.getTotalCount() > 0 && sendLagMillis(99) >= CLIENT_LATE_SHARE * latencyMillis(99);
+    /** True when the client's own send lag (p99) exceeds a tenth of the latency it reports (p99): the client limits what it measures. */
+    public boolean clientLimited() {
+        return clientLimited(sendLagNanos, latencyNanos);
     }
 
-    /** The latency at {@code percentile} (0 to 100), in milliseconds. */
+    public static boolean clientLimited(Histogram sendLagNanos, Histogram latencyNanos) {
+        return sendLagNanos.getTotalCount() > 0 && latencyNanos.getTotalCount() > 0
+                && sendLagNanos.getValueAtPercentile(99) > CLIENT_LIMITED_SHARE * latencyNanos.getValueAtPercentile(99);
+    }
+
+    /** The latency at {@code percentile} (0 to 100), in milliseconds; a lower bound where {@link #latencyIsLowerBound} says so. */
     public double latencyMillis(double percentile) {
         return latencyNanos.getValueAtPercentile(percentile) / 1e6;
+    }
+
+    /** Whether the latency at {@code percentile} is only a lower bound (see {@link #lowerBound}). */
+    public boolean latencyIsLowerBound(double percentile) {
+        return lowerBound(latencyNanos, censoredNanos, percentile);
+    }
+
+    /** The share of the latency record that is censored, in percent. */
+    public double censoredPercent() {
+        return latencyNanos.getTotalCount() == 0 ? 0 : 100.0 * censoredNanos.getTotalCount() / latencyNanos.getTotalCount();
+    }
+
+    /**
+     * Whether the value of {@code all} at {@code percentile} is only a lower bound because {@code censored} (a part of
+     * {@code all}) holds values whose truth is larger: it is exact only when the uncensored values at or below it are
+     * enough to reach the percentile by themselves, for then no censored value moving up can move it.
+     */
+    public static boolean lowerBound(Histogram all, Histogram censored, double percentile) {
+        if (censored == null || censored.getTotalCount() == 0 || all.getTotalCount() == 0) {
+            return false;
+        }
+        long value = all.getValueAtPercentile(percentile);
+        long needed = Math.max(1, (long) Math.ceil(percentile / 100 * all.getTotalCount())); // as getValueAtPercentile counts
+        long uncensored = all.getCountBetweenValues(0, value) - censored.getCountBetweenValues(0, value);
+        return uncensored < needed;
     }
 }

@@ -22,12 +22,37 @@ public final class LoadRun implements AutoCloseable {
     /** Latency is recorded in nanoseconds with three significant digits. */
     public static final int SIGNIFICANT_DIGITS = 3;
 
+    /**
+     * What the loops record into, shared by them all (a {@link Recorder} takes values from many threads).
+     *
+     * @param latency  every answered request's latency, and the censored values
+     * @param censored the censored values alone: requests given up unanswered, at the wait they had (a lower bound)
+     */
+    record Recorders(Recorder latency, Recorder censored, Recorder sendLag, Recorder serviceTime, Recorder connectTime, Recorder handshakeTime) {
+
+        static Recorders create() {
+            return new Recorders(new Recorder(SIGNIFICANT_DIGITS), new Recorder(SIGNIFICANT_DIGITS), new Recorder(SIGNIFICANT_DIGITS),
+                    new Recorder(SIGNIFICANT_DIGITS), new Recorder(SIGNIFICANT_DIGITS), new Recorder(SIGNIFICANT_DIGITS));
+        }
+
+        void reset() {
+            latency.reset();
+            censored.reset();
+            sendLag.reset();
+            serviceTime.reset();
+            connectTime.reset();
+            handshakeTime.reset();
+        }
+    }
+
     private final LoadSettings settings;
-    private final Recorder recorder = new Recorder(SIGNIFICANT_DIGITS);
-    private final Recorder sendLag = new Recorder(SIGNIFICANT_DIGITS);
-    private final Recorder serviceTime = new Recorder(SIGNIFICANT_DIGITS);
-    private final Recorder connectTime = new Recorder(SIGNIFICANT_DIGITS);
-    private final Recorder handshakeTime = new Recorder(SIGNIFICANT_DIGITS);
+    private final Recorders recorders = Recorders.create();
+    private final Recorder recorder = recorders.latency();
+    private final Recorder censored = recorders.censored();
+    private final Recorder sendLag = recorders.sendLag();
+    private final Recorder serviceTime = recorders.serviceTime();
+    private final Recorder connectTime = recorders.connectTime();
+    private final Recorder handshakeTime = recorders.handshakeTime();
     private final List<ClientLoop> loops = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private boolean stopped;
@@ -47,8 +72,7 @@ public final class LoadRun implements AutoCloseable {
         try {
             for (int i = 0; i < settings.threads(); i++) {
                 int count = settings.connections() / settings.threads() + (i < settings.connections() % settings.threads() ? 1 : 0);
-                ClientLoop loop = new ClientLoop(settings, run.recorder, run.sendLag, run.serviceTime, run.connectTime, run.handshakeTime, count,
-                        first, startNanos);
+                ClientLoop loop = new ClientLoop(settings, run.recorders, count, first, startNanos);
                 first += count;
                 run.loops.add(loop);
                 run.threads.add(Thread.ofPlatform().name("client-loop-" + i).start(loop));
@@ -78,11 +102,7 @@ public final class LoadRun implements AutoCloseable {
     /** Ends the warm-up: from now on responses are recorded (in the open loop, those of slots from now on). */
     public void startRecording() {
         // Drop what came before the switch first: a response recorded after it must stay in the histogram it is counted for.
-        recorder.getIntervalHistogram();
-        sendLag.getIntervalHistogram();
-        serviceTime.getIntervalHistogram();
-        connectTime.getIntervalHistogram();
-        handshakeTime.getIntervalHistogram();
+        recorders.reset();
         long now = System.nanoTime();
         loops.forEach(loop -> loop.startRecording(now));
     }
@@ -90,6 +110,32 @@ public final class LoadRun implements AutoCloseable {
     /** The latencies recorded since the previous call (nanoseconds), reusing {@code recycle} when given. */
     public Histogram intervalHistogram(Histogram recycle) {
         return recorder.getIntervalHistogram(recycle);
+    }
+
+    /**
+     * The censored values recorded since the previous call (nanoseconds): requests given up unanswered, at the wait they had;
+     * they are in {@link #intervalHistogram} too. In the closed loop they are recorded when the load stops.
+     */
+    public Histogram censored() {
+        return censored.getIntervalHistogram();
+    }
+
+    /** How the measured window's responses were shared among the connections; once the load has stopped. */
+    public ConnectionShares connections() {
+        requireStopped();
+        return ConnectionShares.of(loops.stream().map(ClientLoop::responsesPerConnection).flatMapToLong(java.util.Arrays::stream).toArray());
+    }
+
+    /** Writes of requests: a pipelined batch is one; once the load has stopped. */
+    public long writes() {
+        requireStopped();
+        return sum(loop -> loop.writes.get());
+    }
+
+    private void requireStopped() {
+        if (!stopped) {
+            throw new IllegalStateException("the load is still running");
+        }
     }
 
     /**
@@ -209,6 +255,14 @@ public final class LoadRun implements AutoCloseable {
         loops.forEach(loop -> loop.stop(drain.toNanos()));
         for (Thread thread : threads) {
             thread.join();
+        }
+        if (!settings.openLoop()) {
+            // The pace of a served connection: the window over the responses each served connection had.
+            ConnectionShares shares = connections();
+            long responses = sum(loop -> java.util.Arrays.stream(loop.responsesPerConnection()).sum());
+            long window = loops.isEmpty() ? 0 : loops.get(0).windowNanos();
+            long pace = responses == 0 ? 0 : Math.max(1, window * shares.served() / responses);
+            loops.forEach(loop -> loop.recordBlocked(pace));
         }
     }
 

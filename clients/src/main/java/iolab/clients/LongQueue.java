@@ -30,6 +30,14 @@ final class LongQueue {
         return values[head];
     }
 
+    /** The value {@code index} places behind the head (0 is the head). */
+    long get(int index) {
+        if (index < 0 || index >= size) {
+            throw new IndexOutOfBoundsException(index);
+        }
+        return values[(head + index) % values.length];
+    }
+
     long poll() {
         long value = peek();
         head = (head + 1) % values.length;

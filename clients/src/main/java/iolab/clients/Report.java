@@ -28,9 +28,18 @@ public final class Report {
                 s.connections(), s.threads(),
                 s.openLoop() ? String.format(Locale.ROOT, "open loop at %.0f req/s%s", s.ratePerSecond(), s.poisson() ? " (Poisson arrivals)" : "") : "closed loop",
                 s.pipeline() > 1 ? ", pipeline " + s.pipeline() : s.reconnect() ? ", a new connection per request" : "");
-        out.printf(Locale.ROOT, "  Latency (ms)   p50 %.3f   p90 %.3f   p99 %.3f   p99.9 %.3f   max %.3f   mean %.3f%n",
-                r.latencyMillis(50), r.latencyMillis(90), r.latencyMillis(99), r.latencyMillis(99.9),
-                r.latencyNanos().getMaxValue() / NANOS_PER_MILLI, r.latencyNanos().getMean() / NANOS_PER_MILLI);
+        out.printf(Locale.ROOT, "  Latency (ms)   p50 %s   p90 %s   p99 %s   p99.9 %s   max %s   mean %.3f%n",
+                latency(r, 50), latency(r, 90), latency(r, 99), latency(r, 99.9), latency(r, 100), r.latencyNanos().getMean() / NANOS_PER_MILLI);
+        ConnectionShares c = r.connections();
+        if (c != null) {
+            out.printf(Locale.ROOT, "  Connections: %,d of %,d served (%,d starved); responses per connection min %,d, median %,.0f, max %,d;"
+                    + " fairness %s%n", c.served(), c.connections(), c.starved(), c.min(), c.median(), c.max(),
+                    Double.isNaN(c.fairness()) ? "none (no response)" : String.format(Locale.ROOT, "%.3f", c.fairness()));
+        }
+        if (r.censoredNanos().getTotalCount() > 0) {
+            out.printf(Locale.ROOT, "  Censored: %.2f%% of the latency record is requests never answered, at the wait they had"
+                    + " (a lower bound); a percentile marked >= reaches into them%n", r.censoredPercent());
+        }
         // wrk's lines, as wrk prints them, so that scripts that read wrk's output read these too.
         out.printf(Locale.ROOT, "  %d requests in %.2fs, %sB read%n", r.requests(), r.durationSeconds(), binary(r.bytesRead()));
         if (r.handshakes() != null) {
@@ -66,9 +75,9 @@ public final class Report {
                     r.serviceTimeMillis(50), r.serviceTimeMillis(99), r.serviceTimeMillis(99.9), r.serviceTimeMillis(100));
             out.printf(Locale.ROOT, "Send lag (ms, the client's own lateness): p50 %.3f   p99 %.3f   p99.9 %.3f   max %.3f%n",
                     r.sendLagMillis(50), r.sendLagMillis(99), r.sendLagMillis(99.9), r.sendLagMillis(100));
-            if (r.clientLate()) {
-                out.printf(Locale.ROOT, "Warning: the client's own send lag (p99 %.3f ms) is comparable to the latency it reports"
-                        + " (p99 %.3f ms): these latencies are partly the client's%n", r.sendLagMillis(99), r.latencyMillis(99));
+            if (r.clientLimited()) {
+                out.printf(Locale.ROOT, "Warning: client-limited: the client's own send lag (p99 %.3f ms) is more than a tenth of the latency it"
+                        + " reports (p99 %.3f ms): these latencies are partly the client's%n", r.sendLagMillis(99), r.latencyMillis(99));
             }
         }
     }
@@ -93,6 +102,11 @@ public final class Report {
             out.printf(Locale.ROOT, "Warning: the client's own send lag (p99 %.3f ms) is comparable to the latency it reports"
                     + " (p99 %.3f ms): the client could not keep this rate%n", r.sendLagMillis(99), r.latencyMillis(99));
         }
+    }
+
+    /** A latency percentile in milliseconds, {@code >=} before it when it is a lower bound. */
+    private static String latency(LoadResult r, double percentile) {
+        return (r.latencyIsLowerBound(percentile) ? ">=" : "") + String.format(Locale.ROOT, "%.3f", r.latencyMillis(percentile));
     }
 
     /** wrk's binary units: {@code 512.00}, {@code 1.50K}, {@code 133.81M} (powers of 1024; "B" is appended by the caller). */
@@ -154,11 +168,30 @@ public final class Report {
         json.put("requestsPerSecond", finite(r.requestsPerSecond()));
         json.put("bytesRead", r.bytesRead());
         json.put("latencyMillis", percentilesMillis(r.latencyNanos()));
+        Map<String, Boolean> lowerBound = new LinkedHashMap<>();
+        for (double p : PERCENTILES) {
+            lowerBound.put(percentileName(p), r.latencyIsLowerBound(p));
+        }
+        json.put("latencyLowerBound", lowerBound);
+        ConnectionShares c = r.connections();
+        if (c != null) {
+            Map<String, Object> connections = new LinkedHashMap<>();
+            connections.put("total", c.connections());
+            connections.put("served", c.served());
+            connections.put("starved", c.starved());
+            connections.put("fairness", finite(c.fairness()));
+            connections.put("perConnectionMin", c.min());
+            connections.put("perConnectionMedian", c.median());
+            connections.put("perConnectionMax", c.max());
+            connections.put("censored", r.censoredNanos().getTotalCount());
+            connections.put("censoredPct", r.censoredPercent());
+            json.put("connections", connections);
+        }
         if (s.openLoop()) {
             json.put("sendLagMillis", percentilesMillis(r.sendLagNanos()));
             json.put("serviceTimeMillis", percentilesMillis(r.serviceTimeNanos()));
-            json.put("clientLate", r.clientLate());
         }
+        json.put("clientLimited", r.clientLimited());
         json.put("errors", r.errors().entrySet().stream()
                 .collect(Collectors.toMap(e -> e.getKey().label(), Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new)));
         json.put("statuses", r.statuses().entrySet().stream()
@@ -200,13 +233,30 @@ public final class Report {
         Files.writeString(file, JSON.toJson(json) + "\n");
     }
 
+    private static final double[] PERCENTILES = {50, 75, 90, 99, 99.9, 99.99, 100};
+
+    private static String percentileName(double p) {
+        return p == 100 ? "max" : "p" + (p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p));
+    }
+
+    /** The connection shares a summary written by {@link #writeJson(LoadResult, Path)} holds; null when it has none. */
+    public static ConnectionShares connectionShares(com.google.gson.JsonObject summary) {
+        if (summary == null || !summary.has("connections") || !summary.get("connections").isJsonObject()) {
+            return null;
+        }
+        com.google.gson.JsonObject c = summary.getAsJsonObject("connections");
+        com.google.gson.JsonElement fairness = c.get("fairness");
+        return new ConnectionShares(c.get("total").getAsInt(), c.get("served").getAsInt(), c.get("perConnectionMin").getAsLong(),
+                c.get("perConnectionMedian").getAsDouble(), c.get("perConnectionMax").getAsLong(),
+                fairness == null || fairness.isJsonNull() ? Double.NaN : fairness.getAsDouble());
+    }
+
     /** {"p50": ..., ..., "max": ..., "mean": ...} in milliseconds; zeros for an empty histogram. */
     private static Map<String, Double> percentilesMillis(org.HdrHistogram.Histogram nanos) {
         Map<String, Double> json = new LinkedHashMap<>();
         boolean empty = nanos.getTotalCount() == 0;
-        for (double p : new double[] {50, 75, 90, 99, 99.9, 99.99, 100}) {
-            String name = p == 100 ? "max" : "p" + (p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p));
-            json.put(name, empty ? 0.0 : nanos.getValueAtPercentile(p) / NANOS_PER_MILLI);
+        for (double p : PERCENTILES) {
+            json.put(percentileName(p), empty ? 0.0 : nanos.getValueAtPercentile(p) / NANOS_PER_MILLI);
         }
         json.put("mean", empty ? 0.0 : nanos.getMean() / NANOS_PER_MILLI);
         return json;

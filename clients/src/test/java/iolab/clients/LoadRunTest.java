@@ -68,11 +68,9 @@ class LoadRunTest {
         Target target = Target.parse("127.0.0.1:9");
         Workload echo = new EchoWorkload(8);
         ClientLoop fixed = new ClientLoop(new LoadSettings(target, echo, 1, 10, 1_000, 1, Duration.ZERO, Duration.ofSeconds(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(1)), new org.HdrHistogram.Recorder(3), new org.HdrHistogram.Recorder(3),
-                new org.HdrHistogram.Recorder(3), new org.HdrHistogram.Recorder(3), new org.HdrHistogram.Recorder(3), 10, 0, System.nanoTime());
+                Duration.ofSeconds(1), Duration.ofSeconds(1)), LoadRun.Recorders.create(), 10, 0, System.nanoTime());
         ClientLoop poisson = new ClientLoop(new LoadSettings(target, echo, 1, 10, 1_000, 1, Duration.ZERO, Duration.ofSeconds(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(1), true, false), new org.HdrHistogram.Recorder(3), new org.HdrHistogram.Recorder(3),
-                new org.HdrHistogram.Recorder(3), new org.HdrHistogram.Recorder(3), new org.HdrHistogram.Recorder(3), 10, 0, System.nanoTime());
+                Duration.ofSeconds(1), Duration.ofSeconds(1), true, false), LoadRun.Recorders.create(), 10, 0, System.nanoTime());
         assertEquals(10_000_000, fixed.nextGapNanos(), "10 connections at 1,000/s: a slot each 10 ms");
         int n = 200_000;
         double sum = 0, squares = 0;
@@ -85,6 +83,64 @@ class LoadRunTest {
         double cv = Math.sqrt(squares / n - mean * mean) / mean;
         assertEquals(10_000_000, mean, 100_000, "the same mean gap");
         assertEquals(1.0, cv, 0.02, "exponential gaps: their standard deviation equals their mean");
+    }
+
+    @Test
+    void connectionsThatGetNoAnswerAreCountedAsStarvedAndTheirWaitsEnterTheLatencyAsLowerBounds() throws Exception {
+        // Like a pool of 2 threads behind 10 connections: the first two connections are echoed, the others only read.
+        java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+        try (TestServers.Raw server = new TestServers.Raw(socket -> {
+            if (accepted.incrementAndGet() <= 2) {
+                socket.getInputStream().transferTo(socket.getOutputStream());
+            } else {
+                socket.getInputStream().transferTo(OutputStream.nullOutputStream());
+            }
+        })) {
+            LoadSettings settings = new LoadSettings(Target.parse(server.target()), new EchoWorkload(8), 1, 10, 0, 1, Duration.ofMillis(200),
+                    Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(2));
+            try (LoadRun run = LoadRun.start(settings)) {
+                run.awaitConnected();
+                Thread.sleep(200);
+                run.startRecording();
+                await("recorded responses", run::completed, 1_000);
+                Thread.sleep(300);
+                run.stop(Duration.ofMillis(100));
+                ConnectionShares shares = run.connections();
+                assertEquals(10, shares.connections());
+                assertEquals(2, shares.served(), shares.toString());
+                assertEquals(8, shares.starved());
+                assertEquals(0, shares.min());
+                assertTrue(shares.fairness() > 0.15 && shares.fairness() <= 0.2 + 1e-9, "two of ten served alike: Jain's index near 2/10, " + shares);
+                Histogram latency = run.intervalHistogram(null);
+                Histogram censored = run.censored();
+                assertTrue(censored.getTotalCount() > 0, "the eight blocked connections are in the record");
+                double share = (double) censored.getTotalCount() / latency.getTotalCount();
+                assertTrue(share > 0.6 && share < 0.95, "about 8 of 10 connections' worth of the record is censored: " + share);
+                assertTrue(LoadResult.lowerBound(latency, censored, 50), "the p50 reaches into the censored share");
+                assertTrue(latency.getValueAtPercentile(50) >= 100_000_000L, "a blocked request waited at least the drain: "
+                        + latency.getValueAtPercentile(50) / 1e6 + " ms");
+                assertTrue(!LoadResult.lowerBound(latency, censored, 1), "the served connections' fast answers are exact");
+                assertEquals(8, run.errors().get(ErrorKind.UNANSWERED), run.errors().toString());
+            }
+        }
+    }
+
+    @Test
+    void aPipelinedBatchLeavesInOneWrite() throws Exception {
+        try (TestServers.Raw server = new TestServers.Raw(socket -> socket.getInputStream().transferTo(socket.getOutputStream()))) {
+            LoadSettings settings = new LoadSettings(Target.parse(server.target()), new EchoWorkload(8), 1, 2, 0, 16, Duration.ZERO,
+                    Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(2));
+            try (LoadRun run = LoadRun.start(settings)) {
+                run.awaitConnected();
+                await("responses", run::answered, 16 * 100);
+                run.stop(Duration.ofSeconds(1));
+                long answered = run.answered();
+                long written = 16 * run.writes();
+                assertTrue(written >= answered && written - answered <= 2 * 16,
+                        "a write per batch of 16: " + run.writes() + " writes for " + answered + " responses");
+                assertEquals(0, run.errorCount(), run.errors().toString());
+            }
+        }
     }
 
     private static void await(String what, LongSupplier count, long atLeast) throws InterruptedException {

@@ -31,6 +31,7 @@ import java.text.ParsePosition;
 import java.util.ArrayList;
 import java.util.Locale;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -242,17 +243,24 @@ final class Charts {
         int connections = counts.entrySet().stream().max(Comparator.comparingLong((Map.Entry<Integer, Long> e) -> e.getValue())
                 .thenComparing(Map.Entry::getKey)).orElseThrow().getKey();
         XYSeriesCollection data = new XYSeriesCollection();
+        Map<String, String> legend = new HashMap<>();
         for (Row r : withHistograms.stream().filter(r -> r.connections() == connections)
                 .sorted(Comparator.comparingInt(r -> styles.order(r.server()))).toList()) {
             data.addSeries(percentiles(r.server(), r.latency()));
+            legend.put(r.server(), r.serverServed());
         }
         NumberAxis x = new NumberAxis("Percentile");
         x.setRange(0, MAX_NINES + 0.3); // room for the last tick's label
         x.setTickUnit(new NumberTickUnit(1, new NinesFormat()));
-        XYPlot plot = plot(data, x, valueAxis("Latency (ms)", data), lines(data, false));
+        XYLineAndShapeRenderer renderer = lines(data, false);
+        // A server that starved connections says so where its curve is named: its curve holds censored waits.
+        renderer.setLegendItemLabelGenerator((dataset, series) -> legend.getOrDefault((String) dataset.getSeriesKey(series), (String) dataset.getSeriesKey(series)));
+        XYPlot plot = plot(data, x, valueAxis("Latency (ms)", data), renderer);
         return new Named("percentiles-" + workload, "Latency by percentile: " + workload + ", " + connections + " connections",
                 "HdrHistogram's percentile distribution of every response in the measurement iterations, closed loop at "
-                        + connections + " connections. Each step to the right is ten times rarer: 90%, 99%, 99.9%…",
+                        + connections + " connections. Each step to the right is ten times rarer: 90%, 99%, 99.9%…"
+                        + " Requests never answered are in it at the wait they had (a lower bound), with the requests their connection"
+                        + " would have sent meanwhile; a server that starved connections says how many it served.",
                 chart("Latency by percentile — " + workload + ", " + connections + " connections", plot));
     }
 
@@ -263,13 +271,44 @@ final class Charts {
         percentiles.put("p50", Row::p50);
         percentiles.put("p99", Row::p99);
         percentiles.put("p99.9", Row::p999);
+        Map<String, Function<Row, RoundStatistics.Interval>> intervals = Map.of("p50", r -> r.account().p50Interval(), "p99", r -> r.account().p99Interval());
         for (Map.Entry<String, Function<Row, Double>> p : percentiles.entrySet()) {
-            XYSeriesCollection data = series(closed, p.getValue());
-            combined.add(plot(data, null, valueAxis(p.getKey() + " (ms)", data), lines(data, true)));
+            YIntervalSeriesCollection data = new YIntervalSeriesCollection();
+            Function<Row, RoundStatistics.Interval> across = intervals.getOrDefault(p.getKey(), r -> null);
+            for (Map.Entry<String, List<Row>> server : byServer(closed).entrySet()) {
+                YIntervalSeries series = new YIntervalSeries(server.getKey());
+                for (Row r : server.getValue()) {
+                    Double y = p.getValue().apply(r);
+                    if (y != null && y > 0) {
+                        RoundStatistics.Interval ci = across.apply(r);
+                        series.add(r.connections(), y, ci == null ? y : Math.min(y, ci.low()), ci == null ? y : Math.max(y, ci.high()));
+                    }
+                }
+                data.addSeries(series);
+            }
+            XYErrorRenderer renderer = new XYErrorRenderer();
+            renderer.setDrawXError(false);
+            renderer.setDefaultLinesVisible(true);
+            renderer.setCapLength(6);
+            style(renderer, data);
+            XYPlot panel = plot(data, null, valueAxis(p.getKey() + " (ms)", data), renderer);
+            for (Row r : closed) {
+                Double y = p.getValue().apply(r);
+                if (y != null && y > 0 && r.account().lowerBound(p.getKey())) {
+                    // A lower bound: the censored waits of starved connections reach this percentile.
+                    org.jfree.chart.annotations.XYTextAnnotation atLeast = new org.jfree.chart.annotations.XYTextAnnotation("≥", r.connections(), y);
+                    atLeast.setFont(LABEL);
+                    atLeast.setTextAnchor(org.jfree.chart.ui.TextAnchor.BOTTOM_CENTER);
+                    panel.addAnnotation(atLeast);
+                }
+            }
+            combined.add(panel);
         }
         combined.setFixedLegendItems(((XYPlot) combined.getSubplots().get(0)).getLegendItems());
         return new Named("latency-" + workload, "p50, p99 and p99.9 vs connections: " + workload,
-                "Closed loop, so latency grows with the connections queued on the server (Little's law): compare the models at equal connections.",
+                "Closed loop, so latency grows with the connections queued on the server (Little's law): compare the models at equal connections. "
+                        + "p50 and p99 are the run's own, with bars for the interval of the rounds' values; "
+                        + "≥ marks a lower bound: that percentile reaches into the requests never answered, counted at the wait they had.",
                 chart("Latency vs connections — " + workload + " (closed loop)", combined));
     }
 

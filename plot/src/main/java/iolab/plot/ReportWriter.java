@@ -20,8 +20,28 @@ import java.util.function.Function;
 final class ReportWriter {
 
     /** A column of the summaries: heading and how to print a row's value ("" when absent). */
-    private record Column(String heading, String csvName, Function<Row, String> value) {
+    /**
+     * @param value what summary.csv holds
+     * @param shown what summary.md, the report and the terminal show (a lower-bound percentile with {@code >=} before it)
+     * @param inTables false for a column only summary.csv has (what the tables show another way)
+     */
+    private record Column(String heading, String csvName, Function<Row, String> value, Function<Row, String> shown, boolean inTables) {
+
+        Column(String heading, String csvName, Function<Row, String> value) {
+            this(heading, csvName, value, value, true);
+        }
+
+        /** A latency percentile: the number in the CSV, with {@code >=} in the tables when it is a lower bound. */
+        static Column percentile(String heading, String csvName, String name, Function<Row, Double> millis) {
+            return new Column(heading, csvName, r -> fmt(millis.apply(r), "%.3f"), r -> r.percentile(name, millis.apply(r)), true);
+        }
+
+        static Column csvOnly(String csvName, Function<Row, String> value) {
+            return new Column(csvName, csvName, value, value, false);
+        }
     }
+
+    private static final List<Column> TABLE_COLUMNS;
 
     private static final List<Column> COLUMNS = List.of(
             new Column("configuration", "id", Row::id),
@@ -38,11 +58,24 @@ final class ReportWriter {
             new Column("rounds", "rounds", r -> String.valueOf(r.rounds())),
             new Column("disturbed rounds", "disturbed_rounds", r -> r.scored() ? String.valueOf(r.disturbedRounds()) : ""),
             new Column("sustainable", "sustainable", r -> r.sustainable() == null ? "" : String.valueOf(r.sustainable())),
-            new Column("p50 ms", "p50_ms", r -> fmt(r.p50(), "%.3f")),
-            new Column("p90 ms", "p90_ms", r -> fmt(r.p90(), "%.3f")),
-            new Column("p99 ms", "p99_ms", r -> fmt(r.p99(), "%.3f")),
-            new Column("p99.9 ms", "p99_9_ms", r -> fmt(r.p999(), "%.3f")),
-            new Column("max ms", "max_ms", r -> fmt(r.max(), "%.3f")),
+            Column.percentile("p50 ms", "p50_ms", "p50", Row::p50),
+            Column.percentile("p90 ms", "p90_ms", "p90", Row::p90),
+            Column.percentile("p99 ms", "p99_ms", "p99", Row::p99),
+            Column.percentile("p99.9 ms", "p99_9_ms", "p99.9", Row::p999),
+            Column.percentile("max ms", "max_ms", "max", Row::max),
+            Column.csvOnly("p50_censored", r -> r.scored() ? String.valueOf(r.account().lowerBound("p50")) : ""),
+            Column.csvOnly("p99_censored", r -> r.scored() ? String.valueOf(r.account().lowerBound("p99")) : ""),
+            Column.csvOnly("p50_ci95_low_ms", r -> r.account().p50Interval() == null ? "" : fmt(r.account().p50Interval().low(), "%.3f")),
+            Column.csvOnly("p50_ci95_high_ms", r -> r.account().p50Interval() == null ? "" : fmt(r.account().p50Interval().high(), "%.3f")),
+            Column.csvOnly("p99_ci95_low_ms", r -> r.account().p99Interval() == null ? "" : fmt(r.account().p99Interval().low(), "%.3f")),
+            Column.csvOnly("p99_ci95_high_ms", r -> r.account().p99Interval() == null ? "" : fmt(r.account().p99Interval().high(), "%.3f")),
+            new Column("connections served", "connections_served", r -> r.account().served() == null ? "" : String.valueOf(r.account().served())),
+            new Column("connections starved", "connections_starved", r -> r.account().served() == null || r.account().connections() == null ? ""
+                    : String.valueOf(r.account().connections() - r.account().served())),
+            new Column("fairness", "fairness", r -> fmt(r.account().fairness(), "%.3f")),
+            new Column("censored %", "censored_pct", r -> fmt(r.account().censoredPct(), "%.3f")),
+            new Column("send lag p99 ms", "send_lag_p99_ms", r -> fmt(r.account().sendLagP99(), "%.3f")),
+            new Column("client-limited", "client_limited", r -> r.account().clientLimited() == null ? "" : String.valueOf(r.account().clientLimited())),
             new Column("server threads", "server_threads", r -> fmt(r.threads(), "%.0f")),
             new Column("server RSS MiB", "server_rss_mib", r -> fmt(r.rssMiB(), "%.0f")),
             new Column("server CPU µs/resp", "server_cpu_us_per_response", r -> fmt(r.cpuMicrosPerRequest(), "%.2f")),
@@ -52,6 +85,10 @@ final class ReportWriter {
             new Column("errors", "errors", r -> r.scored() ? String.valueOf(r.errors()) : ""),
             new Column("error %", "error_pct", r -> r.scored() ? fmt(r.errorRatePercent(), "%.3f") : ""),
             new Column("status", "status", r -> !r.scored() ? "failed: " + r.failure() : r.hadErrors() ? "errors: " + r.errorKinds() : "ok"));
+
+    static {
+        TABLE_COLUMNS = COLUMNS.stream().filter(Column::inTables).toList();
+    }
 
     private final ResultsFolder results;
     private final List<Ratios.Ratio> ratios;
@@ -89,9 +126,15 @@ final class ReportWriter {
         for (Row r : results.rows()) {
             StringBuilder line = new StringBuilder(String.format("%-46s", r.id()));
             if (r.scored()) {
-                shown.forEach(c -> line.append(String.format(" %10s", c.value().apply(r))));
+                shown.forEach(c -> line.append(String.format(" %10s", c.shown().apply(r))));
                 if (r.clientBound()) {
                     line.append("  client-bound");
+                }
+                if (Boolean.TRUE.equals(r.account().clientLimited())) {
+                    line.append("  client-limited");
+                }
+                if (r.account().starved()) {
+                    line.append(String.format(Locale.ROOT, "  %,d of %,d served", r.account().served(), r.account().connections()));
                 }
                 if (Boolean.FALSE.equals(r.sustainable())) {
                     line.append("  unsustainable");
@@ -108,11 +151,11 @@ final class ReportWriter {
 
     void writeSummaries() throws IOException {
         StringBuilder csv = new StringBuilder(String.join(",", COLUMNS.stream().map(Column::csvName).toList())).append('\n');
-        StringBuilder md = new StringBuilder("| " + String.join(" | ", COLUMNS.stream().map(Column::heading).toList()) + " |\n")
-                .append("|").append("---|".repeat(COLUMNS.size())).append('\n');
+        StringBuilder md = new StringBuilder("| " + String.join(" | ", TABLE_COLUMNS.stream().map(Column::heading).toList()) + " |\n")
+                .append("|").append("---|".repeat(TABLE_COLUMNS.size())).append('\n');
         for (Row r : results.rows()) {
             csv.append(String.join(",", COLUMNS.stream().map(c -> csvField(c.value().apply(r))).toList())).append('\n');
-            md.append("| ").append(String.join(" | ", COLUMNS.stream().map(c -> c.value().apply(r).replace("|", "\\|")).toList())).append(" |\n");
+            md.append("| ").append(String.join(" | ", TABLE_COLUMNS.stream().map(c -> c.shown().apply(r).replace("|", "\\|")).toList())).append(" |\n");
         }
         Files.writeString(results.dir().resolve("summary.csv"), csv, StandardCharsets.UTF_8);
         Files.writeString(results.dir().resolve("summary.md"), md, StandardCharsets.UTF_8);
@@ -194,13 +237,13 @@ final class ReportWriter {
                 .append("JMH's own output is <a href=\"jmh.json\">jmh.json</a>, latency histograms are the <code>.hlog</code> and <code>.hgrm</code> files in <code>configurations/</code>. ")
                 .append("Each row's file names start with its configuration, <code>workload_server_cN_closed</code> or <code>_rRATE</code>.</p>\n")
                 .append("<div style=\"overflow-x:auto\"><table>\n<tr>");
-        List<Column> columns = COLUMNS.subList(1, COLUMNS.size()); // the configuration's name repeats the columns after it
+        List<Column> columns = TABLE_COLUMNS.subList(1, TABLE_COLUMNS.size()); // the configuration's name repeats the columns after it
         columns.forEach(c -> html.append("<th>").append(esc(c.heading())).append("</th>"));
         html.append("</tr>\n");
         for (Row r : results.rows()) {
             html.append(r.scored() ? "<tr>" : "<tr class=\"failed\">");
             columns.forEach(c -> html.append(c.csvName().equals("status") ? "<td class=\"status\">" : "<td>")
-                    .append(esc(c.value().apply(r))).append("</td>"));
+                    .append(esc(c.shown().apply(r))).append("</td>"));
             html.append("</tr>\n");
         }
         html.append("</table></div>\n");

@@ -193,7 +193,50 @@ final class ResultsFolder {
         }
         return new Row(key, score, interval, disturbed, sustainable, median(counted, Trial::threads), median(counted, Trial::rssMiB),
                 median(counted, Trial::cpuMicrosPerRequest), p50, p90, p99, p999, max, latency,
-                median(counted, Trial::serverCores), median(counted, Trial::clientCores), errors.total(), errors.kinds(), failure);
+                median(counted, Trial::serverCores), median(counted, Trial::clientCores), errors.total(), errors.kinds(), failure,
+                score == null ? Row.Account.NONE : account(id, counted));
+    }
+
+    /** Who the configuration's latency describes: from its merged summary, and its percentiles' intervals from each round's. */
+    private Row.Account account(String id, List<Trial> counted) {
+        JsonObject summary = readObjectQuietly(perConfiguration().resolve(id + ".json"));
+        if (summary == null) {
+            return Row.Account.NONE;
+        }
+        Integer served = null, connections = null;
+        Double fairness = null, censoredPct = null;
+        if (summary.has("connections") && summary.get("connections").isJsonObject()) {
+            JsonObject c = summary.getAsJsonObject("connections");
+            served = c.has("served") ? c.get("served").getAsInt() : null;
+            connections = c.has("total") ? c.get("total").getAsInt() : null;
+            fairness = number(c.get("fairness"));
+            censoredPct = number(c.get("censoredPct"));
+        }
+        java.util.Set<String> lowerBounds = new java.util.TreeSet<>();
+        if (summary.has("latencyLowerBound") && summary.get("latencyLowerBound").isJsonObject()) {
+            summary.getAsJsonObject("latencyLowerBound").entrySet().stream().filter(e -> e.getValue().getAsBoolean())
+                    .forEach(e -> lowerBounds.add(e.getKey()));
+        }
+        Double sendLag = summary.has("sendLagMillis") && summary.get("sendLagMillis").isJsonObject()
+                ? number(summary.getAsJsonObject("sendLagMillis").get("p99")) : null;
+        Boolean clientLimited = summary.has("clientLimited") ? summary.get("clientLimited").getAsBoolean() : null;
+        List<Double> p50s = new ArrayList<>();
+        List<Double> p99s = new ArrayList<>();
+        for (Trial t : counted) {
+            JsonObject round = readObjectQuietly(dir.resolve("rounds").resolve(t.files() + ".json"));
+            if (round != null && round.has("latencyMillis")) {
+                JsonObject l = round.getAsJsonObject("latencyMillis");
+                p50s.add(number(l.get("p50")));
+                p99s.add(number(l.get("p99")));
+            }
+        }
+        return new Row.Account(served, connections, fairness, censoredPct, lowerBounds, interval(p50s), interval(p99s), sendLag, clientLimited);
+    }
+
+    /** The median of per-round figures with its interval across rounds, as for throughput; null without two rounds. */
+    private static RoundStatistics.Interval interval(List<Double> perRound) {
+        double[] values = perRound.stream().filter(v -> v != null).mapToDouble(Double::doubleValue).toArray();
+        return values.length < 2 ? null : RoundStatistics.median(values, LEVEL);
     }
 
     /** The median over the counted rounds of a per-round figure; null when no round has it. */

@@ -18,11 +18,50 @@ import org.HdrHistogram.Histogram;
  * @param errors    errors during the measurement (timeouts, resets, bad responses), kept beside the score
  * @param errorKinds the errors by kind, for example {@code 56 timeout}; empty when none
  * @param failure   why there is no score
+ * @param account   who the latency describes: connections served, censored share, intervals, the client's part
  */
 record Row(ConfigurationId key,
            Double score, RoundStatistics.Interval interval, int disturbedRounds, Boolean sustainable, Double threads, Double rssMiB, Double cpuMicrosPerRequest,
            Double p50, Double p90, Double p99, Double p999, Double max, Histogram latency,
-           Double serverCores, Double clientCores, long errors, String errorKinds, String failure) {
+           Double serverCores, Double clientCores, long errors, String errorKinds, String failure, Account account) {
+
+    /**
+     * What a configuration's latency figures rest on; any part may be absent (null) in runs made before it was kept.
+     *
+     * @param served        connections with at least one response in the measured window (the median over rounds)
+     * @param connections   all connections of the load
+     * @param fairness      Jain's index of the responses per connection (median over rounds)
+     * @param censoredPct   the share of the latency record that is censored: requests never answered, at the wait they had
+     * @param lowerBounds   the percentiles ({@code p50}, {@code p99}, {@code max}, ...) that are only lower bounds because they reach into the censored share
+     * @param p50Interval   p50 across rounds: its median and interval (ms); {@code p99Interval} likewise
+     * @param sendLagP99    open loop: the client's own send lag at p99 (ms); null in the closed loop
+     * @param clientLimited the client's send lag (p99) exceeded a tenth of the latency's p99
+     */
+    record Account(Integer served, Integer connections, Double fairness, Double censoredPct, java.util.Set<String> lowerBounds,
+                   RoundStatistics.Interval p50Interval, RoundStatistics.Interval p99Interval, Double sendLagP99, Boolean clientLimited) {
+
+        static final Account NONE = new Account(null, null, null, null, java.util.Set.of(), null, null, null, null);
+
+        boolean lowerBound(String percentile) {
+            return lowerBounds.contains(percentile);
+        }
+
+        /** Some connections had no response at all. */
+        boolean starved() {
+            return served != null && connections != null && served < connections;
+        }
+    }
+
+    /** A percentile as the tables show it: {@code >=} before one that is a lower bound. */
+    String percentile(String name, Double millis) {
+        return millis == null ? "" : (account.lowerBound(name) ? ">=" : "") + String.format(java.util.Locale.ROOT, "%.3f", millis);
+    }
+
+    /** The server's name for a legend, with how many of its connections it served when it starved some: "pool (200 of 1,000 served)". */
+    String serverServed() {
+        return account.starved() ? String.format(java.util.Locale.ROOT, "%s (%,d of %,d served)", server(), account.served(), account.connections())
+                : server();
+    }
 
     /** Each side has one core: a client this busy... */
     static final double BUSY_CORES = 0.9;

@@ -72,7 +72,7 @@ class LoadGeneratorTest {
             assertEquals(result.requests(), result.sendLagNanos().getTotalCount(), "one send lag per recorded request");
             assertTrue(result.sendLagMillis(99) < result.latencyMillis(99) / 4,
                     "send lag p99 " + result.sendLagMillis(99) + " ms charges the server's stall to the client (latency p99 " + result.latencyMillis(99) + " ms)");
-            assertTrue(!result.clientLate(), "a server stall is not the client's");
+            assertTrue(!result.clientLimited(), "a server stall is not the client's");
             // Uncorrected, from the actual send (wrk2's -U): the requests that waited to be sent look fast. The difference is
             // what the correction is for.
             assertEquals(result.requests(), result.serviceTimeNanos().getTotalCount(), "one service time per recorded request");

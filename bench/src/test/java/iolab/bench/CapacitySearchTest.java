@@ -1,0 +1,46 @@
+package iolab.bench;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CapacitySearchTest {
+
+    /** A server whose p99 breaks the goal above {@code knee} requests per second. */
+    private static CapacitySearch.Prober knee(long knee) {
+        return rate -> new CapacitySearch.Probe(rate, rate <= knee, rate <= knee ? "" : "latency", rate <= knee ? 5 : 50, rate);
+    }
+
+    @Test
+    void aGuessTooLowBracketsUpwardsThenBisectsToWithinFivePercent() throws Exception {
+        CapacitySearch.Result r = CapacitySearch.search(knee(37_000), 10_000, 2, 100, 1_000_000);
+        assertTrue(r.capacity() <= 37_000 && r.capacity() * CapacitySearch.PRECISION >= 37_000, "found " + r.capacity());
+        assertEquals("latency", r.limitedBy());
+        assertTrue(r.probes().size() <= 8, r.probes().size() + " probes");
+    }
+
+    @Test
+    void aGuessTooHighBracketsDownwards() throws Exception {
+        CapacitySearch.Result r = CapacitySearch.search(knee(2_000), 40_000, 2, 100, 1_000_000);
+        assertTrue(r.capacity() <= 2_000 && r.capacity() * CapacitySearch.PRECISION >= 2_000, "found " + r.capacity());
+    }
+
+    @Test
+    void anEarlierCapacityIsConfirmedInTwoProbes() throws Exception {
+        CapacitySearch.Result r = CapacitySearch.search(knee(20_000), 20_000, CapacitySearch.PRECISION, 100, 1_000_000);
+        assertEquals(20_000, r.capacity());
+        assertEquals(2, r.probes().size(), r.probes().toString());
+    }
+
+    @Test
+    void nothingPassingAndEverythingPassingAreSaidSo() throws Exception {
+        CapacitySearch.Result none = CapacitySearch.search(rate -> new CapacitySearch.Probe(rate, false, "errors", 0, 0), 1_000, 2, 100, 10_000);
+        assertEquals(0, none.capacity());
+        assertEquals("errors", none.limitedBy());
+        assertEquals(100, none.probes().get(none.probes().size() - 1).rate(), "it went down to the floor");
+        CapacitySearch.Result all = CapacitySearch.search(knee(Long.MAX_VALUE), 1_000, 2, 100, 10_000);
+        assertEquals(10_000, all.capacity(), "the ceiling passed");
+        assertEquals("", all.limitedBy());
+    }
+}

@@ -1,0 +1,63 @@
+package iolab.clients;
+
+import java.util.Arrays;
+
+/**
+ * How the responses of a measurement were shared among its connections. A pool of 200 threads
+ * behind 1,000 connections serves 200 of them and starves the rest; its latency histogram holds
+ * only the served ones, so without this count the starvation is invisible in the percentiles.
+ *
+ * @param connections every connection of the load (a connection re-made after a failure is the same one)
+ * @param served      connections with at least one response in the measured window
+ * @param min         the fewest responses one connection had; {@code median} and {@code max} likewise
+ * @param fairness    Jain's index (Σx)² / (n·Σx²) of the responses per connection: 1 when all had the same,
+ *                    {@code served / connections} when the served had the same and the others none; NaN with no response at all
+ */
+public record ConnectionShares(int connections, int served, long min, double median, long max, double fairness) {
+
+    /** The shares of {@code responses}, one count per connection. */
+    public static ConnectionShares of(long[] responses) {
+        long[] sorted = responses.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        if (n == 0) {
+            return new ConnectionShares(0, 0, 0, 0, 0, Double.NaN);
+        }
+        double sum = 0;
+        double squares = 0;
+        int served = 0;
+        for (long x : sorted) {
+            sum += x;
+            squares += (double) x * x;
+            if (x > 0) {
+                served++;
+            }
+        }
+        double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+        return new ConnectionShares(n, served, sorted[0], median, sorted[n - 1], squares == 0 ? Double.NaN : sum * sum / (n * squares));
+    }
+
+    /**
+     * Several measurements' shares as one: the median of each figure over them (each measurement had a connection set of
+     * its own, so their counts are not pooled); null when there is none.
+     */
+    public static ConnectionShares median(java.util.List<ConnectionShares> shares) {
+        java.util.List<ConnectionShares> known = shares.stream().filter(java.util.Objects::nonNull).toList();
+        if (known.isEmpty()) {
+            return null;
+        }
+        return new ConnectionShares((int) Math.round(median(known, ConnectionShares::connections)), (int) Math.round(median(known, ConnectionShares::served)),
+                Math.round(median(known, ConnectionShares::min)), median(known, ConnectionShares::median), Math.round(median(known, ConnectionShares::max)),
+                median(known.stream().filter(s -> !Double.isNaN(s.fairness())).toList(), ConnectionShares::fairness));
+    }
+
+    private static double median(java.util.List<ConnectionShares> shares, java.util.function.ToDoubleFunction<ConnectionShares> figure) {
+        double[] values = shares.stream().mapToDouble(figure).sorted().toArray();
+        int n = values.length;
+        return n == 0 ? Double.NaN : n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    }
+
+    public int starved() {
+        return connections - served;
+    }
+}
