@@ -320,7 +320,7 @@ final class ClientLoop implements Runnable {
      * as 80% of its users were. With no pace known (no response at all) each counts once.
      */
     void recordBlocked(long paceNanos) {
-        long windowStart = Math.max(recordFromNanos, loadStartNanos);
+        long windowStart = windowStartNanos();
         while (!blockedSince.isEmpty()) {
             long since = blockedSince.poll();
             long until = blockedUntil.poll();
@@ -345,9 +345,13 @@ final class ClientLoop implements Runnable {
 
     /** The measured window so far: from recording's start (or the load's) to the stop, in nanoseconds; 0 when nothing was recorded. */
     long windowNanos() {
-        long start = Math.max(recordFromNanos, loadStartNanos);
         long end = Math.min(stopNanos, System.nanoTime());
-        return recordFromNanos == Long.MAX_VALUE ? 0 : Math.max(0, end - start);
+        return recordFromNanos == Long.MAX_VALUE ? 0 : Math.max(0, end - windowStartNanos());
+    }
+
+    /** Where the measured window starts: recording's start, or the load's when it records from the first request. */
+    private long windowStartNanos() {
+        return Math.max(recordFromNanos, loadStartNanos);
     }
 
     /** A connection's state; touched by this loop's thread only. */

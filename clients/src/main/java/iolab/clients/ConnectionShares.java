@@ -33,8 +33,7 @@ public record ConnectionShares(int connections, int served, long min, double med
                 served++;
             }
         }
-        double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
-        return new ConnectionShares(n, served, sorted[0], median, sorted[n - 1], squares == 0 ? Double.NaN : sum * sum / (n * squares));
+        return new ConnectionShares(n, served, sorted[0], median(Arrays.stream(sorted).asDoubleStream().toArray()), sorted[n - 1], squares == 0 ? Double.NaN : sum * sum / (n * squares));
     }
 
     /**
@@ -52,9 +51,13 @@ public record ConnectionShares(int connections, int served, long min, double med
     }
 
     private static double median(java.util.List<ConnectionShares> shares, java.util.function.ToDoubleFunction<ConnectionShares> figure) {
-        double[] values = shares.stream().mapToDouble(figure).sorted().toArray();
-        int n = values.length;
-        return n == 0 ? Double.NaN : n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+        return median(shares.stream().mapToDouble(figure).sorted().toArray());
+    }
+
+    /** The median of values already sorted; NaN when there are none. */
+    private static double median(double[] sorted) {
+        int n = sorted.length;
+        return n == 0 ? Double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     public int starved() {

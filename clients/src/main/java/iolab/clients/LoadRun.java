@@ -47,12 +47,6 @@ public final class LoadRun implements AutoCloseable {
 
     private final LoadSettings settings;
     private final Recorders recorders = Recorders.create();
-    private final Recorder recorder = recorders.latency();
-    private final Recorder censored = recorders.censored();
-    private final Recorder sendLag = recorders.sendLag();
-    private final Recorder serviceTime = recorders.serviceTime();
-    private final Recorder connectTime = recorders.connectTime();
-    private final Recorder handshakeTime = recorders.handshakeTime();
     private final List<ClientLoop> loops = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private boolean stopped;
@@ -109,7 +103,7 @@ public final class LoadRun implements AutoCloseable {
 
     /** The latencies recorded since the previous call (nanoseconds), reusing {@code recycle} when given. */
     public Histogram intervalHistogram(Histogram recycle) {
-        return recorder.getIntervalHistogram(recycle);
+        return recorders.latency().getIntervalHistogram(recycle);
     }
 
     /**
@@ -117,13 +111,17 @@ public final class LoadRun implements AutoCloseable {
      * they are in {@link #intervalHistogram} too. In the closed loop they are recorded when the load stops.
      */
     public Histogram censored() {
-        return censored.getIntervalHistogram();
+        return recorders.censored().getIntervalHistogram();
     }
 
     /** How the measured window's responses were shared among the connections; once the load has stopped. */
     public ConnectionShares connections() {
         requireStopped();
-        return ConnectionShares.of(loops.stream().map(ClientLoop::responsesPerConnection).flatMapToLong(java.util.Arrays::stream).toArray());
+        return ConnectionShares.of(responsesPerConnection());
+    }
+
+    private long[] responsesPerConnection() {
+        return loops.stream().map(ClientLoop::responsesPerConnection).flatMapToLong(java.util.Arrays::stream).toArray();
     }
 
     /** Writes of requests: a pipelined batch is one; once the load has stopped. */
@@ -146,7 +144,7 @@ public final class LoadRun implements AutoCloseable {
      * where a request is sent when it is sent.
      */
     public Histogram sendLag() {
-        return sendLag.getIntervalHistogram();
+        return recorders.sendLag().getIntervalHistogram();
     }
 
     /**
@@ -155,7 +153,7 @@ public final class LoadRun implements AutoCloseable {
      * the corrected latency counts (wrk2's uncorrected latency, {@code -U}). Empty in the closed loop.
      */
     public Histogram serviceTime() {
-        return serviceTime.getIntervalHistogram();
+        return recorders.serviceTime().getIntervalHistogram();
     }
 
     /**
@@ -165,7 +163,7 @@ public final class LoadRun implements AutoCloseable {
      * then 3 s.
      */
     public Histogram connectTime() {
-        return connectTime.getIntervalHistogram();
+        return recorders.connectTime().getIntervalHistogram();
     }
 
     /** HTTPS: the handshakes since recording started (or the previous call); null for plain TCP. */
@@ -174,7 +172,7 @@ public final class LoadRun implements AutoCloseable {
             return null;
         }
         return new LoadResult.Handshakes(sum(loop -> loop.handshakes.get()), sum(loop -> loop.resumedHandshakes.get()),
-                handshakeTime.getIntervalHistogram());
+                recorders.handshakeTime().getIntervalHistogram());
     }
 
     /** Responses recorded so far. */
@@ -258,8 +256,9 @@ public final class LoadRun implements AutoCloseable {
         }
         if (!settings.openLoop()) {
             // The pace of a served connection: the window over the responses each served connection had.
-            ConnectionShares shares = connections();
-            long responses = sum(loop -> java.util.Arrays.stream(loop.responsesPerConnection()).sum());
+            long[] counts = responsesPerConnection();
+            ConnectionShares shares = ConnectionShares.of(counts);
+            long responses = java.util.Arrays.stream(counts).sum();
             long window = loops.isEmpty() ? 0 : loops.get(0).windowNanos();
             long pace = responses == 0 ? 0 : Math.max(1, window * shares.served() / responses);
             loops.forEach(loop -> loop.recordBlocked(pace));

@@ -172,8 +172,9 @@ final class ResultsFolder {
         Histogram latency = null;
         ErrorCounts errors = ErrorCounts.NONE;
         Boolean sustainable = null;
+        JsonObject summary = null;
         if (score != null) {
-            JsonObject summary = readObjectQuietly(perConfiguration().resolve(id + ".json"));
+            summary = readObjectQuietly(perConfiguration().resolve(id + ".json"));
             errors = ErrorCounts.of(summary);
             if (summary != null && summary.has("latencyMillis")) {
                 JsonObject l = summary.getAsJsonObject("latencyMillis");
@@ -194,15 +195,11 @@ final class ResultsFolder {
         return new Row(key, score, interval, disturbed, sustainable, median(counted, Trial::threads), median(counted, Trial::rssMiB),
                 median(counted, Trial::cpuMicrosPerRequest), p50, p90, p99, p999, max, latency,
                 median(counted, Trial::serverCores), median(counted, Trial::clientCores), errors.total(), errors.kinds(), failure,
-                score == null ? Row.Account.NONE : account(id, counted));
+                summary == null ? Row.Account.NONE : account(summary, counted));
     }
 
     /** Who the configuration's latency describes: from its merged summary, and its percentiles' intervals from each round's. */
-    private Row.Account account(String id, List<Trial> counted) {
-        JsonObject summary = readObjectQuietly(perConfiguration().resolve(id + ".json"));
-        if (summary == null) {
-            return Row.Account.NONE;
-        }
+    private Row.Account account(JsonObject summary, List<Trial> counted) {
         Integer served = null, connections = null;
         Double fairness = null, censoredPct = null;
         if (summary.has("connections") && summary.get("connections").isJsonObject()) {
