@@ -2,6 +2,7 @@
 # The load generator's own latency tail against wrk2's, open loop, on the same nginx.
 #
 #   WRK2=$(../shared/tools/wrk2) bench/generator-vs-wrk2.sh [PAIRS] [SECONDS] [RATE]   (defaults: 3 pairs, 20 s, 20000 req/s)
+#   CLIENT_JAR=/path/to/iolab-client.jar ...   compares another build of the generator with wrk2
 #
 # nginx (one worker) runs on core 0; wrk2 and iolab-client take turns on core 1, each pair in a
 # shuffled order, 100 connections at RATE req/s on a fixed schedule. Both warm up about 10 s
@@ -24,7 +25,9 @@ if [ -z "${WRK2:-}" ] || [ ! -x "$WRK2" ]; then
 fi
 command -v nginx >/dev/null 2>&1 || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; }
 JAVA="$(bin/java-home)/bin/java"
-[ -f clients/target/iolab-client.jar ] || mvn -q -B package -DskipTests -pl clients -am
+# CLIENT_JAR: another build of the generator to compare (say, an older commit's); this checkout's by default.
+CLIENT_JAR=${CLIENT_JAR:-clients/target/iolab-client.jar}
+[ -f "$CLIENT_JAR" ] || mvn -q -B package -DskipTests -pl clients -am
 WORK=$(mktemp -d)
 PIDS=()
 trap 'kill "${PIDS[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
@@ -61,7 +64,7 @@ run_wrk2() {
 
 run_iolab() {
     local pair=$1
-    taskset -c 1 "$JAVA" -Xlog:gc*,safepoint:file="$WORK/gc.$pair.log":uptime -jar clients/target/iolab-client.jar \
+    taskset -c 1 "$JAVA" -Xlog:gc*,safepoint:file="$WORK/gc.$pair.log":uptime -jar "$CLIENT_JAR" \
         -t1 -c"$CONNECTIONS" -R"$RATE" --warmup 10s -d"${MEASURE}s" -q --json "$WORK/iolab.json" "$URL" > "$WORK/iolab.txt" 2>&1 &
     local pid=$!
     sleep 10.5 # into the measurement
@@ -93,7 +96,7 @@ PY
 )
     PAUSES=$(grep -c "Safepoint\|Pause" "$WORK/gc.$pair.log" || true)
     LONGEST=$(grep -oE "Total: [0-9]+ ns|Pause.* [0-9.]+ms" "$WORK/gc.$pair.log" | grep -oE "[0-9.]+ ?(ns|ms)$" |
-        awk '{v=$1; if ($0 ~ /ns$/) v=v/1e6; else sub(/ms$/,"",v); if (v > m) m = v} END {printf "%.2f", m}')
+        awk '{v=$1; if ($0 ~ /ns$/) v=v/1e6; else sub(/ms$/,"",v); if (v > m) m = v} END {printf "%.2f", m}' || true)
 }
 
 echo "nginx 1 worker on core 0; wrk2 and iolab-client on core 1 in turn; $CONNECTIONS connections at $RATE req/s;" \

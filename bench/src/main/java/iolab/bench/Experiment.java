@@ -6,6 +6,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import iolab.clients.Target;
+import iolab.servers.ServerVariant;
 import iolab.plot.ErrorCounts;
 import iolab.plot.Plot;
 import iolab.plot.RoundStatistics;
@@ -52,7 +53,10 @@ import java.util.stream.Stream;
  * warm: a trial then costs its warm-up second and its measurement, not a JVM's start and JIT.
  * Before each trial a fixed CPU loop is timed on both cores; a trial during which either core
  * was slowed or other processes took a share of the machine is disturbed, and is repeated once at
- * the end of its round. The plot module turns the rounds into medians, intervals and verdicts.
+ * the end of its round while the budget leaves room for the repeat and the fixed rounds still to
+ * come (past that it counts, marked). Each fixed round also runs every capacity search once
+ * ({@link CapacityRounds}), at a random place among the round's blocks. The plot module turns the
+ * rounds into medians, intervals and verdicts.
  */
 public final class Experiment {
 
@@ -89,6 +93,11 @@ public final class Experiment {
     private final Map<String, Object> precision = new LinkedHashMap<>();
     /** Each trial's connect phase (seconds), by its files' name: kept apart from the throughput, in jmh.json's secondary results. */
     private final Map<String, Double> connectSeconds = new LinkedHashMap<>();
+    /** Each fixed round's first pass (its repeats aside): what the fixed rounds still to come will take. */
+    private final List<Duration> roundTimes = new ArrayList<>();
+    /** Disturbed trials that counted because the budget had no room to measure them again. */
+    private final List<String> notRepeated = new ArrayList<>();
+    private CapacityRounds capacity;
     private double serverCoreReference;
     private double clientCoreReference;
     private long startNanos;
@@ -156,6 +165,11 @@ public final class Experiment {
         startNanos = System.nanoTime();
         Random random = new Random(seed);
         try (WarmServers servers = new WarmServers(runId, runDir.resolve("logs"))) {
+            capacity = new CapacityRounds(matrix.searches(), runDir, (c, dir, files, round, attempt) -> trial(servers, c, dir, files, round, attempt), out);
+            if (!capacity.isEmpty()) {
+                out.printf("capacity searches, in each of the %d fixed rounds: %s%n", matrix.rounds(), matrix.searches().stream()
+                        .map(sr -> sr.describe() + " on " + String.join(", ", sr.servers().stream().map(ServerVariant::label).toList())).toList());
+            }
             // Round 0 warms up: every server's JIT, and this JVM's (the client's), on every workload and loop, so that
             // the first counted round meets what the last one meets. Its trials are kept in rounds.csv, uncounted.
             List<Configuration> warmUp = matrix.warmUp();
@@ -164,8 +178,9 @@ public final class Experiment {
                     measure(servers, c, 0, 1);
                 }
             }
+            capacity.warmUp(this::capacityGuess);
             for (int round = 1; round <= matrix.rounds(); round++) {
-                measureRound(servers, order(matrix, random), round);
+                measureFixedRound(servers, random, round);
             }
             extraRounds(servers, random);
             servers.restarts().forEach((server, n) -> warnings.add(server + " died and was started again " + n + " time(s)"));
@@ -194,6 +209,7 @@ public final class Experiment {
             }
         }
         Trial.write(trials, runDir.resolve(Trial.FILE));
+        capacity.write(runDir);
         JsonArray merged = new JsonArray();
         trials.stream().filter(t -> t.counted() && t.scored()).map(t -> jmhResults.get(t.files()))
                 .filter(Objects::nonNull).forEach(merged::add);
@@ -226,7 +242,38 @@ public final class Experiment {
         Plot.render(runDir, out); // the summary table, then the charts and report
     }
 
-    /** Measures each configuration once, in {@code order}; those disturbed once more at the end of the round. */
+    /**
+     * A fixed round: every configuration once, blocks shuffled, and the capacity searches at a random place among them (where
+     * a block ends); then the disturbed ones again while the budget has room.
+     */
+    private void measureFixedRound(WarmServers servers, Random random, int round) throws InterruptedException {
+        long roundStart = System.nanoTime();
+        List<Configuration> order = order(matrix, random);
+        List<Integer> blockEnds = new ArrayList<>();
+        for (int i = 0; i <= order.size(); i++) {
+            if (i == 0 || i == order.size() || !sameBlock(order.get(i - 1), order.get(i))) {
+                blockEnds.add(i);
+            }
+        }
+        int capacityAt = blockEnds.get(random.nextInt(blockEnds.size()));
+        List<Configuration> disturbed = new ArrayList<>();
+        for (int i = 0; i <= order.size(); i++) {
+            if (i == capacityAt) {
+                capacity.round(round, random, this::capacityGuess);
+            }
+            if (i < order.size() && !measure(servers, order.get(i), round, 1).disturbed().isEmpty()) {
+                disturbed.add(order.get(i));
+            }
+        }
+        roundTimes.add(Duration.ofNanos(System.nanoTime() - roundStart));
+        repeatDisturbed(servers, disturbed, round, matrix.rounds() - round);
+    }
+
+    private static boolean sameBlock(Configuration a, Configuration b) {
+        return a.workload() == b.workload() && a.connections() == b.connections() && a.ratePerSecond() == b.ratePerSecond();
+    }
+
+    /** An extra round of one block: its servers once, shuffled; the disturbed ones again while the budget has room. */
     private void measureRound(WarmServers servers, List<Configuration> order, int round) {
         List<Configuration> disturbed = new ArrayList<>();
         for (Configuration c : order) {
@@ -234,9 +281,42 @@ public final class Experiment {
                 disturbed.add(c);
             }
         }
+        repeatDisturbed(servers, disturbed, round, 0);
+    }
+
+    /**
+     * Measures each disturbed configuration of the round again if its repeat, and the {@code fixedRoundsLeft} still to come,
+     * fit in the budget (the fixed rounds at the median time their first passes took); otherwise the disturbed trial counts,
+     * marked, and environment.json says so. Without this, a noisy machine's repeats run past any budget.
+     */
+    private void repeatDisturbed(WarmServers servers, List<Configuration> disturbed, int round, int fixedRoundsLeft) {
         for (Configuration c : disturbed) {
-            measure(servers, c, round, 2);
+            Duration planned = roundTimes.isEmpty() ? Duration.ZERO : Duration.ofNanos((long) RoundStatistics.median(
+                    roundTimes.stream().mapToDouble(Duration::toNanos).toArray())).multipliedBy(fixedRoundsLeft);
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
+            if (elapsed.plus(ExtraRounds.meanTrialTime(c, trialTimes)).plus(planned).compareTo(matrix.budget()) <= 0) {
+                measure(servers, c, round, 2);
+            } else {
+                notRepeated.add(Trial.files(c.id(), round, 1));
+                out.printf("        %s r%d stays disturbed: the budget has no room to measure it again%n", c.describe(), round);
+            }
         }
+    }
+
+    /** Where a server's first capacity search starts: half its closed-loop median so far on that workload, nearest in connections. */
+    private long capacityGuess(Matrix.Search search, ServerVariant server) {
+        Map<String, Configuration> byId = new LinkedHashMap<>();
+        matrix.configurations().forEach(c -> byId.put(c.id(), c));
+        Map<Integer, List<Double>> closed = new java.util.TreeMap<>();
+        for (Trial t : trials) {
+            Configuration c = byId.get(t.id());
+            if (t.scored() && c != null && c.server() == server && c.workload() == search.workload() && !c.openLoop()) {
+                closed.computeIfAbsent(c.connections(), k -> new ArrayList<>()).add(t.score());
+            }
+        }
+        return closed.entrySet().stream().min(java.util.Comparator.comparingInt(e -> Math.abs(e.getKey() - search.connections())))
+                .map(e -> Math.round(RoundStatistics.median(e.getValue().stream().mapToDouble(Double::doubleValue).toArray()) / 2))
+                .orElse(10_000L);
     }
 
     /**
@@ -338,26 +418,8 @@ public final class Experiment {
         String left = position == 1 ? "" : ", about " + minutes(elapsed / (position - 1) * (total - position + 1)) + " left";
         out.printf("[%3d/%d] r%d %-48s elapsed %s%s%n", position, total, round, c.describe() + (attempt > 1 ? " (again)" : ""),
                 minutes(elapsed), left);
-        String name = Trial.name(round, attempt);
-        Trial trial;
         long trialStartNanos = System.nanoTime();
-        try {
-            ServerProcess server = servers.serverFor(c);
-            addresses.put(c.id(), server.address());
-            servers.awaitQuiet();
-            double serverCore = Calibration.millisOn(Pinning.SERVER_CORE) / serverCoreReference;
-            double clientCore = Calibration.millisOn(Pinning.CLIENT_CORE) / clientCoreReference;
-            trial = runTrial(c, name, server, round, attempt, position, serverCore, clientCore);
-            String unsettled = servers.settle(c);
-            if (unsettled != null) {
-                warnings.add(c.id() + " " + name + ": " + unsettled);
-            }
-        } catch (IOException | RuntimeException e) {
-            trial = failed(c, round, attempt, position, String.valueOf(e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            trial = failed(c, round, attempt, position, "interrupted");
-        }
+        Trial trial = trial(servers, c, roundsDir, Trial.files(c.id(), round, attempt), round, attempt);
         if (attempt > 1) {
             // Only the last attempt of a round counts: the one the machine left alone, or the last chance it had.
             for (int i = 0; i < trials.size(); i++) {
@@ -382,14 +444,37 @@ public final class Experiment {
         return trial;
     }
 
-    private Trial runTrial(Configuration c, String name, ServerProcess server, int round, int attempt, int position,
+    /** One calibrated trial of {@code c} on its warm server, its files {@code dir/<files>.*}; failed, not thrown, when it cannot run. */
+    private Trial trial(WarmServers servers, Configuration c, Path dir, String files, int round, int attempt) {
+        int position = trials.size() + 1;
+        try {
+            ServerProcess server = servers.serverFor(c);
+            addresses.put(c.id(), server.address());
+            servers.awaitQuiet();
+            double serverCore = Calibration.millisOn(Pinning.SERVER_CORE) / serverCoreReference;
+            double clientCore = Calibration.millisOn(Pinning.CLIENT_CORE) / clientCoreReference;
+            Trial trial = runTrial(c, dir, files, server, round, attempt, position, serverCore, clientCore);
+            String unsettled = servers.settle(c);
+            if (unsettled != null) {
+                warnings.add(files + ": " + unsettled);
+            }
+            return trial;
+        } catch (IOException | RuntimeException e) {
+            return failed(c, round, attempt, position, String.valueOf(e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return failed(c, round, attempt, position, "interrupted");
+        }
+    }
+
+    private Trial runTrial(Configuration c, Path dir, String files, ServerProcess server, int round, int attempt, int position,
                            double serverCore, double clientCore) {
-        String files = Trial.files(c.id(), round, attempt);
-        Path partial = roundsDir.resolve(files + ".jmh.json");
+        Path partial = dir.resolve(files + ".jmh.json");
         // The trial runs in this JVM (forks 0): the client stays compiled and warm across rounds, as the servers do.
-        Map<String, String> properties = Map.of(ServerBenchmark.OUT_PROPERTY, roundsDir.toString(), ServerProcess.RUN_PROPERTY, runId,
+        // Its files are <dir>/<id>.<trial>.*: the benchmark names them from the configuration's id and the trial's name.
+        Map<String, String> properties = Map.of(ServerBenchmark.OUT_PROPERTY, dir.toString(), ServerProcess.RUN_PROPERTY, runId,
                 ServerBenchmark.ADDRESS_PROPERTY, server.address(), ServerBenchmark.PID_PROPERTY, String.valueOf(server.pid()),
-                ServerBenchmark.TRIAL_PROPERTY, name);
+                ServerBenchmark.TRIAL_PROPERTY, files.substring(c.id().length() + 1));
         properties.forEach(System::setProperty);
         Options options = new OptionsBuilder()
                 .include(Pattern.quote((c.workload().protocol().equals("echo") ? EchoBenchmark.class : HttpBenchmark.class).getName()) + "\\.requests$")
@@ -413,7 +498,7 @@ public final class Experiment {
             double other = score(secondary, "otherCpuCores");
             double steal = score(secondary, "stealCpuCores");
             connectSeconds.put(files, score(secondary, "connectSeconds"));
-            long errors = ErrorCounts.of(JsonParser.parseString(Files.readString(roundsDir.resolve(files + ".json"))).getAsJsonObject()).total();
+            long errors = ErrorCounts.of(JsonParser.parseString(Files.readString(dir.resolve(files + ".json"))).getAsJsonObject()).total();
             return new Trial(c.id(), round, attempt, position, true, disturbance(serverCore, clientCore, other, steal),
                     result.getPrimaryResult().getScore(), errors,
                     score(secondary, "serverThreads"), score(secondary, "serverRssMiB"), score(secondary, "serverCpuMicrosPerRequest"),
@@ -465,7 +550,8 @@ public final class Experiment {
         Map<String, Object> stability = new LinkedHashMap<>();
         stability.put("rule", String.format(Locale.ROOT, "a trial is disturbed when the calibration loop took more than %.2f× the run's reference "
                 + "on either core, other processes used more than %.2f cores, or steal exceeded %.2f cores; it is repeated once at the end "
-                + "of its round, and the repeat counts", SLOW_CORE, OTHER_CORES, STEAL_CORES));
+                + "of its round, and the repeat counts, while the budget has room for the repeat and the fixed rounds to come "
+                + "(disturbedNotRepeated: those it had none for)", SLOW_CORE, OTHER_CORES, STEAL_CORES));
         stability.put("calibrationReferenceMillis", Map.of("serverCore", serverCoreReference, "clientCore", clientCoreReference));
         stability.put("calibrationServerCore", spread(trials.stream().map(Trial::serverCoreCalibration)));
         stability.put("calibrationClientCore", spread(trials.stream().map(Trial::clientCoreCalibration)));
@@ -476,6 +562,7 @@ public final class Experiment {
         stability.put("disturbed", trials.stream().filter(t -> !t.disturbed().isEmpty()).count());
         stability.put("disturbedAndCounted", trials.stream().filter(t -> !t.disturbed().isEmpty() && t.counted()).count());
         stability.put("failed", trials.stream().filter(t -> !t.scored()).count());
+        stability.put("disturbedNotRepeated", notRepeated);
         return stability;
     }
 

@@ -117,11 +117,12 @@ final class ExtraRounds {
 
     /** What one round of {@code block} has cost so far: the mean wall time of its trials, times its servers. */
     static Duration costPerRound(Matrix.Block block, Map<String, List<Duration>> trialTimes) {
-        long nanos = 0;
-        for (Configuration c : block.configurations()) {
-            List<Duration> times = trialTimes.getOrDefault(c.id(), List.of());
-            nanos += times.isEmpty() ? 0 : times.stream().mapToLong(Duration::toNanos).sum() / times.size();
-        }
-        return Duration.ofNanos(nanos);
+        return block.configurations().stream().map(c -> meanTrialTime(c, trialTimes)).reduce(Duration.ZERO, Duration::plus);
+    }
+
+    /** The mean wall time of {@code c}'s trials so far; zero before its first. */
+    static Duration meanTrialTime(Configuration c, Map<String, List<Duration>> trialTimes) {
+        List<Duration> times = trialTimes.getOrDefault(c.id(), List.of());
+        return times.isEmpty() ? Duration.ZERO : Duration.ofNanos(times.stream().mapToLong(Duration::toNanos).sum() / times.size());
     }
 }

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -23,18 +24,46 @@ import java.util.function.Function;
  * @param iterations JMH measurement iterations of one second, per trial
  * @param rounds     how many times each configuration is measured, each time in a new shuffled order
  * @param budget     how long the rounds may take in all: after the fixed rounds, blocks whose intervals are still wide get
- *                   more rounds while this lasts ({@link ExtraRounds}); zero for none
+ *                   more rounds while this lasts ({@link ExtraRounds}); zero for none. A disturbed trial is measured again
+ *                   only while the budget leaves room for it and for the fixed rounds still to come
+ * @param capacities the capacity searches ({@link CapacityRounds}): in every fixed round, each of their servers' highest
+ *                   open-loop rate whose p99 is within the goal
  */
-public record Matrix(String name, List<Group> groups, int warmups, int iterations, int rounds, Duration budget) {
+public record Matrix(String name, List<Group> groups, int warmups, int iterations, int rounds, Duration budget, List<Capacity> capacities) {
 
     public Matrix {
         if (budget.isNegative()) {
             throw new IllegalArgumentException("the budget must not be negative: " + budget);
         }
+        capacities = List.copyOf(capacities);
+    }
+
+    /** A matrix without capacity searches. */
+    public Matrix(String name, List<Group> groups, int warmups, int iterations, int rounds, Duration budget) {
+        this(name, groups, warmups, iterations, rounds, budget, List.of());
     }
 
     /** One block of the matrix; a load of 0 is the closed loop, any other an open loop at that many requests per second. */
     public record Group(List<Workload> workloads, List<ServerVariant> servers, List<Integer> connections, List<Long> loads) {
+    }
+
+    /**
+     * A capacity search: for each workload, connection count and server, the highest open-loop rate it sustains with p99 at or
+     * under {@code sloMillis}; 0 takes the workload's own goal ({@link Workload#sloMillis()}).
+     */
+    public record Capacity(List<Workload> workloads, List<ServerVariant> servers, List<Integer> connections, double sloMillis) {
+    }
+
+    /** One capacity search of the run: its servers are searched side by side, shuffled, in every fixed round. */
+    public record Search(Workload workload, int connections, double sloMillis, List<ServerVariant> servers) {
+
+        public String describe() {
+            return String.format(Locale.ROOT, "%s c=%d p99 <= %s ms", workload.label(), connections, millis(sloMillis));
+        }
+
+        static String millis(double ms) {
+            return ms == Math.rint(ms) ? String.valueOf((long) ms) : String.valueOf(ms);
+        }
     }
 
     /** The servers whose turns are interleaved within a round: same workload, connections and load. */
@@ -79,12 +108,13 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
                 new Group(List.of(Workload.ECHO_64), List.of(ServerVariant.VIRTUAL, ServerVariant.NIO, ServerVariant.NETTY_EPOLL),
                         List.of(1_000), CLOSED),
                 new Group(List.of(Workload.DELAY_10MS), List.of(ServerVariant.POOL, ServerVariant.VIRTUAL, ServerVariant.NIO),
-                        List.of(1_000), CLOSED),
-                new Group(List.of(Workload.DELAY_10MS), List.of(ServerVariant.VIRTUAL, ServerVariant.NIO),
-                        List.of(1_000), List.of(10_000L, 20_000L))),
+                        List.of(1_000), CLOSED)),
                 // One-second trials: the noise here is between rounds (a slow minute of the machine), not within one, so the
                 // time goes to more rounds, which the order-statistic interval needs (9 drop the extremes, 12 two from each end).
-                1, 1, 6, QUICK_BUDGET);
+                1, 1, 6, QUICK_BUDGET,
+                // The latency question: how much load each model carries at 1,000 connections before its p99 passes 10 ms.
+                List.of(new Capacity(List.of(Workload.PLAINTEXT), List.of(ServerVariant.POOL, ServerVariant.VIRTUAL, ServerVariant.NIO,
+                        ServerVariant.NETTY_EPOLL), List.of(1_000), 0)));
     }
 
     /** Everything: every server on every workload it serves, at every connection count; curves for plaintext and /delay. */
@@ -102,7 +132,8 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
                 // kind: nio's poll selector and Netty's other transports change nothing that TLS does.
                 new Group(List.of(Workload.PLAINTEXT_TLS, Workload.PLAINTEXT_TLS_BORINGSSL), TLS_SERVERS, List.of(10, 1_000), CLOSED),
                 new Group(List.of(Workload.PLAINTEXT_TLS_CLOSE, Workload.PLAINTEXT_TLS_CLOSE_BORINGSSL), TLS_SERVERS, List.of(1, 10, 100), CLOSED)),
-                2, 3, 6, FULL_BUDGET);
+                2, 3, 6, FULL_BUDGET,
+                List.of(new Capacity(List.of(Workload.PLAINTEXT, Workload.DELAY_10MS), ALL_SERVERS, List.of(100, 1_000), 0)));
     }
 
     /**
@@ -110,7 +141,9 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
      * {@code iolab.servers}, {@code iolab.workloads}, {@code iolab.connections} and
      * {@code iolab.loads} (for example {@code closed,5000,10000}: requests per second) replace
      * that dimension in every group; {@code iolab.warmups}, {@code iolab.iterations} and
-     * {@code iolab.rounds} set the counts, {@code iolab.budget} the time the rounds may take. Empty values keep the matrix's own.
+     * {@code iolab.rounds} set the counts, {@code iolab.budget} the time the rounds may take, {@code iolab.slo} the capacity
+     * searches' p99 goal in milliseconds (servers, workloads and connections narrow the searches too). Empty values keep the
+     * matrix's own.
      *
      * @throws IllegalArgumentException naming the bad value
      */
@@ -130,11 +163,17 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
             groups.add(new Group(workloads == null ? g.workloads : workloads, servers == null ? g.servers : servers,
                     connections == null ? g.connections : connections, loads == null ? g.loads : loads));
         }
+        double slo = slo(properties);
+        List<Capacity> capacities = new ArrayList<>();
+        for (Capacity c : base.capacities) {
+            capacities.add(new Capacity(workloads == null ? c.workloads : workloads, servers == null ? c.servers : servers,
+                    connections == null ? c.connections : connections, slo > 0 ? slo : c.sloMillis));
+        }
         int warmups = count(properties, "iolab.warmups", base.warmups, 0);
         int iterations = count(properties, "iolab.iterations", base.iterations, 1);
         int rounds = count(properties, "iolab.rounds", base.rounds, 1);
         Duration budget = duration(properties, "iolab.budget", base.budget);
-        Matrix matrix = new Matrix(base.name, groups, warmups, iterations, rounds, budget);
+        Matrix matrix = new Matrix(base.name, groups, warmups, iterations, rounds, budget, capacities);
         if (matrix.configurations().isEmpty()) {
             throw new IllegalArgumentException("nothing to run: no server asked for serves a workload asked for");
         }
@@ -164,7 +203,25 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
     public Matrix runnableHere() {
         List<Group> runnable = groups.stream().map(g -> new Group(g.workloads, g.servers.stream().filter(s -> s.unavailable().isEmpty()).toList(),
                 g.connections, g.loads)).toList();
-        return new Matrix(name, runnable, warmups, iterations, rounds, budget);
+        List<Capacity> searchable = capacities.stream().map(c -> new Capacity(c.workloads, c.servers.stream().filter(s -> s.unavailable().isEmpty()).toList(),
+                c.connections, c.sloMillis)).toList();
+        return new Matrix(name, runnable, warmups, iterations, rounds, budget, searchable);
+    }
+
+    /** Every capacity search, without repeats; a server is searched only on a workload it serves. */
+    public List<Search> searches() {
+        Map<String, Search> searches = new LinkedHashMap<>();
+        for (Capacity c : capacities) {
+            for (Workload w : c.workloads) {
+                for (int n : c.connections) {
+                    List<ServerVariant> servers = c.servers.stream().filter(w::servedBy).distinct().toList();
+                    if (!servers.isEmpty()) {
+                        searches.putIfAbsent(w.label() + "_c" + n, new Search(w, n, c.sloMillis > 0 ? c.sloMillis : w.sloMillis(), servers));
+                    }
+                }
+            }
+        }
+        return List.copyOf(searches.values());
     }
 
     /** The configurations grouped into blocks whose servers take their turns side by side in each round. */
@@ -225,6 +282,23 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
             // the message below
         }
         throw new IllegalArgumentException("a load is 'closed' or an open loop's rate in requests per second, from 1 to 10000000: '" + text + "'");
+    }
+
+    /** {@code iolab.slo}: the p99 goal in milliseconds ({@code 10}, {@code 2.5} or {@code 10ms}); 0 when not set. */
+    private static double slo(Properties properties) {
+        String value = properties.getProperty("iolab.slo", "").trim();
+        if (value.isEmpty()) {
+            return 0;
+        }
+        try {
+            double ms = Double.parseDouble(value.endsWith("ms") ? value.substring(0, value.length() - 2) : value);
+            if (ms > 0 && ms <= 60_000) {
+                return ms;
+            }
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        throw new IllegalArgumentException("slo is the capacity searches' p99 goal in milliseconds, above 0 and at most 60000: '" + value + "'");
     }
 
     private static int count(Properties properties, String key, int fallback, int min) {

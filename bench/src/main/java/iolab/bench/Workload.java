@@ -80,6 +80,11 @@ public enum Workload {
         return delayMillis;
     }
 
+    /** The capacity search's default p99 goal: 10 ms, and 50 ms where each request waits {@link #delayMillis()} on the server. */
+    public double sloMillis() {
+        return delayMillis > 0 ? 50 : 10;
+    }
+
     public boolean needsFile() {
         return this == FILE_1M;
     }

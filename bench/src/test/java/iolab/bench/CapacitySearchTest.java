@@ -43,4 +43,15 @@ class CapacitySearchTest {
         assertEquals(10_000, all.capacity(), "the ceiling passed");
         assertEquals("", all.limitedBy());
     }
+
+    @Test
+    void aProbeFailsOnErrorsFirstThenOnTheClientWhereItsOwnLatenessIsATenthOfTheP99ElseOnLatency() {
+        assertEquals("", CapacityRounds.limitedBy(0, 0.2, true, 9.9, 10), "within the goal");
+        assertEquals("", CapacityRounds.limitedBy(0, 3, true, 9.9, 10), "within the goal although the client was late: the server's share is less");
+        assertEquals("errors", CapacityRounds.limitedBy(1, 0.2, true, 2, 10), "one error fails it");
+        assertEquals("latency", CapacityRounds.limitedBy(0, 0.5, true, 12, 10), "over the goal, the client on time");
+        assertEquals("client", CapacityRounds.limitedBy(0, 2, true, 12, 10), "over the goal with the client 2 ms late");
+        assertEquals("latency", CapacityRounds.limitedBy(0, 0.1, false, 3, 10), "a queue that grows is a rate not carried, however good the p99 so far");
+        assertEquals("latency", CapacityRounds.limitedBy(0, Double.NaN, true, Double.NaN, 10), "nothing measured passes nothing");
+    }
 }

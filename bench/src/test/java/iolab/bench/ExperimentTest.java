@@ -59,7 +59,8 @@ class ExperimentTest {
                 "every server, workload and loop of the matrix");
         assertTrue(warmUp.contains(new Configuration(ServerVariant.THREAD_PER_CONNECTION, Workload.PLAINTEXT, 10_000, 0)),
                 "its 10,000 threads are started once before the counted rounds: " + warmUp);
-        assertTrue(warmUp.stream().anyMatch(Configuration::openLoop), "the open loop warms up too");
+        assertTrue(quick.configurations().stream().noneMatch(Configuration::openLoop) && !quick.searches().isEmpty(),
+                "the quick matrix's open loop is its capacity searches', which warm up with a probe of their own in round 0");
     }
 
     @Test
@@ -82,6 +83,8 @@ class ExperimentTest {
         assertRefused("iolab.rounds", "0", "rounds must be at least 1");
         assertRefused("iolab.matrix", "huge", "unknown matrix 'huge'");
         assertRefused("iolab.iterations", "0", "iterations must be at least 1");
+        assertRefused("iolab.slo", "fast", "slo is the capacity searches' p99 goal in milliseconds");
+        assertRefused("iolab.slo", "0", "slo is the capacity searches' p99 goal in milliseconds");
         Properties jdkOnEcho = new Properties();
         jdkOnEcho.setProperty("iolab.servers", "jdk");
         jdkOnEcho.setProperty("iolab.workloads", "echo-64");
@@ -112,7 +115,12 @@ class ExperimentTest {
             }
         }
         assertTrue(quick.configurations().stream().anyMatch(c -> c.workload() == Workload.ECHO_64));
-        assertTrue(quick.configurations().stream().anyMatch(c -> c.workload() == Workload.DELAY_10MS && c.openLoop()));
+        assertEquals(List.of(new Matrix.Search(Workload.PLAINTEXT, 1_000, 10, List.of(ServerVariant.POOL, ServerVariant.VIRTUAL, ServerVariant.NIO,
+                ServerVariant.NETTY_EPOLL))), quick.searches(), "capacity at p99 <= 10 ms, plaintext at 1,000 connections");
+        Matrix stricter = Matrix.fromProperties(props("iolab.slo", "2.5"));
+        assertEquals(2.5, stricter.searches().get(0).sloMillis(), "-Dslo= sets the goal");
+        assertEquals(50, Matrix.fromProperties(props("iolab.matrix", "full")).searches().stream()
+                .filter(s -> s.workload() == Workload.DELAY_10MS).findFirst().orElseThrow().sloMillis(), "/delay's own goal is 50 ms");
         assertTrue(quick.rounds() >= 6, "six rounds: the fewest whose order-statistic interval reaches 95%");
 
         Properties narrow = new Properties();

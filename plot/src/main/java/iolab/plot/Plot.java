@@ -23,6 +23,8 @@ public final class Plot {
         if (!results.backlog().isEmpty()) {
             drawn.add(Backlog.chart(results.backlog(), ReportWriter.provenance(results)));
         }
+        List<Capacity.Result> capacity = Capacity.of(results.capacityRounds());
+        drawn.addAll(Capacity.charts(capacity, results.capacityProbes(), new Styles(results.catalog()), ReportWriter.provenance(results)));
         if (!results.udp().isEmpty()) {
             drawn.add(Udp.chart(results.udp(), results.catalog(), ReportWriter.provenance(results)));
         }
@@ -33,7 +35,11 @@ public final class Plot {
         results.rows().stream().filter(r -> !r.scored())
                 .forEach(r -> problems.add(r.id() + " has no score: " + r.failure()));
         problems.addAll(charts.notes());
-        List<Ratios.Ratio> ratios = Ratios.of(results);
+        List<Ratios.Ratio> ratios = new ArrayList<>(Ratios.of(results));
+        ratios.addAll(Capacity.ratios(results.capacityRounds(), results.catalog().yardsticks()));
+        if (!capacity.isEmpty()) {
+            Capacity.write(capacity, resultsDir.resolve(Capacity.CSV));
+        }
         Ratios.write(ratios, resultsDir.resolve("ratios.csv"));
         ReportWriter report = new ReportWriter(results, ratios, drawn, problems);
         report.writeSummaries();

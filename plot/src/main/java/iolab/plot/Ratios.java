@@ -22,7 +22,9 @@ final class Ratios {
 
     enum Figure {
         THROUGHPUT("throughput", "the throughput", "faster", "slower", Trial::score),
-        CPU_PER_RESPONSE("cpu_per_response", "the server CPU time per response", "costlier", "cheaper", Trial::cpuMicrosPerRequest);
+        CPU_PER_RESPONSE("cpu_per_response", "the server CPU time per response", "costlier", "cheaper", Trial::cpuMicrosPerRequest),
+        /** From the capacity searches' rounds ({@link Capacity}), not from a trial. */
+        CAPACITY("capacity", "the capacity at the latency goal", "carries more", "carries less", t -> null);
 
         final String label;
         final String words;
@@ -39,8 +41,16 @@ final class Ratios {
         }
     }
 
-    /** @param rate the open loop's rate; 0 for the closed loop */
-    record Ratio(String workload, int connections, long rate, Figure figure, String server, String baseline, RoundStatistics.Interval ratio) {
+    /**
+     * @param rate      the open loop's rate; 0 for the closed loop and for a capacity
+     * @param sloMillis a capacity's p99 goal; 0 for the other figures
+     */
+    record Ratio(String workload, int connections, long rate, Figure figure, String server, String baseline, RoundStatistics.Interval ratio,
+                 double sloMillis) {
+
+        Ratio(String workload, int connections, long rate, Figure figure, String server, String baseline, RoundStatistics.Interval ratio) {
+            this(workload, connections, rate, figure, server, baseline, ratio, 0);
+        }
 
         RoundStatistics.Verdict verdict() {
             return RoundStatistics.Verdict.of(ratio, ResultsFolder.LEVEL);
@@ -61,6 +71,9 @@ final class Ratios {
         }
 
         String where() {
+            if (figure == Figure.CAPACITY) {
+                return String.format(Locale.ROOT, "%s c=%d capacity, p99 <= %s ms", workload, connections, CapacityRound.number(sloMillis));
+            }
             return String.format(Locale.ROOT, "%s c=%d %s", workload, connections, rate == 0 ? "closed loop" : "open loop at " + rate + " req/s");
         }
     }
@@ -117,7 +130,7 @@ final class Ratios {
                 + "ci95_low,ci95_high,coverage_pct,verdict\n");
         for (Ratio r : ratios) {
             csv.append(String.format(Locale.ROOT, "%s,%d,%s,%s,%s,%s,%s,%d,%.4f,%.4f,%.4f,%.1f,%s%n", r.workload(), r.connections(),
-                    r.rate() == 0 ? "closed" : "open", r.rate() == 0 ? "" : String.valueOf(r.rate()), r.figure().label, r.server(),
+                    r.figure() == Figure.CAPACITY ? "open" : r.rate() == 0 ? "closed" : "open", r.rate() == 0 ? "" : String.valueOf(r.rate()), r.figure().label, r.server(),
                     r.baseline(), r.ratio().rounds(), r.ratio().median(), r.ratio().low(), r.ratio().high(), 100 * r.ratio().coverage(),
                     r.verdictWords().replace(' ', '_')));
         }

@@ -31,6 +31,8 @@ final class ResultsFolder {
     private final List<Row> rows;
     private final List<Backlog.Point> backlog;
     private final List<Udp.Trial> udp;
+    private final List<CapacityRound> capacityRounds;
+    private final List<CapacityProbe> capacityProbes;
     private final Map<String, List<Trial>> trials = new LinkedHashMap<>();
 
     private ResultsFolder(Path dir) {
@@ -41,6 +43,34 @@ final class ResultsFolder {
         this.rows = readRows();
         this.backlog = readBacklog();
         this.udp = readUdp();
+        this.capacityRounds = readCapacity(CapacityRound.FILE, CapacityRound::read);
+        this.capacityProbes = readCapacity(CapacityProbe.FILE, CapacityProbe::read);
+    }
+
+    /** The capacity searches' rounds (and probes), empty when the run made none. */
+    List<CapacityRound> capacityRounds() {
+        return capacityRounds;
+    }
+
+    List<CapacityProbe> capacityProbes() {
+        return capacityProbes;
+    }
+
+    private interface Reader<T> {
+        List<T> read(Path file) throws IOException;
+    }
+
+    private <T> List<T> readCapacity(String name, Reader<T> reader) {
+        Path file = dir.resolve(name);
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        try {
+            return reader.read(file);
+        } catch (IOException | RuntimeException e) {
+            missing.add(name + " is unreadable (" + e.getMessage() + "): the capacity table and charts are left out");
+            return List.of();
+        }
     }
 
     static ResultsFolder read(Path dir) {

@@ -1,7 +1,11 @@
 package iolab.plot;
 
+import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogReader;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +18,7 @@ import java.util.Map;
  * queue that grows is a rate the server cannot keep, however good its p99 looks so far). An
  * unsustainable point's percentiles describe a backlog, not a steady state.
  */
-final class Sustainability {
+public final class Sustainability {
 
     /** Delivered at least this share of the asked rate in each interval. */
     static final double DELIVERED = 0.99;
@@ -24,6 +28,20 @@ final class Sustainability {
     static final double P50_GROWTH = 2;
 
     private Sustainability() {
+    }
+
+    /** Whether the trial whose interval log is {@code hlog} sustained {@code ratePerSecond}; false when the log cannot be read. */
+    public static boolean sustained(Path hlog, long ratePerSecond) {
+        try {
+            HistogramLogReader reader = new HistogramLogReader(hlog.toFile());
+            List<Histogram> intervals = new ArrayList<>();
+            for (EncodableHistogram h; (h = reader.nextIntervalHistogram()) != null; ) {
+                intervals.add((Histogram) h);
+            }
+            return sustained(intervals, ratePerSecond);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** {@code intervals}: the .hlog's, each tagged with its round (untagged ones are one round). */

@@ -1,0 +1,155 @@
+package iolab.bench;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import iolab.clients.LoadResult;
+import iolab.plot.CapacityProbe;
+import iolab.plot.CapacityRound;
+import iolab.plot.Sustainability;
+import iolab.plot.Trial;
+import iolab.servers.ServerVariant;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.ToLongBiFunction;
+
+/**
+ * Capacity at a latency goal, measured in rounds like everything else: in each fixed round, each
+ * server of a search gets one {@link CapacitySearch} (its servers back to back, shuffled), each
+ * probe a trial of its own at one open-loop rate, its files in {@code capacity/}. Round 1's search
+ * starts from a guess (half the server's closed-loop throughput so far) with a step of 2; later
+ * rounds start from the server's last capacity with a step of {@link CapacitySearch#PRECISION}, so
+ * that a round costs a few probes, and a server that failed even the lowest rate tries only that
+ * again. A probe passes when it had no error, the server sustained the rate and the p99 was within
+ * the goal ({@link #limitedBy}). A disturbed probe is kept and marked, not repeated: the median
+ * across rounds is what absorbs it.
+ */
+final class CapacityRounds {
+
+    /** The lowest rate a search tries, and the highest. */
+    static final long FLOOR = 100;
+    static final long CEILING = 5_000_000;
+
+    /** Runs one calibrated trial of {@code c} whose files are {@code dir/<files>.*}. */
+    interface Trials {
+        Trial run(Configuration c, Path dir, String files, int round, int attempt);
+    }
+
+    private final List<Matrix.Search> searches;
+    private final Path dir;
+    private final Trials trials;
+    private final PrintStream out;
+    /** The last round's capacity, by search and server: where the next round's search starts. */
+    private final Map<String, Long> last = new HashMap<>();
+    private final List<CapacityProbe> probes = new ArrayList<>();
+    private final List<CapacityRound> rounds = new ArrayList<>();
+
+    CapacityRounds(List<Matrix.Search> searches, Path runDir, Trials trials, PrintStream out) throws IOException {
+        this.searches = searches;
+        this.dir = runDir.resolve("capacity");
+        this.trials = trials;
+        this.out = out;
+        if (!searches.isEmpty()) {
+            Files.createDirectories(dir);
+        }
+    }
+
+    boolean isEmpty() {
+        return searches.isEmpty();
+    }
+
+    /** Round 0: one probe per server at its guess, uncounted, so that round 1 meets the open loop warm. */
+    void warmUp(ToLongBiFunction<Matrix.Search, ServerVariant> guess) throws InterruptedException {
+        for (Matrix.Search search : searches) {
+            for (ServerVariant server : search.servers()) {
+                probe(search, server, 0, 1, clamp(guess.applyAsLong(search, server)));
+            }
+        }
+    }
+
+    /** One search per server of each search, the servers in a new order. */
+    void round(int round, Random random, ToLongBiFunction<Matrix.Search, ServerVariant> guess) throws InterruptedException {
+        for (Matrix.Search search : searches) {
+            List<ServerVariant> order = new ArrayList<>(search.servers());
+            Collections.shuffle(order, random);
+            for (ServerVariant server : order) {
+                String key = search.workload().label() + "_c" + search.connections() + "_" + server.label();
+                Long previous = last.get(key);
+                // From the last capacity, a step of 5%; from none (even the floor failed), the floor; from a guess, a factor of 2.
+                long start = previous == null ? clamp(guess.applyAsLong(search, server)) : previous == 0 ? FLOOR : previous;
+                int[] count = {0};
+                CapacitySearch.Result result = CapacitySearch.search(rate -> probe(search, server, round, ++count[0], rate),
+                        start, previous != null && previous > 0 ? CapacitySearch.PRECISION : 2, FLOOR, CEILING);
+                last.put(key, result.capacity());
+                rounds.add(new CapacityRound(search.workload().label(), search.connections(), search.sloMillis(), server.label(), round,
+                        result.capacity(), result.limitedBy(), result.probes().size()));
+                out.printf(Locale.ROOT, "        capacity %s %s, round %d: %,d req/s%s (%d probes)%n", search.describe(), server.label(), round,
+                        result.capacity(), result.limitedBy().isEmpty() ? "" : ", limited by " + result.limitedBy(), result.probes().size());
+            }
+        }
+    }
+
+    private CapacitySearch.Probe probe(Matrix.Search search, ServerVariant server, int round, int number, long rate) {
+        Configuration c = new Configuration(server, search.workload(), search.connections(), rate);
+        String files = c.id() + ".r" + round + ".p" + number;
+        Trial trial = trials.run(c, dir, files, round, number);
+        double p99 = Double.NaN;
+        double sendLag = Double.NaN;
+        double achieved = 0;
+        long errors = trial.errors();
+        try {
+            JsonObject summary = JsonParser.parseString(Files.readString(dir.resolve(files + ".json"))).getAsJsonObject();
+            p99 = summary.getAsJsonObject("latencyMillis").get("p99").getAsDouble();
+            sendLag = summary.getAsJsonObject("sendLagMillis").get("p99").getAsDouble();
+            achieved = summary.get("requestsPerSecond").getAsDouble();
+        } catch (IOException | RuntimeException e) {
+            errors = Math.max(1, errors); // no summary: the trial failed, and that is the server's error until shown otherwise
+        }
+        boolean sustained = trial.scored() && Sustainability.sustained(dir.resolve(files + ".hlog"), rate);
+        String limitedBy = trial.scored() ? limitedBy(errors, sendLag, sustained, p99, search.sloMillis()) : "errors";
+        probes.add(new CapacityProbe(search.workload().label(), search.connections(), search.sloMillis(), server.label(), round, number, rate,
+                achieved, p99, sendLag, errors, sustained, trial.disturbed(), limitedBy));
+        out.printf(Locale.ROOT, "          %,9d req/s offered: p99 %.2f ms, send lag p99 %.2f ms%s%s -> %s%n", rate, p99, sendLag,
+                errors > 0 ? ", " + errors + " errors" : "", sustained ? "" : ", not sustained",
+                limitedBy.isEmpty() ? "pass" : "fail (" + limitedBy + ")" + (trial.disturbed().isEmpty() ? "" : " (disturbed)"));
+        return new CapacitySearch.Probe(rate, limitedBy.isEmpty(), limitedBy, p99, achieved);
+    }
+
+    /**
+     * Why a probe fails the goal, or empty when it passes. Errors first: a rate that costs requests is not carried. A p99 within
+     * the goal at a sustained rate passes, whatever the client's own lateness, since the latency counted from each request's
+     * scheduled time includes it: the server's share is smaller still. Past the goal (or a rate not sustained: its queue grows,
+     * and so would its p99 with a longer probe), the client is blamed when its send-lag p99 is more than a tenth of the p99
+     * (the rule of the client-limited flag, {@link LoadResult#CLIENT_LIMITED_SHARE}), the server's latency otherwise.
+     */
+    static String limitedBy(long errors, double sendLagP99Millis, boolean sustained, double p99Millis, double sloMillis) {
+        if (errors > 0) {
+            return "errors";
+        }
+        if (sustained && p99Millis <= sloMillis) {
+            return "";
+        }
+        return sendLagP99Millis > LoadResult.CLIENT_LIMITED_SHARE * p99Millis ? "client" : "latency";
+    }
+
+    /** Writes {@code capacity-probes.csv} and {@code capacity-rounds.csv}; nothing when there were no searches. */
+    void write(Path runDir) throws IOException {
+        if (!searches.isEmpty()) {
+            CapacityProbe.write(probes, runDir.resolve(CapacityProbe.FILE));
+            CapacityRound.write(rounds, runDir.resolve(CapacityRound.FILE));
+        }
+    }
+
+    private static long clamp(long rate) {
+        return Math.max(FLOOR, Math.min(CEILING, rate));
+    }
+}
