@@ -439,7 +439,7 @@ public final class Experiment {
             String connected = c.connections() >= 1_000 && !Double.isNaN(connect)
                     ? String.format(Locale.ROOT, " (%,d connections opened in %.2f s before the load)", c.connections(), connect) : "";
             out.printf(Locale.ROOT, "        %,.0f req/s%s%s%s%n", trial.score(), connected, errors,
-                    trial.disturbed().isEmpty() ? "" : " (disturbed: " + trial.disturbed() + (attempt == 1 && round > 0 ? "; again at the end of the round)" : ")"));
+                    trial.disturbed().isEmpty() ? "" : " (disturbed: " + trial.disturbed() + (attempt == 1 && round > 0 ? "; again at the end of the round if the budget has room)" : ")"));
         }
         return trial;
     }

@@ -271,7 +271,8 @@ final class Charts {
         percentiles.put("p50", Row::p50);
         percentiles.put("p99", Row::p99);
         percentiles.put("p99.9", Row::p999);
-        Map<String, Function<Row, RoundStatistics.Interval>> intervals = Map.of("p50", r -> r.account().p50Interval(), "p99", r -> r.account().p99Interval());
+        Map<String, Function<Row, RoundStatistics.Interval>> intervals = Map.of("p50", r -> r.account().p50Interval(), "p99", r -> r.account().p99Interval(),
+                "p99.9", r -> r.account().p999Interval());
         for (Map.Entry<String, Function<Row, Double>> p : percentiles.entrySet()) {
             YIntervalSeriesCollection data = new YIntervalSeriesCollection();
             Function<Row, RoundStatistics.Interval> across = intervals.getOrDefault(p.getKey(), r -> null);

@@ -48,6 +48,7 @@ public final class Plot {
         out.println();
         report.printVerdicts(out);
         out.println();
+        report.printCapacity(out);
         problems.forEach(p -> out.println("missing: " + p));
         out.printf("%d charts in %s; report: %s%n", drawn.size(), resultsDir.resolve("charts"), resultsDir.resolve("report.html"));
         return problems;

@@ -69,6 +69,8 @@ final class ReportWriter {
             Column.csvOnly("p50_ci95_high_ms", r -> r.account().p50Interval() == null ? "" : fmt(r.account().p50Interval().high(), "%.3f")),
             Column.csvOnly("p99_ci95_low_ms", r -> r.account().p99Interval() == null ? "" : fmt(r.account().p99Interval().low(), "%.3f")),
             Column.csvOnly("p99_ci95_high_ms", r -> r.account().p99Interval() == null ? "" : fmt(r.account().p99Interval().high(), "%.3f")),
+            Column.csvOnly("p999_ci95_low_ms", r -> r.account().p999Interval() == null ? "" : fmt(r.account().p999Interval().low(), "%.3f")),
+            Column.csvOnly("p999_ci95_high_ms", r -> r.account().p999Interval() == null ? "" : fmt(r.account().p999Interval().high(), "%.3f")),
             new Column("connections served", "connections_served", r -> r.account().served() == null ? "" : String.valueOf(r.account().served())),
             new Column("connections starved", "connections_starved", r -> r.account().served() == null || r.account().connections() == null ? ""
                     : String.valueOf(r.account().connections() - r.account().served())),
@@ -161,6 +163,38 @@ final class ReportWriter {
         Files.writeString(results.dir().resolve("summary.md"), md, StandardCharsets.UTF_8);
     }
 
+    /** The capacity searches' results, as capacity.csv has them; empty when the run made none. */
+    private String capacity() {
+        List<Capacity.Result> capacity = Capacity.of(results.capacityRounds());
+        if (capacity.isEmpty()) {
+            return "";
+        }
+        StringBuilder html = new StringBuilder("<h2 id=\"capacity\">Capacity at a latency goal</h2>\n<p>For each server, the highest open-loop rate ")
+                .append("it sustained with no error and p99 within the goal, searched in every round (bracket, then bisect to 5%): the median over ")
+                .append("rounds with its interval, and what failed just above it most often. Also as <a href=\"capacity.csv\">capacity.csv</a>; ")
+                .append("every probe is in <a href=\"capacity-probes.csv\">capacity-probes.csv</a>.</p>\n<table>\n<tr><th>workload</th>")
+                .append("<th>connections</th><th>goal</th><th>server</th><th>capacity (req/s)</th><th>interval</th><th>coverage</th><th>rounds</th>")
+                .append("<th>limited by</th></tr>\n");
+        for (Capacity.Result r : capacity) {
+            html.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%,d</td><td>p99 ≤ %s ms</td><td>%s</td><td>%,.0f</td><td>%,.0f–%,.0f</td>"
+                            + "<td>%.1f%%</td><td>%d</td><td class=\"status\">%s</td></tr>%n", esc(r.workload()), r.connections(),
+                    CapacityRound.number(r.sloMillis()), esc(r.server()), r.interval().median(), r.interval().low(), r.interval().high(),
+                    100 * r.interval().coverage(), r.interval().rounds(), esc(r.limitedBy())));
+        }
+        return html.append("</table>\n").toString();
+    }
+
+    /** The capacities, one line each, for the console. */
+    void printCapacity(PrintStream out) {
+        List<Capacity.Result> capacity = Capacity.of(results.capacityRounds());
+        if (!capacity.isEmpty()) {
+            out.println("Capacity (the highest open-loop rate with no error and p99 within the goal; median over rounds, interval):");
+            capacity.forEach(r -> out.printf(Locale.ROOT, "  %-32s %-22s %,9.0f req/s (%,.0f–%,.0f, %d rounds)%s%n", r.where(), r.server(),
+                    r.interval().median(), r.interval().low(), r.interval().high(), r.interval().rounds(),
+                    r.limitedBy().isEmpty() ? "" : ", limited by " + r.limitedBy()));
+        }
+    }
+
     void writeHtml() throws IOException {
         JsonObject env = results.environment();
         String runId = runId(results);
@@ -193,12 +227,14 @@ final class ReportWriter {
                     .append("<th>ratio (median)</th><th>CI</th><th>coverage</th><th>rounds</th><th>verdict</th></tr>\n");
             for (Ratios.Ratio r : ratios) {
                 html.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%d</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%.2f×</td><td>%.2f–%.2f</td><td>%.1f%%</td><td>%d</td><td class=\"status\">%s</td></tr>%n",
-                        esc(r.workload()), r.connections(), r.rate() == 0 ? "closed" : r.rate() + " req/s", r.figure().label.replace('_', ' '),
+                        esc(r.workload()), r.connections(), r.figure() == Ratios.Figure.CAPACITY ? "p99 ≤ " + CapacityRound.number(r.sloMillis()) + " ms"
+                                : r.rate() == 0 ? "closed" : r.rate() + " req/s", r.figure().label.replace('_', ' '),
                         esc(r.server()), esc(r.baseline()), r.ratio().median(), r.ratio().low(), r.ratio().high(),
                         100 * r.ratio().coverage(), r.ratio().rounds(), esc(r.verdictWords())));
             }
             html.append("</table>\n");
         }
+        html.append(capacity());
         html.append(stability(env));
         html.append(precision(env));
 

@@ -249,15 +249,18 @@ final class ResultsFolder {
         Boolean clientLimited = summary.has("clientLimited") ? summary.get("clientLimited").getAsBoolean() : null;
         List<Double> p50s = new ArrayList<>();
         List<Double> p99s = new ArrayList<>();
+        List<Double> p999s = new ArrayList<>();
         for (Trial t : counted) {
             JsonObject round = readObjectQuietly(dir.resolve("rounds").resolve(t.files() + ".json"));
             if (round != null && round.has("latencyMillis")) {
                 JsonObject l = round.getAsJsonObject("latencyMillis");
                 p50s.add(number(l.get("p50")));
                 p99s.add(number(l.get("p99")));
+                p999s.add(number(l.get("p99.9")));
             }
         }
-        return new Row.Account(served, connections, fairness, censoredPct, lowerBounds, interval(p50s), interval(p99s), sendLag, clientLimited);
+        return new Row.Account(served, connections, fairness, censoredPct, lowerBounds, interval(p50s), interval(p99s), interval(p999s), sendLag,
+                clientLimited);
     }
 
     /** The median of per-round figures with its interval across rounds, as for throughput; null without two rounds. */

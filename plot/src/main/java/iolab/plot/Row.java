@@ -33,14 +33,15 @@ record Row(ConfigurationId key,
      * @param fairness      Jain's index of the responses per connection (median over rounds)
      * @param censoredPct   the share of the latency record that is censored: requests never answered, at the wait they had
      * @param lowerBounds   the percentiles ({@code p50}, {@code p99}, {@code max}, ...) that are only lower bounds because they reach into the censored share
-     * @param p50Interval   p50 across rounds: its median and interval (ms); {@code p99Interval} likewise
+     * @param p50Interval   p50 across rounds: its median and interval (ms); {@code p99Interval} and {@code p999Interval} likewise
      * @param sendLagP99    open loop: the client's own send lag at p99 (ms); null in the closed loop
      * @param clientLimited the client's send lag (p99) exceeded a tenth of the latency's p99
      */
     record Account(Integer served, Integer connections, Double fairness, Double censoredPct, java.util.Set<String> lowerBounds,
-                   RoundStatistics.Interval p50Interval, RoundStatistics.Interval p99Interval, Double sendLagP99, Boolean clientLimited) {
+                   RoundStatistics.Interval p50Interval, RoundStatistics.Interval p99Interval, RoundStatistics.Interval p999Interval,
+                   Double sendLagP99, Boolean clientLimited) {
 
-        static final Account NONE = new Account(null, null, null, null, java.util.Set.of(), null, null, null, null);
+        static final Account NONE = new Account(null, null, null, null, java.util.Set.of(), null, null, null, null, null);
 
         boolean lowerBound(String percentile) {
             return lowerBounds.contains(percentile);
