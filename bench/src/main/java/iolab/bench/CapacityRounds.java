@@ -38,6 +38,8 @@ final class CapacityRounds {
     /** The lowest rate a search tries, and the highest. */
     static final long FLOOR = 100;
     static final long CEILING = 5_000_000;
+    /** How long a probe waits for the responses still due after its measurement: one that late has failed any goal here. */
+    static final java.time.Duration DRAIN = java.time.Duration.ofMillis(250);
 
     /** Runs one calibrated trial of {@code c} whose files are {@code dir/<files>.*}. */
     interface Trials {
@@ -67,13 +69,23 @@ final class CapacityRounds {
         return searches.isEmpty();
     }
 
-    /** Round 0: one probe per server at its guess, uncounted, so that round 1 meets the open loop warm. */
+    /**
+     * Round 0: one probe of each search at its first server's guess, uncounted, so that round 1 meets the client's open loop
+     * compiled (the servers' code is the closed loop's, warm from round 0's trials).
+     */
     void warmUp(ToLongBiFunction<Matrix.Search, ServerVariant> guess) throws InterruptedException {
         for (Matrix.Search search : searches) {
-            for (ServerVariant server : search.servers()) {
-                probe(search, server, 0, 1, clamp(guess.applyAsLong(search, server)));
-            }
+            ServerVariant server = search.servers().get(0);
+            probe(search, server, 0, 1, clamp(guess.applyAsLong(search, server), floor(search)));
         }
+    }
+
+    /**
+     * The lowest rate worth probing: one request per connection in the second measured. Below it, most connections send
+     * nothing while the probe measures, and a server that never serves most of them (the pool's 800 of 1,000) passes.
+     */
+    static long floor(Matrix.Search search) {
+        return Math.max(FLOOR, search.connections());
     }
 
     /** One search per server of each search, the servers in a new order. */
@@ -85,10 +97,11 @@ final class CapacityRounds {
                 String key = search.workload().label() + "_c" + search.connections() + "_" + server.label();
                 Long previous = last.get(key);
                 // From the last capacity, a step of 5%; from none (even the floor failed), the floor; from a guess, a factor of 2.
-                long start = previous == null ? clamp(guess.applyAsLong(search, server)) : previous == 0 ? FLOOR : previous;
+                long floor = floor(search);
+                long start = previous == null ? clamp(guess.applyAsLong(search, server), floor) : previous == 0 ? floor : previous;
                 int[] count = {0};
                 CapacitySearch.Result result = CapacitySearch.search(rate -> probe(search, server, round, ++count[0], rate),
-                        start, previous != null && previous > 0 ? CapacitySearch.PRECISION : 2, FLOOR, CEILING);
+                        start, previous != null && previous > 0 ? CapacitySearch.PRECISION : 2, floor, CEILING);
                 last.put(key, result.capacity());
                 rounds.add(new CapacityRound(search.workload().label(), search.connections(), search.sloMillis(), server.label(), round,
                         result.capacity(), result.limitedBy(), result.probes().size()));
@@ -149,7 +162,7 @@ final class CapacityRounds {
         }
     }
 
-    private static long clamp(long rate) {
-        return Math.max(FLOOR, Math.min(CEILING, rate));
+    private static long clamp(long rate, long floor) {
+        return Math.max(floor, Math.min(CEILING, rate));
     }
 }

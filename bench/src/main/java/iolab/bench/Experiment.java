@@ -165,7 +165,8 @@ public final class Experiment {
         startNanos = System.nanoTime();
         Random random = new Random(seed);
         try (WarmServers servers = new WarmServers(runId, runDir.resolve("logs"))) {
-            capacity = new CapacityRounds(matrix.searches(), runDir, (c, dir, files, round, attempt) -> trial(servers, c, dir, files, round, attempt), out);
+            capacity = new CapacityRounds(matrix.searches(), runDir, (c, dir, files, round, attempt) -> trial(servers, c, dir, files, round, attempt,
+                    Map.of(ServerBenchmark.DRAIN_PROPERTY, String.valueOf(CapacityRounds.DRAIN.toMillis()))), out);
             if (!capacity.isEmpty()) {
                 out.printf("capacity searches, in each of the %d fixed rounds: %s%n", matrix.rounds(), matrix.searches().stream()
                         .map(sr -> sr.describe() + " on " + String.join(", ", sr.servers().stream().map(ServerVariant::label).toList())).toList());
@@ -446,6 +447,10 @@ public final class Experiment {
 
     /** One calibrated trial of {@code c} on its warm server, its files {@code dir/<files>.*}; failed, not thrown, when it cannot run. */
     private Trial trial(WarmServers servers, Configuration c, Path dir, String files, int round, int attempt) {
+        return trial(servers, c, dir, files, round, attempt, Map.of());
+    }
+
+    private Trial trial(WarmServers servers, Configuration c, Path dir, String files, int round, int attempt, Map<String, String> extra) {
         int position = trials.size() + 1;
         try {
             ServerProcess server = servers.serverFor(c);
@@ -453,7 +458,7 @@ public final class Experiment {
             servers.awaitQuiet();
             double serverCore = Calibration.millisOn(Pinning.SERVER_CORE) / serverCoreReference;
             double clientCore = Calibration.millisOn(Pinning.CLIENT_CORE) / clientCoreReference;
-            Trial trial = runTrial(c, dir, files, server, round, attempt, position, serverCore, clientCore);
+            Trial trial = runTrial(c, dir, files, server, round, attempt, position, serverCore, clientCore, extra);
             String unsettled = servers.settle(c);
             if (unsettled != null) {
                 warnings.add(files + ": " + unsettled);
@@ -469,12 +474,18 @@ public final class Experiment {
 
     private Trial runTrial(Configuration c, Path dir, String files, ServerProcess server, int round, int attempt, int position,
                            double serverCore, double clientCore) {
+        return runTrial(c, dir, files, server, round, attempt, position, serverCore, clientCore, Map.of());
+    }
+
+    private Trial runTrial(Configuration c, Path dir, String files, ServerProcess server, int round, int attempt, int position,
+                           double serverCore, double clientCore, Map<String, String> extra) {
         Path partial = dir.resolve(files + ".jmh.json");
         // The trial runs in this JVM (forks 0): the client stays compiled and warm across rounds, as the servers do.
         // Its files are <dir>/<id>.<trial>.*: the benchmark names them from the configuration's id and the trial's name.
         Map<String, String> properties = Map.of(ServerBenchmark.OUT_PROPERTY, dir.toString(), ServerProcess.RUN_PROPERTY, runId,
                 ServerBenchmark.ADDRESS_PROPERTY, server.address(), ServerBenchmark.PID_PROPERTY, String.valueOf(server.pid()),
                 ServerBenchmark.TRIAL_PROPERTY, files.substring(c.id().length() + 1));
+        extra.forEach(System::setProperty);
         properties.forEach(System::setProperty);
         Options options = new OptionsBuilder()
                 .include(Pattern.quote((c.workload().protocol().equals("echo") ? EchoBenchmark.class : HttpBenchmark.class).getName()) + "\\.requests$")
@@ -508,6 +519,7 @@ public final class Experiment {
             return failed(c, round, attempt, position, failureReason(files, e));
         } finally {
             properties.keySet().forEach(System::clearProperty);
+            extra.keySet().forEach(System::clearProperty);
         }
     }
 
