@@ -126,6 +126,39 @@ class LoadRunTest {
     }
 
     @Test
+    void connectionsLeftWaitingThroughTheWindowAndAnsweredInTheDrainEnterTheLatencyAtTheWaitsTheyHad() throws Exception {
+        // Like thread-per-connection with more runnable threads than the core turns over: two connections are echoed at
+        // once, eight only 1.5 s after they connect, which is after the window and inside the drain.
+        java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+        try (TestServers.Raw server = new TestServers.Raw(socket -> {
+            if (accepted.incrementAndGet() > 2) {
+                try {
+                    Thread.sleep(1_500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            socket.getInputStream().transferTo(socket.getOutputStream());
+        })) {
+            LoadSettings settings = new LoadSettings(Target.parse(server.target()), new EchoWorkload(8), 1, 10, 0, 1, Duration.ofMillis(200),
+                    Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(2));
+            try (LoadRun run = LoadRun.start(settings)) {
+                run.awaitConnected();
+                Thread.sleep(200);
+                run.startRecording();
+                Thread.sleep(600);
+                run.stop(Duration.ofSeconds(3));
+                Histogram latency = run.intervalHistogram(null);
+                assertEquals(0, run.censored().getTotalCount(), "every request was answered: nothing is censored");
+                assertEquals(0, run.errors().values().stream().mapToLong(Long::longValue).sum(), run.errors().toString());
+                assertTrue(latency.getValueAtPercentile(50) >= 300_000_000L, "eight of ten connections waited through the window: p50 "
+                        + latency.getValueAtPercentile(50) / 1e6 + " ms");
+                assertTrue(latency.getValueAtPercentile(5) < 50_000_000L, "the two served connections' answers are fast");
+            }
+        }
+    }
+
+    @Test
     void aPipelinedBatchLeavesInOneWrite() throws Exception {
         try (TestServers.Raw server = new TestServers.Raw(socket -> socket.getInputStream().transferTo(socket.getOutputStream()))) {
             LoadSettings settings = new LoadSettings(Target.parse(server.target()), new EchoWorkload(8), 1, 2, 0, 16, Duration.ZERO,
