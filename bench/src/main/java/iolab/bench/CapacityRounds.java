@@ -5,6 +5,7 @@ import com.google.gson.JsonParser;
 import iolab.clients.LoadResult;
 import iolab.plot.CapacityProbe;
 import iolab.plot.CapacityRound;
+import iolab.plot.RoundStatistics;
 import iolab.plot.Sustainability;
 import iolab.plot.Trial;
 import iolab.servers.ServerVariant;
@@ -26,10 +27,10 @@ import java.util.function.ToLongBiFunction;
  * Capacity at a latency goal, measured in rounds like everything else: in each fixed round, each
  * server of a search gets one {@link CapacitySearch} (its servers back to back, shuffled), each
  * probe a trial of its own at one open-loop rate, its files in {@code capacity/}. Round 1's search
- * starts from a guess (half the server's closed-loop throughput so far) with a step of 2; later
- * rounds start from the server's last capacity with a step of {@link CapacitySearch#PRECISION}, so
- * that a round costs a few probes, and a server that failed even the lowest rate tries only that
- * again. A probe passes when it had no error, the server sustained the rate and the p99 was within
+ * starts from a guess (three quarters of the server's closed-loop throughput so far, or the floor
+ * where its closed loop lost requests) with a step of {@link #FIRST_STEP}; later rounds start
+ * from the median of the server's capacities so far with a step of {@link #LATER_STEP}, so that a
+ * round costs a few probes, and a server that failed even the lowest rate tries only that again. A probe passes when it had no error, the server sustained the rate and the p99 was within
  * the goal ({@link #limitedBy}). A disturbed probe is kept and marked, not repeated: the median
  * across rounds is what absorbs it.
  */
@@ -40,6 +41,13 @@ final class CapacityRounds {
     static final long CEILING = 5_000_000;
     /** How long a probe waits for the responses still due after its measurement: one that late has failed any goal here. */
     static final java.time.Duration DRAIN = java.time.Duration.ofMillis(250);
+    /**
+     * The first step away from a guess (three quarters of the closed loop's throughput), and from the median of earlier
+     * rounds. From half the closed loop with a step of 2, round 1 took 8 to 10 probes per server: capacities here are
+     * 0.75-0.9 of the closed loop's throughput at the same connections.
+     */
+    static final double FIRST_STEP = 1.25;
+    static final double LATER_STEP = 1.1;
 
     /** Runs one calibrated trial of {@code c} whose files are {@code dir/<files>.*}. */
     interface Trials {
@@ -50,8 +58,8 @@ final class CapacityRounds {
     private final Path dir;
     private final Trials trials;
     private final PrintStream out;
-    /** The last round's capacity, by search and server: where the next round's search starts. */
-    private final Map<String, Long> last = new HashMap<>();
+    /** The capacities of the rounds so far, by search and server: their median is where the next round's search starts. */
+    private final Map<String, List<Long>> found = new HashMap<>();
     private final List<CapacityProbe> probes = new ArrayList<>();
     private final List<CapacityRound> rounds = new ArrayList<>();
 
@@ -70,12 +78,14 @@ final class CapacityRounds {
     }
 
     /**
-     * Round 0: one probe of each search at its first server's guess, uncounted, so that round 1 meets the client's open loop
+     * Round 0: one probe of each search at its highest guess, uncounted, so that round 1 meets the client's open loop
      * compiled (the servers' code is the closed loop's, warm from round 0's trials).
      */
     void warmUp(ToLongBiFunction<Matrix.Search, ServerVariant> guess) throws InterruptedException {
         for (Matrix.Search search : searches) {
-            ServerVariant server = search.servers().get(0);
+            // At the load of a server that carries one: the floor (a starving server's guess) would warm nothing.
+            ServerVariant server = search.servers().stream().max(java.util.Comparator.comparingLong(s -> guess.applyAsLong(search, s)))
+                    .orElseThrow();
             probe(search, server, 0, 1, clamp(guess.applyAsLong(search, server), floor(search)));
         }
     }
@@ -95,14 +105,24 @@ final class CapacityRounds {
             Collections.shuffle(order, random);
             for (ServerVariant server : order) {
                 String key = search.workload().label() + "_c" + search.connections() + "_" + server.label();
-                Long previous = last.get(key);
-                // From the last capacity, a step of 5%; from none (even the floor failed), the floor; from a guess, a factor of 2.
+                List<Long> earlier = found.computeIfAbsent(key, k -> new ArrayList<>());
                 long floor = floor(search);
-                long start = previous == null ? clamp(guess.applyAsLong(search, server), floor) : previous == 0 ? floor : previous;
+                long start;
+                double step;
+                if (earlier.isEmpty()) {
+                    start = clamp(guess.applyAsLong(search, server), floor);
+                    step = FIRST_STEP;
+                } else {
+                    // The median of the rounds so far: a round's capacity moves by a fifth or more on this machine, and
+                    // starting from the last one followed each move; a step of 10% brackets most rounds in two or three probes.
+                    long median = Math.round(RoundStatistics.median(earlier.stream().mapToDouble(Long::doubleValue).toArray()));
+                    start = median == 0 ? floor : clamp(median, floor);
+                    step = LATER_STEP;
+                }
                 int[] count = {0};
                 CapacitySearch.Result result = CapacitySearch.search(rate -> probe(search, server, round, ++count[0], rate),
-                        start, previous != null && previous > 0 ? CapacitySearch.PRECISION : 2, floor, CEILING);
-                last.put(key, result.capacity());
+                        start, step, floor, CEILING);
+                earlier.add(result.capacity());
                 rounds.add(new CapacityRound(search.workload().label(), search.connections(), search.sloMillis(), server.label(), round,
                         result.capacity(), result.limitedBy(), result.probes().size()));
                 out.printf(Locale.ROOT, "        capacity %s %s, round %d: %,d req/s%s (%d probes)%n", search.describe(), server.label(), round,

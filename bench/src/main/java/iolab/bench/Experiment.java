@@ -304,19 +304,22 @@ public final class Experiment {
         }
     }
 
-    /** Where a server's first capacity search starts: half its closed-loop median so far on that workload, nearest in connections. */
+    /**
+     * Where a server's first capacity search starts: three quarters of its closed-loop median so far on that workload, nearest
+     * in connections; the floor where that closed loop lost requests (a server that starves connections fails the open loop
+     * at any rate, and coming down from its throughput costs a probe per step).
+     */
     private long capacityGuess(Matrix.Search search, ServerVariant server) {
-        Map<String, Configuration> byId = new LinkedHashMap<>();
-        matrix.configurations().forEach(c -> byId.put(c.id(), c));
-        Map<Integer, List<Double>> closed = new java.util.TreeMap<>();
-        for (Trial t : trials) {
-            Configuration c = byId.get(t.id());
-            if (t.scored() && c != null && c.server() == server && c.workload() == search.workload() && !c.openLoop()) {
-                closed.computeIfAbsent(c.connections(), k -> new ArrayList<>()).add(t.score());
+        Map<Integer, List<Trial>> closed = new java.util.TreeMap<>();
+        for (Configuration c : matrix.configurations()) {
+            if (c.server() == server && c.workload() == search.workload() && !c.openLoop()) {
+                closed.put(c.connections(), trials.stream().filter(t -> t.scored() && t.id().equals(c.id())).toList());
             }
         }
-        return closed.entrySet().stream().min(java.util.Comparator.comparingInt(e -> Math.abs(e.getKey() - search.connections())))
-                .map(e -> Math.round(RoundStatistics.median(e.getValue().stream().mapToDouble(Double::doubleValue).toArray()) / 2))
+        return closed.entrySet().stream().filter(e -> !e.getValue().isEmpty())
+                .min(java.util.Comparator.comparingInt(e -> Math.abs(e.getKey() - search.connections())))
+                .map(e -> e.getValue().stream().anyMatch(t -> t.errors() > 0) ? 0L
+                        : Math.round(0.75 * RoundStatistics.median(e.getValue().stream().mapToDouble(Trial::score).toArray())))
                 .orElse(10_000L);
     }
 

@@ -24,7 +24,7 @@ final class WarmServers implements AutoCloseable {
 
     /** Quiet: each server used under this share of a core over a window... */
     private static final double QUIET_SHARE = 0.05;
-    private static final long QUIET_WINDOW_MILLIS = 100;
+    private static final long QUIET_WINDOW_MILLIS = 50;
     /** ...or this long has passed. */
     private static final Duration QUIET_LIMIT = Duration.ofSeconds(2);
 
