@@ -538,6 +538,13 @@ final class ClientLoop implements Runnable {
             }
         }
 
+        /**
+         * Closed loop: the batch was answered in the read being parsed. The next goes when the read is parsed whole, not from
+         * inside it: sent at once, a server's second answer to the same request, later in the same read, was credited to the
+         * next request (1.6 times as many responses as the server saw requests, at a p50 of 0.000 ms).
+         */
+        private boolean batchDue;
+
         /** Closed loop: a request, or with a pipeline a batch of them, in one write; the next goes when all are answered. */
         private void sendBatch(long origin, long now) {
             if (!running) {
@@ -550,6 +557,7 @@ final class ClientLoop implements Runnable {
         }
 
         private void read(long now) {
+            batchDue = false;
             int n;
             try {
                 n = io.read(readBuffer.clear());
@@ -581,12 +589,16 @@ final class ClientLoop implements Runnable {
             } catch (IOException e) {
                 fail(ErrorKind.READ, now);
                 return;
-            } catch (Workload.BadResponseException e) {
+            } catch (Workload.BadResponseException | RuntimeException e) {
+                // Whatever a response does to the parser is this connection's bad response: the loop serves the others on.
                 if (badResponse == null) {
-                    badResponse = e.getMessage();
+                    badResponse = e instanceof Workload.BadResponseException ? e.getMessage() : "the response broke the client's parser: " + e;
                 }
                 fail(ErrorKind.BAD_RESPONSE, now);
                 return;
+            }
+            if (batchDue && !closeAfterResponse) {
+                sendBatch(readNanos, readNanos);
             }
             if (closeAfterResponse) {
                 serverClosed(now);
@@ -639,7 +651,7 @@ final class ClientLoop implements Runnable {
                 freeSinceNanos = readNanos;
                 sendOwed(readNanos);
             } else if (originNanos.isEmpty()) {
-                sendBatch(readNanos, readNanos);
+                batchDue = true; // sent once the read is parsed whole: bytes after the last answer answer nothing yet
             }
         }
 
@@ -688,15 +700,22 @@ final class ClientLoop implements Runnable {
         }
 
         /**
-         * The connection failed: an error for the oldest request in flight, attributed to its send
-         * time as its latency would have been; with none in flight (a connect, a reset while idle),
-         * to now. The others in flight are lost with it, and will be sent again.
+         * The connection failed: an error for each request in flight, attributed to its send time as
+         * its latency would have been; with none in flight (a connect, a reset while idle), one, to
+         * now. None is sent again: the closed loop sends new ones on the new connection, the open loop
+         * the slots still owed. Counting only the oldest lost the rest (a server resetting after 8
+         * pipelined requests: 59,597 received, 7,450 accounted for).
          */
         void fail(ErrorKind kind, long now) {
             if (kind == ErrorKind.CONNECT) {
                 settled();
             }
-            countError(kind, originNanos.isEmpty() ? now : originNanos.peek());
+            if (originNanos.isEmpty()) {
+                countError(kind, now);
+            }
+            while (!originNanos.isEmpty()) {
+                countError(kind, originNanos.poll());
+            }
             reset(now, kind == ErrorKind.CONNECT ? RECONNECT_DELAY_NANOS : 0);
         }
 

@@ -182,7 +182,7 @@ public final class DatagramLoad {
     }
 
     private void receive() {
-        ByteBuffer reply = ByteBuffer.allocateDirect(DatagramSettings.MAX_SIZE);
+        ByteBuffer reply = ByteBuffer.allocateDirect(DatagramSettings.RECEIVE_BUFFER);
         long[] highest = new long[channels.size()]; // per socket: datagrams on two sockets may pass each other on the way, as on two paths
         java.util.Arrays.fill(highest, -1);
         try {

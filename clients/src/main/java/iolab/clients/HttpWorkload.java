@@ -108,13 +108,7 @@ public final class HttpWorkload implements Workload {
                     }
                     case CHUNK_SIZE -> {
                         if (readLine(in)) {
-                            String size = new String(line, 0, lineLength - 2, StandardCharsets.ISO_8859_1);
-                            int semicolon = size.indexOf(';');
-                            try {
-                                remaining = Long.parseLong((semicolon < 0 ? size : size.substring(0, semicolon)).strip(), 16);
-                            } catch (NumberFormatException e) {
-                                throw new BadResponseException("malformed chunk size '" + size + "'");
-                            }
+                            remaining = chunkSize();
                             lineLength = 0;
                             state = remaining == 0 ? State.TRAILERS : State.CHUNK_DATA;
                         }
@@ -202,6 +196,31 @@ public final class HttpWorkload implements Workload {
             return false;
         }
 
+        /**
+         * The chunk-size line's size (RFC 9112, 7.1: hex digits, then optional whitespace and extensions). Only digits:
+         * {@code Long.parseLong} took a sign, and a size of -100 ended the whole event loop.
+         */
+        private long chunkSize() throws BadResponseException {
+            int end = lineLength - 2;
+            long size = 0;
+            int i = 0;
+            for (; i < end; i++) {
+                int digit = Character.digit(line[i], 16);
+                if (digit < 0) {
+                    break;
+                }
+                if (i >= 15) {
+                    throw new BadResponseException("chunk size over 15 hex digits: '" + text(0, Math.min(end, 40)) + "'");
+                }
+                size = size * 16 + digit;
+            }
+            int rest = skipSpaces(i, end);
+            if (i == 0 || (rest < end && line[rest] != ';')) {
+                throw new BadResponseException("malformed chunk size '" + text(0, Math.min(end, 40)) + "'");
+            }
+            return size;
+        }
+
         /** Reads the head in place, byte by byte: a String per response would cost more than the rest of the read. */
         private void parseHead() throws BadResponseException {
             int end = lineLength - 2; // the head's lines, each ending in CRLF
@@ -221,13 +240,23 @@ public final class HttpWorkload implements Workload {
                     throw new BadResponseException("malformed header line '" + text(lineStart, Math.min(lineEnd, lineStart + 60)) + "'");
                 }
                 if (nameIs(lineStart, colon, "content-length")) {
-                    contentLength = 0;
-                    for (int i = skipSpaces(colon + 1, lineEnd); i < lineEnd && line[i] != ' '; i++) {
-                        if (line[i] < '0' || line[i] > '9' || contentLength > Long.MAX_VALUE / 10 - 10) {
+                    long length = 0;
+                    int i = skipSpaces(colon + 1, lineEnd);
+                    int digits = i;
+                    for (; i < lineEnd && line[i] != ' ' && line[i] != '\t'; i++) {
+                        if (line[i] < '0' || line[i] > '9' || length > Long.MAX_VALUE / 10 - 10) {
                             throw new BadResponseException("malformed Content-Length");
                         }
-                        contentLength = contentLength * 10 + (line[i] - '0');
+                        length = length * 10 + (line[i] - '0');
                     }
+                    if (i == digits || skipSpaces(i, lineEnd) < lineEnd) {
+                        throw new BadResponseException("malformed Content-Length");
+                    }
+                    // RFC 9112, 6.3: differing lengths leave the framing invalid, an unrecoverable error for the recipient.
+                    if (contentLength >= 0 && contentLength != length) {
+                        throw new BadResponseException("two differing Content-Length values: " + contentLength + " and " + length);
+                    }
+                    contentLength = length;
                 } else if (nameIs(lineStart, colon, "transfer-encoding")) {
                     chunked = text(colon + 1, lineEnd).strip().toLowerCase(Locale.ROOT).endsWith("chunked");
                 } else if (nameIs(lineStart, colon, "connection")) {

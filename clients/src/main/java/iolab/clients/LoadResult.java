@@ -39,6 +39,11 @@ public record LoadResult(LoadSettings settings, long requests, double durationSe
         return requests / durationSeconds;
     }
 
+    /** The responses that succeeded: those answered, less those whose status was 400 or more. */
+    public long succeeded() {
+        return requests - statuses.entrySet().stream().filter(e -> e.getKey() >= 400).mapToLong(Map.Entry::getValue).sum();
+    }
+
     public long errorCount() {
         return errors.values().stream().mapToLong(Long::longValue).sum();
     }

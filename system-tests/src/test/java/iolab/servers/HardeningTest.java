@@ -414,7 +414,9 @@ class HardeningTest {
 
     @Test
     void anAcceptorOutOfDescriptorsPausesAndLogsOncePerEpisode() throws Exception {
-        ChildServer server = ChildServer.start(processes, false, List.of("echo", "--model", "nio", "--loops", "1", "--port", "0"), 128);
+        // A limit past the descriptors, as a user may set it: the default stays below them (the next test).
+        ChildServer server = ChildServer.start(processes, false, List.of("echo", "--model", "nio", "--loops", "1", "--port", "0",
+                "--max-connections", "16000"), 128);
         SocketAddress address = server.address();
         for (int i = 0; i < 2; i++) {
             // Served and closed once before, as any running server has been: under the test's class path
@@ -447,6 +449,49 @@ class HardeningTest {
         // queued behind them are accepted and dropped; without the pause it was a line per try (hundreds).
         long failed = lines.stream().filter(line -> line.contains("accept failed")).count();
         assertTrue(failed >= 1 && failed <= 5, "accept failures logged once per episode: " + lines);
+    }
+
+    @Test
+    void byDefaultTheConnectionLimitStaysBelowTheOpenFileLimitSoDescriptorsNeverRunOut() throws Exception {
+        int openFiles = 128;
+        int limit = iolab.servers.ServerSettings.maxConnectionsFor(openFiles);
+        ChildServer server = ChildServer.start(processes, false, List.of("echo", "--model", "nio", "--loops", "1", "--port", "0"), openFiles);
+        SocketAddress address = server.address();
+        for (int i = 0; i < 2; i++) {
+            try (SocketChannel warm = Clients.connect(address)) {
+                assertArrayEquals("warm".getBytes(), Clients.roundTrip(warm, "warm".getBytes()));
+            }
+        }
+        List<SocketChannel> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 300; i++) {
+                clients.add(Clients.connect(address));
+            }
+            int served = 0;
+            int closed = 0;
+            for (SocketChannel client : clients) {
+                try {
+                    Clients.roundTrip(client, "x".getBytes());
+                    served++;
+                } catch (IOException e) {
+                    closed++; // closed at once by the limit: EOF or a reset
+                }
+            }
+            assertEquals(limit, served, "as many served as the limit allows, " + closed + " closed at once");
+        } finally {
+            for (SocketChannel client : clients) {
+                client.close();
+            }
+        }
+        try (SocketChannel fresh = Clients.connect(address)) {
+            fresh.socket().setSoTimeout(10_000);
+            assertArrayEquals("again".getBytes(), Clients.roundTrip(fresh, "again".getBytes()), "and a new client is served after");
+        }
+        server.process().toHandle().destroy();
+        assertTrue(server.process().waitFor(20, TimeUnit.SECONDS));
+        List<String> failed = new String(server.process().getErrorStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+                .filter(line -> line.contains("accept failed")).toList();
+        assertEquals(List.of(), failed, "no accept ever ran out of descriptors");
     }
 
     // ---------------------------------------------------------------- 10. smaller ones

@@ -121,6 +121,26 @@ class HttpFilesAndLoadTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("labModels")
+    void aNameLongerThanTheFileSystemAllowsIsNotFoundNotAServerError(HttpCase c) throws Exception {
+        Path root = root();
+        String name = "a".repeat(300);
+        String[] targets = {"/files/" + name, "/files/" + "%61".repeat(300), "/files/sub%20dir/" + name + ".txt",
+                "/files/" + ("b".repeat(200) + "/").repeat(25) + "c"};
+        try (Server server = c.start(HttpSettings.defaults(root))) {
+            for (String target : targets) {
+                try (RawHttp client = new RawHttp(server.address())) {
+                    Reply reply = client.exchange(get(target));
+                    assertTrue(reply.status() == 404 || reply.status() == 414, target.length() + " characters got " + reply.status());
+                }
+            }
+            try (RawHttp client = new RawHttp(server.address())) {
+                assertEquals(200, client.exchange(get("/files/hello.txt")).status(), "and it goes on serving");
+            }
+        }
+    }
+
     /** A pool answers this only because it has more threads than connections here; see the next test. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("labModels")

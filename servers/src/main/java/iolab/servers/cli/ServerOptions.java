@@ -55,9 +55,9 @@ final class ServerOptions {
             description = "Listen backlog, capped by net.core.somaxconn (default: ${DEFAULT-VALUE}).")
     int backlog;
 
-    @Option(names = "--max-connections", defaultValue = "" + ServerSettings.DEFAULT_MAX_CONNECTIONS, paramLabel = "N",
-            description = "Open connections beyond which a new one is closed at once (default: ${DEFAULT-VALUE}).")
-    int maxConnections;
+    @Option(names = "--max-connections", paramLabel = "N",
+            description = "Open connections beyond which a new one is closed at once (default: four fifths of the process's open-file limit).")
+    Integer maxConnections;
 
     @Option(names = "--idle-timeout", defaultValue = "60s", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Close a connection that moved no byte for this long; 0 never (default: ${DEFAULT-VALUE}).")
@@ -128,7 +128,8 @@ final class ServerOptions {
                 case ServerSettings.NettySettings d -> new ServerSettings.NettySettings(loops == null ? d.loops() : loops, nettyTransport);
                 case ServerSettings.NoSettings d -> d;
             };
-            return new ServerSettings(chosen, endpoint(), backlog, maxConnections, idleTimeout, grace, acceptDelay, own);
+            return new ServerSettings(chosen, endpoint(), backlog, maxConnections == null ? ServerSettings.DEFAULT_MAX_CONNECTIONS : maxConnections,
+                    idleTimeout, grace, acceptDelay, own);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

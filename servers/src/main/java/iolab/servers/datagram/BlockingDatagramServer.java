@@ -51,10 +51,10 @@ final class BlockingDatagramServer implements DatagramServer {
     }
 
     private void receiveAndReply() {
-        DatagramPacket packet = new DatagramPacket(new byte[DatagramServers.MAX_DATAGRAM], DatagramServers.MAX_DATAGRAM);
+        DatagramPacket packet = new DatagramPacket(new byte[DatagramServers.RECEIVE_BUFFER], DatagramServers.RECEIVE_BUFFER);
         try {
             while (true) {
-                packet.setLength(DatagramServers.MAX_DATAGRAM);
+                packet.setLength(DatagramServers.RECEIVE_BUFFER);
                 socket.receive(packet);
                 socket.send(packet); // to the address it came from, which receive() set
                 echoed.incrementAndGet();
@@ -65,10 +65,10 @@ final class BlockingDatagramServer implements DatagramServer {
     }
 
     private void receiveAndHandOff() {
-        DatagramPacket packet = new DatagramPacket(new byte[DatagramServers.MAX_DATAGRAM], DatagramServers.MAX_DATAGRAM);
+        DatagramPacket packet = new DatagramPacket(new byte[DatagramServers.RECEIVE_BUFFER], DatagramServers.RECEIVE_BUFFER);
         try {
             while (true) {
-                packet.setLength(DatagramServers.MAX_DATAGRAM);
+                packet.setLength(DatagramServers.RECEIVE_BUFFER);
                 socket.receive(packet);
                 DatagramPacket reply = new DatagramPacket(Arrays.copyOf(packet.getData(), packet.getLength()), packet.getLength(),
                         packet.getSocketAddress());

@@ -60,7 +60,7 @@ final class NettyDatagramServer implements DatagramServer {
         group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("netty-udp"), io);
         Bootstrap bootstrap = new Bootstrap().group(group).channel(type)
                 // Netty reads 2 KiB per datagram by default and would cut a larger one short.
-                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(DatagramServers.MAX_DATAGRAM))
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(DatagramServers.RECEIVE_BUFFER))
                 .handler(new Echo());
         try {
             channel = bootstrap.bind(settings.endpoint()).syncUninterruptibly().channel();

@@ -62,7 +62,7 @@ final class SelectorDatagramServer implements DatagramServer {
     }
 
     private void run() {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(DatagramServers.MAX_DATAGRAM);
+        ByteBuffer buffer = ByteBuffer.allocateDirect(DatagramServers.RECEIVE_BUFFER);
         SocketAddress pendingTo = null; // a reply kept in buffer, waiting for room to send
         try {
             SelectionKey key = channel.keyFor(selector);

@@ -43,6 +43,10 @@ final class StaticFiles {
             Map.entry("wasm", "application/wasm"), Map.entry("zip", "application/zip"), Map.entry("gz", "application/gzip"));
     private static final Pattern SINGLE_RANGE = Pattern.compile("bytes=(\\d{0,18})-(\\d{0,18})");
 
+    /** Linux's longest file name and path, in bytes: a longer one names no file, and asking for it is a 404, not a 500. */
+    private static final int NAME_MAX = 255;
+    private static final int PATH_MAX = 4096;
+
     private final Path root;
 
     StaticFiles(Path root) {
@@ -64,6 +68,12 @@ final class StaticFiles {
             if (segment.equals(".") || segment.equals("..")) {
                 return Response.error(403, null);
             }
+            if (segment.getBytes(StandardCharsets.UTF_8).length > NAME_MAX) {
+                return Response.error(404, null); // no file can have this name: the client's request, not the server's trouble
+            }
+        }
+        if (relative.getBytes(StandardCharsets.UTF_8).length > PATH_MAX) {
+            return Response.error(404, null);
         }
         try {
             Path path = root.resolve(relative.replaceFirst("^/+", "")).normalize();
@@ -94,6 +104,9 @@ final class StaticFiles {
         } catch (AccessDeniedException e) {
             return Response.error(403, null);
         } catch (IOException e) {
+            if (e instanceof FileSystemException fs && "File name too long".equals(fs.getReason())) {
+                return Response.error(404, null); // ENAMETOOLONG under a root deeper than the checks above allow for
+            }
             // The server's own trouble (out of descriptors, a disk error): never disguised as a missing file.
             String reason = e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason() : e.getClass().getSimpleName();
             return Response.error(500, "could not read it: " + reason);
