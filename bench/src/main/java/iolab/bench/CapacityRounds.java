@@ -24,7 +24,7 @@ import java.util.Random;
 import java.util.function.ToLongBiFunction;
 
 /**
- * Capacity at a latency goal, measured in rounds like everything else: in each of the first {@link #ROUNDS} fixed rounds, each
+ * Capacity at a latency goal, measured in rounds like everything else: in each fixed round, each
  * server of a search gets one {@link CapacitySearch} (its servers back to back, shuffled), each
  * probe a trial of its own at one open-loop rate, its files in {@code capacity/}. Round 1's search
  * starts from a guess (three quarters of the server's closed-loop throughput so far, or the floor
@@ -35,11 +35,6 @@ import java.util.function.ToLongBiFunction;
  * across rounds is what absorbs it.
  */
 final class CapacityRounds {
-
-    /** The fixed rounds that search: six give an interval of the median at 96.9%, and each round of searches costs 15-30 probes. */
-    static final int ROUNDS = 6;
-    /** A probe's measurement, whatever the matrix's iteration: its p99 is the 1% of a second's requests that waited longest. */
-    static final java.time.Duration ITERATION = java.time.Duration.ofSeconds(1);
 
     /** The lowest rate a search tries, and the highest. */
     static final long FLOOR = 100;

@@ -64,9 +64,7 @@ final class Environment {
         jmh.put("warmupIterations", matrix.warmups());
         jmh.put("measurementIterations", matrix.iterations());
         jmh.put("warmupIterationSeconds", Matrix.WARMUP_ITERATION.toMillis() / 1000.0);
-        jmh.put("iterationSeconds", matrix.iteration().toMillis() / 1000.0);
-        jmh.put("capacityProbeIterationSeconds", CapacityRounds.ITERATION.toMillis() / 1000.0);
-        jmh.put("warmUpRoundIterations", Matrix.warmUpRoundIterations(matrix.iteration()));
+        jmh.put("iterationSeconds", 1);
         jmh.put("responsesPerOperation", ServerBenchmark.BATCH);
         env.put("jmh", jmh);
         env.putAll(catalog());

@@ -166,9 +166,9 @@ public final class Experiment {
         Random random = new Random(seed);
         try (WarmServers servers = new WarmServers(runId, runDir.resolve("logs"))) {
             capacity = new CapacityRounds(matrix.searches(), runDir, (c, dir, files, round, attempt) -> trial(servers, c, dir, files, round, attempt,
-                    CapacityRounds.ITERATION, Map.of(ServerBenchmark.DRAIN_PROPERTY, String.valueOf(CapacityRounds.DRAIN.toMillis()))), out);
+                    Map.of(ServerBenchmark.DRAIN_PROPERTY, String.valueOf(CapacityRounds.DRAIN.toMillis()))), out);
             if (!capacity.isEmpty()) {
-                out.printf("capacity searches, in each of the first %d fixed rounds: %s%n", Math.min(matrix.rounds(), CapacityRounds.ROUNDS), matrix.searches().stream()
+                out.printf("capacity searches, in each of the %d fixed rounds: %s%n", matrix.rounds(), matrix.searches().stream()
                         .map(sr -> sr.describe() + " on " + String.join(", ", sr.servers().stream().map(ServerVariant::label).toList())).toList());
             }
             // Round 0 warms up: every server's JIT, and this JVM's (the client's), on every workload and loop, so that
@@ -259,7 +259,7 @@ public final class Experiment {
         int capacityAt = blockEnds.get(random.nextInt(blockEnds.size()));
         List<Configuration> disturbed = new ArrayList<>();
         for (int i = 0; i <= order.size(); i++) {
-            if (i == capacityAt && round <= CapacityRounds.ROUNDS) {
+            if (i == capacityAt) {
                 capacity.round(round, random, this::capacityGuess);
             }
             if (i < order.size() && !measure(servers, order.get(i), round, 1).disturbed().isEmpty()) {
@@ -423,7 +423,7 @@ public final class Experiment {
         out.printf("[%3d/%d] r%d %-48s elapsed %s%s%n", position, total, round, c.describe() + (attempt > 1 ? " (again)" : ""),
                 minutes(elapsed), left);
         long trialStartNanos = System.nanoTime();
-        Trial trial = trial(servers, c, roundsDir, Trial.files(c.id(), round, attempt), round, attempt, matrix.iteration(), Map.of());
+        Trial trial = trial(servers, c, roundsDir, Trial.files(c.id(), round, attempt), round, attempt);
         if (attempt > 1) {
             // Only the last attempt of a round counts: the one the machine left alone, or the last chance it had.
             for (int i = 0; i < trials.size(); i++) {
@@ -448,12 +448,12 @@ public final class Experiment {
         return trial;
     }
 
-    /**
-     * One calibrated trial of {@code c} on its warm server, its files {@code dir/<files>.*}, measured in iterations of
-     * {@code iteration}, with {@code extra} system properties for the benchmark; failed, not thrown, when it cannot run.
-     */
-    private Trial trial(WarmServers servers, Configuration c, Path dir, String files, int round, int attempt, Duration iteration,
-                        Map<String, String> extra) {
+    /** One calibrated trial of {@code c} on its warm server, its files {@code dir/<files>.*}; failed, not thrown, when it cannot run. */
+    private Trial trial(WarmServers servers, Configuration c, Path dir, String files, int round, int attempt) {
+        return trial(servers, c, dir, files, round, attempt, Map.of());
+    }
+
+    private Trial trial(WarmServers servers, Configuration c, Path dir, String files, int round, int attempt, Map<String, String> extra) {
         int position = trials.size() + 1;
         try {
             ServerProcess server = servers.serverFor(c);
@@ -461,7 +461,7 @@ public final class Experiment {
             servers.awaitQuiet();
             double serverCore = Calibration.millisOn(Pinning.SERVER_CORE) / serverCoreReference;
             double clientCore = Calibration.millisOn(Pinning.CLIENT_CORE) / clientCoreReference;
-            Trial trial = runTrial(c, dir, files, server, round, attempt, position, serverCore, clientCore, iteration, extra);
+            Trial trial = runTrial(c, dir, files, server, round, attempt, position, serverCore, clientCore, extra);
             String unsettled = servers.settle(c);
             if (unsettled != null) {
                 warnings.add(files + ": " + unsettled);
@@ -476,7 +476,12 @@ public final class Experiment {
     }
 
     private Trial runTrial(Configuration c, Path dir, String files, ServerProcess server, int round, int attempt, int position,
-                           double serverCore, double clientCore, Duration iteration, Map<String, String> extra) {
+                           double serverCore, double clientCore) {
+        return runTrial(c, dir, files, server, round, attempt, position, serverCore, clientCore, Map.of());
+    }
+
+    private Trial runTrial(Configuration c, Path dir, String files, ServerProcess server, int round, int attempt, int position,
+                           double serverCore, double clientCore, Map<String, String> extra) {
         Path partial = dir.resolve(files + ".jmh.json");
         // The trial runs in this JVM (forks 0): the client stays compiled and warm across rounds, as the servers do.
         // Its files are <dir>/<id>.<trial>.*: the benchmark names them from the configuration's id and the trial's name.
@@ -494,8 +499,7 @@ public final class Experiment {
                 .forks(0)
                 .addProfiler(ServerCostProfiler.class)
                 .warmupIterations(matrix.warmups()).warmupTime(TimeValue.milliseconds(Matrix.WARMUP_ITERATION.toMillis()))
-                .measurementIterations(round == 0 ? Matrix.warmUpRoundIterations(iteration) : matrix.iterations())
-                .measurementTime(TimeValue.milliseconds(iteration.toMillis()))
+                .measurementIterations(round == 0 ? Matrix.WARM_UP_ROUND_ITERATIONS : matrix.iterations()).measurementTime(TimeValue.seconds(1))
                 .timeout(TimeValue.seconds(60))
                 .shouldFailOnError(true)
                 .output(runDir.resolve("logs").resolve(files + ".jmh.log").toString())
@@ -596,7 +600,7 @@ public final class Experiment {
     }
 
     private Duration measurement() {
-        return matrix.iteration().multipliedBy(matrix.iterations());
+        return Duration.ofSeconds(matrix.iterations());
     }
 
     /** The benchmark's own message (first exception line of the fork's log), not JMH's wrapper. */

@@ -21,41 +21,26 @@ import java.util.function.Function;
  *
  * @param warmups    JMH warm-up iterations of {@link #WARMUP_ITERATION}, per trial: the server and the client are
  *                   warm from the rounds before, so this only lets the trial's new connections settle
- * @param iterations JMH measurement iterations of {@code iteration}, per trial
+ * @param iterations JMH measurement iterations of one second, per trial
  * @param rounds     how many times each configuration is measured, each time in a new shuffled order
  * @param budget     how long the rounds may take in all: after the fixed rounds, blocks whose intervals are still wide get
  *                   more rounds while this lasts ({@link ExtraRounds}); zero for none. A disturbed trial is measured again
  *                   only while the budget leaves room for it and for the fixed rounds still to come
- * @param capacities the capacity searches ({@link CapacityRounds}): in the first {@link CapacityRounds#ROUNDS} fixed rounds,
- *                   each of their servers' highest open-loop rate whose p99 is within the goal
- * @param iteration  a measurement iteration's length (a capacity probe's is {@link CapacityRounds#ITERATION} whatever this is)
+ * @param capacities the capacity searches ({@link CapacityRounds}): in every fixed round, each of their servers' highest
+ *                   open-loop rate whose p99 is within the goal
  */
-public record Matrix(String name, List<Group> groups, int warmups, int iterations, int rounds, Duration budget, List<Capacity> capacities,
-                     Duration iteration) {
+public record Matrix(String name, List<Group> groups, int warmups, int iterations, int rounds, Duration budget, List<Capacity> capacities) {
 
     public Matrix {
         if (budget.isNegative()) {
             throw new IllegalArgumentException("the budget must not be negative: " + budget);
         }
-        if (!iteration.isPositive()) {
-            throw new IllegalArgumentException("the measurement iteration must be positive: " + iteration);
-        }
         capacities = List.copyOf(capacities);
-    }
-
-    /** Measurement iterations of one second. */
-    public Matrix(String name, List<Group> groups, int warmups, int iterations, int rounds, Duration budget, List<Capacity> capacities) {
-        this(name, groups, warmups, iterations, rounds, budget, capacities, Duration.ofSeconds(1));
     }
 
     /** A matrix without capacity searches. */
     public Matrix(String name, List<Group> groups, int warmups, int iterations, int rounds, Duration budget) {
         this(name, groups, warmups, iterations, rounds, budget, List.of());
-    }
-
-    /** Round 0's iterations of {@code iteration}: {@link #WARM_UP_ROUND} of load, whatever an iteration's length. */
-    public static int warmUpRoundIterations(Duration iteration) {
-        return (int) Math.max(1, Math.round((double) WARM_UP_ROUND.toNanos() / iteration.toNanos()));
     }
 
     /** One block of the matrix; a load of 0 is the closed loop, any other an open loop at that many requests per second. */
@@ -92,16 +77,15 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
     public static final Duration WARMUP_ITERATION = Duration.ofMillis(300);
 
     /**
-     * The quick matrix's rounds, extra ones included: with the build, its tests and the charts (about 85 s), the main job's
-     * twelve minutes. At 630 s a fresh clone's main job took 12:13, at 600 s 11:26.
+     * The quick matrix's rounds, extra ones included: with the build, its tests and the charts (about 95 s), the main job's
+     * twelve minutes. At 630 s a fresh clone's main job took 12:13.
      */
-    public static final Duration QUICK_BUDGET = Duration.ofSeconds(610);
+    public static final Duration QUICK_BUDGET = Duration.ofSeconds(600);
     /**
-     * Round 0's load per trial: its trials warm each server, workload and loop once, and the JIT needs the load's volume, not
-     * more configurations. With one second, the counted rounds of a run still rose by a fifth from round 1 to round 5. It was
-     * four seconds until the quick matrix's nine rounds, whose interval drops the lowest round, needed the time.
+     * Round 0's one-second iterations: its trials warm each server, workload and loop once, and the JIT needs the load's
+     * volume, not more configurations. With one, the counted rounds of a run still rose by a fifth from round 1 to round 5.
      */
-    public static final Duration WARM_UP_ROUND = Duration.ofSeconds(3);
+    public static final int WARM_UP_ROUND_ITERATIONS = 4;
     /** The full matrix's: its fixed rounds take hours; extra rounds get about a fifth more. */
     public static final Duration FULL_BUDGET = Duration.ofHours(4);
     private static final List<ServerVariant> ALL_SERVERS = List.of(ServerVariant.values());
@@ -115,7 +99,7 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
      * pool's 200 threads serving 200 of 10,000); echo at 1,000 connections; Little's law with /delay
      * at 1,000 connections, where the pool's 200 threads are the ceiling; the latency of the two
      * models that serve 1,000 waiting connections at rates that bracket their knee on this machine
-     * (10,000 and 20,000 req/s). Nine fixed rounds, then more where the intervals are widest
+     * (10,000 and 20,000 req/s). Six fixed rounds, then more where the intervals are widest
      * for as long as {@link #QUICK_BUDGET} lasts.
      */
     public static Matrix quick() {
@@ -128,15 +112,12 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
                         List.of(1_000), CLOSED),
                 new Group(List.of(Workload.DELAY_10MS), List.of(ServerVariant.POOL, ServerVariant.VIRTUAL, ServerVariant.NIO),
                         List.of(1_000), CLOSED)),
-                // Half-second trials in nine rounds: the noise here is a trial now and then far off (a slow moment of the
-                // machine), and the order-statistic interval drops the extremes from nine rounds on; six rounds of one second
-                // gave an interval from the lowest to the highest, a median half-width of 15-18% in two runs. Nine rounds of
-                // one second do not fit the budget beside the capacity searches.
-                1, 1, 9, QUICK_BUDGET,
+                // One-second trials: the noise here is between rounds (a slow minute of the machine), not within one, so the
+                // time goes to more rounds, which the order-statistic interval needs (9 drop the extremes, 12 two from each end).
+                1, 1, 6, QUICK_BUDGET,
                 // The latency question: how much load each model carries at 1,000 connections before its p99 passes 10 ms.
                 List.of(new Capacity(List.of(Workload.PLAINTEXT), List.of(ServerVariant.POOL, ServerVariant.VIRTUAL, ServerVariant.NIO,
-                        ServerVariant.NETTY_EPOLL), List.of(1_000), 0)),
-                Duration.ofMillis(500));
+                        ServerVariant.NETTY_EPOLL), List.of(1_000), 0)));
     }
 
     /** Everything: every server on every workload it serves, at every connection count; curves for plaintext and /delay. */
@@ -195,7 +176,7 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
         int iterations = count(properties, "iolab.iterations", base.iterations, 1);
         int rounds = count(properties, "iolab.rounds", base.rounds, 1);
         Duration budget = duration(properties, "iolab.budget", base.budget);
-        Matrix matrix = new Matrix(base.name, groups, warmups, iterations, rounds, budget, capacities, base.iteration);
+        Matrix matrix = new Matrix(base.name, groups, warmups, iterations, rounds, budget, capacities);
         if (matrix.configurations().isEmpty()) {
             throw new IllegalArgumentException("nothing to run: no server asked for serves a workload asked for");
         }
