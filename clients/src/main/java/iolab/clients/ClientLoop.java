@@ -581,7 +581,14 @@ final class ClientLoop implements Runnable {
                 // TLS may hold whole records the selector cannot see: read them now.
                 while (tls != null && connected && !closeAfterResponse && tls.hasBufferedInput()) {
                     int more = io.read(readBuffer.clear());
-                    if (more <= 0) {
+                    if (more < 0) { // the server's close_notify came behind its response
+                        reader.endOfInput(this);
+                        if (connected) {
+                            serverClosed(now);
+                        }
+                        return;
+                    }
+                    if (more == 0) {
                         break;
                     }
                     reader.read(readBuffer.flip(), this);

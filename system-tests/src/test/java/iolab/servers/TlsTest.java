@@ -38,7 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * HTTPS on every HTTP server, with a client that checks the certificate: keep-alive requests,
- * records split at every byte, a handshake that stalls, and one reset half-way.
+ * records split at every byte, a handshake that stalls, one reset half-way, one flooded with alerts,
+ * a client-initiated renegotiation (refused) and a close_notify sent with the last request.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TlsTest {
@@ -73,9 +74,23 @@ class TlsTest {
     }
 
     private static Server start(HttpCase c, Tls.Provider provider) throws IOException {
+        return start(c, provider, c.settings());
+    }
+
+    private static Server start(HttpCase c, Tls.Provider provider, ServerSettings settings) throws IOException {
         Tls.unavailable(provider).ifPresent(Assumptions::abort);
         Tls tls = new Tls(identity, provider, HANDSHAKE_TIMEOUT);
-        return c.start(c.settings().withTls(tls), new HttpSettings(root, HttpSettings.DEFAULT_MAX_BODY_BYTES, HANDSHAKE_TIMEOUT));
+        return c.start(settings.withTls(tls), new HttpSettings(root, HttpSettings.DEFAULT_MAX_BODY_BYTES, HANDSHAKE_TIMEOUT));
+    }
+
+    /** One event loop, where there are loops: whatever takes it takes the whole server. */
+    private static ServerSettings oneLoop(HttpCase c) throws IOException {
+        ServerSettings settings = c.settings();
+        return switch (settings.own()) {
+            case ServerSettings.NioSettings nio -> settings.withLoops(1);
+            case ServerSettings.NettySettings netty -> settings.withLoops(1);
+            default -> settings;
+        };
     }
 
     @ParameterizedTest(name = "{0} on {1}")
@@ -155,6 +170,85 @@ class TlsTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("everyServerAndProvider")
+    void aHandshakeFloodedWithAlertsIsCutOffWhileOthersAreServed(HttpCase c, Tls.Provider provider) throws Exception {
+        Assumptions.assumeTrue(c.model() != Model.JDK, "the JDK's HttpsServer has no handshake timeout that can be set");
+        // Warning alerts (user_canceled) in plaintext records, before any ClientHello: the JDK's TLS ignores each one.
+        byte[] alert = {0x15, 0x03, 0x03, 0x00, 0x02, 0x01, 0x5a};
+        ByteBuffer flood = ByteBuffer.allocate(alert.length * 2_000);
+        while (flood.hasRemaining()) {
+            flood.put(alert);
+        }
+        long floodMillis = 8_000;
+        try (Server server = start(c, provider, oneLoop(c));
+             SocketChannel flooder = SocketChannel.open(server.address())) {
+            java.util.concurrent.CompletableFuture<Long> cutOffAfter = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                long start = System.nanoTime();
+                try {
+                    while (System.nanoTime() - start < floodMillis * 1_000_000) {
+                        flooder.write(flood.clear());
+                    }
+                    return null; // never cut off
+                } catch (IOException cutOff) {
+                    return (System.nanoTime() - start) / 1_000_000;
+                }
+            });
+            Thread.sleep(200); // the flood has the loop
+            long start = System.nanoTime();
+            requestsOnOneKeptAliveConnectionAreAnsweredOverAVerifiedCertificate(server);
+            long servedMillis = (System.nanoTime() - start) / 1_000_000;
+            Long floodedMillis = cutOffAfter.get(floodMillis + 5_000, TimeUnit.MILLISECONDS);
+            assertTrue(floodedMillis != null, c + ": the flood went on for " + floodMillis + " ms, never cut off");
+            assertTrue(floodedMillis < 4_000, c + ": the flooded handshake was cut off after " + floodedMillis + " ms, not at the handshake timeout");
+            assertTrue(servedMillis < 4_000, c + ": a fresh client beside the flood waited " + servedMillis + " ms");
+        }
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("everyServerAndProvider")
+    void aClientInitiatedRenegotiationIsRefusedAndOthersAreServed(HttpCase c, Tls.Provider provider) throws Exception {
+        try (Server server = start(c, provider);
+             SSLSocket socket = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", port(server))) {
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"}); // TLS 1.3 has no renegotiation
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write("GET /plaintext HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("Hello, World!", body(socket.getInputStream()), c + ": before the renegotiation");
+            IOException refused = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> {
+                socket.startHandshake(); // on an established TLS 1.2 session: a renegotiation
+                socket.getOutputStream().write("GET /plaintext HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                body(socket.getInputStream());
+            }, c + ": the renegotiation was accepted and the request answered");
+            assertTrue(!(refused instanceof java.net.SocketTimeoutException), c + ": the renegotiation hung: " + refused);
+            requestsOnOneKeptAliveConnectionAreAnsweredOverAVerifiedCertificate(server);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("everyServerAndProvider")
+    void aCloseNotifySentWithTheLastRequestClosesTheConnectionOnceItIsAnswered(HttpCase c, Tls.Provider provider) throws Exception {
+        Assumptions.assumeTrue(c.model() != Model.JDK, "the JDK's HttpsServer keeps a connection after the client's close_notify until its idle timeout");
+        try (Server server = start(c, provider);
+             java.net.Socket socket = new java.net.Socket("127.0.0.1", port(server))) {
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(5_000); // the idle timeout is 60 s: a server that missed the close_notify waits for it
+            SSLEngine engine = client.createSSLEngine("localhost", port(server));
+            engine.setUseClientMode(true);
+            long start = System.nanoTime();
+            String text;
+            try {
+                text = requestThenCloseNotify(engine, socket, "GET /plaintext HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            } catch (java.net.SocketTimeoutException stillOpen) {
+                throw new AssertionError(c + ": the connection stayed open after the client's close_notify", stillOpen);
+            }
+            // BoringSSL shuts both directions when the close_notify arrives, so the request that came with it goes
+            // unanswered (TLS 1.2's rule; TLS 1.3 lets the server answer, as the JDK's TLS does).
+            assertTrue(provider == Tls.Provider.OPENSSL ? text.isEmpty() : text.startsWith("HTTP/1.1 200") && text.endsWith("Hello, World!"),
+                    c + " on " + provider + ": answered, then closed: " + text);
+            assertTrue((System.nanoTime() - start) / 1_000_000 < 4_000, c + ": closed at once");
+        }
+    }
+
     private static void requestsOnOneKeptAliveConnectionAreAnsweredOverAVerifiedCertificate(Server server) throws IOException {
         try (SSLSocket socket = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", port(server))) {
             socket.setSoTimeout(10_000);
@@ -208,6 +302,52 @@ class TlsTest {
                 }
             }
         }
+    }
+
+    /**
+     * Drives {@code engine} over {@code socket}: the handshake, then {@code request} and the client's close_notify in one
+     * write, so that they arrive in one segment; returns the plaintext received until the server closes.
+     */
+    private static String requestThenCloseNotify(SSLEngine engine, java.net.Socket socket, String request) throws IOException {
+        engine.beginHandshake();
+        InputStream in = socket.getInputStream();
+        java.io.OutputStream out = socket.getOutputStream();
+        ByteBuffer netOut = ByteBuffer.allocate(engine.getSession().getPacketBufferSize() * 2);
+        ByteBuffer netIn = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        ByteBuffer appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
+        ByteBuffer appOut = ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII));
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        while (!engine.isInboundDone()) {
+            SSLEngineResult.HandshakeStatus status = engine.getHandshakeStatus();
+            if (status == SSLEngineResult.HandshakeStatus.NEED_TASK) {
+                Runnable task;
+                while ((task = engine.getDelegatedTask()) != null) {
+                    task.run();
+                }
+            } else if (status == SSLEngineResult.HandshakeStatus.NEED_WRAP && !engine.isOutboundDone()) {
+                engine.wrap(ByteBuffer.allocate(0), netOut.clear());
+                out.write(netOut.array(), 0, netOut.position());
+            } else if (status == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING && appOut.hasRemaining()) {
+                engine.wrap(appOut, netOut.clear());
+                engine.closeOutbound();
+                engine.wrap(ByteBuffer.allocate(0), netOut); // close_notify, behind the request
+                out.write(netOut.array(), 0, netOut.position());
+            } else {
+                netIn.flip();
+                SSLEngineResult result = engine.unwrap(netIn, appIn);
+                netIn.compact();
+                received.write(appIn.array(), 0, appIn.position());
+                appIn.clear();
+                if (result.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
+                    int n = in.read(netIn.array(), netIn.position(), netIn.remaining());
+                    if (n < 0) {
+                        break;
+                    }
+                    netIn.position(netIn.position() + n);
+                }
+            }
+        }
+        return received.toString(StandardCharsets.ISO_8859_1);
     }
 
     /** The body of one response read from {@code in}, by its Content-Length. */

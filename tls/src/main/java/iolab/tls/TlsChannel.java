@@ -24,12 +24,18 @@ import java.nio.channels.SocketChannel;
  *     since the selector cannot: those bytes are no longer in the kernel.
  * <li>The handshake's delegated tasks (certificate and key computations) run here, on the loop:
  *     they are CPU work, not waiting, and a worker hand-off would cost more than they take.
- * <li>{@code close_notify}: received, a read returns -1; {@link #shutdownOutput()} sends ours.
+ * <li>{@code close_notify}: received, a read returns -1 (at once if it came behind the last request:
+ *     {@link #hasBufferedInput()} says a read is due); {@link #shutdownOutput()} sends ours.
+ * <li>The handshake unwraps at most {@link #HANDSHAKE_RECORDS_PER_TURN} records a call: a client that
+ *     floods it (warning alerts are ignored, so they can come for ever) must not keep the loop from its
+ *     other connections and from the sweep that ends a handshake too slow.
  * </ul>
  */
 public final class TlsChannel implements ByteChannel {
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /** A whole handshake takes a client three or four records (hello; change cipher spec, key exchange, finished). */
+    static final int HANDSHAKE_RECORDS_PER_TURN = 16;
 
     private final SocketChannel socket;
     private final SSLEngine engine;
@@ -68,12 +74,14 @@ public final class TlsChannel implements ByteChannel {
     }
 
     /**
-     * Moves the handshake on as far as the socket allows.
+     * Moves the handshake on as far as the socket allows, or {@link #HANDSHAKE_RECORDS_PER_TURN} records.
      *
-     * @return true once it has finished
+     * @return true once it has finished; false when it waits for the socket or has had its turn (then
+     *         {@link #hasBufferedInput()} says whether records are still here to be taken)
      * @throws IOException the peer closed or reset mid-handshake, or sent what is not TLS
      */
     public boolean handshake() throws IOException {
+        int records = 0;
         while (handshaking) {
             switch (engine.getHandshakeStatus()) {
                 case NEED_TASK -> runTasks();
@@ -87,7 +95,12 @@ public final class TlsChannel implements ByteChannel {
                     }
                 }
                 case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
-                    if (!unwrapOne()) {
+                    if (records == HANDSHAKE_RECORDS_PER_TURN) {
+                        return false;
+                    }
+                    if (unwrapOne()) {
+                        records++;
+                    } else {
                         int n = socket.read(netIn);
                         if (n < 0) {
                             throw new EOFException("the peer closed during the TLS handshake");
@@ -113,9 +126,12 @@ public final class TlsChannel implements ByteChannel {
         return netOut.hasRemaining();
     }
 
-    /** Plaintext or whole ciphertext records are held here, so a read would return bytes without the socket being readable. */
+    /**
+     * A read would return without the socket being readable: plaintext or whole records are held here, or the peer's
+     * {@code close_notify} has been taken (it often comes in the same segment as the last request).
+     */
     public boolean hasBufferedInput() {
-        return appIn.position() > 0 || (!inboundDone && netIn.position() > 0 && wholeRecordIn());
+        return appIn.position() > 0 || inboundDone || (netIn.position() > 0 && wholeRecordIn());
     }
 
     @Override

@@ -244,12 +244,8 @@ final class EventLoop implements Runnable {
 
         void handle(SelectionKey key) {
             try {
-                if (tls != null && tls.handshaking()) {
-                    if (!tls.handshake()) {
-                        key.interestOps(tls.interest());
-                        return;
-                    }
-                    lastActiveNanos = System.nanoTime();
+                if (!handshakeDone()) {
+                    return;
                 }
                 if (key.isWritable()) {
                     flush();
@@ -273,6 +269,26 @@ final class EventLoop implements Runnable {
                 Faults.closedAfter(fault);
                 close();
             }
+        }
+
+        /** Moves a TLS handshake on; false while it is not done, the interest set to what it waits for. */
+        private boolean handshakeDone() throws IOException {
+            if (tls == null || !tls.handshaking()) {
+                return true;
+            }
+            if (!tls.handshake()) {
+                key.interestOps(tls.interest());
+                if (tls.hasBufferedInput()) { // it had its turn with records still here: the loop's other connections go first
+                    execute(() -> guarded(() -> {
+                        if (!closed && handshakeDone()) {
+                            read();
+                        }
+                    }));
+                }
+                return false;
+            }
+            lastActiveNanos = System.nanoTime();
+            return true;
         }
 
         private void read() throws IOException {
@@ -332,6 +348,9 @@ final class EventLoop implements Runnable {
 
         /** Reading resumes only once the queue is empty and no blocking work is pending: that is the back-pressure. */
         private void afterIo() throws IOException {
+            if (tls != null && tls.handshaking()) {
+                return; // the handshake set the interest it needs
+            }
             if (backlogged()) {
                 key.interestOps(SelectionKey.OP_WRITE);
             } else if (closeWhenFlushed) {

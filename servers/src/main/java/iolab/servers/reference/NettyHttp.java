@@ -160,10 +160,14 @@ public final class NettyHttp extends SimpleChannelInboundHandler<FullHttpRequest
         ctx.fireChannelWritabilityChanged();
     }
 
-    /** The client half-closed (the channel allows half-closure for echo's sake): finish what is queued, then close. */
+    /**
+     * The client half-closed (the channel allows half-closure for echo's sake), or sent TLS's close_notify (SslHandler
+     * only reports it): it will send no more, so finish what is queued, then close.
+     */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-        if (event instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+        if (event instanceof io.netty.channel.socket.ChannelInputShutdownEvent
+                || (event instanceof io.netty.handler.ssl.SslCloseCompletionEvent closed && closed.isSuccess())) {
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else {
             super.userEventTriggered(ctx, event);
