@@ -96,6 +96,13 @@ final class ClientLoop implements Runnable {
     final AtomicLong answered = new AtomicLong();
     final AtomicLongArray errors = new AtomicLongArray(ErrorKind.values().length);
     final AtomicLongArray statuses = new AtomicLongArray(600);
+    /**
+     * Requests put on a connection while recording, and those of the warm-up counted unanswered at the end: each ends as
+     * exactly one recorded response, failed request ({@link #failedRequests}) or unanswered one: {@link RequestAccount}.
+     */
+    final AtomicLong issued = new AtomicLong();
+    /** Requests in flight on a connection that failed (read, write, timeout, bad response), counted as that error. */
+    final AtomicLong failedRequests = new AtomicLong();
     /** Writes of requests (a pipelined batch is one); read after the loop has ended. */
     final AtomicLong writes = new AtomicLong();
     /** Bytes of responses read since recording started (wrk's "read" and Transfer/sec). */
@@ -622,6 +629,11 @@ final class ClientLoop implements Runnable {
         }
 
         @Override
+        public int inFlight() {
+            return originNanos.size();
+        }
+
+        @Override
         public void completed(int status, boolean lastOnConnection) throws Workload.BadResponseException {
             if (originNanos.isEmpty()) {
                 throw new Workload.BadResponseException("a response with no request in flight");
@@ -678,6 +690,9 @@ final class ClientLoop implements Runnable {
         }
 
         private void enqueue(long origin, long now) {
+            if (origin >= recordFromNanos) {
+                issued.setRelease(issued.getPlain() + 1);
+            }
             originNanos.add(origin);
             sentNanos.add(now);
             unwrittenRequests++;
@@ -721,7 +736,11 @@ final class ClientLoop implements Runnable {
                 countError(kind, now);
             }
             while (!originNanos.isEmpty()) {
-                countError(kind, originNanos.poll());
+                long origin = originNanos.poll();
+                if (origin >= recordFromNanos) {
+                    failedRequests.setRelease(failedRequests.getPlain() + 1);
+                }
+                countError(kind, origin);
             }
             reset(now, kind == ErrorKind.CONNECT ? RECONNECT_DELAY_NANOS : 0);
         }
@@ -756,7 +775,9 @@ final class ClientLoop implements Runnable {
                 giveUp(System.nanoTime(), true);
             }
             while (!originNanos.isEmpty()) {
-                originNanos.poll();
+                if (originNanos.poll() < recordFromNanos && measured) {
+                    issued.setRelease(issued.getPlain() + 1); // sent in the warm-up, and it failed in the measurement
+                }
                 if (measured) {
                     count(ErrorKind.UNANSWERED);
                 }

@@ -38,6 +38,10 @@ public final class EchoWorkload implements Workload {
                     throw new BadResponseException("the server answered in HTTP (\"" + firstLine(input) + "\"), not echo: a TARGET without a"
                             + " scheme is echo; for an HTTP server give http://HOST:PORT/PATH");
                 }
+                long owed = (long) done.inFlight() * payload.length - offset;
+                if (input.remaining() > owed) { // checked first: a whole extra echo would otherwise match, and be credited to nothing
+                    throw new BadResponseException("the server sent " + (input.remaining() - owed) + " bytes more than were sent to it");
+                }
                 while (input.hasRemaining()) {
                     int n = Math.min(input.remaining(), payload.length - offset);
                     ByteBuffer expected = ByteBuffer.wrap(payload, offset, n);

@@ -14,6 +14,7 @@ public final class HttpWorkload implements Workload {
 
     /** A response head larger than this is refused as unparseable. */
     static final int MAX_HEAD_BYTES = 64 * 1024;
+    private static final String STATUS_PREFIX = "HTTP/1.";
     static final int INITIAL_HEAD_BYTES = 1024;
 
     private final byte[] request;
@@ -161,6 +162,10 @@ public final class HttpWorkload implements Workload {
             int start = in.position();
             in.get(line, lineLength, n);
             lineLength += n;
+            if (before < STATUS_PREFIX.length() && !startsWith(0, STATUS_PREFIX.substring(0, Math.min(lineLength, STATUS_PREFIX.length())))) {
+                // At once: another protocol's banner, or garbage, may never end in a blank line.
+                throw new BadResponseException("not an HTTP/1.x status line: '" + firstLine() + "'");
+            }
             for (int i = Math.max(0, before - 3); i + 3 < lineLength; i++) {
                 if (line[i] == '\r' && line[i + 1] == '\n' && line[i + 2] == '\r' && line[i + 3] == '\n') {
                     lineLength = i + 4;
@@ -224,8 +229,8 @@ public final class HttpWorkload implements Workload {
         /** Reads the head in place, byte by byte: a String per response would cost more than the rest of the read. */
         private void parseHead() throws BadResponseException {
             int end = lineLength - 2; // the head's lines, each ending in CRLF
-            if (end < 14 || !startsWith(0, "HTTP/1.") || line[8] != ' ') {
-                throw new BadResponseException("not an HTTP/1.x status line: '" + text(0, Math.min(end, 60)) + "'");
+            if (end < 14 || !startsWith(0, STATUS_PREFIX) || line[8] != ' ') {
+                throw new BadResponseException("not an HTTP/1.x status line: '" + firstLine() + "'");
             }
             status = digit(9) * 100 + digit(10) * 10 + digit(11);
             boolean http10 = line[7] == '0';
@@ -324,6 +329,16 @@ public final class HttpWorkload implements Workload {
 
         private String text(int from, int to) {
             return new String(line, from, Math.max(0, to - from), StandardCharsets.ISO_8859_1);
+        }
+
+        /** The head's first line as far as it came (60 bytes at most), other control bytes as \xNN: a reason is one line. */
+        private String firstLine() {
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < Math.min(lineLength, 60) && line[i] != '\r' && line[i] != '\n'; i++) {
+                int b = line[i] & 0xff;
+                text.append(b < 0x20 || b == 0x7f ? String.format("\\x%02x", b) : String.valueOf((char) b));
+            }
+            return text.toString();
         }
 
         private void startBody(Completion done) throws BadResponseException {

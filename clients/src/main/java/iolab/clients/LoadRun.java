@@ -175,6 +175,14 @@ public final class LoadRun implements AutoCloseable {
                 recorders.handshakeTime().getIntervalHistogram());
     }
 
+    /** Where every request went; once the load has stopped. */
+    public RequestAccount account() {
+        requireStopped();
+        Map<ErrorKind, Long> errors = errors();
+        return new RequestAccount(sum(loop -> loop.issued.get()), completed(), sum(loop -> loop.failedRequests.get()),
+                errors.get(ErrorKind.UNANSWERED), errors.get(ErrorKind.UNSENT));
+    }
+
     /** Responses recorded so far. */
     public long completed() {
         return sum(loop -> loop.requests.get());

@@ -34,6 +34,9 @@ public interface Workload {
          * @throws BadResponseException when no request was waiting for it (the server answered twice, or unasked)
          */
         void completed(int status, boolean lastOnConnection) throws BadResponseException;
+
+        /** Requests sent and not yet answered: what a response may still answer. */
+        int inFlight();
     }
 
     /** The response was not what the request should get. */

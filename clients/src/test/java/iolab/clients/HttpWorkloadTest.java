@@ -15,7 +15,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HttpWorkloadTest {
 
     private final List<Integer> statuses = new ArrayList<>();
-    private final Workload.Completion done = (status, last) -> statuses.add(status);
+    private final Workload.Completion done = new Workload.Completion() {
+        @Override
+        public void completed(int status, boolean last) {
+            statuses.add(status);
+        }
+
+        @Override
+        public int inFlight() {
+            return 1; // the reader of HTTP does not ask
+        }
+    };
 
     @Test
     void aHeadLargerThanTheFirstBufferIsReadWholeWhateverTheSplit() throws Exception {

@@ -241,7 +241,17 @@ class LoadGeneratorTest {
         for (int cut = 0; cut <= bytes.length; cut++) {
             HttpWorkload.Reader reader = new HttpWorkload.Reader(false);
             List<String> seen = new java.util.ArrayList<>();
-            Workload.Completion done = (status, last) -> seen.add(status + (last ? " last" : ""));
+            Workload.Completion done = new Workload.Completion() {
+                @Override
+                public void completed(int status, boolean last) {
+                    seen.add(status + (last ? " last" : ""));
+                }
+
+                @Override
+                public int inFlight() {
+                    return 4;
+                }
+            };
             reader.read(java.nio.ByteBuffer.wrap(bytes, 0, cut), done);
             reader.read(java.nio.ByteBuffer.wrap(bytes, cut, bytes.length - cut), done);
             assertEquals(List.of("200", "404", "204", "500 last"), seen, "split at " + cut);
