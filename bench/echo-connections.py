@@ -24,26 +24,16 @@ import subprocess
 import sys
 import time
 
-from labprocess import SERVERS_JAR, java, pinned
+from labprocess import SERVERS_JAR, java, pinned, variants
 
 JAR = SERVERS_JAR
-MODELS = {
-    "thread-per-connection": ["--model", "thread-per-connection"],
-    "pool": ["--model", "pool"],
-    "virtual": ["--model", "virtual"],
-    "nio": ["--model", "nio"],
-    "nio-poll": ["--model", "nio", "--selector", "poll"],
-    "netty-nio": ["--model", "netty", "--transport", "nio"],
-    "netty-epoll": ["--model", "netty", "--transport", "epoll"],
-}
 MESSAGE = b"m" * 64
 
 
 
 
-def start_server(model_args, loops):
-    extra = ["--loops", str(loops)] if "nio" in model_args or "netty" in model_args else []
-    command = pinned(0, [java(), "-jar", JAR, "echo", *model_args, *extra, "--port", "0",
+def start_server(model_args):
+    command = pinned(0, [java(), "-jar", JAR, "echo", *model_args, "--port", "0",
                          "--idle-timeout", "0", "--max-connections", "19000"])
     server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = server.stdout.readline()
@@ -115,12 +105,13 @@ def sample(pid):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--connections", type=int, default=10000)
-    parser.add_argument("--models", default=",".join(MODELS))
+    parser.add_argument("--models", help="comma-separated labels (default: every echo server the servers jar lists)")
     parser.add_argument("--loops", type=int, default=1, help="event loops for nio and netty (default 1: one core)")
     parser.add_argument("--wait", type=float, default=30, help="seconds to wait for every echo")
     args = parser.parse_args()
     if not os.path.exists(JAR):
         sys.exit("no " + JAR + ": build first with: mvn -q package -DskipTests")
+    flags = variants(JAR, protocol="echo", loops=args.loops)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     if hasattr(os, "sched_setaffinity") and shutil.which("taskset") and os.cpu_count() > 1:
@@ -128,8 +119,10 @@ def main():
 
     print(f"{args.connections} connections, 64-byte echo on each; server on core 0, client on core 1")
     print(f"{'model':<22} {'open':>6} {'echoed':>7} {'errors':>6} {'threads':>8} {'RSS MiB':>8} {'fds':>6}  idle: threads, RSS MiB")
-    for name in args.models.split(","):
-        server, host, port = start_server(MODELS[name], args.loops)
+    for name in (args.models.split(",") if args.models else flags):
+        if name not in flags:
+            sys.exit("unknown server %s (known here: %s)" % (name, ", ".join(flags)))
+        server, host, port = start_server(flags[name])
         idle_threads, idle_rss, _ = sample(server.pid)
         started = time.monotonic()
         sockets, echoed, errors = open_connections(host, port, args.connections, args.wait)

@@ -23,14 +23,8 @@ import sys
 import tempfile
 import time
 
-from labprocess import SERVERS_JAR, java, pinned
+from labprocess import SERVERS_JAR, java, pinned, variants
 
-MODELS = {
-    "thread-per-connection": ["--model", "thread-per-connection"],
-    "pool": ["--model", "pool"],
-    "virtual": ["--model", "virtual"],
-    "nio": ["--model", "nio", "--loops", "1"],
-}
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -303,21 +297,22 @@ def prepare_root():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--jar", default=SERVERS_JAR)
-    parser.add_argument("--models", default=",".join(MODELS))
+    parser.add_argument("--models", help="comma-separated labels (default: the lab's models, as the servers jar lists them)")
     parser.add_argument("--attacks", default=",".join(list(ATTACKS) + ["c-locale", "emfile"]))
     args = parser.parse_args()
     if not os.path.exists(args.jar):
         sys.exit("no %s: build it first (mvn -q package -DskipTests)" % args.jar)
-    models = args.models.split(",")
+    flags = variants(args.jar, kind="lab", loops=1)  # the lab's models, nio on one loop
+    models = args.models.split(",") if args.models else list(flags)
     attacks = args.attacks.split(",")
     for name in models + attacks:
-        if name not in MODELS and name not in ATTACKS and name not in ("c-locale", "emfile"):
+        if name not in flags and name not in ATTACKS and name not in ("c-locale", "emfile"):
             sys.exit("unknown model or attack: " + name)
     root = prepare_root()
     print("jar %s" % args.jar)
     for attack in attacks:
         for model in models:
-            model_args = MODELS[model]
+            model_args = flags[model]
             if attack == "c-locale":
                 figures = c_locale(args.jar, model_args, root)
             elif attack == "emfile":

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Requests/s on GET /plaintext, measured by wrk, for the four models, Netty and nginx.
+# Requests/s on GET /plaintext, measured by wrk, for every HTTP server of the lab (as its jar lists them) and nginx.
 #
 #   bench/http-plaintext.sh [ROUNDS] [DURATION]      (defaults: 3 rounds of 10s)
 #
@@ -54,13 +54,8 @@ CONF
         for _ in $(seq 100); do curl -s "http://127.0.0.1:$PORT/plaintext" >/dev/null && return; sleep 0.05; done
         echo "nginx did not start" >&2; exit 1
     fi
-    local args
-    case $name in
-        thread-per-connection|pool|virtual) args="--model $name" ;;
-        nio) args="--model nio --loops 1" ;;
-        netty-nio) args="--model netty --transport nio --loops 1" ;;
-        netty-epoll) args="--model netty --transport epoll --loops 1" ;;
-    esac
+    local args=${FLAGS[$name]}
+    case $args in *"--model nio"*|*"--model netty"*) args="$args --loops 1" ;; esac
     taskset -c 0 "$JAVA" -jar "$JAR" http $args --port 0 > "$WORK/ready" 2>"$WORK/stderr" &
     SERVER_PID=$!
     for _ in $(seq 200); do grep -q "listening on" "$WORK/ready" 2>/dev/null && break; sleep 0.05; done
@@ -75,7 +70,14 @@ measure() {
         awk '/Requests\/sec/ {print $2} /Non-2xx|Socket errors/ {print "ERRORS: " $0 > "/dev/stderr"}'
 }
 
-SERVERS="thread-per-connection pool virtual nio netty-nio netty-epoll nginx"
+# Every HTTP server the jar lists that this machine can run (no list of our own), then nginx.
+declare -A FLAGS
+SERVERS=""
+while IFS=$'\t' read -r label _protocols _kind flags _; do
+    FLAGS[$label]=$flags
+    SERVERS="$SERVERS $label"
+done < <("$JAVA" -jar "$JAR" variants --available --protocol http)
+SERVERS="${SERVERS# } nginx"
 declare -A RESULTS
 echo "wrk -t1 -c$CONNECTIONS -d$DURATION http://127.0.0.1:PORT/plaintext, server on core 0, wrk on core 1; $ROUNDS rounds"
 echo "JDK: $("$JAVA" -version 2>&1 | head -1); $(nginx -v 2>&1); CPU: $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"

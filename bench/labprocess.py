@@ -17,3 +17,20 @@ def java():
 def pinned(core, command):
     """Runs on one core when taskset exists and there is more than one: server on 0, client on 1."""
     return (["taskset", "-c", str(core)] + command) if shutil.which("taskset") and os.cpu_count() > 1 else command
+
+
+def variants(jar=SERVERS_JAR, protocol=None, kind=None, loops=None):
+    """The servers the lab runs that this machine can, from the jar itself (its `variants` command), so that no script
+    keeps a list of its own: an ordered dict of label -> the flags that start it, with `--loops N` for the event-loop
+    models when `loops` is given. `protocol` is echo or http; `kind` lab (the four models) or reference."""
+    command = [java(), "-jar", jar, "variants", "--available"]
+    command += ["--protocol", protocol] if protocol else []
+    command += ["--kind", kind] if kind else []
+    found = {}
+    for line in subprocess.run(command, check=True, capture_output=True, text=True).stdout.splitlines():
+        label, _protocols, _kind, flags = line.split("\t")[:4]
+        args = flags.split()
+        if loops is not None and args[1] in ("nio", "netty"):
+            args += ["--loops", str(loops)]
+        found[label] = args
+    return found

@@ -82,6 +82,8 @@ class CommandLineTest {
             "http --model nio --tls --unix /tmp/x.sock",
             "http --model nio --tls --tls-provider openssl",
             "http --model netty --tls --tls-provider boringssl",
+            "variants --protocol udp",
+            "variants --kind other",
             ""})
     void aWrongFlagOrValueGetsOneLineOfReasonUsageAndStatus2(String args) {
         StringWriter out = new StringWriter();
@@ -94,6 +96,31 @@ class CommandLineTest {
         assertTrue(err.toString().contains("Usage: "), "then the usage");
         assertFalse(err.toString().contains("Exception"), "no stack trace: " + err);
         assertEquals("", out.toString());
+    }
+
+    @Test
+    void variantsListsEveryServerOnceForScriptsAndFiltersThem() {
+        StringWriter out = new StringWriter();
+        assertEquals(0, Main.start(new String[] {"variants"}, new PrintWriter(out, true), new PrintWriter(new StringWriter(), true)));
+        List<String> lines = out.toString().lines().toList();
+        assertEquals(java.util.Arrays.stream(ServerVariant.values()).map(ServerVariant::label).toList(),
+                lines.stream().map(line -> line.split("\t")[0]).toList(), "every variant, in the lab's order");
+        for (String line : lines) {
+            String[] fields = line.split("\t");
+            ServerVariant variant = ServerVariant.named(fields[0]);
+            assertEquals(String.join(" ", variant.arguments()), fields[3], line);
+            assertEquals(variant.unavailable().isPresent(), fields.length == 5 && fields[4].startsWith("unavailable: "), line);
+        }
+        StringWriter echoLab = new StringWriter();
+        assertEquals(0, Main.start(new String[] {"variants", "--protocol", "echo", "--kind", "lab", "--available"},
+                new PrintWriter(echoLab, true), new PrintWriter(new StringWriter(), true)));
+        assertEquals(List.of("thread-per-connection", "pool", "virtual", "nio", "nio-poll").stream()
+                        .filter(label -> ServerVariant.named(label).unavailable().isEmpty()).toList(),
+                echoLab.toString().lines().map(line -> line.split("\t")[0]).toList());
+        StringWriter http = new StringWriter();
+        Main.start(new String[] {"variants", "--protocol", "http", "--kind", "reference"}, new PrintWriter(http, true),
+                new PrintWriter(new StringWriter(), true));
+        assertTrue(http.toString().lines().anyMatch(line -> line.startsWith("jdk\thttp\treference\t--model jdk")), http.toString());
     }
 
     @Test

@@ -11,7 +11,7 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         version = "iolab-servers 0.1",
         description = "Serves a protocol on one I/O model, until SIGTERM or Ctrl-C.",
-        subcommands = {EchoCommand.class, HttpCommand.class})
+        subcommands = {EchoCommand.class, HttpCommand.class, VariantsCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
@@ -31,6 +31,6 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a protocol: echo or http");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a protocol: echo or http (or variants, to list the servers)");
     }
 }
