@@ -52,7 +52,7 @@ final class BacklogSweep {
             args.addAll(List.of("--backlog", String.valueOf(backlog), "--accept-delay", ACCEPT_DELAY.toMillis() + "ms"));
             try (ServerProcess server = ServerProcess.start(args, runTag, runDir.resolve("logs").resolve("backlog-" + backlog + ".log"))) {
                 LoadSettings settings = new LoadSettings(Target.parse(server.address()), storm.workload().client("127.0.0.1"), 1, IN_PROGRESS, 0, 1,
-                        Duration.ZERO, duration, Duration.ofSeconds(10), Duration.ofSeconds(10), false, true);
+                        Duration.ZERO, duration, Duration.ofSeconds(10), Duration.ofSeconds(10)).withReconnect();
                 ListenCounters before = ListenCounters.read();
                 Histogram connects;
                 Histogram latency;

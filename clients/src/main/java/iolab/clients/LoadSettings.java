@@ -25,17 +25,26 @@ public record LoadSettings(Target target, Workload workload, int threads, int co
                            int pipeline, Duration warmup, Duration duration, Duration timeout, Duration connectTimeout,
                            boolean poisson, boolean reconnect, ClientTls tls) {
 
+    /**
+     * Connections kept open, a fixed schedule in the open loop; an {@code https://} target trusts the JDK's trust store and
+     * resumes no session. The rare settings are the {@code with} methods'.
+     */
     public LoadSettings(Target target, Workload workload, int threads, int connections, double ratePerSecond,
-                        int pipeline, Duration warmup, Duration duration, Duration timeout, Duration connectTimeout,
-                        boolean poisson, boolean reconnect) {
-        this(target, workload, threads, connections, ratePerSecond, pipeline, warmup, duration, timeout, connectTimeout, poisson, reconnect,
+                        int pipeline, Duration warmup, Duration duration, Duration timeout, Duration connectTimeout) {
+        this(target, workload, threads, connections, ratePerSecond, pipeline, warmup, duration, timeout, connectTimeout, false, false,
                 target.tls() ? new ClientTls(false, false) : null);
     }
 
-    /** A fixed schedule in the open loop, connections kept open. */
-    public LoadSettings(Target target, Workload workload, int threads, int connections, double ratePerSecond,
-                        int pipeline, Duration warmup, Duration duration, Duration timeout, Duration connectTimeout) {
-        this(target, workload, threads, connections, ratePerSecond, pipeline, warmup, duration, timeout, connectTimeout, false, false);
+    /** Open loop: Poisson arrivals instead of a fixed schedule. */
+    public LoadSettings withPoisson() {
+        return new LoadSettings(target, workload, threads, connections, ratePerSecond, pipeline, warmup, duration, timeout, connectTimeout,
+                true, reconnect, tls);
+    }
+
+    /** A new connection per request. */
+    public LoadSettings withReconnect() {
+        return new LoadSettings(target, workload, threads, connections, ratePerSecond, pipeline, warmup, duration, timeout, connectTimeout,
+                poisson, true, tls);
     }
 
     public LoadSettings {

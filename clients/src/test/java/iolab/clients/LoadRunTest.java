@@ -111,7 +111,7 @@ class LoadRunTest {
         ClientLoop fixed = new ClientLoop(new LoadSettings(target, echo, 1, 10, 1_000, 1, Duration.ZERO, Duration.ofSeconds(1),
                 Duration.ofSeconds(1), Duration.ofSeconds(1)), LoadRun.Recorders.create(), 10, 0, System.nanoTime());
         ClientLoop poisson = new ClientLoop(new LoadSettings(target, echo, 1, 10, 1_000, 1, Duration.ZERO, Duration.ofSeconds(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(1), true, false), LoadRun.Recorders.create(), 10, 0, System.nanoTime());
+                Duration.ofSeconds(1), Duration.ofSeconds(1)).withPoisson(), LoadRun.Recorders.create(), 10, 0, System.nanoTime());
         assertEquals(10_000_000, fixed.nextGapNanos(), "10 connections at 1,000/s: a slot each 10 ms");
         int n = 200_000;
         double sum = 0, squares = 0;

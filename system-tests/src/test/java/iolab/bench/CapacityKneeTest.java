@@ -36,7 +36,7 @@ class CapacityKneeTest {
             int[] probes = {0};
             java.util.function.LongFunction<LoadSettings> at = rate -> new LoadSettings(new Target(target.address(), target.host(),
                     "/delay?ms=10", false), Workload.DELAY_10MS.client(target.host()), 1, 20, rate, 1, Duration.ofMillis(300),
-                    Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5), false, false);
+                    Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5));
             LoadGenerator.run(at.apply(1_500), null, null); // the server's JIT and threads warm, as the experiment's are
             CapacitySearch.Result result = CapacitySearch.search(rate -> {
                 Path hlog = dir.resolve("probe" + ++probes[0] + ".hlog");

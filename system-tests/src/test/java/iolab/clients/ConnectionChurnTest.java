@@ -71,7 +71,7 @@ class ConnectionChurnTest {
     /** {@code count} connections, each with one request and its response; returns the errors. */
     private static Map<ErrorKind, Long> churn(Target target, int count) throws Exception {
         LoadSettings settings = new LoadSettings(target, new HttpWorkload("GET", target.path(), target.host(), HttpWorkload.closing(List.of()),
-                new byte[0]), 1, 16, 0, 1, Duration.ZERO, Duration.ofMinutes(2), Duration.ofSeconds(5), Duration.ofSeconds(5), false, true);
+                new byte[0]), 1, 16, 0, 1, Duration.ZERO, Duration.ofMinutes(2), Duration.ofSeconds(5), Duration.ofSeconds(5)).withReconnect();
         try (LoadRun run = LoadRun.start(settings)) {
             run.awaitConnected();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(100);
