@@ -165,8 +165,7 @@ public final class BlockingServer implements Server {
      * lasts too long.
      */
     private static void linger(Connection connection, ByteBuffer buffer) throws IOException {
-        connection.lingerUntilNanos = System.nanoTime() + Linger.MAX_NANOS;
-        connection.lingering = true;
+        connection.deadlines.startLingering();
         if (connection.tls != null) {
             connection.tls.shutdownOutput(); // close_notify, then the TCP half-close
         } else {
@@ -174,7 +173,7 @@ public final class BlockingServer implements Server {
         }
         long dropped = 0;
         int n;
-        while ((n = connection.read(buffer.clear())) >= 0 && (dropped += n) <= Linger.MAX_BYTES) {
+        while ((n = connection.read(buffer.clear())) >= 0 && (dropped += n) <= Deadlines.LINGER_BYTES) {
             // dropped
         }
     }
@@ -183,15 +182,7 @@ public final class BlockingServer implements Server {
         long idleNanos = settings.idleTimeout().toNanos();
         long now = System.nanoTime();
         for (Connection connection : connections) {
-            if (connection.lingering) {
-                if (now - connection.lingerUntilNanos > 0) {
-                    Quietly.close(connection.channel);
-                }
-                continue;
-            }
-            boolean idle = idleNanos > 0 && !connection.working && now - connection.lastActiveNanos > idleNanos;
-            boolean handshakeTooSlow = connection.handshakeUntilNanos != 0 && now - connection.handshakeUntilNanos > 0;
-            if (idle || handshakeTooSlow || connection.codec.expired(now)) {
+            if (connection.deadlines.due(now, idleNanos, connection.working, connection.codec)) {
                 Quietly.close(connection.channel);
             }
         }
@@ -233,13 +224,9 @@ public final class BlockingServer implements Server {
         SSLSocket tls;
         private InputStream tlsIn;
         private OutputStream tlsOut;
-        /** While a TLS handshake is under way, when the sweeper cuts it off; 0 otherwise. */
-        volatile long handshakeUntilNanos;
-        volatile long lastActiveNanos = System.nanoTime();
+        final Deadlines deadlines = new Deadlines();
         volatile boolean closeRequested;
         volatile boolean working;
-        volatile boolean lingering;
-        volatile long lingerUntilNanos;
         boolean inputEnded;
 
         Connection(SocketChannel channel, Codec codec) {
@@ -248,19 +235,18 @@ public final class BlockingServer implements Server {
         }
 
         void touch() {
-            lastActiveNanos = System.nanoTime();
+            deadlines.touch();
         }
 
         /** Layers TLS on the connection and completes the handshake, or fails once the handshake timeout has closed it. */
         void handshake(Tls settings) throws IOException {
-            handshakeUntilNanos = System.nanoTime() + settings.handshakeTimeout().toNanos();
+            deadlines.handshakeStarted(settings.handshakeTimeout());
             tls = (SSLSocket) settings.jdkContext().getSocketFactory().createSocket(channel.socket(), null, channel.socket().getPort(), true);
             tls.setUseClientMode(false);
             tls.startHandshake();
             tlsIn = tls.getInputStream();
             tlsOut = tls.getOutputStream();
-            handshakeUntilNanos = 0;
-            touch();
+            deadlines.handshakeDone();
         }
 
         int read(ByteBuffer input) throws IOException {

@@ -149,7 +149,7 @@ final class EventLoop implements Runnable {
             Endpoints.configureAccepted(channel);
             Connection connection = new Connection(channel, protocol.newCodec(), tls == null ? null : new TlsChannel(channel, tls.newEngine()));
             if (tls != null) {
-                connection.handshakeUntilNanos = System.nanoTime() + tls.handshakeTimeout().toNanos();
+                connection.deadlines.handshakeStarted(tls.handshakeTimeout());
             }
             connection.key = channel.register(selector, SelectionKey.OP_READ, connection);
         } catch (IOException | RuntimeException e) {
@@ -166,15 +166,7 @@ final class EventLoop implements Runnable {
         lastSweepNanos = now;
         for (SelectionKey key : selector.keys()) {
             Connection connection = (Connection) key.attachment();
-            if (connection.lingering) {
-                if (now - connection.lingerUntilNanos > 0) {
-                    connection.close();
-                }
-                continue;
-            }
-            boolean idle = idleTimeoutNanos > 0 && !connection.awaitingWork && now - connection.lastActiveNanos > idleTimeoutNanos;
-            boolean handshakeTooSlow = connection.tls != null && connection.tls.handshaking() && now - connection.handshakeUntilNanos > 0;
-            if (idle || handshakeTooSlow || connection.codec.expired(now)) {
+            if (connection.deadlines.due(now, idleTimeoutNanos, connection.awaitingWork, connection.codec)) {
                 connection.close();
             }
         }
@@ -219,7 +211,6 @@ final class EventLoop implements Runnable {
         private final ByteChannel io;
         /** HTTPS: the TLS layer; null for plain TCP. */
         private final TlsChannel tls;
-        private long handshakeUntilNanos;
         private final Codec codec;
         /** ByteBuffers and FileRegions, in order. */
         private final Queue<Object> unsent = new ArrayDeque<>();
@@ -228,12 +219,10 @@ final class EventLoop implements Runnable {
         private boolean inputEnded;
         private boolean endSignalled;
         private boolean closeWhenFlushed;
-        private boolean lingering;
-        private long lingerUntilNanos;
         private long lingerBytes;
         private boolean awaitingWork;
         private boolean closed;
-        long lastActiveNanos = System.nanoTime();
+        final Deadlines deadlines = new Deadlines();
 
         Connection(SocketChannel channel, Codec codec, TlsChannel tls) {
             this.channel = channel;
@@ -254,7 +243,7 @@ final class EventLoop implements Runnable {
                     }
                 }
                 if (!closed && key.isValid() && key.isReadable()) {
-                    if (lingering) {
+                    if (deadlines.lingering()) {
                         discard();
                     } else {
                         read();
@@ -287,7 +276,7 @@ final class EventLoop implements Runnable {
                 }
                 return false;
             }
-            lastActiveNanos = System.nanoTime();
+            deadlines.handshakeDone();
             return true;
         }
 
@@ -300,7 +289,7 @@ final class EventLoop implements Runnable {
             int n = io.read(input);
             input.flip();
             if (n > 0) {
-                lastActiveNanos = System.nanoTime();
+                deadlines.touch();
             }
             inputEnded = n < 0;
             process(input);
@@ -337,7 +326,7 @@ final class EventLoop implements Runnable {
         /** Reads and drops what a peer sends after we closed our side, until it closes too. */
         private void discard() throws IOException {
             int n = channel.read(readBuffer.clear());
-            if (n < 0 || (lingerBytes += n) > Linger.MAX_BYTES) {
+            if (n < 0 || (lingerBytes += n) > Deadlines.LINGER_BYTES) {
                 close();
             }
         }
@@ -392,9 +381,7 @@ final class EventLoop implements Runnable {
 
         /** RFC 9112, 9.6: half-close, then read until the peer closes, so its late bytes cannot turn into a reset that destroys our last response. */
         private void linger() throws IOException {
-            if (!lingering) {
-                lingering = true;
-                lingerUntilNanos = System.nanoTime() + Linger.MAX_NANOS;
+            if (deadlines.startLingering()) {
                 if (tls != null) {
                     tls.shutdownOutput(); // close_notify first
                 } else {
@@ -413,7 +400,7 @@ final class EventLoop implements Runnable {
         public void send(ByteBuffer bytes) throws IOException {
             if (!backlogged()) {
                 while (bytes.hasRemaining() && io.write(bytes) > 0) {
-                    lastActiveNanos = System.nanoTime();
+                    deadlines.touch();
                 }
             }
             if (bytes.hasRemaining()) {
@@ -427,7 +414,7 @@ final class EventLoop implements Runnable {
             try {
                 if (!backlogged()) {
                     while (region.remaining > 0 && region.writeTo(io)) {
-                        lastActiveNanos = System.nanoTime();
+                        deadlines.touch();
                     }
                 }
             } catch (IOException e) {
@@ -463,7 +450,7 @@ final class EventLoop implements Runnable {
                         Quietly.close(region.file);
                     }
                 }
-                lastActiveNanos = System.nanoTime();
+                deadlines.touch();
                 if (done) {
                     unsent.poll();
                 }
@@ -495,7 +482,7 @@ final class EventLoop implements Runnable {
                 return;
             }
             awaitingWork = false;
-            lastActiveNanos = System.nanoTime();
+            deadlines.touch();
             guarded(() -> {
                 work.complete(this, failure);
                 resume();
