@@ -114,9 +114,9 @@ class TlsChannelTest {
 
     @Test
     void plaintextLargerThanTheReadersBufferWaitsInTheChannelAndIsSaidToBeThere() throws Exception {
-        TlsChannel tlsClient = new TlsChannel(clientSide, engine(client, true));
-        TlsChannel tlsServer = new TlsChannel(serverSide, engine(server, false));
-        handshake(tlsClient, tlsServer);
+        Ends ends = handshaken();
+        TlsChannel tlsClient = ends.client();
+        TlsChannel tlsServer = ends.server();
         byte[] record = randomBytes(1_000, 3);
         assertEquals(record.length, tlsClient.write(ByteBuffer.wrap(record)));
         ByteBuffer small = ByteBuffer.allocate(100);
@@ -133,9 +133,9 @@ class TlsChannelTest {
 
     @Test
     void aCloseNotifyEndsTheInputBothWaysAndOneBehindTheLastDataIsSeenWithoutTheSocket() throws Exception {
-        TlsChannel tlsClient = new TlsChannel(clientSide, engine(client, true));
-        TlsChannel tlsServer = new TlsChannel(serverSide, engine(server, false));
-        handshake(tlsClient, tlsServer);
+        Ends ends = handshaken();
+        TlsChannel tlsClient = ends.client();
+        TlsChannel tlsServer = ends.server();
         byte[] last = randomBytes(50, 4);
         tlsClient.write(ByteBuffer.wrap(last));
         tlsClient.shutdownOutput(); // its close_notify, right behind the data
@@ -201,8 +201,14 @@ class TlsChannelTest {
         return in.array();
     }
 
-    private static void handshake(TlsChannel a, TlsChannel b) throws Exception {
-        pump(() -> !a.handshaking() && !b.handshaking(), a, b);
+    private record Ends(TlsChannel client, TlsChannel server) {
+    }
+
+    /** TLS on both ends of the direct connection, the handshake done. */
+    private Ends handshaken() throws Exception {
+        Ends ends = new Ends(new TlsChannel(clientSide, engine(client, true)), new TlsChannel(serverSide, engine(server, false)));
+        pump(() -> !ends.client().handshaking() && !ends.server().handshaking(), ends.client(), ends.server());
+        return ends;
     }
 
     /** Moves both handshakes on until {@code done}, for at most ten seconds. */
