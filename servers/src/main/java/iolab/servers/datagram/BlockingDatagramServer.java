@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The course's {@code recvfrom}/{@code sendto} loop on a blocking {@link DatagramSocket}.
@@ -22,14 +21,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * wakes one per datagram. {@code virtual}: one thread receives and hands each datagram to a new
  * virtual thread that sends the reply, the per-request hand-off the TCP models pay per connection.
  */
-final class BlockingDatagramServer implements DatagramServer {
+final class BlockingDatagramServer extends CountingDatagramServer {
 
     private final ServerSettings settings;
-    private final AtomicLong echoed = new AtomicLong();
     private final List<Thread> receivers = new ArrayList<>();
     private DatagramSocket socket;
     private ExecutorService senders;
-    private volatile SocketAddress address;
 
     BlockingDatagramServer(ServerSettings settings) {
         this.settings = settings;
@@ -38,7 +35,7 @@ final class BlockingDatagramServer implements DatagramServer {
     @Override
     public SocketAddress start() throws IOException {
         socket = new DatagramSocket(settings.endpoint());
-        address = socket.getLocalSocketAddress();
+        bound(socket.getLocalSocketAddress());
         if (settings.model() == Model.VIRTUAL) {
             senders = Executors.newVirtualThreadPerTaskExecutor();
             receivers.add(Thread.ofPlatform().name("udp-receiver").start(this::receiveAndHandOff));
@@ -47,7 +44,7 @@ final class BlockingDatagramServer implements DatagramServer {
                 receivers.add(Thread.ofPlatform().name("udp-" + i).start(this::receiveAndReply));
             }
         }
-        return address;
+        return address();
     }
 
     private void receiveAndReply() {
@@ -57,7 +54,7 @@ final class BlockingDatagramServer implements DatagramServer {
                 packet.setLength(DatagramServers.RECEIVE_BUFFER);
                 socket.receive(packet);
                 socket.send(packet); // to the address it came from, which receive() set
-                echoed.incrementAndGet();
+                countEcho();
             }
         } catch (IOException e) {
             stoppedOrFailed(e);
@@ -75,7 +72,7 @@ final class BlockingDatagramServer implements DatagramServer {
                 senders.execute(() -> {
                     try {
                         socket.send(reply);
-                        echoed.incrementAndGet();
+                        countEcho();
                     } catch (IOException e) {
                         stoppedOrFailed(e);
                     }
@@ -91,18 +88,8 @@ final class BlockingDatagramServer implements DatagramServer {
     /** Closing the socket is how a blocked {@code receive} learns of the stop; any other failure is reported. */
     private void stoppedOrFailed(IOException e) {
         if (!(e instanceof SocketException) || !socket.isClosed()) {
-            System.err.println("iolab-servers: udp: " + e);
+            report(e);
         }
-    }
-
-    @Override
-    public SocketAddress address() {
-        return address;
-    }
-
-    @Override
-    public long echoed() {
-        return echoed.get();
     }
 
     @Override

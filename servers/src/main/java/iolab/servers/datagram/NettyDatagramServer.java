@@ -26,16 +26,13 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** The reference over UDP: Netty's datagram channel on one event loop, on the transport asked for. */
-final class NettyDatagramServer implements DatagramServer {
+final class NettyDatagramServer extends CountingDatagramServer {
 
     private final ServerSettings settings;
-    private final AtomicLong echoed = new AtomicLong();
     private EventLoopGroup group;
     private Channel channel;
-    private volatile SocketAddress address;
 
     NettyDatagramServer(ServerSettings settings) {
         NettyServer.unavailable(settings.netty().transport()).ifPresent(reason -> {
@@ -74,15 +71,14 @@ final class NettyDatagramServer implements DatagramServer {
             }
             throw new IOException(e);
         }
-        address = channel.localAddress();
-        return address;
+        return bound(channel.localAddress());
     }
 
     private final class Echo extends SimpleChannelInboundHandler<DatagramPacket> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             ctx.write(new DatagramPacket(packet.content().retain(), packet.sender()));
-            echoed.incrementAndGet();
+            countEcho();
         }
 
         @Override
@@ -93,18 +89,8 @@ final class NettyDatagramServer implements DatagramServer {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             // A datagram socket has no peer to lose: report and keep serving.
-            System.err.println("iolab-servers: udp: " + cause);
+            report(cause);
         }
-    }
-
-    @Override
-    public SocketAddress address() {
-        return address;
-    }
-
-    @Override
-    public long echoed() {
-        return echoed.get();
     }
 
     @Override

@@ -14,7 +14,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.spi.SelectorProvider;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code nio} over UDP: one non-blocking {@link DatagramChannel} on one loop's {@link Selector}.
@@ -23,19 +22,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * (the TCP model's back-pressure): datagrams then wait in, and overflow from, the kernel's
  * receive buffer, which is where UDP loses them.
  */
-final class SelectorDatagramServer implements DatagramServer {
+final class SelectorDatagramServer extends CountingDatagramServer {
 
     /** Datagrams taken per wake-up before the selector is asked again. */
     private static final int BATCH = 64;
 
     private final ServerSettings settings;
     private final SelectorProvider provider;
-    private final AtomicLong echoed = new AtomicLong();
     private DatagramChannel channel;
     private Selector selector;
     private Thread loop;
     private volatile boolean stopping;
-    private volatile SocketAddress address;
 
     SelectorDatagramServer(ServerSettings settings) {
         this.settings = settings;
@@ -56,9 +53,9 @@ final class SelectorDatagramServer implements DatagramServer {
             channel.close();
             throw e;
         }
-        address = channel.getLocalAddress();
+        bound(channel.getLocalAddress());
         loop = Thread.ofPlatform().name("udp-loop").start(this::run);
-        return address;
+        return address();
     }
 
     private void run() {
@@ -76,7 +73,7 @@ final class SelectorDatagramServer implements DatagramServer {
                     if (!sent(buffer, pendingTo)) {
                         continue;
                     }
-                    echoed.incrementAndGet();
+                    countEcho();
                     pendingTo = null;
                     key.interestOps(SelectionKey.OP_READ);
                 }
@@ -92,14 +89,14 @@ final class SelectorDatagramServer implements DatagramServer {
                         key.interestOps(SelectionKey.OP_WRITE);
                         break;
                     }
-                    echoed.incrementAndGet();
+                    countEcho();
                 }
             }
         } catch (ClosedSelectorException | java.nio.channels.ClosedChannelException e) {
             // stopped
         } catch (IOException e) {
             if (!stopping) {
-                System.err.println("iolab-servers: udp: " + e);
+                report(e);
             }
         }
     }
@@ -108,16 +105,6 @@ final class SelectorDatagramServer implements DatagramServer {
     private boolean sent(ByteBuffer reply, SocketAddress to) throws IOException {
         boolean empty = !reply.hasRemaining();
         return channel.send(reply, to) > 0 || empty;
-    }
-
-    @Override
-    public SocketAddress address() {
-        return address;
-    }
-
-    @Override
-    public long echoed() {
-        return echoed.get();
     }
 
     @Override
