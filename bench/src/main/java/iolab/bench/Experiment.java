@@ -491,7 +491,7 @@ public final class Experiment {
         extra.forEach(System::setProperty);
         properties.forEach(System::setProperty);
         Options options = new OptionsBuilder()
-                .include(Pattern.quote((c.workload().protocol().equals("echo") ? EchoBenchmark.class : HttpBenchmark.class).getName()) + "\\.requests$")
+                .include(Pattern.quote(ServerBenchmark.class.getName()) + "\\.requests$")
                 .param("server", c.server().label())
                 .param("workload", c.workload().label())
                 .param("connections", String.valueOf(c.connections()))

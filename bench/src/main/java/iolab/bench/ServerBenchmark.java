@@ -37,7 +37,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One server under one load, measured by JMH. The server runs in a JVM of its own: the
+ * One server under one load, measured by JMH: one benchmark for every protocol, the workload names which. Run by
+ * hand it measures nio on {@code plaintext} unless {@code -p server=...} and {@code -p workload=...} name others
+ * ({@link ServerVariant} and {@link Workload} list them). The server runs in a JVM of its own: the
  * experiment's, kept warm across rounds ({@value #ADDRESS_PROPERTY}), or, run by hand, one
  * this trial starts. The load generator runs here: its connections are made first (a phase of
  * their own), then the load runs without pause from the first warm-up iteration to the end of
@@ -62,7 +64,7 @@ import java.util.concurrent.locks.LockSupport;
 // the flag that allows it quietly, hence the ignore.
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+IgnoreUnrecognizedVMOptions", "--sun-misc-unsafe-memory-access=allow"})
 @State(Scope.Benchmark)
-public abstract class ServerBenchmark {
+public class ServerBenchmark {
 
     /** Responses per invocation; the score counts each invocation as this many operations. */
     static final int BATCH = 50;
@@ -75,6 +77,14 @@ public abstract class ServerBenchmark {
     /** Set by the experiment for a capacity probe: a shorter drain, in ms (a response still due that late has failed its goal anyway). */
     public static final String DRAIN_PROPERTY = "iolab.drain.millis";
     private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(STALL_SECONDS);
+
+    /** A {@link ServerVariant}'s label. */
+    @Param("nio")
+    public String server;
+
+    /** A {@link Workload}'s label: HTTP ({@code plaintext}, ...) or echo ({@code echo-64}, ...). */
+    @Param("plaintext")
+    public String workload;
 
     @Param({"10", "100", "1000"})
     public int connections;
@@ -92,7 +102,8 @@ public abstract class ServerBenchmark {
     private Configuration configuration;
     private Path out;
     private String files;
-    private ServerProcess server;
+    /** Run by hand: the server this trial started; null when the experiment's runs on. */
+    private ServerProcess ownServer;
     private long serverPid;
     private LoadRun run;
     private CostSampler sampler;
@@ -104,13 +115,9 @@ public abstract class ServerBenchmark {
     private long recordingStartNanos;
     private long target;
 
-    protected abstract String server();
-
-    protected abstract String workload();
-
     @Setup(Level.Trial)
     public void start(BenchmarkParams params) throws IOException, InterruptedException {
-        configuration = new Configuration(ServerVariant.named(server()), Workload.named(workload()), connections, rate);
+        configuration = new Configuration(ServerVariant.named(server), Workload.named(workload), connections, rate);
         out = Path.of(System.getProperty(OUT_PROPERTY, "results/standalone"));
         Files.createDirectories(out);
         String trial = System.getProperty(TRIAL_PROPERTY);
@@ -121,10 +128,10 @@ public abstract class ServerBenchmark {
         } else {
             Files.createDirectories(out.resolve("logs"));
             String tag = System.getProperty(ServerProcess.RUN_PROPERTY, "standalone");
-            server = ServerProcess.start(configuration.serverArguments(ServerRoot.create()), tag,
+            ownServer = ServerProcess.start(configuration.serverArguments(ServerRoot.create()), tag,
                     out.resolve("logs").resolve(files + ".server.log"));
-            address = server.address();
-            serverPid = server.pid();
+            address = ownServer.address();
+            serverPid = ownServer.pid();
             Pinning.pinSelfToClientCore(); // a fork of its own, run by hand; the experiment pins itself
         }
         // The warm-up is never zero here: that keeps the generator from recording before the first measurement iteration.
@@ -209,8 +216,8 @@ public abstract class ServerBenchmark {
             run.close();
             hlogOut.close();
             sampler.close();
-            if (server != null) {
-                server.close();
+            if (ownServer != null) {
+                ownServer.close();
             }
         }
     }
