@@ -3,11 +3,11 @@ package iolab.bench;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import iolab.clients.LoadResult;
-import iolab.plot.CapacityProbe;
-import iolab.plot.CapacityRound;
-import iolab.plot.RoundStatistics;
-import iolab.plot.Sustainability;
-import iolab.plot.Trial;
+import iolab.runfiles.CapacityProbe;
+import iolab.runfiles.CapacityRound;
+import iolab.runfiles.RoundStatistics;
+import iolab.runfiles.Sustainability;
+import iolab.runfiles.Trial;
 import iolab.servers.ServerVariant;
 
 import java.io.IOException;

@@ -4,7 +4,7 @@ import iolab.servers.ServerVariant;
 import iolab.clients.ClientTls;
 import iolab.clients.LoadSettings;
 import iolab.clients.Target;
-import iolab.plot.ConfigurationId;
+import iolab.runfiles.ConfigurationId;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package iolab.bench;
 
-import iolab.plot.RoundStatistics;
-import iolab.plot.Trial;
+import iolab.runfiles.RoundStatistics;
+import iolab.runfiles.Trial;
 
 import java.time.Duration;
 import java.util.ArrayList;

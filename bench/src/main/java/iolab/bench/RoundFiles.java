@@ -1,6 +1,6 @@
 package iolab.bench;
 
-import iolab.plot.ConfigurationId;
+import iolab.runfiles.ConfigurationId;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;

@@ -1,6 +1,6 @@
 package iolab.bench;
 
-import iolab.plot.Trial;
+import iolab.runfiles.Trial;
 import iolab.servers.ServerVariant;
 import org.junit.jupiter.api.Test;
 

@@ -50,9 +50,11 @@ public final class LoadRun implements AutoCloseable {
     private final List<ClientLoop> loops = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private boolean stopped;
+    private boolean recordingStarted;
 
     private LoadRun(LoadSettings settings) {
         this.settings = settings;
+        this.recordingStarted = settings.warmup().isZero();
     }
 
     /**
@@ -93,8 +95,16 @@ public final class LoadRun implements AutoCloseable {
         return settings;
     }
 
-    /** Ends the warm-up: from now on responses are recorded (in the open loop, those of slots from now on). */
-    public void startRecording() {
+    /**
+     * Ends the warm-up: from now on responses are recorded (in the open loop, those of slots from now on). Once only, and not
+     * at all without a warm-up (then everything is recorded from the start): a second start would drop from the record
+     * the requests it has already counted as issued, and the account would no longer balance.
+     */
+    public synchronized void startRecording() {
+        if (recordingStarted) {
+            return;
+        }
+        recordingStarted = true;
         // Drop what came before the switch first: a response recorded after it must stay in the histogram it is counted for.
         recorders.reset();
         long now = System.nanoTime();

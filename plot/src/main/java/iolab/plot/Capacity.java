@@ -1,5 +1,9 @@
 package iolab.plot;
 
+import iolab.runfiles.RoundStatistics;
+import iolab.runfiles.CapacityProbe;
+import iolab.runfiles.CapacityRound;
+
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;

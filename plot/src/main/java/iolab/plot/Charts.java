@@ -1,5 +1,7 @@
 package iolab.plot;
 
+import iolab.runfiles.RoundStatistics;
+
 import org.HdrHistogram.HistogramIterationValue;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.AbstractXYAnnotation;

@@ -1,5 +1,8 @@
 package iolab.plot;
 
+import iolab.runfiles.ConfigurationId;
+import iolab.runfiles.RoundStatistics;
+
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.XYPlot;

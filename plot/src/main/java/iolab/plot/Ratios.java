@@ -1,5 +1,9 @@
 package iolab.plot;
 
+import iolab.runfiles.Trial;
+import iolab.runfiles.RoundStatistics;
+import iolab.runfiles.CapacityRound;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

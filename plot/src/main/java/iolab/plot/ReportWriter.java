@@ -1,5 +1,7 @@
 package iolab.plot;
 
+import iolab.runfiles.CapacityRound;
+
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;

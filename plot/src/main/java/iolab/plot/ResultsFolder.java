@@ -1,5 +1,13 @@
 package iolab.plot;
 
+import iolab.runfiles.Trial;
+import iolab.runfiles.ErrorCounts;
+import iolab.runfiles.ConfigurationId;
+import iolab.runfiles.RoundStatistics;
+import iolab.runfiles.Sustainability;
+import iolab.runfiles.CapacityProbe;
+import iolab.runfiles.CapacityRound;
+
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;

@@ -1,5 +1,8 @@
 package iolab.plot;
 
+import iolab.runfiles.ConfigurationId;
+import iolab.runfiles.RoundStatistics;
+
 import org.HdrHistogram.Histogram;
 
 

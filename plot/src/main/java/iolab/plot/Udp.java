@@ -1,5 +1,8 @@
 package iolab.plot;
 
+import iolab.runfiles.Trial;
+import iolab.runfiles.RoundStatistics;
+
 import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;

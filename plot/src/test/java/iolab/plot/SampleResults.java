@@ -1,5 +1,8 @@
 package iolab.plot;
 
+import iolab.runfiles.Trial;
+import iolab.runfiles.ConfigurationId;
+
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
 

@@ -4,7 +4,7 @@ import iolab.clients.LoadGenerator;
 import iolab.clients.LoadResult;
 import iolab.clients.LoadSettings;
 import iolab.clients.Target;
-import iolab.plot.Sustainability;
+import iolab.runfiles.Sustainability;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

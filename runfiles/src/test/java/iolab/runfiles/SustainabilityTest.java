@@ -1,4 +1,4 @@
-package iolab.plot;
+package iolab.runfiles;
 
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
-package iolab.plot;
+package iolab.runfiles;
 
-import iolab.plot.RoundStatistics.Interval;
-import iolab.plot.RoundStatistics.Verdict;
+import iolab.runfiles.RoundStatistics.Interval;
+import iolab.runfiles.RoundStatistics.Verdict;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

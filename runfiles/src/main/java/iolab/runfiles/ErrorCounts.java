@@ -1,4 +1,4 @@
-package iolab.plot;
+package iolab.runfiles;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -15,7 +15,7 @@ import java.util.Map;
  */
 public record ErrorCounts(long total, String kinds) {
 
-    static final ErrorCounts NONE = new ErrorCounts(0, "");
+    public static final ErrorCounts NONE = new ErrorCounts(0, "");
 
     /** From a configuration's summary; none when it has no {@code errors} object. */
     public static ErrorCounts of(JsonObject summary) {

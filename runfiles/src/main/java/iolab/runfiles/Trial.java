@@ -1,4 +1,4 @@
-package iolab.plot;
+package iolab.runfiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -81,7 +81,7 @@ public record Trial(String id, int round, int attempt, int position, boolean cou
         Files.write(file, lines);
     }
 
-    static List<Trial> read(Path file) throws IOException {
+    public static List<Trial> read(Path file) throws IOException {
         List<String> lines = Files.readAllLines(file);
         if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
             throw new IOException("not a rounds file (its first line is not the expected header)");

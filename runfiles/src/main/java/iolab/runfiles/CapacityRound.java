@@ -1,4 +1,4 @@
-package iolab.plot;
+package iolab.runfiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,7 +49,7 @@ public record CapacityRound(String workload, int connections, double sloMillis, 
         Files.write(file, lines);
     }
 
-    static List<CapacityRound> read(Path file) throws IOException {
+    public static List<CapacityRound> read(Path file) throws IOException {
         return lines(file, HEADER).stream().map(CapacityRound::parse).toList();
     }
 
@@ -62,7 +62,7 @@ public record CapacityRound(String workload, int connections, double sloMillis, 
     }
 
     /** 10 for 10.0, 2.5 for 2.5. */
-    static String number(double d) {
+    public static String number(double d) {
         return d == Math.rint(d) ? String.valueOf((long) d) : String.format(Locale.ROOT, "%s", d);
     }
 

@@ -1,4 +1,4 @@
-package iolab.plot;
+package iolab.runfiles;
 
 import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
@@ -45,7 +45,7 @@ public final class Sustainability {
     }
 
     /** {@code intervals}: the .hlog's, each tagged with its round (untagged ones are one round). */
-    static boolean sustained(List<Histogram> intervals, long ratePerSecond) {
+    public static boolean sustained(List<Histogram> intervals, long ratePerSecond) {
         Map<String, List<Histogram>> rounds = new LinkedHashMap<>();
         for (Histogram h : intervals) {
             long millis = h.getEndTimeStamp() - h.getStartTimeStamp();

@@ -1,4 +1,4 @@
-package iolab.plot;
+package iolab.runfiles;
 
 import java.nio.file.Path;
 import java.util.Comparator;

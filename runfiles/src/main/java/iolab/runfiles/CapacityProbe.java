@@ -1,4 +1,4 @@
-package iolab.plot;
+package iolab.runfiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,7 +54,7 @@ public record CapacityProbe(String workload, int connections, double sloMillis, 
         Files.write(file, lines);
     }
 
-    static List<CapacityProbe> read(Path file) throws IOException {
+    public static List<CapacityProbe> read(Path file) throws IOException {
         return CapacityRound.lines(file, HEADER).stream().map(CapacityProbe::parse).toList();
     }
 }
