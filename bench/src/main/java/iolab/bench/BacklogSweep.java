@@ -1,10 +1,11 @@
 package iolab.bench;
 
+import iolab.runfiles.BacklogPoint;
+
 import iolab.clients.ErrorKind;
 import iolab.clients.LoadRun;
 import iolab.clients.LoadSettings;
 import iolab.clients.Target;
-import iolab.plot.Backlog;
 import iolab.servers.ServerVariant;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
@@ -40,10 +41,10 @@ final class BacklogSweep {
     }
 
     /** Runs the sweep over {@code backlogs} into {@code runDir}, {@code duration} for each; returns what it measured. */
-    static List<Backlog.Point> run(Path runDir, String runTag, List<Integer> backlogs, Duration duration, PrintStream out)
+    static List<BacklogPoint> run(Path runDir, String runTag, List<Integer> backlogs, Duration duration, PrintStream out)
             throws IOException, InterruptedException {
-        Files.createDirectories(runDir.resolve(Backlog.FOLDER));
-        List<Backlog.Point> points = new ArrayList<>();
+        Files.createDirectories(runDir.resolve(BacklogPoint.FOLDER));
+        List<BacklogPoint> points = new ArrayList<>();
         Files.createDirectories(runDir.resolve("logs"));
         // The server as the experiment starts nio (one loop, loopback, an ephemeral port), made slow to accept.
         Configuration storm = new Configuration(ServerVariant.NIO, Workload.ECHO_64_CLOSE, IN_PROGRESS, 0);
@@ -70,12 +71,12 @@ final class BacklogSweep {
                 }
                 ListenCounters after = ListenCounters.read();
                 ListenCounters delta = before == null || after == null ? null : after.since(before);
-                Backlog.Point point = new Backlog.Point(backlog, Environment.somaxconn(), connects.getTotalCount(), connected,
+                BacklogPoint point = new BacklogPoint(backlog, Environment.somaxconn(), connects.getTotalCount(), connected,
                         errors.get(ErrorKind.UNANSWERED), errors.get(ErrorKind.CONNECT), delta == null ? -1 : delta.overflows(), delta == null ? -1 : delta.drops(), latency,
                         connects);
                 points.add(point);
-                writeLog(latency, runDir.resolve(Backlog.FOLDER).resolve(Backlog.file(backlog)));
-                writeLog(connects, runDir.resolve(Backlog.FOLDER).resolve(Backlog.connectFile(backlog)));
+                writeLog(latency, runDir.resolve(BacklogPoint.FOLDER).resolve(BacklogPoint.file(backlog)));
+                writeLog(connects, runDir.resolve(BacklogPoint.FOLDER).resolve(BacklogPoint.connectFile(backlog)));
                 out.printf("backlog %5d: %6d answered, connect to response p50 %8.1f ms, p99 %8.1f ms, max %8.1f ms; connect() p99 %6.2f ms;"
                                 + " unanswered at the end %d, failed connects %d, ListenOverflows +%d, ListenDrops +%d%n",
                         backlog, connected, latency.getValueAtPercentile(50) / 1e6, latency.getValueAtPercentile(99) / 1e6,
@@ -83,7 +84,7 @@ final class BacklogSweep {
                         point.listenDrops());
             }
         }
-        Backlog.write(points, runDir.resolve(Backlog.CSV));
+        BacklogPoint.write(points, runDir.resolve(BacklogPoint.CSV));
         return points;
     }
 

@@ -1,11 +1,12 @@
 package iolab.bench;
 
+import iolab.runfiles.UdpTrial;
+
 import iolab.clients.DatagramLoad;
 import iolab.clients.DatagramResult;
 import iolab.clients.DatagramSettings;
 import iolab.clients.SocketDrops;
 import iolab.clients.Target;
-import iolab.plot.Udp;
 import iolab.servers.ServerVariant;
 import iolab.servers.datagram.DatagramServers;
 
@@ -49,11 +50,11 @@ final class UdpSweep {
     }
 
     /** The sweep into {@code runDir}'s {@code udp.csv}: {@code warmup} per server at the lowest rate, then the rounds. */
-    static List<Udp.Trial> run(Path runDir, String runTag, List<ServerVariant> servers, List<Long> rates, int rounds, Duration warmup,
+    static List<UdpTrial> run(Path runDir, String runTag, List<ServerVariant> servers, List<Long> rates, int rounds, Duration warmup,
                                Duration duration, PrintStream out) throws IOException, InterruptedException {
         Files.createDirectories(runDir.resolve("logs"));
         Map<ServerVariant, ServerProcess> running = new LinkedHashMap<>();
-        List<Udp.Trial> trials = new ArrayList<>();
+        List<UdpTrial> trials = new ArrayList<>();
         try {
             for (ServerVariant server : servers) {
                 if (server.unavailable().isPresent()) {
@@ -81,11 +82,11 @@ final class UdpSweep {
                 process.close();
             }
         }
-        Udp.write(trials, runDir.resolve(Udp.CSV));
+        UdpTrial.write(trials, runDir.resolve(UdpTrial.CSV));
         return trials;
     }
 
-    private static Udp.Trial trial(ServerVariant server, ServerProcess process, long rate, int round, Duration duration, PrintStream out)
+    private static UdpTrial trial(ServerVariant server, ServerProcess process, long rate, int round, Duration duration, PrintStream out)
             throws IOException, InterruptedException {
         List<Integer> port = List.of(Target.parse(process.address()).address() instanceof java.net.InetSocketAddress a ? a.getPort() : -1);
         OptionalLong dropsBefore = SocketDrops.of(port);
@@ -99,7 +100,7 @@ final class UdpSweep {
         out.printf("udp round %d %-14s %,8d/s offered: %,8.0f/s echoed, lost %6.3f%% (dropped at the server %d, at the client %d), reordered %d, late %d, p99 %8.2f ms, server CPU %5.1f µs/datagram%s%n",
                 round, server, rate, r.echoedPerSecond(), 100 * r.lossRatio(), serverDrops, r.clientDrops(), r.reordered(), r.late(), r.latencyMillis(99), cpuMicros,
                 r.clientLate() ? " (client-bound)" : "");
-        return new Udp.Trial(server.label(), rate, round, r.sent(), r.echoed(), r.lost(), r.reordered(), r.late(), r.latencyMillis(50),
+        return new UdpTrial(server.label(), rate, round, r.sent(), r.echoed(), r.lost(), r.reordered(), r.late(), r.latencyMillis(50),
                 r.latencyMillis(99), r.latencyMillis(100), r.sendLagMillis(99), r.clientLate(), cpuMicros, serverDrops, r.clientDrops());
     }
 

@@ -4,7 +4,6 @@ import iolab.runfiles.RoundStatistics;
 import iolab.runfiles.CapacityProbe;
 import iolab.runfiles.CapacityRound;
 
-import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.IntervalMarker;

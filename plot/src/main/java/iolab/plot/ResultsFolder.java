@@ -1,5 +1,9 @@
 package iolab.plot;
 
+import iolab.runfiles.BacklogPoint;
+
+import iolab.runfiles.UdpTrial;
+
 import iolab.runfiles.Trial;
 import iolab.runfiles.ErrorCounts;
 import iolab.runfiles.ConfigurationId;
@@ -37,8 +41,8 @@ final class ResultsFolder {
     private final JsonObject environment;
     private final Catalog catalog;
     private final List<Row> rows;
-    private final List<Backlog.Point> backlog;
-    private final List<Udp.Trial> udp;
+    private final List<BacklogPoint> backlog;
+    private final List<UdpTrial> udp;
     private final List<CapacityRound> capacityRounds;
     private final List<CapacityProbe> capacityProbes;
     private final Map<String, List<Trial>> trials = new LinkedHashMap<>();
@@ -90,29 +94,29 @@ final class ResultsFolder {
     }
 
     /** The listen-backlog sweep, empty when the run made none. */
-    List<Backlog.Point> backlog() {
+    List<BacklogPoint> backlog() {
         return backlog;
     }
 
     /** The UDP sweep's trials, empty when the run made none. */
-    List<Udp.Trial> udp() {
+    List<UdpTrial> udp() {
         return udp;
     }
 
-    private List<Udp.Trial> readUdp() {
+    private List<UdpTrial> readUdp() {
         try {
-            return Udp.read(dir);
+            return UdpTrial.read(dir);
         } catch (IOException | RuntimeException e) {
-            missing.add(Udp.CSV + " is unreadable (" + e.getMessage() + "): the UDP chart is left out");
+            missing.add(UdpTrial.CSV + " is unreadable (" + e.getMessage() + "): the UDP chart is left out");
             return List.of();
         }
     }
 
-    private List<Backlog.Point> readBacklog() {
+    private List<BacklogPoint> readBacklog() {
         try {
-            return Backlog.read(dir);
+            return BacklogPoint.read(dir);
         } catch (IOException | RuntimeException e) {
-            missing.add(Backlog.CSV + " is unreadable (" + e.getMessage() + "): the backlog chart is left out");
+            missing.add(BacklogPoint.CSV + " is unreadable (" + e.getMessage() + "): the backlog chart is left out");
             return List.of();
         }
     }

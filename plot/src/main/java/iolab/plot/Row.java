@@ -5,7 +5,6 @@ import iolab.runfiles.RoundStatistics;
 
 import org.HdrHistogram.Histogram;
 
-
 /**
  * One configuration of a run and what is known of it; any figure may be absent (null) when
  * the configuration failed or a file is missing.

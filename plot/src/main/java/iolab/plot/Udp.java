@@ -1,6 +1,7 @@
 package iolab.plot;
 
-import iolab.runfiles.Trial;
+import iolab.runfiles.UdpTrial;
+
 import iolab.runfiles.RoundStatistics;
 
 import org.jfree.chart.plot.CombinedDomainXYPlot;
@@ -14,10 +15,6 @@ import org.jfree.data.xy.YIntervalSeriesCollection;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.text.DecimalFormat;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,28 +33,8 @@ import java.util.stream.Collectors;
  */
 public final class Udp {
 
-    public static final String CSV = "udp.csv";
     /** The loss a server may show and still count as keeping up: the knee is the last rate below it. */
     public static final double KNEE_LOSS = 0.01;
-    private static final String HEADER = "server,offered_per_s,round,sent,echoed,lost,loss_ratio,reordered,late,p50_ms,p99_ms,max_ms,"
-            + "send_lag_p99_ms,client_late,server_cpu_us_per_datagram,server_drops,client_drops";
-
-    /**
-     * One server at one offered rate in one round.
-     *
-     * @param clientLate            the client's own send lag was comparable to the latency: the rate was the client's limit, not the server's
-     * @param cpuMicrosPerDatagram  the server's CPU time (user + system) over the trial per datagram echoed; NaN when unknown
-     * @param serverDrops           datagrams the kernel dropped at the server's socket, its receive buffer full (-1: unknown)
-     * @param clientDrops           replies dropped at the client's sockets, theirs full: loss that is the client's (-1: unknown)
-     */
-    public record Trial(String server, long offered, int round, long sent, long echoed, long lost, long reordered, long late, double p50Millis,
-                        double p99Millis, double maxMillis, double sendLagP99Millis, boolean clientLate, double cpuMicrosPerDatagram,
-                        long serverDrops, long clientDrops) {
-
-        public double lossRatio() {
-            return sent == 0 ? 0 : (double) lost / sent;
-        }
-    }
 
     /** One server at one offered rate: the median over rounds and the range. */
     record Point(String server, long offered, double p99Millis, double p99Low, double p99High, double lossMedian,
@@ -67,47 +44,20 @@ public final class Udp {
     private Udp() {
     }
 
-    public static void write(List<Trial> trials, Path csv) throws IOException {
-        StringBuilder text = new StringBuilder(HEADER).append('\n');
-        for (Trial t : trials) {
-            text.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%d,%d,%.6f,%d,%d,%.3f,%.3f,%.3f,%.3f,%b,%.3f,%d,%d%n", t.server(), t.offered(), t.round(),
-                    t.sent(), t.echoed(), t.lost(), t.lossRatio(), t.reordered(), t.late(), t.p50Millis(), t.p99Millis(), t.maxMillis(),
-                    t.sendLagP99Millis(), t.clientLate(), t.cpuMicrosPerDatagram(), t.serverDrops(), t.clientDrops()));
-        }
-        Files.writeString(csv, text, StandardCharsets.UTF_8);
-    }
-
-    /** The run's trials, or empty when it made none. */
-    static List<Trial> read(Path runDir) throws IOException {
-        Path csv = runDir.resolve(CSV);
-        if (!Files.exists(csv)) {
-            return List.of();
-        }
-        List<Trial> trials = new ArrayList<>();
-        for (String line : Files.readAllLines(csv).stream().skip(1).filter(l -> !l.isBlank()).toList()) {
-            String[] f = line.split(",");
-            trials.add(new Trial(f[0], Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]), Long.parseLong(f[5]),
-                    Long.parseLong(f[7]), Long.parseLong(f[8]), Double.parseDouble(f[9]), Double.parseDouble(f[10]), Double.parseDouble(f[11]),
-                    Double.parseDouble(f[12]), Boolean.parseBoolean(f[13]), Double.parseDouble(f[14]),
-                    Long.parseLong(f[15]), Long.parseLong(f[16])));
-        }
-        return trials;
-    }
-
     /** Per server, in the order given, its points by rising rate. */
-    static Map<String, List<Point>> points(List<Trial> trials, Comparator<String> serverOrder) {
+    static Map<String, List<Point>> points(List<UdpTrial> trials, Comparator<String> serverOrder) {
         Map<String, List<Point>> byServer = new LinkedHashMap<>();
-        Map<String, Map<Long, List<Trial>>> grouped = trials.stream().collect(Collectors.groupingBy(Trial::server, TreeMap::new,
-                Collectors.groupingBy(Trial::offered, TreeMap::new, Collectors.toList())));
+        Map<String, Map<Long, List<UdpTrial>>> grouped = trials.stream().collect(Collectors.groupingBy(UdpTrial::server, TreeMap::new,
+                Collectors.groupingBy(UdpTrial::offered, TreeMap::new, Collectors.toList())));
         grouped.keySet().stream().sorted(serverOrder).forEach(server -> {
             List<Point> points = new ArrayList<>();
             grouped.get(server).forEach((offered, ts) -> {
-                double[] p99 = ts.stream().mapToDouble(Trial::p99Millis).toArray();
-                double[] loss = ts.stream().mapToDouble(Trial::lossRatio).toArray();
-                double[] cpu = ts.stream().mapToDouble(Trial::cpuMicrosPerDatagram).filter(Double::isFinite).toArray();
+                double[] p99 = ts.stream().mapToDouble(UdpTrial::p99Millis).toArray();
+                double[] loss = ts.stream().mapToDouble(UdpTrial::lossRatio).toArray();
+                double[] cpu = ts.stream().mapToDouble(UdpTrial::cpuMicrosPerDatagram).filter(Double::isFinite).toArray();
                 points.add(new Point(server, offered, RoundStatistics.median(p99), min(p99), max(p99), RoundStatistics.median(loss),
                         min(loss), max(loss), cpu.length == 0 ? Double.NaN : RoundStatistics.median(cpu),
-                        ts.stream().anyMatch(Trial::clientLate), ts.size()));
+                        ts.stream().anyMatch(UdpTrial::clientLate), ts.size()));
             });
             byServer.put(server, points);
         });
@@ -135,7 +85,7 @@ public final class Udp {
     }
 
     /** The p99 latency of the datagrams echoed (top) and the share lost (bottom) against the offered rate, one line per server. */
-    static Charts.Named chart(List<Trial> trials, Catalog catalog, String provenance) {
+    static Charts.Named chart(List<UdpTrial> trials, Catalog catalog, String provenance) {
         Styles styles = new Styles(catalog);
         Map<String, List<Point>> points = points(trials, Comparator.comparingInt(styles::order));
         YIntervalSeriesCollection latency = new YIntervalSeriesCollection();
@@ -175,11 +125,11 @@ public final class Udp {
         String cpu = points.entrySet().stream().map(e -> e.getKey() + " " + e.getValue().stream().map(Point::cpuMicros).filter(Double::isFinite)
                         .findFirst().map(c -> String.format(Locale.ROOT, "%.1f µs", c)).orElse("?"))
                 .collect(Collectors.joining(", "));
-        String where = trials.stream().collect(Collectors.groupingBy(Trial::server, LinkedHashMap::new, Collectors.toList())).entrySet().stream()
+        String where = trials.stream().collect(Collectors.groupingBy(UdpTrial::server, LinkedHashMap::new, Collectors.toList())).entrySet().stream()
                 .sorted(Comparator.comparingInt(e -> styles.order(e.getKey())))
                 .map(e -> String.format(Locale.ROOT, "%s %,d lost: %s at the server, %s at the client", e.getKey(),
-                        e.getValue().stream().mapToLong(Trial::lost).sum(), known(e.getValue().stream().mapToLong(Trial::serverDrops)),
-                        known(e.getValue().stream().mapToLong(Trial::clientDrops))))
+                        e.getValue().stream().mapToLong(UdpTrial::lost).sum(), known(e.getValue().stream().mapToLong(UdpTrial::serverDrops)),
+                        known(e.getValue().stream().mapToLong(UdpTrial::clientDrops))))
                 .collect(Collectors.joining("; "));
         int rounds = points.values().stream().flatMap(List::stream).mapToInt(Point::rounds).max().orElse(0);
         return new Charts.Named("udp", "UDP echo: latency and loss against the offered rate",

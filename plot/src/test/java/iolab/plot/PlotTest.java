@@ -1,5 +1,9 @@
 package iolab.plot;
 
+import iolab.runfiles.BacklogPoint;
+
+import iolab.runfiles.UdpTrial;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -144,27 +148,27 @@ class PlotTest {
     @Test
     void aBacklogSweepIsReadBackAndDrawn() throws Exception {
         SampleResults.write(dir);
-        Files.createDirectories(dir.resolve(Backlog.FOLDER));
-        List<Backlog.Point> points = new java.util.ArrayList<>();
+        Files.createDirectories(dir.resolve(BacklogPoint.FOLDER));
+        List<BacklogPoint> points = new java.util.ArrayList<>();
         for (int backlog : List.of(1, 4096)) {
             org.HdrHistogram.Histogram connects = new org.HdrHistogram.Histogram(3);
             for (int i = 0; i < 1000; i++) {
                 connects.recordValue(backlog == 1 && i % 10 == 0 ? 1_020_000_000L : 80_000L + i); // a tenth waited for a SYN again
             }
-            points.add(new Backlog.Point(backlog, 4096, 1000, 990, backlog == 1 ? 150 : 0, 0, backlog == 1 ? 250 : 0, backlog == 1 ? 250 : 0, connects, connects));
-            try (PrintStream hlog = new PrintStream(Files.newOutputStream(dir.resolve(Backlog.FOLDER).resolve(Backlog.file(backlog))))) {
+            points.add(new BacklogPoint(backlog, 4096, 1000, 990, backlog == 1 ? 150 : 0, 0, backlog == 1 ? 250 : 0, backlog == 1 ? 250 : 0, connects, connects));
+            try (PrintStream hlog = new PrintStream(Files.newOutputStream(dir.resolve(BacklogPoint.FOLDER).resolve(BacklogPoint.file(backlog))))) {
                 org.HdrHistogram.HistogramLogWriter writer = new org.HdrHistogram.HistogramLogWriter(hlog);
                 writer.outputLogFormatVersion();
                 writer.outputIntervalHistogram(connects);
             }
         }
-        Backlog.write(points, dir.resolve(Backlog.CSV));
+        BacklogPoint.write(points, dir.resolve(BacklogPoint.CSV));
 
-        List<Backlog.Point> read = Backlog.read(dir);
+        List<BacklogPoint> read = BacklogPoint.read(dir);
         assertEquals(2, read.size());
         assertEquals(1000, read.get(0).latency().getTotalCount(), "the latencies come back from backlog/b1.hlog");
         assertEquals(250, read.get(0).listenOverflows());
-        assertTrue(Files.readAllLines(dir.resolve(Backlog.CSV)).get(1).startsWith("1,4096,1000,990,150,0,250,250,"));
+        assertTrue(Files.readAllLines(dir.resolve(BacklogPoint.CSV)).get(1).startsWith("1,4096,1000,990,150,0,250,250,"));
 
         Plot.render(dir, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         assertTrue(Files.size(dir.resolve("charts/backlog.png")) > 10_000);
@@ -174,19 +178,19 @@ class PlotTest {
     @Test
     void aUdpSweepIsReadBackDrawnAndItsKneeNamed() throws Exception {
         SampleResults.write(dir);
-        List<Udp.Trial> trials = new java.util.ArrayList<>();
+        List<UdpTrial> trials = new java.util.ArrayList<>();
         for (int round = 1; round <= 3; round++) {
             for (long rate : List.of(20_000L, 80_000L, 160_000L)) {
                 // nio keeps up to 80,000/s and loses 5% at 160,000/s; pool already loses 2% at 80,000/s.
                 long nioLost = rate == 160_000L ? rate / 20 : 0;
                 long poolLost = rate >= 80_000L ? rate / 50 : 0;
-                trials.add(new Udp.Trial("nio", rate, round, rate, rate - nioLost, nioLost, 0, 0, 0.2, 1.5, 3, 0.1, false, 6.0, nioLost, 0));
-                trials.add(new Udp.Trial("pool", rate, round, rate, rate - poolLost, poolLost, 500, 0, 0.2, 2.5, 4, 0.1, rate == 160_000L, 8.0, poolLost, 0));
+                trials.add(new UdpTrial("nio", rate, round, rate, rate - nioLost, nioLost, 0, 0, 0.2, 1.5, 3, 0.1, false, 6.0, nioLost, 0));
+                trials.add(new UdpTrial("pool", rate, round, rate, rate - poolLost, poolLost, 500, 0, 0.2, 2.5, 4, 0.1, rate == 160_000L, 8.0, poolLost, 0));
             }
         }
-        Udp.write(trials, dir.resolve(Udp.CSV));
+        UdpTrial.write(trials, dir.resolve(UdpTrial.CSV));
 
-        List<Udp.Trial> read = Udp.read(dir);
+        List<UdpTrial> read = UdpTrial.read(dir);
         assertEquals(trials, read, "udp.csv holds every trial as it was measured");
         Map<String, List<Udp.Point>> points = Udp.points(read, java.util.Comparator.naturalOrder());
         assertEquals(80_000L, Udp.knee(points.get("nio")).orElseThrow().offered());

@@ -1,6 +1,7 @@
 package iolab.bench;
 
-import iolab.plot.Backlog;
+import iolab.runfiles.BacklogPoint;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,10 +38,10 @@ class BacklogSweepTest {
     @Test
     void aBacklogOfOneDropsConnectsThatABacklogOf4096Queues() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        List<Backlog.Point> points = BacklogSweep.run(run, "backlog-test", List.of(1, 4096), Duration.ofSeconds(2),
+        List<BacklogPoint> points = BacklogSweep.run(run, "backlog-test", List.of(1, 4096), Duration.ofSeconds(2),
                 new PrintStream(printed, true, StandardCharsets.UTF_8));
-        Backlog.Point one = points.get(0);
-        Backlog.Point large = points.get(1);
+        BacklogPoint one = points.get(0);
+        BacklogPoint large = points.get(1);
         String said = printed.toString(StandardCharsets.UTF_8);
         // Beyond a backlog of one the kernel drops the handshake's last ACK: the connection waits a second, then three, and
         // keeps losing the one place in the queue to newcomers, so at the end much of the storm is still unanswered.
@@ -50,8 +51,8 @@ class BacklogSweepTest {
         assertEquals(0, large.listenOverflows() + large.listenDrops(), "a backlog of 4096 holds the storm: " + said);
         // Under the kernel's first SYN retransmit (1 s): connect() returns once the kernel has answered, not once accepted.
         assertTrue(one.connectTime().getValueAtPercentile(50) < 500_000_000L, "connect() returns once the kernel has answered: " + said);
-        assertEquals(3, Files.readAllLines(run.resolve(Backlog.CSV)).size(), "a header and a line per backlog");
-        assertTrue(Files.size(run.resolve(Backlog.FOLDER).resolve(Backlog.file(1))) > 0);
-        assertTrue(Files.size(run.resolve(Backlog.FOLDER).resolve(Backlog.connectFile(1))) > 0);
+        assertEquals(3, Files.readAllLines(run.resolve(BacklogPoint.CSV)).size(), "a header and a line per backlog");
+        assertTrue(Files.size(run.resolve(BacklogPoint.FOLDER).resolve(BacklogPoint.file(1))) > 0);
+        assertTrue(Files.size(run.resolve(BacklogPoint.FOLDER).resolve(BacklogPoint.connectFile(1))) > 0);
     }
 }
