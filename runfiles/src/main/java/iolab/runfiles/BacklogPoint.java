@@ -64,13 +64,8 @@ public record BacklogPoint(int backlog, int somaxconn, long connects, long answe
 
     /** The run's sweep, or empty when it made none; a backlog whose connect times are unreadable is left out. */
     public static List<BacklogPoint> read(Path runDir) throws IOException {
-        Path csv = runDir.resolve(CSV);
-        if (!Files.exists(csv)) {
-            return List.of();
-        }
         List<BacklogPoint> points = new ArrayList<>();
-        for (String line : Files.readAllLines(csv).stream().skip(1).filter(l -> !l.isBlank()).toList()) {
-            String[] f = line.split(",");
+        for (String[] f : Csv.fieldsIfPresent(runDir.resolve(CSV))) {
             int backlog = Integer.parseInt(f[0]);
             points.add(new BacklogPoint(backlog, Integer.parseInt(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]),
                     Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]), histogram(runDir.resolve(FOLDER).resolve(file(backlog))),

@@ -1,9 +1,7 @@
 package iolab.runfiles;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -48,13 +46,10 @@ public record CapacityProbe(String workload, int connections, double sloMillis, 
     }
 
     public static void write(List<CapacityProbe> probes, Path file) throws IOException {
-        List<String> lines = new ArrayList<>();
-        lines.add(HEADER);
-        probes.forEach(p -> lines.add(p.csv()));
-        Files.write(file, lines);
+        Csv.write(file, HEADER, probes.stream().map(CapacityProbe::csv).toList());
     }
 
     public static List<CapacityProbe> read(Path file) throws IOException {
-        return CapacityRound.lines(file, HEADER).stream().map(CapacityProbe::parse).toList();
+        return Csv.rows(file, HEADER).stream().map(CapacityProbe::parse).toList();
     }
 }

@@ -1,9 +1,7 @@
 package iolab.runfiles;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -43,22 +41,11 @@ public record CapacityRound(String workload, int connections, double sloMillis, 
     }
 
     public static void write(List<CapacityRound> rounds, Path file) throws IOException {
-        List<String> lines = new ArrayList<>();
-        lines.add(HEADER);
-        rounds.forEach(r -> lines.add(r.csv()));
-        Files.write(file, lines);
+        Csv.write(file, HEADER, rounds.stream().map(CapacityRound::csv).toList());
     }
 
     public static List<CapacityRound> read(Path file) throws IOException {
-        return lines(file, HEADER).stream().map(CapacityRound::parse).toList();
-    }
-
-    static List<String> lines(Path file, String header) throws IOException {
-        List<String> lines = Files.readAllLines(file);
-        if (lines.isEmpty() || !lines.get(0).equals(header)) {
-            throw new IOException(file.getFileName() + " does not start with the expected header");
-        }
-        return lines.subList(1, lines.size()).stream().filter(l -> !l.isBlank()).toList();
+        return Csv.rows(file, HEADER).stream().map(CapacityRound::parse).toList();
     }
 
     /** 10 for 10.0, 2.5 for 2.5. */

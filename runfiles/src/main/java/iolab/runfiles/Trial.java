@@ -1,9 +1,7 @@
 package iolab.runfiles;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -75,18 +73,11 @@ public record Trial(String id, int round, int attempt, int position, boolean cou
     }
 
     public static void write(List<Trial> trials, Path file) throws IOException {
-        List<String> lines = new ArrayList<>();
-        lines.add(HEADER);
-        trials.forEach(t -> lines.add(t.csv()));
-        Files.write(file, lines);
+        Csv.write(file, HEADER, trials.stream().map(Trial::csv).toList());
     }
 
     public static List<Trial> read(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file);
-        if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
-            throw new IOException("not a rounds file (its first line is not the expected header)");
-        }
-        return lines.subList(1, lines.size()).stream().filter(l -> !l.isBlank()).map(Trial::parse).toList();
+        return Csv.rows(file, HEADER).stream().map(Trial::parse).toList();
     }
 
     /** A CSV field without the separator or line breaks. */

@@ -40,13 +40,8 @@ public record UdpTrial(String server, long offered, int round, long sent, long e
 
     /** The run's trials, or empty when it made none. */
     public static List<UdpTrial> read(Path runDir) throws IOException {
-        Path csv = runDir.resolve(CSV);
-        if (!Files.exists(csv)) {
-            return List.of();
-        }
         List<UdpTrial> trials = new ArrayList<>();
-        for (String line : Files.readAllLines(csv).stream().skip(1).filter(l -> !l.isBlank()).toList()) {
-            String[] f = line.split(",");
+        for (String[] f : Csv.fieldsIfPresent(runDir.resolve(CSV))) {
             trials.add(new UdpTrial(f[0], Long.parseLong(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]), Long.parseLong(f[5]),
                     Long.parseLong(f[7]), Long.parseLong(f[8]), Double.parseDouble(f[9]), Double.parseDouble(f[10]), Double.parseDouble(f[11]),
                     Double.parseDouble(f[12]), Boolean.parseBoolean(f[13]), Double.parseDouble(f[14]),
