@@ -230,9 +230,9 @@ class HardeningTest {
                     Clients.writeFully(client, get("/files/big.bin").getBytes(StandardCharsets.ISO_8859_1));
                 }
                 Thread.sleep(500); // the socket buffers fill; nothing to await but quiet
-                long cpuBefore = processCpuNanos();
+                java.util.Map<Long, Long> cpuBefore = threadCpuNanos();
                 Thread.sleep(1_500); // a server that spun on them would burn about 1.5 s of CPU here
-                double cpuSeconds = (processCpuNanos() - cpuBefore) / 1e9;
+                double cpuSeconds = cpuSince(cpuBefore) / 1e9;
                 assertTrue(cpuSeconds < 0.25, String.format("16 stalled readers cost %.2f s of CPU in 1.5 s", cpuSeconds));
                 try (RawHttp fresh = new RawHttp(server.address())) {
                     assertEquals(200, fresh.exchange(get("/plaintext")).status());
@@ -557,8 +557,30 @@ class HardeningTest {
     // ---------------------------------------------------------------- helpers
 
 
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    /**
+     * The CPU time of every Java thread but this one, by thread: the server's threads (and its virtual threads' carriers),
+     * not the JVM's compiler and GC threads, which the test's own work keeps busy and ThreadMXBean does not list.
+     */
+    private static java.util.Map<Long, Long> threadCpuNanos() {
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        assertTrue(threads.isThreadCpuTimeSupported() && threads.isThreadCpuTimeEnabled(), "this JVM measures threads' CPU time");
+        java.util.Map<Long, Long> cpu = new java.util.HashMap<>();
+        for (long id : threads.getAllThreadIds()) {
+            long nanos = threads.getThreadCpuTime(id);
+            if (nanos >= 0 && id != Thread.currentThread().threadId()) {
+                cpu.put(id, nanos);
+            }
+        }
+        return cpu;
+    }
+
+    /** The CPU those threads (and any started since) have used since {@code before}. */
+    private static long cpuSince(java.util.Map<Long, Long> before) {
+        long used = 0;
+        for (java.util.Map.Entry<Long, Long> now : threadCpuNanos().entrySet()) {
+            used += now.getValue() - before.getOrDefault(now.getKey(), 0L);
+        }
+        return used;
     }
 
     private static long liveHeapBytes() {
