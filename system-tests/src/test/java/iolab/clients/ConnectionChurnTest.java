@@ -84,16 +84,25 @@ class ConnectionChurnTest {
         }
     }
 
-    /** Waits up to 5 s for {@code figure} to come down to {@code target}; returns where it settled. */
+    /**
+     * Waits up to 5 s for {@code figure} to come down to {@code target}, or with no target (a baseline, while the previous
+     * run's teardown may still be under way) until it holds still for 300 ms; returns where it settled.
+     */
     private static long settle(java.util.function.LongSupplier figure, long target) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         long value = figure.getAsLong();
-        for (int i = 0; i < 100 && value > target; i++) {
+        long stillSince = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            boolean settled = target == Long.MAX_VALUE ? System.nanoTime() - stillSince >= TimeUnit.MILLISECONDS.toNanos(300) : value <= target;
+            if (settled) {
+                break;
+            }
             Thread.sleep(50);
-            value = figure.getAsLong();
-        }
-        if (target == Long.MAX_VALUE) { // a baseline: wait for the previous run's teardown to finish
-            Thread.sleep(300);
-            value = figure.getAsLong();
+            long next = figure.getAsLong();
+            if (next != value) {
+                stillSince = System.nanoTime();
+            }
+            value = next;
         }
         return value;
     }
