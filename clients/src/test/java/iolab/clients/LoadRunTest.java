@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Timeout;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -101,6 +102,33 @@ class LoadRunTest {
                 assertTrue(unsent >= due - 2 - 20 && unsent <= due + 20, "every slot of the schedule but the two sent is owed: "
                         + unsent + " of about " + due);
                 assertEquals(0, run.completed());
+            }
+        }
+    }
+
+    @Test
+    void aRequestSentInTheWarmUpThatFailsInTheMeasurementIsCountedThere() throws Exception {
+        // A server that reads and never answers: each connection's first request is sent before the recording starts and
+        // times out after it; it waited into the measurement, as an unanswered one does, and is not dropped.
+        AtomicInteger received = new AtomicInteger(); // connections whose request has arrived
+        try (TestServers.Raw server = new TestServers.Raw(socket -> {
+            if (socket.getInputStream().read() >= 0) {
+                received.incrementAndGet();
+            }
+            socket.getInputStream().transferTo(OutputStream.nullOutputStream());
+        })) {
+            LoadSettings settings = new LoadSettings(Target.parse(server.target()), new EchoWorkload(8), 1, 4, 0, 1, Duration.ofMillis(200),
+                    Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofSeconds(2));
+            try (LoadRun run = LoadRun.start(settings)) {
+                run.awaitConnected();
+                run.startRecording();
+                await("a request on each connection made again after its first timed out", received::get, 8);
+                run.stop(Duration.ofMillis(100));
+                assertEquals(4, run.errors().get(ErrorKind.TIMEOUT), "the warm-up's four requests: " + run.errors());
+                assertEquals(4, run.errors().get(ErrorKind.UNANSWERED), "the four sent again, still awaited: " + run.errors());
+                RequestAccount account = run.account();
+                assertEquals(8, account.issued(), account.toString());
+                assertTrue(account.balances(), account.toString());
             }
         }
     }
