@@ -10,8 +10,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Samples the server's {@code /proc} figures ten times a second, next to the client's count
- * of responses at the same instant, into a CSV file; {@link ServerCostProfiler} reports each
- * iteration's figures from it.
+ * of responses at the same instant, into a CSV file; {@link ServerBenchmark} reports each
+ * iteration's figures from it ({@link TrialFigures}).
  */
 final class CostSampler implements AutoCloseable {
 
@@ -35,52 +35,21 @@ final class CostSampler implements AutoCloseable {
 
     private static final long CLIENT_PID = ProcessHandle.current().pid();
 
-    /** The sampler of the benchmark running in this JVM, for {@link ServerCostProfiler}. */
-    private static volatile CostSampler active;
-
     private final long pid;
     private final LongSupplier completed;
     private final PrintStream csv;
     private final long startNanos = System.nanoTime();
     private final Thread thread;
     private volatile Sample iterationStart;
-    private volatile Cost finalCost;
     private volatile String phase = "warmup";
-    private final double connectSeconds;
 
-    /** @param connectSeconds how long the trial's connect phase took, before the load: a figure of its own, not in the throughput */
-    CostSampler(long pid, LongSupplier completed, Path csvFile, double connectSeconds) throws IOException {
+    CostSampler(long pid, LongSupplier completed, Path csvFile) throws IOException {
         this.pid = pid;
-        this.connectSeconds = connectSeconds;
         this.completed = completed;
         this.csv = new PrintStream(Files.newOutputStream(csvFile), false, StandardCharsets.UTF_8);
         csv.println("seconds,phase,threads,rss_kib,cpu_ms,responses");
         iterationStart = sample();
         thread = Thread.ofPlatform().daemon().name("cost-sampler").start(this::loop);
-        active = this;
-    }
-
-    /** The running benchmark's connect phase, in seconds; NaN when none is running. */
-    static double currentConnectSeconds() {
-        CostSampler sampler = active;
-        return sampler == null ? Double.NaN : sampler.connectSeconds;
-    }
-
-    static Cost currentCost() {
-        CostSampler sampler = active;
-        if (sampler == null) {
-            return null;
-        }
-        Cost frozen = sampler.finalCost;
-        return frozen != null ? frozen : sampler.cost();
-    }
-
-    /**
-     * The measurement is over: keep the last iteration's figures as they are now. JMH asks
-     * for them only after the trial's teardown, when the server has gone.
-     */
-    void endMeasurement() {
-        finalCost = cost();
     }
 
     private void loop() {
@@ -113,7 +82,8 @@ final class CostSampler implements AutoCloseable {
         }
     }
 
-    private Cost cost() {
+    /** The current iteration's cost so far; null when the server has gone. */
+    Cost iterationCost() {
         Sample start = iterationStart;
         Sample end = sample(); // now, at the end of the iteration
         if (end.stats() == null || start.stats() == null) {

@@ -5,6 +5,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import iolab.clients.ErrorKind;
 import iolab.clients.Target;
 import iolab.servers.ServerVariant;
 import iolab.runfiles.ErrorCounts;
@@ -93,6 +94,8 @@ public final class Experiment {
     private final Map<String, Object> precision = new LinkedHashMap<>();
     /** Each trial's connect phase (seconds), by its files' name: kept apart from the throughput, in jmh.json's secondary results. */
     private final Map<String, Double> connectSeconds = new LinkedHashMap<>();
+    /** Each trial's errors by kind, by its files' name, from its secondary results. */
+    private final Map<String, ErrorCounts> errorCounts = new LinkedHashMap<>();
     /** Each fixed round's first pass (its repeats aside): what the fixed rounds still to come will take. */
     private final List<Duration> roundTimes = new ArrayList<>();
     /** Disturbed trials that counted because the budget had no room to measure them again. */
@@ -166,7 +169,7 @@ public final class Experiment {
         Random random = new Random(seed);
         try (WarmServers servers = new WarmServers(runId, runDir.resolve("logs"))) {
             capacity = new CapacityRounds(matrix.searches(), runDir, (c, dir, files, round, attempt) -> trial(servers, c, dir, files, round, attempt,
-                    Map.of(ServerBenchmark.DRAIN_PROPERTY, String.valueOf(CapacityRounds.DRAIN.toMillis()))), out);
+                    String.valueOf(CapacityRounds.DRAIN.toMillis())), out);
             if (!capacity.isEmpty()) {
                 out.printf("capacity searches, in each of the %d fixed rounds: %s%n", matrix.rounds(), matrix.searches().stream()
                         .map(sr -> sr.describe() + " on " + String.join(", ", sr.servers().stream().map(ServerVariant::label).toList())).toList());
@@ -438,7 +441,7 @@ public final class Experiment {
         if (!trial.scored()) {
             out.printf("        FAILED: %s%n", trial.failure());
         } else {
-            String errors = trial.errors() == 0 ? "" : ", " + describeErrors(Trial.files(c.id(), round, attempt));
+            String errors = trial.errors() == 0 ? "" : ", " + errorCounts.get(Trial.files(c.id(), round, attempt)).describe();
             double connect = connectSeconds.getOrDefault(Trial.files(c.id(), round, attempt), Double.NaN);
             String connected = c.connections() >= 1_000 && !Double.isNaN(connect)
                     ? String.format(Locale.ROOT, " (%,d connections opened in %.2f s before the load)", c.connections(), connect) : "";
@@ -450,10 +453,10 @@ public final class Experiment {
 
     /** One calibrated trial of {@code c} on its warm server, its files {@code dir/<files>.*}; failed, not thrown, when it cannot run. */
     private Trial trial(WarmServers servers, Configuration c, Path dir, String files, int round, int attempt) {
-        return trial(servers, c, dir, files, round, attempt, Map.of());
+        return trial(servers, c, dir, files, round, attempt, ServerBenchmark.DRAIN_MILLIS);
     }
 
-    private Trial trial(WarmServers servers, Configuration c, Path dir, String files, int round, int attempt, Map<String, String> extra) {
+    private Trial trial(WarmServers servers, Configuration c, Path dir, String files, int round, int attempt, String drainMillis) {
         int position = trials.size() + 1;
         try {
             ServerProcess server = servers.serverFor(c);
@@ -461,7 +464,7 @@ public final class Experiment {
             servers.awaitQuiet();
             double serverCore = Calibration.millisOn(Pinning.SERVER_CORE) / serverCoreReference;
             double clientCore = Calibration.millisOn(Pinning.CLIENT_CORE) / clientCoreReference;
-            Trial trial = runTrial(c, dir, files, server, round, attempt, position, serverCore, clientCore, extra);
+            Trial trial = runTrial(c, dir, files, server, round, attempt, position, serverCore, clientCore, drainMillis);
             String unsettled = servers.settle(c);
             if (unsettled != null) {
                 warnings.add(files + ": " + unsettled);
@@ -476,28 +479,22 @@ public final class Experiment {
     }
 
     private Trial runTrial(Configuration c, Path dir, String files, ServerProcess server, int round, int attempt, int position,
-                           double serverCore, double clientCore) {
-        return runTrial(c, dir, files, server, round, attempt, position, serverCore, clientCore, Map.of());
-    }
-
-    private Trial runTrial(Configuration c, Path dir, String files, ServerProcess server, int round, int attempt, int position,
-                           double serverCore, double clientCore, Map<String, String> extra) {
+                           double serverCore, double clientCore, String drainMillis) {
         Path partial = dir.resolve(files + ".jmh.json");
         // The trial runs in this JVM (forks 0): the client stays compiled and warm across rounds, as the servers do.
         // Its files are <dir>/<id>.<trial>.*: the benchmark names them from the configuration's id and the trial's name.
-        Map<String, String> properties = Map.of(ServerBenchmark.OUT_PROPERTY, dir.toString(), ServerProcess.RUN_PROPERTY, runId,
-                ServerBenchmark.ADDRESS_PROPERTY, server.address(), ServerBenchmark.PID_PROPERTY, String.valueOf(server.pid()),
-                ServerBenchmark.TRIAL_PROPERTY, files.substring(c.id().length() + 1));
-        extra.forEach(System::setProperty);
-        properties.forEach(System::setProperty);
         Options options = new OptionsBuilder()
                 .include(Pattern.quote(ServerBenchmark.class.getName()) + "\\.requests$")
                 .param("server", c.server().label())
                 .param("workload", c.workload().label())
                 .param("connections", String.valueOf(c.connections()))
                 .param("rate", String.valueOf(c.ratePerSecond()))
+                .param("address", server.address())
+                .param("pid", String.valueOf(server.pid()))
+                .param("out", dir.toString())
+                .param("trial", files.substring(c.id().length() + 1))
+                .param("drainMillis", drainMillis)
                 .forks(0)
-                .addProfiler(ServerCostProfiler.class)
                 .warmupIterations(matrix.warmups()).warmupTime(TimeValue.milliseconds(Matrix.WARMUP_ITERATION.toMillis()))
                 .measurementIterations(round == 0 ? Matrix.WARM_UP_ROUND_ITERATIONS : matrix.iterations()).measurementTime(TimeValue.seconds(1))
                 .timeout(TimeValue.seconds(60))
@@ -512,17 +509,19 @@ public final class Experiment {
             double other = score(secondary, "otherCpuCores");
             double steal = score(secondary, "stealCpuCores");
             connectSeconds.put(files, score(secondary, "connectSeconds"));
-            long errors = ErrorCounts.of(JsonParser.parseString(Files.readString(dir.resolve(files + ".json"))).getAsJsonObject()).total();
+            Map<String, Long> byKind = new LinkedHashMap<>();
+            for (ErrorKind kind : ErrorKind.values()) {
+                byKind.put(kind.label(), Math.round(score(secondary, TrialFigures.errorsOf(kind))));
+            }
+            ErrorCounts errors = ErrorCounts.of(byKind);
+            errorCounts.put(files, errors);
             return new Trial(c.id(), round, attempt, position, true, disturbance(serverCore, clientCore, other, steal),
-                    result.getPrimaryResult().getScore(), errors,
+                    result.getPrimaryResult().getScore(), errors.total(),
                     score(secondary, "serverThreads"), score(secondary, "serverRssMiB"), score(secondary, "serverCpuMicrosPerRequest"),
                     score(secondary, "serverCpuCores"), score(secondary, "clientCpuCores"), other, score(secondary, "irqCpuCores"), steal,
                     serverCore, clientCore, "");
         } catch (RunnerException | IOException | RuntimeException e) {
             return failed(c, round, attempt, position, failureReason(files, e));
-        } finally {
-            properties.keySet().forEach(System::clearProperty);
-            extra.keySet().forEach(System::clearProperty);
         }
     }
 
@@ -549,15 +548,6 @@ public final class Experiment {
     private static Trial failed(Configuration c, int round, int attempt, int position, String failure) {
         return new Trial(c.id(), round, attempt, position, true, "", null, 0, null, null, null, null, null, null, null, null,
                 null, null, failure);
-    }
-
-    /** "56 errors (56 timeout)" from the trial's own summary. */
-    private String describeErrors(String files) {
-        try {
-            return ErrorCounts.of(JsonParser.parseString(Files.readString(roundsDir.resolve(files + ".json"))).getAsJsonObject()).describe();
-        } catch (IOException | RuntimeException e) {
-            return "errors";
-        }
     }
 
     /** How steady the machine was: the calibration loop's spread, what else ran, what was stolen, how many trials were disturbed. */

@@ -40,8 +40,9 @@ import java.util.concurrent.locks.LockSupport;
  * One server under one load, measured by JMH: one benchmark for every protocol, the workload names which. Run by
  * hand it measures nio on {@code plaintext} unless {@code -p server=...} and {@code -p workload=...} name others
  * ({@link ServerVariant} and {@link Workload} list them). The server runs in a JVM of its own: the
- * experiment's, kept warm across rounds ({@value #ADDRESS_PROPERTY}), or, run by hand, one
- * this trial starts. The load generator runs here: its connections are made first (a phase of
+ * experiment's, kept warm across rounds ({@link #address}), or, run by hand, one this trial
+ * starts. Everything the experiment tells a trial is a {@code @Param}, and everything a trial
+ * tells the experiment beside its score is a secondary result ({@link TrialFigures}). The load generator runs here: its connections are made first (a phase of
  * their own), then the load runs without pause from the first warm-up iteration to the end of
  * the trial; each invocation of {@link #requests} waits for the next {@value #BATCH} responses,
  * so JMH's score is responses per second. Latency is recorded from the first measurement
@@ -51,7 +52,8 @@ import java.util.concurrent.locks.LockSupport;
  * requests whose send time (intended, in the open loop) falls in the measurement, like their
  * latency; a request still unanswered when the trial ends, and an open-loop slot never sent, are
  * counted whenever they were sent or due, since they waited through the measurement. All are kept
- * beside the throughput and latency they came with ({@code <configuration>.json}): a server that
+ * beside the throughput and latency they came with ({@code <configuration>.json}, and by kind in
+ * {@link TrialFigures}): a server that
  * drops requests under load is a result, often the very one the lab exists to show, not a
  * reason to blank it. Only a server that stops answering altogether ({@value #STALL_SECONDS} s
  * without a response) fails the trial.
@@ -68,14 +70,10 @@ public class ServerBenchmark {
 
     /** Responses per invocation; the score counts each invocation as this many operations. */
     static final int BATCH = 50;
-    /** Where the benchmark writes its files; the experiment sets it to its results folder. */
-    public static final String OUT_PROPERTY = "iolab.out";
     private static final long POLL_NANOS = 1_000_000;
     static final int STALL_SECONDS = 10;
-    /** How long the end of a trial waits for the responses still due. */
-    static final Duration DRAIN = Duration.ofSeconds(1);
-    /** Set by the experiment for a capacity probe: a shorter drain, in ms (a response still due that late has failed its goal anyway). */
-    public static final String DRAIN_PROPERTY = "iolab.drain.millis";
+    /** How long the end of a trial waits for the responses still due, unless {@link #drainMillis} says otherwise. */
+    static final String DRAIN_MILLIS = "1000";
     private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(STALL_SECONDS);
 
     /** A {@link ServerVariant}'s label. */
@@ -93,14 +91,30 @@ public class ServerBenchmark {
     @Param({"0"})
     public long rate;
 
-    /** Set by the experiment: the server it keeps running across rounds. Without them the trial starts its own. */
-    public static final String ADDRESS_PROPERTY = "iolab.server.address";
-    public static final String PID_PROPERTY = "iolab.server.pid";
-    /** Set by the experiment: the trial's name within its configuration ({@code r3}); its files are {@code <id>.r3.*}. */
-    public static final String TRIAL_PROPERTY = "iolab.trial";
+    /** The server the experiment keeps running across rounds, and its process; empty: the trial starts its own. */
+    @Param("")
+    public String address;
+
+    @Param("0")
+    public long pid;
+
+    /** Where the trial writes its files; the experiment names its results folder. */
+    @Param("results/standalone")
+    public String out;
+
+    /** The trial's name within its configuration ({@code r3}): its files are {@code <id>.r3.*}; empty: {@code <id>.*}. */
+    @Param("")
+    public String trial;
+
+    /**
+     * How long the end of a trial waits for the responses still due, in ms: a capacity probe waits less (a response
+     * still due that late has failed its goal anyway).
+     */
+    @Param(DRAIN_MILLIS)
+    public long drainMillis;
 
     private Configuration configuration;
-    private Path out;
+    private Path dir;
     private String files;
     /** Run by hand: the server this trial started; null when the experiment's runs on. */
     private ServerProcess ownServer;
@@ -114,41 +128,45 @@ public class ServerBenchmark {
     private boolean recording;
     private long recordingStartNanos;
     private long target;
+    private double connectSeconds;
+    private TrialFigures figures;
+    private int iterations;
+    private boolean measuring;
 
     @Setup(Level.Trial)
     public void start(BenchmarkParams params) throws IOException, InterruptedException {
         configuration = new Configuration(ServerVariant.named(server), Workload.named(workload), connections, rate);
-        out = Path.of(System.getProperty(OUT_PROPERTY, "results/standalone"));
-        Files.createDirectories(out);
-        String trial = System.getProperty(TRIAL_PROPERTY);
-        files = configuration.id() + (trial == null ? "" : "." + trial);
-        String address = System.getProperty(ADDRESS_PROPERTY);
-        if (address != null) {
-            serverPid = Long.parseLong(System.getProperty(PID_PROPERTY));
+        dir = Path.of(out);
+        Files.createDirectories(dir);
+        files = configuration.id() + (trial.isEmpty() ? "" : "." + trial);
+        String serverAddress = address;
+        if (!serverAddress.isEmpty()) {
+            serverPid = pid;
         } else {
-            Files.createDirectories(out.resolve("logs"));
-            String tag = System.getProperty(ServerProcess.RUN_PROPERTY, "standalone");
-            ownServer = ServerProcess.start(configuration.serverArguments(ServerRoot.create()), tag,
-                    out.resolve("logs").resolve(files + ".server.log"));
-            address = ownServer.address();
+            Files.createDirectories(dir.resolve("logs"));
+            ownServer = ServerProcess.start(configuration.serverArguments(ServerRoot.create()), "standalone",
+                    dir.resolve("logs").resolve(files + ".server.log"));
+            serverAddress = ownServer.address();
             serverPid = ownServer.pid();
             Pinning.pinSelfToClientCore(); // a fork of its own, run by hand; the experiment pins itself
         }
         // The warm-up is never zero here: that keeps the generator from recording before the first measurement iteration.
         Duration warmup = Duration.ofMillis(Math.max(1, params.getWarmup().getCount() * params.getWarmup().getTime().convertTo(TimeUnit.MILLISECONDS)));
         Duration measurement = Duration.ofMillis(params.getMeasurement().getCount() * params.getMeasurement().getTime().convertTo(TimeUnit.MILLISECONDS));
-        LoadSettings settings = configuration.loadSettings(Target.parse(address), warmup, measurement);
+        LoadSettings settings = configuration.loadSettings(Target.parse(serverAddress), warmup, measurement);
         long connectStartNanos = System.nanoTime();
         run = LoadRun.start(settings);
         run.awaitConnected(); // connecting is a phase of its own: the warm-up starts with the load
-        sampler = new CostSampler(serverPid, run::answered, out.resolve(files + ".server.csv"), (System.nanoTime() - connectStartNanos) / 1e9);
-        hlogOut = new PrintStream(Files.newOutputStream(out.resolve(files + ".hlog")), false, StandardCharsets.UTF_8);
+        connectSeconds = (System.nanoTime() - connectStartNanos) / 1e9;
+        sampler = new CostSampler(serverPid, run::answered, dir.resolve(files + ".server.csv"));
+        hlogOut = new PrintStream(Files.newOutputStream(dir.resolve(files + ".hlog")), false, StandardCharsets.UTF_8);
         hlog = LoadGenerator.startLog(hlogOut, settings);
     }
 
     @Setup(Level.Iteration)
     public void startIteration(IterationParams iteration) {
-        boolean measuring = iteration.getType() == IterationType.MEASUREMENT;
+        measuring = iteration.getType() == IterationType.MEASUREMENT;
+        iterations = iteration.getCount();
         if (measuring && !recording) {
             run.startRecording();
             recording = true;
@@ -160,7 +178,8 @@ public class ServerBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    public void requests() {
+    public void requests(TrialFigures figures) {
+        this.figures = figures;
         target += BATCH;
         long seen = run.answered();
         long progressNanos = System.nanoTime();
@@ -180,6 +199,9 @@ public class ServerBenchmark {
 
     @TearDown(Level.Iteration)
     public void endIteration() {
+        if (measuring) {
+            figures.iteration(sampler.iterationCost(), iterations);
+        }
         if (recording) {
             interval = run.intervalHistogram(interval);
             measured.add(interval);
@@ -189,11 +211,9 @@ public class ServerBenchmark {
 
     @TearDown(Level.Trial)
     public void stop() throws IOException, InterruptedException {
-        sampler.endMeasurement();
         try {
             double seconds = (System.nanoTime() - recordingStartNanos) / 1e9;
-            String drain = System.getProperty(DRAIN_PROPERTY);
-            run.stop(drain == null ? DRAIN : Duration.ofMillis(Long.parseLong(drain))); // what is still awaited after it is counted as unanswered
+            run.stop(Duration.ofMillis(drainMillis)); // what is still awaited after it is counted as unanswered
             long completed = run.completed(); // recorded ones: those of the measurement iterations
             interval = run.intervalHistogram(interval);
             measured.add(interval);
@@ -201,12 +221,13 @@ public class ServerBenchmark {
             hlog.outputIntervalHistogram(interval);
             LoadResult result = new LoadResult(run.settings(), completed, seconds, measured, run.censored(), run.connections(), run.errors(),
                     run.statuses(), run.sendLag(), run.serviceTime(), run.bytesRead(), run.badResponse(), null);
-            Report.writeJson(result, out.resolve(files + ".json"));
-            Report.writePercentiles(result, out.resolve(files + ".hgrm"));
+            figures.trial(connectSeconds, result.errors());
+            Report.writeJson(result, dir.resolve(files + ".json"));
+            Report.writePercentiles(result, dir.resolve(files + ".hgrm"));
             // In every configuration's files, empty in the closed loop: how late the client itself sent.
-            try (PrintStream lag = new PrintStream(Files.newOutputStream(out.resolve(files + ".sendlag.hlog")), false, StandardCharsets.UTF_8);
-                 PrintStream service = new PrintStream(Files.newOutputStream(out.resolve(files + ".service.hlog")), false, StandardCharsets.UTF_8);
-                 PrintStream censored = new PrintStream(Files.newOutputStream(out.resolve(files + ".censored.hlog")), false, StandardCharsets.UTF_8)) {
+            try (PrintStream lag = new PrintStream(Files.newOutputStream(dir.resolve(files + ".sendlag.hlog")), false, StandardCharsets.UTF_8);
+                 PrintStream service = new PrintStream(Files.newOutputStream(dir.resolve(files + ".service.hlog")), false, StandardCharsets.UTF_8);
+                 PrintStream censored = new PrintStream(Files.newOutputStream(dir.resolve(files + ".censored.hlog")), false, StandardCharsets.UTF_8)) {
                 LoadGenerator.startLog(lag, run.settings()).outputIntervalHistogram(result.sendLagNanos());
                 LoadGenerator.startLog(service, run.settings()).outputIntervalHistogram(result.serviceTimeNanos());
                 // The requests never answered, at their wait: the lower bounds among the latencies of the .hlog.
