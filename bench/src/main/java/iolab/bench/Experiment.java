@@ -1,36 +1,18 @@
 package iolab.bench;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import iolab.clients.ErrorKind;
 import iolab.clients.Target;
 import iolab.servers.ServerVariant;
-import iolab.runfiles.ErrorCounts;
 import iolab.plot.Plot;
 import iolab.runfiles.RoundStatistics;
 import iolab.runfiles.Trial;
-import org.openjdk.jmh.results.Result;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.results.format.ResultFormatType;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.Options;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -39,8 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * {@code mvn -pl bench verify}: runs the matrix in rounds and writes {@code results/<run id>/}.
@@ -58,59 +38,49 @@ import java.util.stream.Stream;
  * come (past that it counts, marked). Each fixed round also runs every capacity search once
  * ({@link CapacityRounds}), at a random place among the round's blocks. The plot module turns the
  * rounds into medians, intervals and verdicts.
+ *
+ * <p>This class is the plan of rounds; a trial is run by {@link TrialRunner}, and the run's files
+ * are laid out by {@link RunFolder}.
  */
 public final class Experiment {
 
-    /** A trial is disturbed when the calibration loop on either core took this much longer than the run's reference... */
-    static final double SLOW_CORE = 1.25;
-    /** ...or other processes used this many cores while it measured... */
-    static final double OTHER_CORES = 0.10;
-    /** ...or the hypervisor stole this many. */
-    static final double STEAL_CORES = 0.05;
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeSpecialFloatingPointValues().create();
     /** {@code true}: after the rounds, the listen-backlog sweep ({@link BacklogSweep}); the full matrix sets it. */
     static final String BACKLOG_PROPERTY = "iolab.backlog";
     static final Duration BACKLOG_DURATION = Duration.ofSeconds(4);
     /** {@code true}: after the rounds, the UDP sweep ({@link UdpSweep}); the full matrix sets it. */
     static final String UDP_PROPERTY = "iolab.udp";
-    private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
 
     private final Matrix matrix;
+    private final RunFolder folder;
     private final Path runDir;
     private final Path roundsDir;
     private final String runId;
     private final PrintStream out;
     private final long seed = System.nanoTime();
     private final List<Trial> trials = new ArrayList<>();
-    private final Map<String, JsonObject> jmhResults = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
     /** Configurations of servers this machine cannot run, with the reason. */
     private final Map<String, String> skipped = new LinkedHashMap<>();
-    /** The address each configuration's server listened on, for its merged summary. */
-    private final Map<String, String> addresses = new LinkedHashMap<>();
     /** Each configuration's trials' wall times, from its server's calibration to its settling: what another round costs. */
     private final Map<String, List<Duration>> trialTimes = new LinkedHashMap<>();
     /** What the extra rounds did, and which configurations reached the target, for environment.json. */
     private final Map<String, Object> precision = new LinkedHashMap<>();
-    /** Each trial's connect phase (seconds), by its files' name: kept apart from the throughput, in jmh.json's secondary results. */
-    private final Map<String, Double> connectSeconds = new LinkedHashMap<>();
-    /** Each trial's errors by kind, by its files' name, from its secondary results. */
-    private final Map<String, ErrorCounts> errorCounts = new LinkedHashMap<>();
     /** Each fixed round's first pass (its repeats aside): what the fixed rounds still to come will take. */
     private final List<Duration> roundTimes = new ArrayList<>();
     /** Disturbed trials that counted because the budget had no room to measure them again. */
     private final List<String> notRepeated = new ArrayList<>();
     private CapacityRounds capacity;
-    private double serverCoreReference;
-    private double clientCoreReference;
+    private final TrialRunner runner;
     private long startNanos;
 
-    private Experiment(Matrix matrix, Path runDir, String runId, PrintStream out) {
+    private Experiment(Matrix matrix, RunFolder folder, PrintStream out) {
         this.matrix = matrix;
-        this.runDir = runDir;
-        this.roundsDir = runDir.resolve("rounds");
-        this.runId = runId;
+        this.folder = folder;
+        this.runDir = folder.dir();
+        this.roundsDir = folder.rounds();
+        this.runId = folder.id();
         this.out = out;
+        this.runner = new TrialRunner(matrix, folder.logs(), out, warnings::add);
     }
 
     public static void main(String[] args) {
@@ -138,21 +108,15 @@ public final class Experiment {
 
     /** Runs {@code matrix}; returns the new results folder, to which {@code results/latest} now points. */
     public static Path run(Matrix matrix, Path results, PrintStream out) throws IOException {
-        String runId = ZonedDateTime.now(ZoneOffset.UTC).format(RUN_ID);
-        Path runDir = results.resolve(runId);
-        for (int n = 2; Files.exists(runDir); n++) {
-            runDir = results.resolve(runId + "-" + n);
-        }
-        Files.createDirectories(runDir.resolve("logs"));
-        Files.createDirectories(runDir.resolve("rounds"));
-        Experiment experiment = new Experiment(matrix.runnableHere(), runDir, runDir.getFileName().toString(), out);
+        RunFolder folder = RunFolder.create(results);
+        Experiment experiment = new Experiment(matrix.runnableHere(), folder, out);
         // A server this machine cannot run is skipped with its reason, not failed.
         for (Configuration c : matrix.configurations()) {
             c.server().unavailable().ifPresent(reason -> experiment.skipped.put(c.id(), c.server().label() + " is not run here: " + reason));
         }
         experiment.runAll();
-        pointLatestAt(results, runDir);
-        return runDir;
+        folder.pointLatest();
+        return folder.dir();
     }
 
     private void runAll() throws IOException {
@@ -161,15 +125,15 @@ public final class Experiment {
         Map<String, Object> environment = Environment.collect(runId, matrix, configurations, projectDir());
         environment.put("order", Map.of("seed", seed, "rule",
                 "per round: blocks (workload, connections, load) shuffled; within a block, its servers back to back, shuffled"));
-        writeJson("environment.json", environment);
+        folder.writeJson("environment.json", environment);
         out.printf("iolab experiment %s: %d configurations × %d rounds = %d trials, after a round that warms up (%s matrix), %s%n", runId,
                 configurations.size(), matrix.rounds(), matrix.trials(), matrix.name(), Pinning.describe());
-        calibrate();
+        runner.calibrate();
         startNanos = System.nanoTime();
         Random random = new Random(seed);
-        try (WarmServers servers = new WarmServers(runId, runDir.resolve("logs"))) {
-            capacity = new CapacityRounds(matrix.searches(), runDir, (c, dir, files, round, attempt) -> trial(servers, c, dir, files, round, attempt,
-                    String.valueOf(CapacityRounds.DRAIN.toMillis())), out);
+        try (WarmServers servers = new WarmServers(runId, folder.logs())) {
+            capacity = new CapacityRounds(matrix.searches(), runDir, (c, dir, files, round, attempt) -> runner.run(servers, c, dir, files, round, attempt,
+                    trials.size() + 1, String.valueOf(CapacityRounds.DRAIN.toMillis())), out);
             if (!capacity.isEmpty()) {
                 out.printf("capacity searches, in each of the %d fixed rounds: %s%n", matrix.rounds(), matrix.searches().stream()
                         .map(sr -> sr.describe() + " on " + String.join(", ", sr.servers().stream().map(ServerVariant::label).toList())).toList());
@@ -192,7 +156,7 @@ public final class Experiment {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
-        String leftBehind = killLeftovers();
+        String leftBehind = folder.killLeftovers();
         if (leftBehind != null) {
             warnings.add(leftBehind);
         }
@@ -207,7 +171,7 @@ public final class Experiment {
                 continue;
             }
             try {
-                RoundFiles.merge(roundsDir, runDir, c, scored, c.loadSettings(Target.parse(addresses.get(c.id())), warmup(), measurement()));
+                RoundFiles.merge(roundsDir, runDir, c, scored, c.loadSettings(Target.parse(runner.address(c.id())), warmup(), measurement()));
             } catch (IOException | RuntimeException e) {
                 warnings.add(c.id() + ": its rounds' files could not be merged: " + e);
             }
@@ -215,14 +179,14 @@ public final class Experiment {
         Trial.write(trials, runDir.resolve(Trial.FILE));
         capacity.write(runDir);
         JsonArray merged = new JsonArray();
-        trials.stream().filter(t -> t.counted() && t.scored()).map(t -> jmhResults.get(t.files()))
+        trials.stream().filter(t -> t.counted() && t.scored()).map(t -> runner.jmhResult(t.files()))
                 .filter(Objects::nonNull).forEach(merged::add);
-        Files.writeString(runDir.resolve("jmh.json"), GSON.toJson(merged));
-        writeJson("failures.json", failures);
-        environment.put("stability", stability());
+        folder.writeJson("jmh.json", merged);
+        folder.writeJson("failures.json", failures);
+        environment.put("stability", runner.stability(trials, notRepeated));
         environment.put("precision", precision);
         environment.put("warnings", warnings);
-        writeJson("environment.json", environment);
+        folder.writeJson("environment.json", environment);
         warnings.forEach(w -> out.println("warning: " + w));
         out.printf("%nDone in %s. Results: %s%n%n", minutes(System.nanoTime() - startNanos), runDir);
         if (Boolean.parseBoolean(System.getProperty(BACKLOG_PROPERTY))) {
@@ -401,23 +365,6 @@ public final class Experiment {
         return order;
     }
 
-    /** The run's reference for the calibration loop: the median of several timings on each core, after the JIT has compiled it. */
-    private void calibrate() {
-        for (int i = 0; i < 3; i++) {
-            Calibration.millisOn(Pinning.SERVER_CORE);
-            Calibration.millisOn(Pinning.CLIENT_CORE);
-        }
-        double[] server = new double[7];
-        double[] client = new double[7];
-        for (int i = 0; i < server.length; i++) {
-            server[i] = Calibration.millisOn(Pinning.SERVER_CORE);
-            client[i] = Calibration.millisOn(Pinning.CLIENT_CORE);
-        }
-        serverCoreReference = RoundStatistics.median(server);
-        clientCoreReference = RoundStatistics.median(client);
-        out.printf(Locale.ROOT, "calibration loop: %.1f ms on the server's core, %.1f ms on the client's%n", serverCoreReference, clientCoreReference);
-    }
-
     private Trial measure(WarmServers servers, Configuration c, int round, int attempt) {
         int position = trials.size() + 1;
         long elapsed = System.nanoTime() - startNanos;
@@ -426,7 +373,8 @@ public final class Experiment {
         out.printf("[%3d/%d] r%d %-48s elapsed %s%s%n", position, total, round, c.describe() + (attempt > 1 ? " (again)" : ""),
                 minutes(elapsed), left);
         long trialStartNanos = System.nanoTime();
-        Trial trial = trial(servers, c, roundsDir, Trial.files(c.id(), round, attempt), round, attempt);
+        Trial trial = runner.run(servers, c, roundsDir, Trial.files(c.id(), round, attempt), round, attempt, position,
+                ServerBenchmark.DRAIN_MILLIS);
         if (attempt > 1) {
             // Only the last attempt of a round counts: the one the machine left alone, or the last chance it had.
             for (int i = 0; i < trials.size(); i++) {
@@ -441,148 +389,14 @@ public final class Experiment {
         if (!trial.scored()) {
             out.printf("        FAILED: %s%n", trial.failure());
         } else {
-            String errors = trial.errors() == 0 ? "" : ", " + errorCounts.get(Trial.files(c.id(), round, attempt)).describe();
-            double connect = connectSeconds.getOrDefault(Trial.files(c.id(), round, attempt), Double.NaN);
+            String errors = trial.errors() == 0 ? "" : ", " + runner.errors(Trial.files(c.id(), round, attempt)).describe();
+            double connect = runner.connectSeconds(Trial.files(c.id(), round, attempt));
             String connected = c.connections() >= 1_000 && !Double.isNaN(connect)
                     ? String.format(Locale.ROOT, " (%,d connections opened in %.2f s before the load)", c.connections(), connect) : "";
             out.printf(Locale.ROOT, "        %,.0f req/s%s%s%s%n", trial.score(), connected, errors,
                     trial.disturbed().isEmpty() ? "" : " (disturbed: " + trial.disturbed() + (attempt == 1 && round > 0 ? "; again at the end of the round if the budget has room)" : ")"));
         }
         return trial;
-    }
-
-    /** One calibrated trial of {@code c} on its warm server, its files {@code dir/<files>.*}; failed, not thrown, when it cannot run. */
-    private Trial trial(WarmServers servers, Configuration c, Path dir, String files, int round, int attempt) {
-        return trial(servers, c, dir, files, round, attempt, ServerBenchmark.DRAIN_MILLIS);
-    }
-
-    private Trial trial(WarmServers servers, Configuration c, Path dir, String files, int round, int attempt, String drainMillis) {
-        int position = trials.size() + 1;
-        try {
-            ServerProcess server = servers.serverFor(c);
-            addresses.put(c.id(), server.address());
-            servers.awaitQuiet();
-            double serverCore = Calibration.millisOn(Pinning.SERVER_CORE) / serverCoreReference;
-            double clientCore = Calibration.millisOn(Pinning.CLIENT_CORE) / clientCoreReference;
-            Trial trial = runTrial(c, dir, files, server, round, attempt, position, serverCore, clientCore, drainMillis);
-            String unsettled = servers.settle(c);
-            if (unsettled != null) {
-                warnings.add(files + ": " + unsettled);
-            }
-            return trial;
-        } catch (IOException | RuntimeException e) {
-            return failed(c, round, attempt, position, String.valueOf(e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return failed(c, round, attempt, position, "interrupted");
-        }
-    }
-
-    private Trial runTrial(Configuration c, Path dir, String files, ServerProcess server, int round, int attempt, int position,
-                           double serverCore, double clientCore, String drainMillis) {
-        Path partial = dir.resolve(files + ".jmh.json");
-        // The trial runs in this JVM (forks 0): the client stays compiled and warm across rounds, as the servers do.
-        // Its files are <dir>/<id>.<trial>.*: the benchmark names them from the configuration's id and the trial's name.
-        Options options = new OptionsBuilder()
-                .include(Pattern.quote(ServerBenchmark.class.getName()) + "\\.requests$")
-                .param("server", c.server().label())
-                .param("workload", c.workload().label())
-                .param("connections", String.valueOf(c.connections()))
-                .param("rate", String.valueOf(c.ratePerSecond()))
-                .param("address", server.address())
-                .param("pid", String.valueOf(server.pid()))
-                .param("out", dir.toString())
-                .param("trial", files.substring(c.id().length() + 1))
-                .param("drainMillis", drainMillis)
-                .forks(0)
-                .warmupIterations(matrix.warmups()).warmupTime(TimeValue.milliseconds(Matrix.WARMUP_ITERATION.toMillis()))
-                .measurementIterations(round == 0 ? Matrix.WARM_UP_ROUND_ITERATIONS : matrix.iterations()).measurementTime(TimeValue.seconds(1))
-                .timeout(TimeValue.seconds(60))
-                .shouldFailOnError(true)
-                .output(runDir.resolve("logs").resolve(files + ".jmh.log").toString())
-                .result(partial.toString()).resultFormat(ResultFormatType.JSON)
-                .build();
-        try {
-            RunResult result = new Runner(options).run().iterator().next();
-            jmhResults.put(files, JsonParser.parseString(Files.readString(partial)).getAsJsonArray().get(0).getAsJsonObject());
-            Map<String, Result> secondary = result.getSecondaryResults();
-            double other = score(secondary, "otherCpuCores");
-            double steal = score(secondary, "stealCpuCores");
-            connectSeconds.put(files, score(secondary, "connectSeconds"));
-            Map<String, Long> byKind = new LinkedHashMap<>();
-            for (ErrorKind kind : ErrorKind.values()) {
-                byKind.put(kind.label(), Math.round(score(secondary, TrialFigures.errorsOf(kind))));
-            }
-            ErrorCounts errors = ErrorCounts.of(byKind);
-            errorCounts.put(files, errors);
-            return new Trial(c.id(), round, attempt, position, true, disturbance(serverCore, clientCore, other, steal),
-                    result.getPrimaryResult().getScore(), errors.total(),
-                    score(secondary, "serverThreads"), score(secondary, "serverRssMiB"), score(secondary, "serverCpuMicrosPerRequest"),
-                    score(secondary, "serverCpuCores"), score(secondary, "clientCpuCores"), other, score(secondary, "irqCpuCores"), steal,
-                    serverCore, clientCore, "");
-        } catch (RunnerException | IOException | RuntimeException e) {
-            return failed(c, round, attempt, position, failureReason(files, e));
-        }
-    }
-
-    /** Why a trial is disturbed by the rule of {@link #SLOW_CORE}, {@link #OTHER_CORES} and {@link #STEAL_CORES}; empty when it is not. */
-    static String disturbance(double serverCore, double clientCore, double otherCores, double stealCores) {
-        List<String> disturbed = new ArrayList<>();
-        if (serverCore > SLOW_CORE || clientCore > SLOW_CORE) {
-            disturbed.add(String.format(Locale.ROOT, "calibration %.2f× on the server's core and %.2f× on the client's", serverCore, clientCore));
-        }
-        if (otherCores > OTHER_CORES) {
-            disturbed.add(String.format(Locale.ROOT, "other processes used %.2f cores", otherCores));
-        }
-        if (stealCores > STEAL_CORES) {
-            disturbed.add(String.format(Locale.ROOT, "steal %.2f cores", stealCores));
-        }
-        return String.join("; ", disturbed);
-    }
-
-    private static double score(Map<String, Result> secondary, String name) {
-        Result r = secondary.get(name);
-        return r == null ? Double.NaN : r.getScore();
-    }
-
-    private static Trial failed(Configuration c, int round, int attempt, int position, String failure) {
-        return new Trial(c.id(), round, attempt, position, true, "", null, 0, null, null, null, null, null, null, null, null,
-                null, null, failure);
-    }
-
-    /** How steady the machine was: the calibration loop's spread, what else ran, what was stolen, how many trials were disturbed. */
-    private Map<String, Object> stability() {
-        Map<String, Object> stability = new LinkedHashMap<>();
-        stability.put("rule", String.format(Locale.ROOT, "a trial is disturbed when the calibration loop took more than %.2f× the run's reference "
-                + "on either core, other processes used more than %.2f cores, or steal exceeded %.2f cores; it is repeated once at the end "
-                + "of its round, and the repeat counts, while the budget has room for the repeat and the fixed rounds to come "
-                + "(disturbedNotRepeated: those it had none for)", SLOW_CORE, OTHER_CORES, STEAL_CORES));
-        stability.put("calibrationReferenceMillis", Map.of("serverCore", serverCoreReference, "clientCore", clientCoreReference));
-        stability.put("calibrationServerCore", spread(trials.stream().map(Trial::serverCoreCalibration)));
-        stability.put("calibrationClientCore", spread(trials.stream().map(Trial::clientCoreCalibration)));
-        stability.put("otherCpuCores", spread(trials.stream().map(Trial::otherCores)));
-        stability.put("irqCpuCores", spread(trials.stream().map(Trial::irqCores)));
-        stability.put("stealCpuCores", spread(trials.stream().map(Trial::stealCores)));
-        stability.put("trials", trials.size());
-        stability.put("disturbed", trials.stream().filter(t -> !t.disturbed().isEmpty()).count());
-        stability.put("disturbedAndCounted", trials.stream().filter(t -> !t.disturbed().isEmpty() && t.counted()).count());
-        stability.put("failed", trials.stream().filter(t -> !t.scored()).count());
-        stability.put("disturbedNotRepeated", notRepeated);
-        return stability;
-    }
-
-    /** Min, median, 90th percentile and max of the figures present. */
-    private static Map<String, Object> spread(Stream<Double> values) {
-        double[] v = values.filter(d -> d != null && !d.isNaN()).mapToDouble(Double::doubleValue).sorted().toArray();
-        if (v.length == 0) {
-            return Map.of();
-        }
-        Map<String, Object> spread = new LinkedHashMap<>();
-        spread.put("min", v[0]);
-        spread.put("median", RoundStatistics.median(v));
-        spread.put("p90", v[Math.min(v.length - 1, (int) Math.floor(0.9 * v.length))]);
-        spread.put("max", v[v.length - 1]);
-        return spread;
     }
 
     private Duration warmup() {
@@ -593,43 +407,8 @@ public final class Experiment {
         return Duration.ofSeconds(matrix.iterations());
     }
 
-    /** The benchmark's own message (first exception line of the fork's log), not JMH's wrapper. */
-    private String failureReason(String files, Exception e) {
-        Path log = runDir.resolve("logs").resolve(files + ".jmh.log");
-        try {
-            return Files.readAllLines(log).stream().filter(l -> l.matches("^[a-z][\\w.]*(Exception|Error): .*"))
-                    .map(l -> l.replaceFirst("^[\\w.]+: ", "")).findFirst().orElse(e.getMessage());
-        } catch (IOException io) {
-            return String.valueOf(e.getMessage());
-        }
-    }
-
-    /** Kills any server of this run still alive; says which, since a benchmark must leave none. */
-    private String killLeftovers() {
-        List<ProcessHandle> left = ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(cmd -> cmd.contains("-D" + ServerProcess.RUN_PROPERTY + "=" + runId + " ")).orElse(false))
-                .toList();
-        if (left.isEmpty()) {
-            return null;
-        }
-        left.forEach(ProcessHandle::destroyForcibly);
-        return "server process left behind (pid " + left.stream().map(p -> String.valueOf(p.pid())).toList() + "), killed";
-    }
-
-    private void writeJson(String name, Object value) throws IOException {
-        Files.writeString(runDir.resolve(name), GSON.toJson(value), StandardCharsets.UTF_8);
-    }
-
     private static Path projectDir() {
         return Path.of("").toAbsolutePath();
-    }
-
-    private static void pointLatestAt(Path results, Path runDir) throws IOException {
-        Path link = results.resolve("latest");
-        Path temporary = results.resolve(".latest-" + ProcessHandle.current().pid());
-        Files.deleteIfExists(temporary);
-        Files.createSymbolicLink(temporary, runDir.getFileName());
-        Files.move(temporary, link, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     static String minutes(long nanos) {

@@ -65,11 +65,11 @@ class ExperimentTest {
 
     @Test
     void aTrialIsDisturbedWhenACoreWasSlowOrSomethingElseRan() {
-        assertEquals("", Experiment.disturbance(1.0, 1.2, 0.05, 0.0));
-        assertTrue(Experiment.disturbance(1.3, 1.0, 0.0, 0.0).startsWith("calibration 1.30× on the server's core"));
-        assertTrue(Experiment.disturbance(1.0, 1.0, 0.25, 0.0).contains("other processes used 0.25 cores"));
-        assertTrue(Experiment.disturbance(1.0, 1.0, 0.0, 0.1).contains("steal 0.10 cores"));
-        assertTrue(Experiment.disturbance(Double.NaN, Double.NaN, Double.NaN, Double.NaN).isEmpty(), "nothing known, nothing said");
+        assertEquals("", TrialRunner.disturbance(1.0, 1.2, 0.05, 0.0));
+        assertTrue(TrialRunner.disturbance(1.3, 1.0, 0.0, 0.0).startsWith("calibration 1.30× on the server's core"));
+        assertTrue(TrialRunner.disturbance(1.0, 1.0, 0.25, 0.0).contains("other processes used 0.25 cores"));
+        assertTrue(TrialRunner.disturbance(1.0, 1.0, 0.0, 0.1).contains("steal 0.10 cores"));
+        assertTrue(TrialRunner.disturbance(Double.NaN, Double.NaN, Double.NaN, Double.NaN).isEmpty(), "nothing known, nothing said");
     }
 
     @Test

@@ -49,6 +49,12 @@ public record Trial(String id, int round, int attempt, int position, boolean cou
     }
 
     /** The same trial, no longer counted: a repeat in its round has taken its place. */
+    /** A trial that could not be measured, and why: no score and no figures. */
+    public static Trial failed(String id, int round, int attempt, int position, String failure) {
+        return new Trial(id, round, attempt, position, true, "", null, 0, null, null, null, null, null, null, null, null,
+                null, null, failure);
+    }
+
     public Trial uncounted() {
         return new Trial(id, round, attempt, position, false, disturbed, score, errors, threads, rssMiB, cpuMicrosPerRequest,
                 serverCores, clientCores, otherCores, irqCores, stealCores, serverCoreCalibration, clientCoreCalibration, failure);

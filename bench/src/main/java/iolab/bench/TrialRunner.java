@@ -1,0 +1,239 @@
+package iolab.bench;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import iolab.clients.ErrorKind;
+import iolab.runfiles.ErrorCounts;
+import iolab.runfiles.RoundStatistics;
+import iolab.runfiles.Trial;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Runs one trial: the calibration loop on both cores, then {@link ServerBenchmark} through JMH in
+ * this JVM, told what to measure by its {@code @Param}s and reporting back by its secondary results
+ * ({@link TrialFigures}), and the disturbance rule applied to what it found. What a trial leaves
+ * beside its {@link Trial} row (its JMH result, its connect phase, its errors by kind, its
+ * server's address) is kept here by the trial's files' name for the run's end.
+ */
+final class TrialRunner {
+
+    /** A trial is disturbed when the calibration loop on either core took this much longer than the run's reference... */
+    static final double SLOW_CORE = 1.25;
+    /** ...or other processes used this many cores while it measured... */
+    static final double OTHER_CORES = 0.10;
+    /** ...or the hypervisor stole this many. */
+    static final double STEAL_CORES = 0.05;
+
+    private final Matrix matrix;
+    private final Path logs;
+    private final PrintStream out;
+    private final Consumer<String> warnings;
+    private double serverCoreReference;
+    private double clientCoreReference;
+    private final Map<String, JsonObject> jmhResults = new LinkedHashMap<>();
+    /** The address each configuration's server listened on, for its merged summary. */
+    private final Map<String, String> addresses = new LinkedHashMap<>();
+    /** Each trial's connect phase (seconds), by its files' name: kept apart from the throughput. */
+    private final Map<String, Double> connectSeconds = new LinkedHashMap<>();
+    /** Each trial's errors by kind, by its files' name. */
+    private final Map<String, ErrorCounts> errorCounts = new LinkedHashMap<>();
+
+    TrialRunner(Matrix matrix, Path logs, PrintStream out, Consumer<String> warnings) {
+        this.matrix = matrix;
+        this.logs = logs;
+        this.out = out;
+        this.warnings = warnings;
+    }
+
+    /** The run's reference for the calibration loop: the median of several timings on each core, after the JIT has compiled it. */
+    void calibrate() {
+        for (int i = 0; i < 3; i++) {
+            Calibration.millisOn(Pinning.SERVER_CORE);
+            Calibration.millisOn(Pinning.CLIENT_CORE);
+        }
+        double[] server = new double[7];
+        double[] client = new double[7];
+        for (int i = 0; i < server.length; i++) {
+            server[i] = Calibration.millisOn(Pinning.SERVER_CORE);
+            client[i] = Calibration.millisOn(Pinning.CLIENT_CORE);
+        }
+        serverCoreReference = RoundStatistics.median(server);
+        clientCoreReference = RoundStatistics.median(client);
+        out.printf(Locale.ROOT, "calibration loop: %.1f ms on the server's core, %.1f ms on the client's%n", serverCoreReference, clientCoreReference);
+    }
+
+    JsonObject jmhResult(String files) {
+        return jmhResults.get(files);
+    }
+
+    String address(String configurationId) {
+        return addresses.get(configurationId);
+    }
+
+    double connectSeconds(String files) {
+        return connectSeconds.getOrDefault(files, Double.NaN);
+    }
+
+    ErrorCounts errors(String files) {
+        return errorCounts.getOrDefault(files, ErrorCounts.NONE);
+    }
+
+    /**
+     * One calibrated trial of {@code c} on its warm server, the {@code position}-th of the run, its files
+     * {@code dir/<files>.*}, waiting {@code drainMillis} at its end for the responses still due; failed, not thrown, when it
+     * cannot run.
+     */
+    Trial run(WarmServers servers, Configuration c, Path dir, String files, int round, int attempt, int position, String drainMillis) {
+        try {
+            ServerProcess server = servers.serverFor(c);
+            addresses.put(c.id(), server.address());
+            servers.awaitQuiet();
+            double serverCore = Calibration.millisOn(Pinning.SERVER_CORE) / serverCoreReference;
+            double clientCore = Calibration.millisOn(Pinning.CLIENT_CORE) / clientCoreReference;
+            Trial trial = runTrial(c, dir, files, server, round, attempt, position, serverCore, clientCore, drainMillis);
+            String unsettled = servers.settle(c);
+            if (unsettled != null) {
+                warnings.accept(files + ": " + unsettled);
+            }
+            return trial;
+        } catch (IOException | RuntimeException e) {
+            return Trial.failed(c.id(), round, attempt, position, String.valueOf(e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Trial.failed(c.id(), round, attempt, position, "interrupted");
+        }
+    }
+
+    private Trial runTrial(Configuration c, Path dir, String files, ServerProcess server, int round, int attempt, int position,
+                           double serverCore, double clientCore, String drainMillis) {
+        Path partial = dir.resolve(files + ".jmh.json");
+        // The trial runs in this JVM (forks 0): the client stays compiled and warm across rounds, as the servers do.
+        // Its files are <dir>/<id>.<trial>.*: the benchmark names them from the configuration's id and the trial's name.
+        Options options = new OptionsBuilder()
+                .include(Pattern.quote(ServerBenchmark.class.getName()) + "\\.requests$")
+                .param("server", c.server().label())
+                .param("workload", c.workload().label())
+                .param("connections", String.valueOf(c.connections()))
+                .param("rate", String.valueOf(c.ratePerSecond()))
+                .param("address", server.address())
+                .param("pid", String.valueOf(server.pid()))
+                .param("out", dir.toString())
+                .param("trial", files.substring(c.id().length() + 1))
+                .param("drainMillis", drainMillis)
+                .forks(0)
+                .warmupIterations(matrix.warmups()).warmupTime(TimeValue.milliseconds(Matrix.WARMUP_ITERATION.toMillis()))
+                .measurementIterations(round == 0 ? Matrix.WARM_UP_ROUND_ITERATIONS : matrix.iterations()).measurementTime(TimeValue.seconds(1))
+                .timeout(TimeValue.seconds(60))
+                .shouldFailOnError(true)
+                .output(logs.resolve(files + ".jmh.log").toString())
+                .result(partial.toString()).resultFormat(ResultFormatType.JSON)
+                .build();
+        try {
+            RunResult result = new Runner(options).run().iterator().next();
+            jmhResults.put(files, JsonParser.parseString(Files.readString(partial)).getAsJsonArray().get(0).getAsJsonObject());
+            Map<String, Result> secondary = result.getSecondaryResults();
+            double other = score(secondary, "otherCpuCores");
+            double steal = score(secondary, "stealCpuCores");
+            connectSeconds.put(files, score(secondary, "connectSeconds"));
+            Map<String, Long> byKind = new LinkedHashMap<>();
+            for (ErrorKind kind : ErrorKind.values()) {
+                byKind.put(kind.label(), Math.round(score(secondary, TrialFigures.errorsOf(kind))));
+            }
+            ErrorCounts errors = ErrorCounts.of(byKind);
+            errorCounts.put(files, errors);
+            return new Trial(c.id(), round, attempt, position, true, disturbance(serverCore, clientCore, other, steal),
+                    result.getPrimaryResult().getScore(), errors.total(),
+                    score(secondary, "serverThreads"), score(secondary, "serverRssMiB"), score(secondary, "serverCpuMicrosPerRequest"),
+                    score(secondary, "serverCpuCores"), score(secondary, "clientCpuCores"), other, score(secondary, "irqCpuCores"), steal,
+                    serverCore, clientCore, "");
+        } catch (RunnerException | IOException | RuntimeException e) {
+            return Trial.failed(c.id(), round, attempt, position, failureReason(files, e));
+        }
+    }
+
+    /** Why a trial is disturbed by the rule of {@link #SLOW_CORE}, {@link #OTHER_CORES} and {@link #STEAL_CORES}; empty when it is not. */
+    static String disturbance(double serverCore, double clientCore, double otherCores, double stealCores) {
+        List<String> disturbed = new ArrayList<>();
+        if (serverCore > SLOW_CORE || clientCore > SLOW_CORE) {
+            disturbed.add(String.format(Locale.ROOT, "calibration %.2f× on the server's core and %.2f× on the client's", serverCore, clientCore));
+        }
+        if (otherCores > OTHER_CORES) {
+            disturbed.add(String.format(Locale.ROOT, "other processes used %.2f cores", otherCores));
+        }
+        if (stealCores > STEAL_CORES) {
+            disturbed.add(String.format(Locale.ROOT, "steal %.2f cores", stealCores));
+        }
+        return String.join("; ", disturbed);
+    }
+
+    private static double score(Map<String, Result> secondary, String name) {
+        Result r = secondary.get(name);
+        return r == null ? Double.NaN : r.getScore();
+    }
+
+    /** How steady the machine was: the calibration loop's spread, what else ran, what was stolen, how many trials were disturbed. */
+    Map<String, Object> stability(List<Trial> trials, List<String> notRepeated) {
+        Map<String, Object> stability = new LinkedHashMap<>();
+        stability.put("rule", String.format(Locale.ROOT, "a trial is disturbed when the calibration loop took more than %.2f× the run's reference "
+                + "on either core, other processes used more than %.2f cores, or steal exceeded %.2f cores; it is repeated once at the end "
+                + "of its round, and the repeat counts, while the budget has room for the repeat and the fixed rounds to come "
+                + "(disturbedNotRepeated: those it had none for)", SLOW_CORE, OTHER_CORES, STEAL_CORES));
+        stability.put("calibrationReferenceMillis", Map.of("serverCore", serverCoreReference, "clientCore", clientCoreReference));
+        stability.put("calibrationServerCore", spread(trials.stream().map(Trial::serverCoreCalibration)));
+        stability.put("calibrationClientCore", spread(trials.stream().map(Trial::clientCoreCalibration)));
+        stability.put("otherCpuCores", spread(trials.stream().map(Trial::otherCores)));
+        stability.put("irqCpuCores", spread(trials.stream().map(Trial::irqCores)));
+        stability.put("stealCpuCores", spread(trials.stream().map(Trial::stealCores)));
+        stability.put("trials", trials.size());
+        stability.put("disturbed", trials.stream().filter(t -> !t.disturbed().isEmpty()).count());
+        stability.put("disturbedAndCounted", trials.stream().filter(t -> !t.disturbed().isEmpty() && t.counted()).count());
+        stability.put("failed", trials.stream().filter(t -> !t.scored()).count());
+        stability.put("disturbedNotRepeated", notRepeated);
+        return stability;
+    }
+
+    /** Min, median, 90th percentile and max of the figures present. */
+    private static Map<String, Object> spread(Stream<Double> values) {
+        double[] v = values.filter(d -> d != null && !d.isNaN()).mapToDouble(Double::doubleValue).sorted().toArray();
+        if (v.length == 0) {
+            return Map.of();
+        }
+        Map<String, Object> spread = new LinkedHashMap<>();
+        spread.put("min", v[0]);
+        spread.put("median", RoundStatistics.median(v));
+        spread.put("p90", v[Math.min(v.length - 1, (int) Math.floor(0.9 * v.length))]);
+        spread.put("max", v[v.length - 1]);
+        return spread;
+    }
+
+    /** The benchmark's own message (first exception line of the fork's log), not JMH's wrapper. */
+    private String failureReason(String files, Exception e) {
+        Path log = logs.resolve(files + ".jmh.log");
+        try {
+            return Files.readAllLines(log).stream().filter(l -> l.matches("^[a-z][\\w.]*(Exception|Error): .*"))
+                    .map(l -> l.replaceFirst("^[\\w.]+: ", "")).findFirst().orElse(e.getMessage());
+        } catch (IOException io) {
+            return String.valueOf(e.getMessage());
+        }
+    }
+}
