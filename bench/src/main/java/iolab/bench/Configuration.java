@@ -62,30 +62,24 @@ public record Configuration(ServerVariant server, Workload workload, int connect
 
     /**
      * Which server process this configuration runs against, as a name for files: configurations with the same one share a
-     * process ({@code nio_http}, {@code nio_http_tls}, {@code netty-epoll_http_tls-boringssl}); their command lines differ only in
+     * process ({@code nio_http}, {@code nio_http_tls}, {@code netty-epoll-boringssl_http_tls}); their command lines differ only in
      * what the load needs (room for its connections).
      */
     public String serverProcess() {
-        return server.label() + "_" + workload.protocol() + (workload.tls() ? "_tls" + (workload.boringSsl() ? "-boringssl" : "") : "");
+        return server.label() + "_" + workload.protocol() + (workload.tls() ? "_tls" : "");
     }
 
     /** The servers jar's arguments: an ephemeral port on IPv4 loopback, room for every connection. */
     public List<String> serverArguments(Path root) {
         List<String> args = new ArrayList<>();
         args.add(workload.protocol());
-        args.addAll(server.arguments());
+        args.addAll(server.arguments(workload.tls())); // with --tls, a certificate made at start: the client trusts any
         if (server.model().hasEventLoops()) {
             args.addAll(List.of("--loops", "1")); // the server is pinned to one core
         }
         args.addAll(List.of("--bind", "127.0.0.1", "--port", "0"));
         if (server != ServerVariant.JDK) {
             args.addAll(List.of("--max-connections", String.valueOf(Math.max(16_000, connections + 100))));
-        }
-        if (workload.tls()) {
-            args.add("--tls"); // a certificate made at start: the client trusts any
-            if (workload.boringSsl()) {
-                args.addAll(List.of("--tls-provider", "openssl"));
-            }
         }
         if (workload.protocol().equals("http") && root != null) {
             args.addAll(List.of("--root", root.toString()));

@@ -81,7 +81,8 @@ final class Environment {
         catalog.put("servers", Arrays.stream(ServerVariant.values()).map(s -> {
             Map<String, Object> server = new LinkedHashMap<>();
             server.put("label", s.label());
-            server.put("arguments", s.arguments());
+            server.put("arguments", s.arguments(false));
+            server.put("plainTwin", s.plainTwin().label());
             server.put("serves", Arrays.stream(Workload.values()).filter(w -> w.servedBy(s)).map(Workload::label).toList());
             server.put("inServiceLimit", ServerSettings.defaults(s.model(), new InetSocketAddress(0)).inServiceLimit());
             return server;

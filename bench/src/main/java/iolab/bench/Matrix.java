@@ -90,7 +90,7 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
     public static final Duration FULL_BUDGET = Duration.ofHours(4);
     private static final List<ServerVariant> ALL_SERVERS = List.of(ServerVariant.values());
     private static final List<ServerVariant> TLS_SERVERS = List.of(ServerVariant.THREAD_PER_CONNECTION, ServerVariant.POOL,
-            ServerVariant.VIRTUAL, ServerVariant.NIO, ServerVariant.NETTY_EPOLL, ServerVariant.JDK);
+            ServerVariant.VIRTUAL, ServerVariant.NIO, ServerVariant.NETTY_EPOLL, ServerVariant.NETTY_EPOLL_BORINGSSL, ServerVariant.JDK);
     private static final List<Integer> ALL_CONNECTIONS = List.of(1, 10, 100, 1_000, 10_000);
 
     /**
@@ -132,9 +132,10 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
                 // A new connection per request: the accept path, a thread start per connection, the hand-off to a pool.
                 new Group(List.of(Workload.PLAINTEXT_CLOSE, Workload.ECHO_64_CLOSE), ALL_SERVERS, List.of(1, 10, 100), CLOSED),
                 // HTTPS: the cipher per response on kept-alive connections, and a full handshake per request. One server of each
-                // kind: nio's poll selector and Netty's other transports change nothing that TLS does.
-                new Group(List.of(Workload.PLAINTEXT_TLS, Workload.PLAINTEXT_TLS_BORINGSSL), TLS_SERVERS, List.of(10, 1_000), CLOSED),
-                new Group(List.of(Workload.PLAINTEXT_TLS_CLOSE, Workload.PLAINTEXT_TLS_CLOSE_BORINGSSL), TLS_SERVERS, List.of(1, 10, 100), CLOSED)),
+                // kind: nio's poll selector and Netty's other transports change nothing that TLS does; Netty epoll on BoringSSL
+                // beside it on the JDK's TLS says what the JDK's implementation costs.
+                new Group(List.of(Workload.PLAINTEXT_TLS), TLS_SERVERS, List.of(10, 1_000), CLOSED),
+                new Group(List.of(Workload.PLAINTEXT_TLS_CLOSE), TLS_SERVERS, List.of(1, 10, 100), CLOSED)),
                 2, 3, 6, FULL_BUDGET,
                 List.of(new Capacity(List.of(Workload.PLAINTEXT, Workload.DELAY_10MS), ALL_SERVERS, List.of(100, 1_000), 0)));
     }

@@ -35,7 +35,7 @@ final class UdpSweep {
 
     /** nio-poll is left out: with one socket, poll(2) and epoll(7) have the same one descriptor to watch. */
     static final List<ServerVariant> SERVERS = Arrays.stream(ServerVariant.values())
-            .filter(v -> DatagramServers.unsupported(v.model()).isEmpty() && v != ServerVariant.NIO_POLL).toList();
+            .filter(v -> DatagramServers.unsupported(v.model()).isEmpty() && v != ServerVariant.NIO_POLL && !v.httpsOnly()).toList();
     /** From well within every server's reach to past the client's own (one sending thread, about 150,000/s here). */
     static final List<Long> RATES = List.of(20_000L, 40_000L, 80_000L, 120_000L, 160_000L);
     static final int ROUNDS = 3;
@@ -107,7 +107,7 @@ final class UdpSweep {
     /** The server's command line as the experiment starts every server: loopback, an ephemeral port, one loop. */
     static List<String> arguments(ServerVariant server) {
         List<String> args = new ArrayList<>(List.of("echo", "--udp"));
-        args.addAll(server.arguments());
+        args.addAll(server.arguments(false));
         if (server.model().hasEventLoops()) {
             args.addAll(List.of("--loops", "1"));
         }

@@ -22,11 +22,7 @@ public enum Workload {
     /** {@code /plaintext} over HTTPS on kept-alive connections: the cipher's cost per response, the handshake paid once. */
     PLAINTEXT_TLS("plaintext-tls", "http", "/plaintext", 0, 0, false, true),
     /** {@code /plaintext} over HTTPS, a new connection and a full handshake (no resumption) per request. */
-    PLAINTEXT_TLS_CLOSE("plaintext-tls-close", "http", "/plaintext", 0, 0, true, true),
-    /** {@link #PLAINTEXT_TLS} with Netty on BoringSSL (netty-tcnative) instead of the JDK's TLS: what the JDK's implementation costs. */
-    PLAINTEXT_TLS_BORINGSSL("plaintext-tls-boringssl", "http", "/plaintext", 0, 0, false, true),
-    /** {@link #PLAINTEXT_TLS_CLOSE} with Netty on BoringSSL. */
-    PLAINTEXT_TLS_CLOSE_BORINGSSL("plaintext-tls-close-boringssl", "http", "/plaintext", 0, 0, true, true);
+    PLAINTEXT_TLS_CLOSE("plaintext-tls-close", "http", "/plaintext", 0, 0, true, true);
 
     /** The file {@link #FILE_1M} fetches, {@link #FILE_BYTES} long, written into the server's root. */
     public static final String FILE_NAME = "1m.bin";
@@ -71,7 +67,7 @@ public enum Workload {
 
     /** What each request asks for: an HTTP path, or the size of an echo message. */
     public String request() {
-        String what = (tls ? (boringSsl() ? "https (BoringSSL) " : "https ") : "") + (path != null ? path : messageBytes + "-byte messages echoed");
+        String what = (tls ? "https " : "") + (path != null ? path : messageBytes + "-byte messages echoed");
         return reconnect ? what + (tls ? ", a new connection and a full TLS handshake per request" : ", a new connection per request") : what;
     }
 
@@ -89,17 +85,12 @@ public enum Workload {
         return this == FILE_1M;
     }
 
-    /** Whether {@code server} answers this workload: the JDK's server has no echo, the references no files, and only Netty takes BoringSSL. */
+    /** Whether {@code server} answers this workload: the JDK's server has no echo, the references no files, a variant of TLS only HTTPS. */
     public boolean servedBy(ServerVariant server) {
-        if (boringSsl() && server.model() != iolab.servers.Model.NETTY) {
+        if (server.httpsOnly() && !tls) {
             return false;
         }
-        return protocol.equals("echo") ? server.model().servesEcho() : !needsFile() || server.model().servesFiles();
-    }
-
-    /** Netty's TLS on BoringSSL ({@code --tls-provider openssl}) rather than the JDK's. */
-    public boolean boringSsl() {
-        return label.endsWith("-boringssl");
+        return protocol.equals("echo") ? server.servesEcho() : !needsFile() || server.model().servesFiles();
     }
 
     public iolab.clients.Workload client(String host) {

@@ -20,6 +20,7 @@ final class Catalog {
 
     private final List<String> servers = new ArrayList<>();
     private final Map<String, Integer> inServiceLimits = new LinkedHashMap<>();
+    private final Map<String, String> plainTwins = new LinkedHashMap<>();
     private final List<String> workloads = new ArrayList<>();
     private final Map<String, Integer> delays = new LinkedHashMap<>();
     private final List<String> yardsticks = new ArrayList<>();
@@ -36,6 +37,9 @@ final class Catalog {
             JsonObject s = e.getAsJsonObject();
             servers.add(s.get("label").getAsString());
             inServiceLimits.put(s.get("label").getAsString(), s.get("inServiceLimit").getAsInt());
+            if (s.has("plainTwin")) {
+                plainTwins.put(s.get("label").getAsString(), s.get("plainTwin").getAsString());
+            }
         }
         for (JsonElement e : environment.getAsJsonArray("workloads")) {
             JsonObject w = e.getAsJsonObject();
@@ -106,6 +110,11 @@ final class Catalog {
     }
 
     /** Whether each request of {@code workload} came on a new connection: its responses per second are connections per second. */
+    /** The server without its variant of TLS ({@code netty-epoll} for {@code netty-epoll-boringssl}); itself for every other. */
+    String plainTwin(String server) {
+        return plainTwins.getOrDefault(server, server);
+    }
+
     /** Whether {@code workload} runs over HTTPS; false when not recorded. */
     boolean tls(String workload) {
         return tls.contains(workload);

@@ -143,7 +143,7 @@ final class Charts {
         for (String server : servers) {
             for (String w : tlsWorkloads) {
                 Number with = value(data, w, server);
-                Number without = value(data, plainTwin(w), server);
+                Number without = value(data, plainTwin(w), catalog.plainTwin(server)); // BoringSSL's plain HTTP is Netty epoll's
                 if (with != null && without != null) {
                     ratios.add(String.format(Locale.ROOT, "%s %s %.1f× (%.0f against %.0f µs)", server, w, with.doubleValue() / without.doubleValue(),
                             with.doubleValue(), without.doubleValue()));
@@ -151,13 +151,11 @@ final class Charts {
             }
         }
         org.jfree.chart.renderer.category.LineAndShapeRenderer renderer = new org.jfree.chart.renderer.category.LineAndShapeRenderer(false, true);
-        // Kept alive in blues and circles, a connection per request in oranges and squares; darker with TLS, green with BoringSSL.
+        // Kept alive in blues and circles, a connection per request in oranges and squares; darker with TLS.
         for (int i = 0; i < compared.size(); i++) {
             String w = compared.get(i);
             boolean close = catalog.connectionPerRequest(w);
-            boolean boring = w.endsWith("-boringssl");
-            renderer.setSeriesPaint(i, boring ? new Color(close ? 0x009E73 : 0x56C9A0)
-                    : catalog.tls(w) ? new Color(close ? 0xD55E00 : 0x0072B2) : new Color(close ? 0xF5B971 : 0x9ECAE1));
+            renderer.setSeriesPaint(i, catalog.tls(w) ? new Color(close ? 0xD55E00 : 0x0072B2) : new Color(close ? 0xF5B971 : 0x9ECAE1));
             renderer.setSeriesShape(i, close ? new java.awt.geom.Rectangle2D.Double(-6, -6, 12, 12) : new java.awt.geom.Ellipse2D.Double(-6, -6, 12, 12));
         }
         org.jfree.chart.axis.CategoryAxis x = new org.jfree.chart.axis.CategoryAxis("Server");
@@ -174,14 +172,14 @@ final class Charts {
         return new Named("tls-cost", "What TLS costs the server",
                 "Server CPU time (user + system, from /proc) per response, closed loop at " + connections + " connections, median over rounds. "
                         + "Kept alive, TLS adds the cipher on every byte; with a new connection per request, a full handshake (an ECDHE key "
-                        + "exchange and a signature, no session resumed) per response. The servers use the JDK's TLS; the -boringssl workloads are "
-                        + "Netty on BoringSSL (netty-tcnative). TLS against plain: " + String.join("; ", ratios) + ".",
+                        + "exchange and a signature, no session resumed) per response. The servers use the JDK's TLS, but netty-epoll-boringssl: "
+                        + "Netty epoll on BoringSSL (netty-tcnative), against Netty epoll's plain HTTP. TLS against plain: " + String.join("; ", ratios) + ".",
                 chart);
     }
 
-    /** The workload an HTTPS one is compared with: {@code plaintext-tls-close-boringssl} with {@code plaintext-close}. */
+    /** The workload an HTTPS one is compared with: {@code plaintext-tls-close} with {@code plaintext-close}. */
     static String plainTwin(String tlsWorkload) {
-        return tlsWorkload.replace("-tls", "").replace("-boringssl", "");
+        return tlsWorkload.replace("-tls", "");
     }
 
     private static Number value(org.jfree.data.category.DefaultCategoryDataset data, String row, String column) {

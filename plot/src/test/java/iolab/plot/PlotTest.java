@@ -211,7 +211,7 @@ class PlotTest {
         String report = Files.readString(dir.resolve("report.html"));
         assertTrue(report.contains("What TLS costs the server"), "the report shows the chart");
         assertTrue(report.matches("(?s).*nio plaintext-tls 2\\.[45]× \\(2[56] against 1[01] µs\\).*"), "the caption gives each ratio");
-        assertEquals("plaintext-close", Charts.plainTwin("plaintext-tls-close-boringssl"));
+        assertEquals("plaintext-close", Charts.plainTwin("plaintext-tls-close"));
     }
 
     @Test

@@ -19,7 +19,7 @@ record HttpCase(ServerVariant variant) {
     }
 
     static List<HttpCase> all() {
-        return Arrays.stream(ServerVariant.values()).map(HttpCase::new).toList();
+        return Arrays.stream(ServerVariant.values()).filter(v -> !v.httpsOnly()).map(HttpCase::new).toList(); // plain HTTP
     }
 
     String name() {

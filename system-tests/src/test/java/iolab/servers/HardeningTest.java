@@ -123,7 +123,7 @@ class HardeningTest {
         Files.writeString(root.resolve("caf\u00e9.txt"), "coffee\n");
         Files.writeString(root.resolve("plain.txt"), "plain\n");
         List<String> args = new ArrayList<>(List.of("http"));
-        args.addAll(c.variant().arguments());
+        args.addAll(c.variant().arguments(false));
         args.addAll(List.of("--port", "0", "--root", root.toString()));
         if (c.model().hasEventLoops()) {
             args.addAll(List.of("--loops", "1"));

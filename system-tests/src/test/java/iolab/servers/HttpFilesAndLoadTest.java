@@ -270,7 +270,7 @@ class HttpFilesAndLoadTest {
                 "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "http", "--port", "0", "--root", base.toString()));
-        command.addAll(c.variant().arguments());
+        command.addAll(c.variant().arguments(false));
         Process server = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
             String ready = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8)).readLine();

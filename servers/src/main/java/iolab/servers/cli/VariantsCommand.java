@@ -41,10 +41,10 @@ final class VariantsCommand implements Runnable {
         }
         for (ServerVariant variant : ServerVariant.values()) {
             List<String> protocols = new ArrayList<>();
-            if (variant.model().servesEcho()) {
+            if (variant.servesEcho()) {
                 protocols.add("echo");
             }
-            protocols.add("http");
+            protocols.add(variant.httpsOnly() ? "https" : "http");
             String variantKind = variant.model().servesFiles() ? "lab" : "reference";
             String unavailable = variant.unavailable().orElse(null);
             if ((protocol != null && !protocols.contains(protocol)) || (kind != null && !kind.equals(variantKind))
@@ -52,7 +52,7 @@ final class VariantsCommand implements Runnable {
                 continue;
             }
             spec.commandLine().getOut().println(String.join("\t", variant.label(), String.join(",", protocols), variantKind,
-                    String.join(" ", variant.arguments())) + (unavailable == null ? "" : "\tunavailable: " + unavailable.replace('\n', ' ')));
+                    String.join(" ", variant.arguments(false))) + (unavailable == null ? "" : "\tunavailable: " + unavailable.replace('\n', ' ')));
         }
         spec.commandLine().getOut().flush();
     }
