@@ -161,11 +161,11 @@ final class TrialRunner {
             }
             ErrorCounts errors = ErrorCounts.of(byKind);
             errorCounts.put(files, errors);
+            Trial.Cost cost = new Trial.Cost(score(secondary, "serverThreads"), score(secondary, "serverRssMiB"),
+                    score(secondary, "serverCpuMicrosPerRequest"), score(secondary, "serverCpuCores"), score(secondary, "clientCpuCores"),
+                    other, score(secondary, "irqCpuCores"), steal);
             return new Trial(c.id(), round, attempt, position, true, disturbance(serverCore, clientCore, other, steal),
-                    result.getPrimaryResult().getScore(), errors.total(),
-                    score(secondary, "serverThreads"), score(secondary, "serverRssMiB"), score(secondary, "serverCpuMicrosPerRequest"),
-                    score(secondary, "serverCpuCores"), score(secondary, "clientCpuCores"), other, score(secondary, "irqCpuCores"), steal,
-                    serverCore, clientCore, "");
+                    result.getPrimaryResult().getScore(), errors.total(), cost, new Trial.Calibration(serverCore, clientCore), "");
         } catch (RunnerException | IOException | RuntimeException e) {
             return Trial.failed(c.id(), round, attempt, position, failureReason(files, e));
         }
@@ -199,11 +199,11 @@ final class TrialRunner {
                 + "of its round, and the repeat counts, while the budget has room for the repeat and the fixed rounds to come "
                 + "(disturbedNotRepeated: those it had none for)", SLOW_CORE, OTHER_CORES, STEAL_CORES));
         stability.put("calibrationReferenceMillis", Map.of("serverCore", serverCoreReference, "clientCore", clientCoreReference));
-        stability.put("calibrationServerCore", spread(trials.stream().map(Trial::serverCoreCalibration)));
-        stability.put("calibrationClientCore", spread(trials.stream().map(Trial::clientCoreCalibration)));
-        stability.put("otherCpuCores", spread(trials.stream().map(Trial::otherCores)));
-        stability.put("irqCpuCores", spread(trials.stream().map(Trial::irqCores)));
-        stability.put("stealCpuCores", spread(trials.stream().map(Trial::stealCores)));
+        stability.put("calibrationServerCore", spread(trials.stream().map(t -> t.calibration().serverCore())));
+        stability.put("calibrationClientCore", spread(trials.stream().map(t -> t.calibration().clientCore())));
+        stability.put("otherCpuCores", spread(trials.stream().map(t -> t.cost().otherCores())));
+        stability.put("irqCpuCores", spread(trials.stream().map(t -> t.cost().irqCores())));
+        stability.put("stealCpuCores", spread(trials.stream().map(t -> t.cost().stealCores())));
         stability.put("trials", trials.size());
         stability.put("disturbed", trials.stream().filter(t -> !t.disturbed().isEmpty()).count());
         stability.put("disturbedAndCounted", trials.stream().filter(t -> !t.disturbed().isEmpty() && t.counted()).count());

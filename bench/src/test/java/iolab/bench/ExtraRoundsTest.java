@@ -108,8 +108,7 @@ class ExtraRoundsTest {
     }
 
     private static Trial trial(String id, int round, Double score, boolean counted) {
-        Trial t = new Trial(id, round, 1, 0, true, "", score, 0, null, null, null, null, null, null, null, null, null, null,
-                score == null ? "failed" : "");
+        Trial t = new Trial(id, round, 1, 0, true, "", score, 0, Trial.Cost.NONE, Trial.Calibration.NONE, score == null ? "failed" : "");
         return counted ? t : t.uncounted();
     }
 

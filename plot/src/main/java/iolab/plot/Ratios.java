@@ -26,7 +26,7 @@ final class Ratios {
 
     enum Figure {
         THROUGHPUT("throughput", "the throughput", "faster", "slower", Trial::score),
-        CPU_PER_RESPONSE("cpu_per_response", "the server CPU time per response", "costlier", "cheaper", Trial::cpuMicrosPerRequest),
+        CPU_PER_RESPONSE("cpu_per_response", "the server CPU time per response", "costlier", "cheaper", t -> t.cost().cpuMicrosPerRequest()),
         /** From the capacity searches' rounds ({@link Capacity}), not from a trial. */
         CAPACITY("capacity", "the capacity at the latency goal", "carries more", "carries less", t -> null);
 

@@ -234,9 +234,9 @@ final class ResultsFolder {
                 sustainable = errors.total() == 0 && Sustainability.sustained(intervals, rate);
             }
         }
-        return new Row(key, score, interval, disturbed, sustainable, median(counted, Trial::threads), median(counted, Trial::rssMiB),
-                median(counted, Trial::cpuMicrosPerRequest), p50, p90, p99, p999, max, latency,
-                median(counted, Trial::serverCores), median(counted, Trial::clientCores), errors.total(), errors.kinds(), failure,
+        return new Row(key, score, interval, disturbed, sustainable, median(counted, t -> t.cost().threads()), median(counted, t -> t.cost().rssMiB()),
+                median(counted, t -> t.cost().cpuMicrosPerRequest()), p50, p90, p99, p999, max, latency,
+                median(counted, t -> t.cost().serverCores()), median(counted, t -> t.cost().clientCores()), errors.total(), errors.kinds(), failure,
                 summary == null ? Row.Account.NONE : account(summary, counted));
     }
 

@@ -98,10 +98,11 @@ final class SampleResults {
         configurations.add("{\"id\": \"" + id + "\"}");
         boolean bound = clientBound(server, connections, rate);
         for (int round = 1; round <= ROUNDS; round++) {
-            rounds.add(new Trial(id, round, 1, rounds.size() + 1, true, "", score * SPREAD[round - 1], 0,
-                    (double) (server.equals("nio") ? 15 : 14 + Math.min(connections, server.equals("pool") ? 200 : connections)),
+            Trial.Cost cost = new Trial.Cost((double) (server.equals("nio") ? 15 : 14 + Math.min(connections, server.equals("pool") ? 200 : connections)),
                     80.0 + connections / 10.0, (workload.contains("-tls") ? 25 : 10) + random.nextDouble(), bound ? 0.62 : 0.97, bound ? 0.99 : 0.71,
-                    0.01, 0.5, 0.0, 1.0, 1.0, ""));
+                    0.01, 0.5, 0.0);
+            rounds.add(new Trial(id, round, 1, rounds.size() + 1, true, "", score * SPREAD[round - 1], 0, cost,
+                    new Trial.Calibration(1.0, 1.0), ""));
         }
         Histogram h = new Histogram(3);
         long base = workload.equals("plaintext") ? 200_000 : 10_500_000;

@@ -13,13 +13,29 @@ import java.util.Locale;
  * @param position       the trial's place in the run's order (1 is the first trial run)
  * @param disturbed      why the machine was too busy for this trial to count, or empty
  * @param score          responses per second (JMH's score); null when the trial failed
- * @param calibration    the fixed CPU loop's time before the trial over the run's reference, on the server's and the client's core
+ * @param errors         the trial's errors, every kind
+ * @param cost           what the server cost and what else used the machine while it measured
+ * @param calibration    how fast the cores were just before it
  * @param failure        why the trial has no score, or empty
  */
 public record Trial(String id, int round, int attempt, int position, boolean counted, String disturbed,
-                    Double score, long errors, Double threads, Double rssMiB, Double cpuMicrosPerRequest,
-                    Double serverCores, Double clientCores, Double otherCores, Double irqCores, Double stealCores,
-                    Double serverCoreCalibration, Double clientCoreCalibration, String failure) {
+                    Double score, long errors, Cost cost, Calibration calibration, String failure) {
+
+    /**
+     * The server's threads, resident memory and CPU time per response, each side's CPU use in cores, and what other
+     * processes, interrupt handling and the hypervisor's steal took meanwhile; each null when it was not measured.
+     */
+    public record Cost(Double threads, Double rssMiB, Double cpuMicrosPerRequest, Double serverCores, Double clientCores,
+                       Double otherCores, Double irqCores, Double stealCores) {
+
+        public static final Cost NONE = new Cost(null, null, null, null, null, null, null, null);
+    }
+
+    /** The fixed CPU loop's time before the trial over the run's reference, on the server's and the client's core. */
+    public record Calibration(Double serverCore, Double clientCore) {
+
+        public static final Calibration NONE = new Calibration(null, null);
+    }
 
     public static final String FILE = "rounds.csv";
     static final String HEADER = "id,round,attempt,position,counted,disturbed,req_per_s,errors,server_threads,server_rss_mib,"
@@ -48,24 +64,22 @@ public record Trial(String id, int round, int attempt, int position, boolean cou
         return files(id, round, attempt);
     }
 
-    /** The same trial, no longer counted: a repeat in its round has taken its place. */
     /** A trial that could not be measured, and why: no score and no figures. */
     public static Trial failed(String id, int round, int attempt, int position, String failure) {
-        return new Trial(id, round, attempt, position, true, "", null, 0, null, null, null, null, null, null, null, null,
-                null, null, failure);
+        return new Trial(id, round, attempt, position, true, "", null, 0, Cost.NONE, Calibration.NONE, failure);
     }
 
+    /** The same trial, no longer counted: a repeat in its round has taken its place. */
     public Trial uncounted() {
-        return new Trial(id, round, attempt, position, false, disturbed, score, errors, threads, rssMiB, cpuMicrosPerRequest,
-                serverCores, clientCores, otherCores, irqCores, stealCores, serverCoreCalibration, clientCoreCalibration, failure);
+        return new Trial(id, round, attempt, position, false, disturbed, score, errors, cost, calibration, failure);
     }
 
     String csv() {
         return String.join(",", id, String.valueOf(round), String.valueOf(attempt), String.valueOf(position), String.valueOf(counted),
-                text(disturbed), fmt(score, "%.1f"), String.valueOf(errors), fmt(threads, "%.0f"), fmt(rssMiB, "%.1f"),
-                fmt(cpuMicrosPerRequest, "%.3f"), fmt(serverCores, "%.3f"), fmt(clientCores, "%.3f"), fmt(otherCores, "%.3f"),
-                fmt(irqCores, "%.3f"), fmt(stealCores, "%.3f"), fmt(serverCoreCalibration, "%.3f"), fmt(clientCoreCalibration, "%.3f"),
-                text(failure));
+                text(disturbed), fmt(score, "%.1f"), String.valueOf(errors), fmt(cost.threads(), "%.0f"), fmt(cost.rssMiB(), "%.1f"),
+                fmt(cost.cpuMicrosPerRequest(), "%.3f"), fmt(cost.serverCores(), "%.3f"), fmt(cost.clientCores(), "%.3f"),
+                fmt(cost.otherCores(), "%.3f"), fmt(cost.irqCores(), "%.3f"), fmt(cost.stealCores(), "%.3f"),
+                fmt(calibration.serverCore(), "%.3f"), fmt(calibration.clientCore(), "%.3f"), text(failure));
     }
 
     static Trial parse(String line) {
@@ -74,8 +88,9 @@ public record Trial(String id, int round, int attempt, int position, boolean cou
             throw new IllegalArgumentException("expected " + HEADER.split(",").length + " fields: " + line);
         }
         return new Trial(f[0], Integer.parseInt(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3]), Boolean.parseBoolean(f[4]),
-                f[5], number(f[6]), Long.parseLong(f[7]), number(f[8]), number(f[9]), number(f[10]), number(f[11]), number(f[12]),
-                number(f[13]), number(f[14]), number(f[15]), number(f[16]), number(f[17]), f[18]);
+                f[5], number(f[6]), Long.parseLong(f[7]),
+                new Cost(number(f[8]), number(f[9]), number(f[10]), number(f[11]), number(f[12]), number(f[13]), number(f[14]), number(f[15])),
+                new Calibration(number(f[16]), number(f[17])), f[18]);
     }
 
     public static void write(List<Trial> trials, Path file) throws IOException {
