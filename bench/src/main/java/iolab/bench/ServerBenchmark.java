@@ -1,7 +1,7 @@
 package iolab.bench;
 
 import iolab.servers.ServerVariant;
-import iolab.clients.LoadGenerator;
+import iolab.clients.Intervals;
 import iolab.clients.LoadResult;
 import iolab.clients.LoadRun;
 import iolab.clients.LoadSettings;
@@ -160,7 +160,7 @@ public class ServerBenchmark {
         connectSeconds = (System.nanoTime() - connectStartNanos) / 1e9;
         sampler = new CostSampler(serverPid, run::answered, dir.resolve(files + ".server.csv"));
         hlogOut = new PrintStream(Files.newOutputStream(dir.resolve(files + ".hlog")), false, StandardCharsets.UTF_8);
-        hlog = LoadGenerator.startLog(hlogOut, settings);
+        hlog = Intervals.startLog(hlogOut, settings);
     }
 
     @Setup(Level.Iteration)
@@ -228,10 +228,10 @@ public class ServerBenchmark {
             try (PrintStream lag = new PrintStream(Files.newOutputStream(dir.resolve(files + ".sendlag.hlog")), false, StandardCharsets.UTF_8);
                  PrintStream service = new PrintStream(Files.newOutputStream(dir.resolve(files + ".service.hlog")), false, StandardCharsets.UTF_8);
                  PrintStream censored = new PrintStream(Files.newOutputStream(dir.resolve(files + ".censored.hlog")), false, StandardCharsets.UTF_8)) {
-                LoadGenerator.startLog(lag, run.settings()).outputIntervalHistogram(result.sendLagNanos());
-                LoadGenerator.startLog(service, run.settings()).outputIntervalHistogram(result.serviceTimeNanos());
+                Intervals.startLog(lag, run.settings()).outputIntervalHistogram(result.sendLagNanos());
+                Intervals.startLog(service, run.settings()).outputIntervalHistogram(result.serviceTimeNanos());
                 // The requests never answered, at their wait: the lower bounds among the latencies of the .hlog.
-                LoadGenerator.startLog(censored, run.settings()).outputIntervalHistogram(result.censoredNanos());
+                Intervals.startLog(censored, run.settings()).outputIntervalHistogram(result.censoredNanos());
             }
         } finally {
             run.close();

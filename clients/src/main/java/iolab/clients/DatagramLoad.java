@@ -34,7 +34,6 @@ public final class DatagramLoad {
 
     /** Asked of the kernel for each client socket, so that the client's own buffers are not where datagrams are lost. */
     static final int SOCKET_BUFFER = 4 << 20;
-    private static final long TICK_NANOS = 1_000_000_000L;
 
     private final DatagramSettings settings;
     private final List<DatagramChannel> channels = new ArrayList<>();
@@ -90,7 +89,7 @@ public final class DatagramLoad {
     }
 
     private DatagramResult measure(Consumer<String> progress, PrintStream hlogOut) throws IOException, InterruptedException {
-        HistogramLogWriter log = hlogOut == null ? null : LoadGenerator.startLog(hlogOut, settings.describe());
+        HistogramLogWriter log = hlogOut == null ? null : Intervals.startLog(hlogOut, settings.describe());
         long startNanos = System.nanoTime();
         measureStartNanos = startNanos + settings.warmup().toNanos();
         sendEndNanos = measureStartNanos + settings.duration().toNanos();
@@ -105,15 +104,15 @@ public final class DatagramLoad {
         java.util.OptionalLong dropsBefore = SocketDrops.of(ports);
         Thread receiver = Thread.ofPlatform().name("udp-receiver").start(this::receive);
         Thread sender = Thread.ofPlatform().name("udp-sender").start(this::send);
-        LoadGenerator.sleepUntil(measureStartNanos); // the receiver records no warm-up datagram: each says when it was due
+        Intervals.sleepUntil(measureStartNanos); // the receiver records no warm-up datagram: each says when it was due
         Histogram total = new Histogram(LoadRun.SIGNIFICANT_DIGITS);
         Histogram interval = null;
         long waitEndNanos = sendEndNanos + settings.timeout().toNanos();
         long previousSent = 0;
         long previousEchoed = 0;
-        for (long tick = measureStartNanos + TICK_NANOS; ; tick += TICK_NANOS) {
+        for (long tick = measureStartNanos + Intervals.TICK_NANOS; ; tick += Intervals.TICK_NANOS) {
             boolean last = tick >= waitEndNanos;
-            LoadGenerator.sleepUntil(Math.min(tick, waitEndNanos));
+            Intervals.sleepUntil(Math.min(tick, waitEndNanos));
             if (last) {
                 sender.join();
                 receiving = false;

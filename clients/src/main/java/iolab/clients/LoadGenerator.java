@@ -16,8 +16,6 @@ import java.util.function.Consumer;
  */
 public final class LoadGenerator {
 
-    private static final long TICK_NANOS = 1_000_000_000L;
-
     private LoadGenerator() {
     }
 
@@ -30,21 +28,21 @@ public final class LoadGenerator {
         try (LoadRun run = LoadRun.start(settings);
              PrintStream hlogOut = hlog == null ? null : new PrintStream(Files.newOutputStream(hlog), false)) {
             run.awaitConnected(); // the warm-up starts with the load, once the connections are up
-            sleepUntil(System.nanoTime() + settings.warmup().toNanos());
+            Intervals.sleepUntil(System.nanoTime() + settings.warmup().toNanos());
             long measureStartNanos = System.nanoTime();
             if (settings.warmup().isPositive()) {
                 run.startRecording();
             } // without a warm-up the loops record from their first request
-            HistogramLogWriter log = hlogOut == null ? null : startLog(hlogOut, settings);
+            HistogramLogWriter log = hlogOut == null ? null : Intervals.startLog(hlogOut, settings);
             Histogram total = new Histogram(LoadRun.SIGNIFICANT_DIGITS);
             Histogram interval = null;
             long endNanos = measureStartNanos + settings.duration().toNanos();
             long previousRequests = 0;
             long previousErrors = 0;
             long previousTickNanos = measureStartNanos;
-            for (long tick = measureStartNanos + TICK_NANOS; ; tick += TICK_NANOS) {
+            for (long tick = measureStartNanos + Intervals.TICK_NANOS; ; tick += Intervals.TICK_NANOS) {
                 boolean last = tick >= endNanos;
-                sleepUntil(Math.min(tick, endNanos));
+                Intervals.sleepUntil(Math.min(tick, endNanos));
                 if (last) {
                     run.stop(); // the responses still due are awaited and belong to the last interval
                 }
@@ -72,33 +70,6 @@ public final class LoadGenerator {
             }
             return new LoadResult(settings, run.completed(), settings.duration().toNanos() / 1e9, total, run.censored(), run.connections(),
                     run.errors(), run.statuses(), run.sendLag(), run.serviceTime(), run.bytesRead(), run.badResponse(), run.handshakes());
-        }
-    }
-
-    /** An interval log with its header written: format version, base and start time, legend. */
-    public static HistogramLogWriter startLog(PrintStream out, LoadSettings settings) {
-        return startLog(out, settings.workload().describe() + " on " + settings.target()
-                + (settings.openLoop() ? ", open loop at " + settings.ratePerSecond() + " req/s" + (settings.poisson() ? " (Poisson arrivals)" : "") : ", closed loop")
-                + ", " + settings.connections() + " connections");
-    }
-
-    /** An interval log whose header describes the load as {@code load}. */
-    static HistogramLogWriter startLog(PrintStream out, String load) {
-        long nowMillis = System.currentTimeMillis();
-        HistogramLogWriter log = new HistogramLogWriter(out);
-        log.outputComment("iolab load: " + load + "; values in nanoseconds");
-        log.outputLogFormatVersion();
-        log.setBaseTime(nowMillis);
-        log.outputBaseTime(nowMillis);
-        log.outputStartTime(nowMillis);
-        log.outputLegend();
-        return log;
-    }
-
-    static void sleepUntil(long deadlineNanos) throws InterruptedException {
-        long left;
-        while ((left = deadlineNanos - System.nanoTime()) > 0) {
-            Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
         }
     }
 }
