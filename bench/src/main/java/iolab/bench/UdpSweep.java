@@ -2,9 +2,9 @@ package iolab.bench;
 
 import iolab.runfiles.UdpTrial;
 
-import iolab.clients.DatagramLoad;
-import iolab.clients.DatagramResult;
-import iolab.clients.DatagramSettings;
+import iolab.clients.udp.DatagramLoad;
+import iolab.clients.udp.DatagramResult;
+import iolab.clients.udp.DatagramSettings;
 import iolab.clients.SocketDrops;
 import iolab.clients.Target;
 import iolab.servers.ServerVariant;

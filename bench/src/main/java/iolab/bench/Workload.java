@@ -1,8 +1,8 @@
 package iolab.bench;
 
-import iolab.clients.EchoWorkload;
+import iolab.clients.echo.EchoWorkload;
 import iolab.servers.ServerVariant;
-import iolab.clients.HttpWorkload;
+import iolab.clients.http.HttpWorkload;
 
 import java.util.Arrays;
 import java.util.List;

@@ -1,17 +1,18 @@
 package iolab.clients;
 
+
 import org.HdrHistogram.HistogramLogWriter;
 
 import java.io.PrintStream;
 
 /**
  * The once-a-second cadence that every load keeps, TCP ({@link LoadGenerator}) and UDP
- * ({@link DatagramLoad}) alike: the tick, sleeping until it comes, and the HdrHistogram interval
+ * ({@link iolab.clients.udp.DatagramLoad}) alike: the tick, sleeping until it comes, and the HdrHistogram interval
  * log written at each, whose header says what load it records.
  */
 public final class Intervals {
 
-    static final long TICK_NANOS = 1_000_000_000L;
+    public static final long TICK_NANOS = 1_000_000_000L;
 
     private Intervals() {
     }
@@ -24,7 +25,7 @@ public final class Intervals {
     }
 
     /** An interval log whose header describes the load as {@code load}. */
-    static HistogramLogWriter startLog(PrintStream out, String load) {
+    public static HistogramLogWriter startLog(PrintStream out, String load) {
         long nowMillis = System.currentTimeMillis();
         HistogramLogWriter log = new HistogramLogWriter(out);
         log.outputComment("iolab load: " + load + "; values in nanoseconds");
@@ -37,7 +38,7 @@ public final class Intervals {
     }
 
     /** Sleeps until {@code deadlineNanos} ({@link System#nanoTime()}), however often the sleep wakes early. */
-    static void sleepUntil(long deadlineNanos) throws InterruptedException {
+    public static void sleepUntil(long deadlineNanos) throws InterruptedException {
         long left;
         while ((left = deadlineNanos - System.nanoTime()) > 0) {
             Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));

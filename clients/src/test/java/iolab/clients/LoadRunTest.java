@@ -1,5 +1,9 @@
 package iolab.clients;
 
+import iolab.clients.echo.EchoWorkload;
+
+import iolab.clients.http.HttpWorkload;
+
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

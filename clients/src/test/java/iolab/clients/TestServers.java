@@ -14,22 +14,22 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Small servers made inside the tests, each misbehaving in one known way. */
-final class TestServers {
+public final class TestServers {
 
     private TestServers() {
     }
 
     /** What a raw server does with each accepted connection. */
-    interface Behaviour {
+    public interface Behaviour {
         void serve(Socket socket) throws IOException, InterruptedException;
     }
 
     /** A blocking TCP server on 127.0.0.1 with a virtual thread per connection. */
-    static final class Raw implements AutoCloseable {
+    public static final class Raw implements AutoCloseable {
         final ServerSocket listener;
         private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
-        Raw(Behaviour behaviour) throws IOException {
+        public Raw(Behaviour behaviour) throws IOException {
             listener = new ServerSocket(0, 1024, java.net.InetAddress.getLoopbackAddress());
             Thread.ofPlatform().daemon().start(() -> {
                 while (!listener.isClosed()) {
@@ -49,11 +49,11 @@ final class TestServers {
             });
         }
 
-        String target() {
+        public String target() {
             return "127.0.0.1:" + listener.getLocalPort();
         }
 
-        String url(String path) {
+        public String url(String path) {
             return "http://127.0.0.1:" + listener.getLocalPort() + path;
         }
 
@@ -65,7 +65,7 @@ final class TestServers {
     }
 
     /** Echoes every byte, but the 1000th byte of each connection comes back changed. */
-    static Behaviour corruptingEcho() {
+    public static Behaviour corruptingEcho() {
         return socket -> {
             InputStream in = socket.getInputStream();
             OutputStream out = socket.getOutputStream();
@@ -81,7 +81,7 @@ final class TestServers {
     }
 
     /** Reads a little, then resets the connection. */
-    static Behaviour resetting() {
+    public static Behaviour resetting() {
         return socket -> {
             socket.getInputStream().read(new byte[16]);
             socket.setSoLinger(true, 0);
@@ -89,12 +89,12 @@ final class TestServers {
     }
 
     /** Reads the request, then closes without a word. */
-    static Behaviour closingEarly() {
+    public static Behaviour closingEarly() {
         return socket -> socket.getInputStream().read(new byte[4096]);
     }
 
     /** Answers each request twice: the second answer has no request waiting for it. */
-    static Behaviour answeringTwice() {
+    public static Behaviour answeringTwice() {
         return socket -> {
             InputStream in = socket.getInputStream();
             byte[] buffer = new byte[4096];
@@ -107,7 +107,7 @@ final class TestServers {
     }
 
     /** Answers well, chunked, but the third response of each connection has a chunk size of -100, and then the connection closes. */
-    static Behaviour negativeChunkOnThirdResponse() {
+    public static Behaviour negativeChunkOnThirdResponse() {
         return socket -> {
             InputStream in = socket.getInputStream();
             byte[] buffer = new byte[4096];
@@ -123,7 +123,7 @@ final class TestServers {
     }
 
     /** Answers the first four requests of each connection, then resets it; counts every request it read in {@code seen}. */
-    static Behaviour resettingAfterFour(java.util.concurrent.atomic.AtomicLong seen) {
+    public static Behaviour resettingAfterFour(java.util.concurrent.atomic.AtomicLong seen) {
         return socket -> {
             InputStream in = socket.getInputStream();
             byte[] buffer = new byte[64 * 1024];
@@ -148,7 +148,7 @@ final class TestServers {
     }
 
     /** Answers each request with something that is not HTTP. */
-    static Behaviour malformedHttp() {
+    public static Behaviour malformedHttp() {
         return socket -> {
             InputStream in = socket.getInputStream();
             byte[] buffer = new byte[4096];
@@ -159,11 +159,11 @@ final class TestServers {
     }
 
     /** The JDK's HTTP server on one thread, counting requests; one request (the {@code stallAt}-th) blocks it for {@code stallMillis}. */
-    static final class Counting implements AutoCloseable {
+    public static final class Counting implements AutoCloseable {
         final HttpServer server;
         final AtomicLong requests = new AtomicLong();
 
-        Counting(long stallAt, long stallMillis) throws IOException {
+        public Counting(long stallAt, long stallMillis) throws IOException {
             server = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 1024);
             server.setExecutor(Executors.newSingleThreadExecutor());
             server.createContext("/", exchange -> {
@@ -184,7 +184,7 @@ final class TestServers {
             server.start();
         }
 
-        String url(String path) {
+        public String url(String path) {
             return "http://127.0.0.1:" + server.getAddress().getPort() + path;
         }
 

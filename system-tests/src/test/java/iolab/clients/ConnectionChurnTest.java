@@ -1,5 +1,7 @@
 package iolab.clients;
 
+import iolab.clients.http.HttpWorkload;
+
 import iolab.servers.Server;
 import iolab.servers.ServerSettings;
 import iolab.servers.ServerVariant;

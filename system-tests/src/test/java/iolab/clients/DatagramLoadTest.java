@@ -1,5 +1,10 @@
 package iolab.clients;
 
+import iolab.clients.udp.DatagramLoad;
+import iolab.clients.udp.DatagramResult;
+import iolab.clients.udp.DatagramSettings;
+import iolab.clients.cli.Main;
+
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import iolab.servers.Model;

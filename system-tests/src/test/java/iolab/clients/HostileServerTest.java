@@ -1,5 +1,8 @@
 package iolab.clients;
 
+import iolab.clients.http.HttpWorkload;
+import iolab.clients.echo.EchoWorkload;
+
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

@@ -1,5 +1,8 @@
 package iolab.clients;
 
+import iolab.clients.http.HttpWorkload;
+import iolab.clients.cli.Main;
+
 import iolab.servers.Model;
 import iolab.servers.Server;
 import iolab.servers.ServerSettings;

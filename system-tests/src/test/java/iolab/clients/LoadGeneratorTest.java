@@ -1,5 +1,8 @@
 package iolab.clients;
 
+import iolab.clients.http.HttpWorkload;
+import iolab.clients.echo.EchoWorkload;
+
 import iolab.servers.Server;
 import iolab.servers.ServerSettings;
 import iolab.servers.Servers;
@@ -227,34 +230,6 @@ class LoadGeneratorTest {
             String percentiles = Files.readString(hgrm);
             assertTrue(percentiles.contains("Value     Percentile TotalCount 1/(1-Percentile)"), percentiles);
             assertTrue(percentiles.matches("(?s).*Total count\\s+=\\s+" + result.latencyNanos().getTotalCount() + "\\D.*"), percentiles);
-        }
-    }
-
-    @Test
-    void theHttpReaderFramesResponsesSplitAnywhereInOrder() throws Exception {
-        String responses = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"
-                + "HTTP/1.1 100 Continue\r\n\r\n"
-                + "HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\nT: 1\r\n\r\n"
-                + "HTTP/1.1 204 No Content\r\n\r\n"
-                + "HTTP/1.1 500 Oops\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-        byte[] bytes = responses.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-        for (int cut = 0; cut <= bytes.length; cut++) {
-            HttpWorkload.Reader reader = new HttpWorkload.Reader(false);
-            List<String> seen = new java.util.ArrayList<>();
-            Workload.Completion done = new Workload.Completion() {
-                @Override
-                public void completed(int status, boolean last) {
-                    seen.add(status + (last ? " last" : ""));
-                }
-
-                @Override
-                public int inFlight() {
-                    return 4;
-                }
-            };
-            reader.read(java.nio.ByteBuffer.wrap(bytes, 0, cut), done);
-            reader.read(java.nio.ByteBuffer.wrap(bytes, cut, bytes.length - cut), done);
-            assertEquals(List.of("200", "404", "204", "500 last"), seen, "split at " + cut);
         }
     }
 

@@ -1,4 +1,8 @@
-package iolab.clients;
+package iolab.clients.udp;
+
+import iolab.clients.LoadRun;
+import iolab.clients.SocketDrops;
+import iolab.clients.Intervals;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;

@@ -1,4 +1,7 @@
-package iolab.clients;
+package iolab.clients.cli;
+
+import iolab.clients.Target;
+import iolab.clients.ClientTls;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -9,8 +12,6 @@ import picocli.CommandLine.Spec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.Callable;

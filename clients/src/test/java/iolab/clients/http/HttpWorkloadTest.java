@@ -1,4 +1,6 @@
-package iolab.clients;
+package iolab.clients.http;
+
+import iolab.clients.Workload;
 
 import org.junit.jupiter.api.Test;
 
@@ -79,5 +81,33 @@ class HttpWorkloadTest {
 
     private static Workload.ResponseReader reader() {
         return new HttpWorkload("GET", "/", "localhost", List.of(), new byte[0]).newReader();
+    }
+
+    @Test
+    void theHttpReaderFramesResponsesSplitAnywhereInOrder() throws Exception {
+        String responses = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"
+                + "HTTP/1.1 100 Continue\r\n\r\n"
+                + "HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\nT: 1\r\n\r\n"
+                + "HTTP/1.1 204 No Content\r\n\r\n"
+                + "HTTP/1.1 500 Oops\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        byte[] bytes = responses.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        for (int cut = 0; cut <= bytes.length; cut++) {
+            HttpWorkload.Reader reader = new HttpWorkload.Reader(false);
+            List<String> seen = new java.util.ArrayList<>();
+            Workload.Completion done = new Workload.Completion() {
+                @Override
+                public void completed(int status, boolean last) {
+                    seen.add(status + (last ? " last" : ""));
+                }
+
+                @Override
+                public int inFlight() {
+                    return 4;
+                }
+            };
+            reader.read(java.nio.ByteBuffer.wrap(bytes, 0, cut), done);
+            reader.read(java.nio.ByteBuffer.wrap(bytes, cut, bytes.length - cut), done);
+            assertEquals(List.of("200", "404", "204", "500 last"), seen, "split at " + cut);
+        }
     }
 }

@@ -1,4 +1,6 @@
-package iolab.clients;
+package iolab.clients.udp;
+
+import iolab.clients.Target;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;

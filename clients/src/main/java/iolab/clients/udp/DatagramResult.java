@@ -1,4 +1,6 @@
-package iolab.clients;
+package iolab.clients.udp;
+
+import iolab.clients.LoadResult;
 
 import org.HdrHistogram.Histogram;
 

@@ -1,4 +1,18 @@
-package iolab.clients;
+package iolab.clients.cli;
+
+import iolab.clients.Target;
+import iolab.clients.ClientTls;
+import iolab.clients.LoadGenerator;
+import iolab.clients.LoadResult;
+import iolab.clients.Report;
+import iolab.clients.Workload;
+import iolab.clients.LoadSettings;
+import iolab.clients.http.HttpWorkload;
+import iolab.clients.echo.EchoWorkload;
+import iolab.clients.udp.DatagramLoad;
+import iolab.clients.udp.DatagramReport;
+import iolab.clients.udp.DatagramResult;
+import iolab.clients.udp.DatagramSettings;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -165,7 +179,7 @@ public final class Main implements Callable<Integer> {
         DatagramResult result = DatagramLoad.run(settings, quiet ? null : out::println, hlog);
         java.io.ByteArrayOutputStream summary = new java.io.ByteArrayOutputStream();
         try (java.io.PrintStream print = new java.io.PrintStream(summary, true, StandardCharsets.UTF_8)) {
-            Report.summary(result, print);
+            DatagramReport.summary(result, print);
             if (latency) {
                 result.latencyNanos().outputPercentileDistribution(print, 5, 1e6);
             }
@@ -176,7 +190,7 @@ public final class Main implements Callable<Integer> {
             Report.writePercentiles(result.latencyNanos(), hgrm);
         }
         if (json != null) {
-            Report.writeJson(result, json);
+            DatagramReport.writeJson(result, json);
         }
         return result.echoed() == 0 ? 1 : 0;
     }

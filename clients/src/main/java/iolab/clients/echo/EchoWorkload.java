@@ -1,4 +1,6 @@
-package iolab.clients;
+package iolab.clients.echo;
+
+import iolab.clients.Workload;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,6 @@
-package iolab.clients;
+package iolab.clients.http;
+
+import iolab.clients.Workload;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

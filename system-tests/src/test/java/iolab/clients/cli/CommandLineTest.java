@@ -1,4 +1,8 @@
-package iolab.clients;
+package iolab.clients.cli;
+
+import iolab.clients.LoadSettings;
+import iolab.clients.TestServers;
+
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
