@@ -24,7 +24,8 @@ public record Configuration(ServerVariant server, Workload workload, int connect
 
     /** One client loop: the client is pinned to one core, as the server is. */
     public static final int CLIENT_THREADS = 1;
-    public static final Duration TIMEOUT = Duration.ofSeconds(5);
+    /** wrk's default, and the client's: a request unanswered this long has failed any question the lab asks. */
+    public static final Duration TIMEOUT = Duration.ofSeconds(2);
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** The server's JVM flags; a fixed heap so that memory figures compare. */
     public static final List<String> SERVER_JVM_FLAGS = List.of("-Xms256m", "-Xmx2g",

@@ -86,7 +86,10 @@ final class ClientLoop implements Runnable {
      */
     private final LongQueue blockedSince = new LongQueue();
     private final LongQueue blockedUntil = new LongQueue();
-    /** Closed loop: connections whose request, sent before the window, was answered only inside it or after: since and until. */
+    /**
+     * Closed loop: connections whose request, sent before the window, was answered only inside it or after, or whose stall
+     * through a timeout ended with a response: since and until.
+     */
     private final LongQueue lateSince = new LongQueue();
     private final LongQueue lateUntil = new LongQueue();
 
@@ -299,8 +302,7 @@ final class ClientLoop implements Runnable {
                 connection.fail(ErrorKind.CONNECT, now);
             } else if (connection.connected && !connection.sentNanos.isEmpty()
                     && now - connection.sentNanos.peek() > timeoutNanos) {
-                connection.giveUp(now, false);
-                connection.fail(ErrorKind.TIMEOUT, now);
+                connection.timedOut(now);
             }
         }
     }
@@ -385,6 +387,8 @@ final class ClientLoop implements Runnable {
     }
 
     /** A connection's state; touched by this loop's thread only. */
+    private static final long NOT_STALLED = Long.MIN_VALUE;
+
     private final class Connection implements Workload.Completion {
         private SocketChannel channel;
         /** What requests and responses go through: the socket, or TLS over it. */
@@ -415,6 +419,12 @@ final class ClientLoop implements Runnable {
         private boolean connected;
         private boolean closeAfterResponse;
         private boolean settledOnce;
+        /**
+         * Closed loop: the send time of the request whose timeout began a stall, or {@link #NOT_STALLED}. The connection is
+         * made again and its user still waits, so the stall runs on through later timeouts until a response or the end:
+         * ending it at each timeout would keep every censored wait under the timeout, a pool's starved users' with them.
+         */
+        private long stalledSinceNanos = NOT_STALLED;
 
         void connect(long now) {
             try {
@@ -641,12 +651,15 @@ final class ClientLoop implements Runnable {
             long origin = originNanos.poll();
             long sent = sentNanos.poll();
             answered.setRelease(answered.getPlain() + 1);
+            boolean stallEnds = stalledSinceNanos != NOT_STALLED;
+            if (!settings.openLoop() && (stallEnds || origin < recordFromNanos) && recordFromNanos != Long.MAX_VALUE
+                    && readNanos > windowStartNanos()) {
+                lateSince.add(stallEnds ? stalledSinceNanos : origin);
+                lateUntil.add(readNanos);
+            }
+            stalledSinceNanos = NOT_STALLED;
             if (origin < recordFromNanos) {
                 discarded.recordValue(Math.max(0, readNanos - origin));
-                if (!settings.openLoop() && recordFromNanos != Long.MAX_VALUE && readNanos > windowStartNanos()) {
-                    lateSince.add(origin);
-                    lateUntil.add(readNanos);
-                }
             } else {
                 recordedResponses++;
                 recorder.recordValue(Math.max(0, readNanos - origin));
@@ -800,8 +813,17 @@ final class ClientLoop implements Runnable {
         /**
          * This connection's unanswered requests (and in the open loop, with {@code owedToo}, its slots never sent) are given
          * up at {@code now}: in the open loop each measured one is censored at once; in the closed loop the connection was
-         * blocked since its oldest request and is recorded at the end ({@link #recordBlocked}).
+         * blocked since its oldest request (or its stall's first, {@link #stalledSinceNanos}) and is recorded at the end ({@link #recordBlocked}).
          */
+        void timedOut(long now) {
+            if (settings.openLoop()) {
+                giveUp(now, false);
+            } else if (stalledSinceNanos == NOT_STALLED) {
+                stalledSinceNanos = originNanos.peek();
+            }
+            fail(ErrorKind.TIMEOUT, now);
+        }
+
         void giveUp(long now, boolean owedToo) {
             if (settings.openLoop()) {
                 for (int i = 0; i < originNanos.size(); i++) {
@@ -814,9 +836,10 @@ final class ClientLoop implements Runnable {
                         censor(now - owed.get(i));
                     }
                 }
-            } else if (!originNanos.isEmpty()) {
-                blockedSince.add(originNanos.peek());
+            } else if (stalledSinceNanos != NOT_STALLED || !originNanos.isEmpty()) {
+                blockedSince.add(stalledSinceNanos != NOT_STALLED ? stalledSinceNanos : originNanos.peek());
                 blockedUntil.add(now);
+                stalledSinceNanos = NOT_STALLED;
             }
         }
 

@@ -200,6 +200,39 @@ class LoadRunTest {
     }
 
     @Test
+    void aStarvedConnectionsWaitRunsOnThroughItsTimeoutsAndReconnects() throws Exception {
+        // Two of ten connections served, the others only read, with a timeout far shorter than the window: each starved
+        // connection times out and is made again, still unserved, several times. Its user has waited since its first request,
+        // so the censored waits reach past the timeout; cut at each timeout, the p50 could never exceed it.
+        AtomicInteger accepted = new AtomicInteger();
+        try (TestServers.Raw server = new TestServers.Raw(socket -> {
+            if (accepted.incrementAndGet() <= 2) {
+                socket.getInputStream().transferTo(socket.getOutputStream());
+            } else {
+                socket.getInputStream().transferTo(OutputStream.nullOutputStream());
+            }
+        })) {
+            Duration timeout = Duration.ofMillis(150);
+            LoadSettings settings = new LoadSettings(Target.parse(server.target()), new EchoWorkload(8), 1, 10, 0, 1, Duration.ofMillis(200),
+                    Duration.ofSeconds(2), timeout, Duration.ofSeconds(2));
+            try (LoadRun run = LoadRun.start(settings)) {
+                run.awaitConnected();
+                run.startRecording();
+                await("recorded responses", run::completed, 1_000);
+                Thread.sleep(800); // the window: about five timeouts long
+                run.stop(Duration.ofMillis(100));
+                assertTrue(run.errors().get(ErrorKind.TIMEOUT) >= 8 * 3, "each starved connection timed out again and again: " + run.errors());
+                assertEquals(2, run.connections().served(), run.connections().toString());
+                Histogram latency = run.intervalHistogram(null);
+                assertTrue(LoadResult.lowerBound(latency, run.censored(), 50), "the p50 reaches into the censored share");
+                assertTrue(latency.getValueAtPercentile(50) >= 2 * timeout.toNanos(), "the p50 is a wait through several timeouts: "
+                        + latency.getValueAtPercentile(50) / 1e6 + " ms");
+                assertTrue(run.account().balances(), run.account().toString());
+            }
+        }
+    }
+
+    @Test
     void connectionsLeftWaitingThroughTheWindowAndAnsweredInTheDrainEnterTheLatencyAtTheWaitsTheyHad() throws Exception {
         // Like thread-per-connection with more runnable threads than the core turns over: two connections are echoed at
         // once, eight only 1.5 s after they connect, which is after the window and inside the drain.
