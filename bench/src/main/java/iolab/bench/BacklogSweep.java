@@ -37,11 +37,13 @@ final class BacklogSweep {
     /** Connections in progress at once: a storm well past the smaller backlogs. */
     static final int IN_PROGRESS = 200;
 
-    private BacklogSweep() {
-    }
+    private BacklogSweep() {}
 
-    /** Runs the sweep over {@code backlogs} into {@code runDir}, {@code duration} for each; returns what it measured. */
-    static List<BacklogPoint> run(Path runDir, String runTag, List<Integer> backlogs, Duration duration, PrintStream out)
+    /**
+     * Runs the sweep over {@code backlogs} into {@code runDir}, {@code duration} for each; returns what it measured.
+     */
+    static List<BacklogPoint> run(
+            Path runDir, String runTag, List<Integer> backlogs, Duration duration, PrintStream out)
             throws IOException, InterruptedException {
         Files.createDirectories(runDir.resolve(BacklogPoint.FOLDER));
         List<BacklogPoint> points = new ArrayList<>();
@@ -50,10 +52,22 @@ final class BacklogSweep {
         Configuration storm = new Configuration(ServerVariant.NIO, Workload.ECHO_64_CLOSE, IN_PROGRESS, 0);
         for (int backlog : backlogs) {
             List<String> args = new ArrayList<>(storm.serverArguments(null));
-            args.addAll(List.of("--backlog", String.valueOf(backlog), "--accept-delay", ACCEPT_DELAY.toMillis() + "ms"));
-            try (ServerProcess server = ServerProcess.start(args, runTag, runDir.resolve("logs").resolve("backlog-" + backlog + ".log"))) {
-                LoadSettings settings = new LoadSettings(Target.parse(server.address()), storm.workload().client("127.0.0.1"), 1, IN_PROGRESS, 0, 1,
-                        Duration.ZERO, duration, Duration.ofSeconds(10), Duration.ofSeconds(10)).withReconnect();
+            args.addAll(
+                    List.of("--backlog", String.valueOf(backlog), "--accept-delay", ACCEPT_DELAY.toMillis() + "ms"));
+            try (ServerProcess server =
+                    ServerProcess.start(args, runTag, runDir.resolve("logs").resolve("backlog-" + backlog + ".log"))) {
+                LoadSettings settings = new LoadSettings(
+                                Target.parse(server.address()),
+                                storm.workload().client("127.0.0.1"),
+                                1,
+                                IN_PROGRESS,
+                                0,
+                                1,
+                                Duration.ZERO,
+                                duration,
+                                Duration.ofSeconds(10),
+                                Duration.ofSeconds(10))
+                        .withReconnect();
                 ListenCounters before = ListenCounters.read();
                 Histogram connects;
                 Histogram latency;
@@ -71,16 +85,34 @@ final class BacklogSweep {
                 }
                 ListenCounters after = ListenCounters.read();
                 ListenCounters delta = before == null || after == null ? null : after.since(before);
-                BacklogPoint point = new BacklogPoint(backlog, Environment.somaxconn(), connects.getTotalCount(), connected,
-                        errors.get(ErrorKind.UNANSWERED), errors.get(ErrorKind.CONNECT), delta == null ? -1 : delta.overflows(), delta == null ? -1 : delta.drops(), latency,
+                BacklogPoint point = new BacklogPoint(
+                        backlog,
+                        Environment.somaxconn(),
+                        connects.getTotalCount(),
+                        connected,
+                        errors.get(ErrorKind.UNANSWERED),
+                        errors.get(ErrorKind.CONNECT),
+                        delta == null ? -1 : delta.overflows(),
+                        delta == null ? -1 : delta.drops(),
+                        latency,
                         connects);
                 points.add(point);
                 writeLog(latency, runDir.resolve(BacklogPoint.FOLDER).resolve(BacklogPoint.file(backlog)));
                 writeLog(connects, runDir.resolve(BacklogPoint.FOLDER).resolve(BacklogPoint.connectFile(backlog)));
-                out.printf("backlog %5d: %6d answered, connect to response p50 %8.1f ms, p99 %8.1f ms, max %8.1f ms; connect() p99 %6.2f ms;"
-                                + " unanswered at the end %d, failed connects %d, ListenOverflows +%d, ListenDrops +%d%n",
-                        backlog, connected, latency.getValueAtPercentile(50) / 1e6, latency.getValueAtPercentile(99) / 1e6,
-                        latency.getMaxValue() / 1e6, connects.getValueAtPercentile(99) / 1e6, point.unanswered(), point.failedConnects(), point.listenOverflows(),
+                out.printf(
+                        "backlog %5d: %6d answered, connect to response p50 %8.1f ms, p99 %8.1f ms, max %8.1f ms; "
+                                + "connect() p99 %6.2f ms;"
+                                + " unanswered at the end %d, failed connects %d, ListenOverflows +%d, ListenDrops "
+                                + "+%d%n",
+                        backlog,
+                        connected,
+                        latency.getValueAtPercentile(50) / 1e6,
+                        latency.getValueAtPercentile(99) / 1e6,
+                        latency.getMaxValue() / 1e6,
+                        connects.getValueAtPercentile(99) / 1e6,
+                        point.unanswered(),
+                        point.failedConnects(),
+                        point.listenOverflows(),
                         point.listenDrops());
             }
         }

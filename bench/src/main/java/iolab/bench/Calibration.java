@@ -19,10 +19,12 @@ final class Calibration {
     private static final int REPEATS = 5;
     private static volatile long sink;
 
-    private Calibration() {
-    }
+    private Calibration() {}
 
-    /** The median time in ms of the loop on {@code core} (the thread pinned there when {@code taskset} is), out of a few repeats. */
+    /**
+     * The median time in ms of the loop on {@code core} (the thread pinned there when {@code taskset} is), out of a few
+     * repeats.
+     */
     static double millisOn(int core) {
         AtomicReference<Double> result = new AtomicReference<>(Double.NaN);
         Thread thread = Thread.ofPlatform().name("calibration-" + core).start(() -> {

@@ -24,22 +24,24 @@ import java.util.Random;
 import java.util.function.ToLongBiFunction;
 
 /**
- * Capacity at a latency goal, measured in rounds like everything else: in each fixed round, each
- * server of a search gets one {@link CapacitySearch} (its servers back to back, shuffled), each
- * probe a trial of its own at one open-loop rate, its files in {@code capacity/}. Round 1's search
- * starts from a guess (three quarters of the server's closed-loop throughput so far, or the floor
- * where its closed loop lost requests) with a step of {@link #FIRST_STEP}; later rounds start
- * from the median of the server's capacities so far with a step of {@link #LATER_STEP}, so that a
- * round costs a few probes, and a server that failed even the lowest rate tries only that again. A probe passes when it had no error, the server sustained the rate and the p99 was within
- * the goal ({@link #limitedBy}). A disturbed probe is kept and marked, not repeated: the median
- * across rounds is what absorbs it.
+ * Capacity at a latency goal, measured in rounds like everything else: in each fixed round, each server of a search
+ * gets one {@link CapacitySearch} (its servers back to back, shuffled), each probe a trial of its own at one open-loop
+ * rate, its files in {@code capacity/}. Round 1's search starts from a guess (three quarters of the server's
+ * closed-loop throughput so far, or the floor where its closed loop lost requests) with a step of {@link #FIRST_STEP};
+ * later rounds start from the median of the server's capacities so far with a step of {@link #LATER_STEP}, so that a
+ * round costs a few probes, and a server that failed even the lowest rate tries only that again. A probe passes when it
+ * had no error, the server sustained the rate and the p99 was within the goal ({@link #limitedBy}). A disturbed probe
+ * is kept and marked, not repeated: the median across rounds is what absorbs it.
  */
 final class CapacityRounds {
 
     /** The lowest rate a search tries, and the highest. */
     static final long FLOOR = 100;
+
     static final long CEILING = 5_000_000;
-    /** How long a probe waits for the responses still due after its measurement: one that late has failed any goal here. */
+    /**
+     * How long a probe waits for the responses still due after its measurement: one that late has failed any goal here.
+     */
     static final java.time.Duration DRAIN = java.time.Duration.ofMillis(250);
     /**
      * The first step away from a guess (three quarters of the closed loop's throughput), and from the median of earlier
@@ -58,8 +60,11 @@ final class CapacityRounds {
     private final Path dir;
     private final Trials trials;
     private final PrintStream out;
-    /** The capacities of the rounds so far, by search and server: their median is where the next round's search starts. */
+    /**
+     * The capacities of the rounds so far, by search and server: their median is where the next round's search starts.
+     */
     private final Map<String, List<Long>> found = new HashMap<>();
+
     private final List<CapacityProbe> probes = new ArrayList<>();
     private final List<CapacityRound> rounds = new ArrayList<>();
 
@@ -84,7 +89,8 @@ final class CapacityRounds {
     void warmUp(ToLongBiFunction<Matrix.Search, ServerVariant> guess) throws InterruptedException {
         for (Matrix.Search search : searches) {
             // At the load of a server that carries one: the floor (a starving server's guess) would warm nothing.
-            ServerVariant server = search.servers().stream().max(java.util.Comparator.comparingLong(s -> guess.applyAsLong(search, s)))
+            ServerVariant server = search.servers().stream()
+                    .max(java.util.Comparator.comparingLong(s -> guess.applyAsLong(search, s)))
                     .orElseThrow();
             probe(search, server, 0, 1, clamp(guess.applyAsLong(search, server), floor(search)));
         }
@@ -99,7 +105,8 @@ final class CapacityRounds {
     }
 
     /** One search per server of each search, the servers in a new order. */
-    void round(int round, Random random, ToLongBiFunction<Matrix.Search, ServerVariant> guess) throws InterruptedException {
+    void round(int round, Random random, ToLongBiFunction<Matrix.Search, ServerVariant> guess)
+            throws InterruptedException {
         for (Matrix.Search search : searches) {
             List<ServerVariant> order = new ArrayList<>(search.servers());
             Collections.shuffle(order, random);
@@ -114,19 +121,35 @@ final class CapacityRounds {
                     step = FIRST_STEP;
                 } else {
                     // The median of the rounds so far: a round's capacity moves by a fifth or more on this machine, and
-                    // starting from the last one followed each move; a step of 10% brackets most rounds in two or three probes.
-                    long median = Math.round(RoundStatistics.median(earlier.stream().mapToDouble(Long::doubleValue).toArray()));
+                    // starting from the last one followed each move; a step of 10% brackets most rounds in two or three
+                    // probes.
+                    long median = Math.round(RoundStatistics.median(
+                            earlier.stream().mapToDouble(Long::doubleValue).toArray()));
                     start = median == 0 ? floor : clamp(median, floor);
                     step = LATER_STEP;
                 }
                 int[] count = {0};
-                CapacitySearch.Result result = CapacitySearch.search(rate -> probe(search, server, round, ++count[0], rate),
-                        start, step, floor, CEILING);
+                CapacitySearch.Result result = CapacitySearch.search(
+                        rate -> probe(search, server, round, ++count[0], rate), start, step, floor, CEILING);
                 earlier.add(result.capacity());
-                rounds.add(new CapacityRound(search.workload().label(), search.connections(), search.sloMillis(), server.label(), round,
-                        result.capacity(), result.limitedBy(), result.probes().size()));
-                out.printf(Locale.ROOT, "        capacity %s %s, round %d: %,d req/s%s (%d probes)%n", search.describe(), server.label(), round,
-                        result.capacity(), result.limitedBy().isEmpty() ? "" : ", limited by " + result.limitedBy(), result.probes().size());
+                rounds.add(new CapacityRound(
+                        search.workload().label(),
+                        search.connections(),
+                        search.sloMillis(),
+                        server.label(),
+                        round,
+                        result.capacity(),
+                        result.limitedBy(),
+                        result.probes().size()));
+                out.printf(
+                        Locale.ROOT,
+                        "        capacity %s %s, round %d: %,d req/s%s (%d probes)%n",
+                        search.describe(),
+                        server.label(),
+                        round,
+                        result.capacity(),
+                        result.limitedBy().isEmpty() ? "" : ", limited by " + result.limitedBy(),
+                        result.probes().size());
             }
         }
     }
@@ -140,31 +163,56 @@ final class CapacityRounds {
         double achieved = 0;
         long errors = trial.errors();
         try {
-            JsonObject summary = JsonParser.parseString(Files.readString(dir.resolve(files + ".json"))).getAsJsonObject();
+            JsonObject summary = JsonParser.parseString(Files.readString(dir.resolve(files + ".json")))
+                    .getAsJsonObject();
             p99 = summary.getAsJsonObject("latencyMillis").get("p99").getAsDouble();
             sendLag = summary.getAsJsonObject("sendLagMillis").get("p99").getAsDouble();
             achieved = summary.get("requestsPerSecond").getAsDouble();
         } catch (IOException | RuntimeException e) {
-            errors = Math.max(1, errors); // no summary: the trial failed, and that is the server's error until shown otherwise
+            errors = Math.max(
+                    1, errors); // no summary: the trial failed, and that is the server's error until shown otherwise
         }
         boolean sustained = trial.scored() && Sustainability.sustained(dir.resolve(files + ".hlog"), rate);
         String limitedBy = trial.scored() ? limitedBy(errors, sendLag, sustained, p99, search.sloMillis()) : "errors";
-        probes.add(new CapacityProbe(search.workload().label(), search.connections(), search.sloMillis(), server.label(), round, number, rate,
-                achieved, p99, sendLag, errors, sustained, trial.disturbed(), limitedBy));
-        out.printf(Locale.ROOT, "          %,9d req/s offered: p99 %.2f ms, send lag p99 %.2f ms%s%s -> %s%n", rate, p99, sendLag,
-                errors > 0 ? ", " + errors + " errors" : "", sustained ? "" : ", not sustained",
-                limitedBy.isEmpty() ? "pass" : "fail (" + limitedBy + ")" + (trial.disturbed().isEmpty() ? "" : " (disturbed)"));
+        probes.add(new CapacityProbe(
+                search.workload().label(),
+                search.connections(),
+                search.sloMillis(),
+                server.label(),
+                round,
+                number,
+                rate,
+                achieved,
+                p99,
+                sendLag,
+                errors,
+                sustained,
+                trial.disturbed(),
+                limitedBy));
+        out.printf(
+                Locale.ROOT,
+                "          %,9d req/s offered: p99 %.2f ms, send lag p99 %.2f ms%s%s -> %s%n",
+                rate,
+                p99,
+                sendLag,
+                errors > 0 ? ", " + errors + " errors" : "",
+                sustained ? "" : ", not sustained",
+                limitedBy.isEmpty()
+                        ? "pass"
+                        : "fail (" + limitedBy + ")" + (trial.disturbed().isEmpty() ? "" : " (disturbed)"));
         return new CapacitySearch.Probe(rate, limitedBy.isEmpty(), limitedBy, p99, achieved);
     }
 
     /**
-     * Why a probe fails the goal, or empty when it passes. Errors first: a rate that costs requests is not carried. A p99 within
-     * the goal at a sustained rate passes, whatever the client's own lateness, since the latency counted from each request's
-     * scheduled time includes it: the server's share is smaller still. Past the goal (or a rate not sustained: its queue grows,
-     * and so would its p99 with a longer probe), the client is blamed when its send-lag p99 is more than a tenth of the p99
-     * (the rule of the client-limited flag, {@link LoadResult#CLIENT_LIMITED_SHARE}), the server's latency otherwise.
+     * Why a probe fails the goal, or empty when it passes. Errors first: a rate that costs requests is not carried. A
+     * p99 within the goal at a sustained rate passes, whatever the client's own lateness, since the latency counted
+     * from each request's scheduled time includes it: the server's share is smaller still. Past the goal (or a rate not
+     * sustained: its queue grows, and so would its p99 with a longer probe), the client is blamed when its send-lag p99
+     * is more than a tenth of the p99 (the rule of the client-limited flag, {@link LoadResult#CLIENT_LIMITED_SHARE}),
+     * the server's latency otherwise.
      */
-    static String limitedBy(long errors, double sendLagP99Millis, boolean sustained, double p99Millis, double sloMillis) {
+    static String limitedBy(
+            long errors, double sendLagP99Millis, boolean sustained, double p99Millis, double sloMillis) {
         if (errors > 0) {
             return "errors";
         }

@@ -38,9 +38,10 @@ final class CapacitySearch {
     }
 
     /**
-     * @param start   the first rate to try (a guess: half the closed loop's throughput, or the last round's capacity)
-     * @param step    the first step's factor away from it (2 for a guess, {@link #PRECISION} from an earlier capacity); it squares at each step
-     * @param floor   no rate below this is tried
+     * @param start the first rate to try (a guess: half the closed loop's throughput, or the last round's capacity)
+     * @param step the first step's factor away from it (2 for a guess, {@link #PRECISION} from an earlier capacity); it
+     *     squares at each step
+     * @param floor no rate below this is tried
      * @param ceiling no rate above this is tried
      */
     static Result search(Prober prober, long start, double step, long floor, long ceiling) throws InterruptedException {

@@ -62,9 +62,9 @@ public record Configuration(ServerVariant server, Workload workload, int connect
     }
 
     /**
-     * Which server process this configuration runs against, as a name for files: configurations with the same one share a
-     * process ({@code nio_http}, {@code nio_http_tls}, {@code netty-epoll-boringssl_http_tls}); their command lines differ only in
-     * what the load needs (room for its connections).
+     * Which server process this configuration runs against, as a name for files: configurations with the same one share
+     * a process ({@code nio_http}, {@code nio_http_tls}, {@code netty-epoll-boringssl_http_tls}); their command lines
+     * differ only in what the load needs (room for its connections).
      */
     public String serverProcess() {
         return server.label() + "_" + workload.protocol() + (workload.tls() ? "_tls" : "");
@@ -90,8 +90,20 @@ public record Configuration(ServerVariant server, Workload workload, int connect
 
     public LoadSettings loadSettings(Target target, Duration warmup, Duration measurement) {
         Target to = workload.tls() ? new Target(target.address(), target.host(), target.path(), true) : target;
-        return new LoadSettings(to, workload.client(target.host()), CLIENT_THREADS, connections, ratePerSecond, 1, warmup, measurement,
-                TIMEOUT, CONNECT_TIMEOUT, false, workload.reconnect(), workload.tls() ? new ClientTls(true, false) : null);
+        return new LoadSettings(
+                to,
+                workload.client(target.host()),
+                CLIENT_THREADS,
+                connections,
+                ratePerSecond,
+                1,
+                warmup,
+                measurement,
+                TIMEOUT,
+                CONNECT_TIMEOUT,
+                false,
+                workload.reconnect(),
+                workload.tls() ? new ClientTls(true, false) : null);
     }
 
     /** Every setting, for environment.json. */

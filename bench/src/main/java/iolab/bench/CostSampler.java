@@ -60,8 +60,15 @@ final class CostSampler implements AutoCloseable {
                 if (sample.stats() == null) {
                     return; // the server has gone
                 }
-                csv.printf(Locale.ROOT, "%.3f,%s,%d,%d,%.1f,%d%n", (sample.stats().nanoTime() - startNanos) / 1e9, phase,
-                        sample.stats().threads(), sample.stats().rssKiB(), sample.stats().cpuNanos() / 1e6, sample.completed());
+                csv.printf(
+                        Locale.ROOT,
+                        "%.3f,%s,%d,%d,%.1f,%d%n",
+                        (sample.stats().nanoTime() - startNanos) / 1e9,
+                        phase,
+                        sample.stats().threads(),
+                        sample.stats().rssKiB(),
+                        sample.stats().cpuNanos() / 1e6,
+                        sample.completed());
             }
         } catch (InterruptedException e) {
             // closed

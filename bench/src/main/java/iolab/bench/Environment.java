@@ -41,16 +41,34 @@ final class Environment {
         os.put("name", System.getProperty("os.name"));
         os.put("kernel", System.getProperty("os.version"));
         os.put("arch", System.getProperty("os.arch"));
-        os.put("distribution", firstValue(Path.of("/etc/os-release"), "PRETTY_NAME=").map(v -> v.replace("\"", "")).orElse("unknown"));
+        os.put(
+                "distribution",
+                firstValue(Path.of("/etc/os-release"), "PRETTY_NAME=")
+                        .map(v -> v.replace("\"", ""))
+                        .orElse("unknown"));
         env.put("os", os);
 
         Map<String, Object> machine = new LinkedHashMap<>();
-        machine.put("cpuModel", firstValue(Path.of("/proc/cpuinfo"), "model name").map(v -> v.replaceFirst("^\\s*:\\s*", "")).orElse("unknown"));
+        machine.put(
+                "cpuModel",
+                firstValue(Path.of("/proc/cpuinfo"), "model name")
+                        .map(v -> v.replaceFirst("^\\s*:\\s*", ""))
+                        .orElse("unknown"));
         machine.put("cores", Pinning.cores());
-        machine.put("memory", firstValue(Path.of("/proc/meminfo"), "MemTotal:").map(String::trim).orElse("unknown"));
-        machine.put("openFilesLimit", firstValue(Path.of("/proc/self/limits"), "Max open files").map(v -> v.trim().replaceAll("\\s+", " ")).orElse("unknown"));
+        machine.put(
+                "memory",
+                firstValue(Path.of("/proc/meminfo"), "MemTotal:")
+                        .map(String::trim)
+                        .orElse("unknown"));
+        machine.put(
+                "openFilesLimit",
+                firstValue(Path.of("/proc/self/limits"), "Max open files")
+                        .map(v -> v.trim().replaceAll("\\s+", " "))
+                        .orElse("unknown"));
         machine.put("somaxconn", somaxconn());
-        machine.put("ephemeralPorts", read(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).replaceAll("\\s+", "-"));
+        machine.put(
+                "ephemeralPorts",
+                read(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).replaceAll("\\s+", "-"));
         env.put("machine", machine);
 
         env.put("git", git(projectDir));
@@ -78,26 +96,44 @@ final class Environment {
      */
     static Map<String, Object> catalog() {
         Map<String, Object> catalog = new LinkedHashMap<>();
-        catalog.put("servers", Arrays.stream(ServerVariant.values()).map(s -> {
-            Map<String, Object> server = new LinkedHashMap<>();
-            server.put("label", s.label());
-            server.put("arguments", s.arguments(false));
-            server.put("plainTwin", s.plainTwin().label());
-            server.put("serves", Arrays.stream(Workload.values()).filter(w -> w.servedBy(s)).map(Workload::label).toList());
-            server.put("inServiceLimit", ServerSettings.defaults(s.model(), new InetSocketAddress(0)).inServiceLimit());
-            return server;
-        }).toList());
-        catalog.put("yardsticks", Matrix.YARDSTICKS.stream().map(ServerVariant::label).toList());
-        catalog.put("workloads", Arrays.stream(Workload.values()).map(w -> {
-            Map<String, Object> workload = new LinkedHashMap<>();
-            workload.put("label", w.label());
-            workload.put("protocol", w.protocol());
-            workload.put("request", w.request());
-            workload.put("delayMillis", w.delayMillis());
-            workload.put("connectionPerRequest", w.reconnect());
-            workload.put("tls", w.tls());
-            return workload;
-        }).toList());
+        catalog.put(
+                "servers",
+                Arrays.stream(ServerVariant.values())
+                        .map(s -> {
+                            Map<String, Object> server = new LinkedHashMap<>();
+                            server.put("label", s.label());
+                            server.put("arguments", s.arguments(false));
+                            server.put("plainTwin", s.plainTwin().label());
+                            server.put(
+                                    "serves",
+                                    Arrays.stream(Workload.values())
+                                            .filter(w -> w.servedBy(s))
+                                            .map(Workload::label)
+                                            .toList());
+                            server.put(
+                                    "inServiceLimit",
+                                    ServerSettings.defaults(s.model(), new InetSocketAddress(0))
+                                            .inServiceLimit());
+                            return server;
+                        })
+                        .toList());
+        catalog.put(
+                "yardsticks",
+                Matrix.YARDSTICKS.stream().map(ServerVariant::label).toList());
+        catalog.put(
+                "workloads",
+                Arrays.stream(Workload.values())
+                        .map(w -> {
+                            Map<String, Object> workload = new LinkedHashMap<>();
+                            workload.put("label", w.label());
+                            workload.put("protocol", w.protocol());
+                            workload.put("request", w.request());
+                            workload.put("delayMillis", w.delayMillis());
+                            workload.put("connectionPerRequest", w.reconnect());
+                            workload.put("tls", w.tls());
+                            return workload;
+                        })
+                        .toList());
         return catalog;
     }
 
@@ -126,7 +162,10 @@ final class Environment {
 
     private static String run(Path dir, String... command) {
         try {
-            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes());
             return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 ? out : null;
         } catch (IOException e) {
@@ -139,7 +178,10 @@ final class Environment {
 
     private static Optional<String> firstValue(Path file, String prefix) {
         try {
-            return Files.readAllLines(file).stream().filter(l -> l.startsWith(prefix)).findFirst().map(l -> l.substring(prefix.length()));
+            return Files.readAllLines(file).stream()
+                    .filter(l -> l.startsWith(prefix))
+                    .findFirst()
+                    .map(l -> l.substring(prefix.length()));
         } catch (IOException e) {
             return Optional.empty();
         }

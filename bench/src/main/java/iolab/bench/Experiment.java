@@ -61,7 +61,9 @@ public final class Experiment {
     private final List<String> warnings = new ArrayList<>();
     /** Configurations of servers this machine cannot run, with the reason. */
     private final Map<String, String> skipped = new LinkedHashMap<>();
-    /** Each configuration's trials' wall times, from its server's calibration to its settling: what another round costs. */
+    /**
+     * Each configuration's trials' wall times, from its server's calibration to its settling: what another round costs.
+     */
     private final Map<String, List<Duration>> trialTimes = new LinkedHashMap<>();
     /** What the extra rounds did, and which configurations reached the target, for environment.json. */
     private final Map<String, Object> precision = new LinkedHashMap<>();
@@ -96,7 +98,11 @@ public final class Experiment {
         try {
             Pinning.pinSelfToClientCore(); // this JVM is the client: its trials run here
             Path runDir = run(matrix, results, System.out);
-            long scored = Files.exists(runDir.resolve("jmh.json")) ? JsonParser.parseString(Files.readString(runDir.resolve("jmh.json"))).getAsJsonArray().size() : 0;
+            long scored = Files.exists(runDir.resolve("jmh.json"))
+                    ? JsonParser.parseString(Files.readString(runDir.resolve("jmh.json")))
+                            .getAsJsonArray()
+                            .size()
+                    : 0;
             System.exit(scored > 0 ? 0 : 1);
         } catch (IOException | RuntimeException e) {
             System.err.println("iolab experiment: " + e);
@@ -112,7 +118,10 @@ public final class Experiment {
         Experiment experiment = new Experiment(matrix.runnableHere(), folder, out);
         // A server this machine cannot run is skipped with its reason, not failed.
         for (Configuration c : matrix.configurations()) {
-            c.server().unavailable().ifPresent(reason -> experiment.skipped.put(c.id(), c.server().label() + " is not run here: " + reason));
+            c.server()
+                    .unavailable()
+                    .ifPresent(reason ->
+                            experiment.skipped.put(c.id(), c.server().label() + " is not run here: " + reason));
         }
         experiment.runAll();
         folder.pointLatest();
@@ -123,20 +132,48 @@ public final class Experiment {
         List<Configuration> configurations = matrix.configurations();
         // Written before the first trial, so an interrupted run still says where it ran.
         Map<String, Object> environment = Environment.collect(runId, matrix, configurations, projectDir());
-        environment.put("order", Map.of("seed", seed, "rule",
-                "per round: blocks (workload, connections, load) shuffled; within a block, its servers back to back, shuffled"));
+        environment.put(
+                "order",
+                Map.of(
+                        "seed",
+                        seed,
+                        "rule",
+                        "per round: blocks (workload, connections, load) shuffled; within a block, its servers back to "
+                                + "back, shuffled"));
         folder.writeJson("environment.json", environment);
-        out.printf("iolab experiment %s: %d configurations × %d rounds = %d trials, after a round that warms up (%s matrix), %s%n", runId,
-                configurations.size(), matrix.rounds(), matrix.trials(), matrix.name(), Pinning.describe());
+        out.printf(
+                "iolab experiment %s: %d configurations × %d rounds = %d trials, after a round that warms up (%s "
+                        + "matrix), %s%n",
+                runId, configurations.size(), matrix.rounds(), matrix.trials(), matrix.name(), Pinning.describe());
         runner.calibrate();
         startNanos = System.nanoTime();
         Random random = new Random(seed);
         try (WarmServers servers = new WarmServers(runId, folder.logs())) {
-            capacity = new CapacityRounds(matrix.searches(), runDir, (c, dir, files, round, attempt) -> runner.run(servers, c, dir, files, round, attempt,
-                    trials.size() + 1, String.valueOf(CapacityRounds.DRAIN.toMillis())), out);
+            capacity = new CapacityRounds(
+                    matrix.searches(),
+                    runDir,
+                    (c, dir, files, round, attempt) -> runner.run(
+                            servers,
+                            c,
+                            dir,
+                            files,
+                            round,
+                            attempt,
+                            trials.size() + 1,
+                            String.valueOf(CapacityRounds.DRAIN.toMillis())),
+                    out);
             if (!capacity.isEmpty()) {
-                out.printf("capacity searches, in each of the %d fixed rounds: %s%n", matrix.rounds(), matrix.searches().stream()
-                        .map(sr -> sr.describe() + " on " + String.join(", ", sr.servers().stream().map(ServerVariant::label).toList())).toList());
+                out.printf(
+                        "capacity searches, in each of the %d fixed rounds: %s%n",
+                        matrix.rounds(),
+                        matrix.searches().stream()
+                                .map(sr -> sr.describe() + " on "
+                                        + String.join(
+                                                ", ",
+                                                sr.servers().stream()
+                                                        .map(ServerVariant::label)
+                                                        .toList()))
+                                .toList());
             }
             // Round 0 warms up: every server's JIT, and this JVM's (the client's), on every workload and loop, so that
             // the first counted round meets what the last one meets. Its trials are kept in rounds.csv, uncounted.
@@ -151,7 +188,8 @@ public final class Experiment {
                 measureFixedRound(servers, random, round);
             }
             extraRounds(servers, random);
-            servers.restarts().forEach((server, n) -> warnings.add(server + " died and was started again " + n + " time(s)"));
+            servers.restarts()
+                    .forEach((server, n) -> warnings.add(server + " died and was started again " + n + " time(s)"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
@@ -164,14 +202,30 @@ public final class Experiment {
         skipped.forEach((id, reason) -> failures.add(Map.of("id", id, "reason", reason)));
         skipped.values().stream().distinct().forEach(warnings::add);
         for (Configuration c : configurations) {
-            List<Trial> counted = trials.stream().filter(t -> t.id().equals(c.id()) && t.counted()).toList();
-            List<String> scored = counted.stream().filter(Trial::scored).map(Trial::name).toList();
+            List<Trial> counted = trials.stream()
+                    .filter(t -> t.id().equals(c.id()) && t.counted())
+                    .toList();
+            List<String> scored =
+                    counted.stream().filter(Trial::scored).map(Trial::name).toList();
             if (scored.isEmpty()) {
-                failures.add(Map.of("id", c.id(), "reason", counted.stream().map(Trial::failure).filter(f -> !f.isEmpty()).findFirst().orElse("no trial")));
+                failures.add(Map.of(
+                        "id",
+                        c.id(),
+                        "reason",
+                        counted.stream()
+                                .map(Trial::failure)
+                                .filter(f -> !f.isEmpty())
+                                .findFirst()
+                                .orElse("no trial")));
                 continue;
             }
             try {
-                RoundFiles.merge(roundsDir, runDir, c, scored, c.loadSettings(Target.parse(runner.address(c.id())), warmup(), measurement()));
+                RoundFiles.merge(
+                        roundsDir,
+                        runDir,
+                        c,
+                        scored,
+                        c.loadSettings(Target.parse(runner.address(c.id())), warmup(), measurement()));
             } catch (IOException | RuntimeException e) {
                 warnings.add(c.id() + ": its rounds' files could not be merged: " + e);
             }
@@ -190,7 +244,9 @@ public final class Experiment {
         warnings.forEach(w -> out.println("warning: " + w));
         out.printf("%nDone in %s. Results: %s%n%n", minutes(System.nanoTime() - startNanos), runDir);
         if (Boolean.parseBoolean(System.getProperty(BACKLOG_PROPERTY))) {
-            out.printf("%nThe listen backlog: a storm of short connections against nio slow to accept, backlog %s%n", BacklogSweep.BACKLOGS);
+            out.printf(
+                    "%nThe listen backlog: a storm of short connections against nio slow to accept, backlog %s%n",
+                    BacklogSweep.BACKLOGS);
             try {
                 BacklogSweep.run(runDir, runId, BacklogSweep.BACKLOGS, BACKLOG_DURATION, out);
             } catch (InterruptedException e) {
@@ -199,9 +255,18 @@ public final class Experiment {
             }
         }
         if (Boolean.parseBoolean(System.getProperty(UDP_PROPERTY))) {
-            out.printf("%nUDP echo: %s at %s datagrams/s, %d rounds%n", UdpSweep.SERVERS, UdpSweep.RATES, UdpSweep.ROUNDS);
+            out.printf(
+                    "%nUDP echo: %s at %s datagrams/s, %d rounds%n", UdpSweep.SERVERS, UdpSweep.RATES, UdpSweep.ROUNDS);
             try {
-                UdpSweep.run(runDir, runId, UdpSweep.SERVERS, UdpSweep.RATES, UdpSweep.ROUNDS, UdpSweep.WARMUP, UdpSweep.DURATION, out);
+                UdpSweep.run(
+                        runDir,
+                        runId,
+                        UdpSweep.SERVERS,
+                        UdpSweep.RATES,
+                        UdpSweep.ROUNDS,
+                        UdpSweep.WARMUP,
+                        UdpSweep.DURATION,
+                        out);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted", e);
@@ -211,8 +276,8 @@ public final class Experiment {
     }
 
     /**
-     * A fixed round: every configuration once, blocks shuffled, and the capacity searches at a random place among them (where
-     * a block ends); then the disturbed ones again while the budget has room.
+     * A fixed round: every configuration once, blocks shuffled, and the capacity searches at a random place among them
+     * (where a block ends); then the disturbed ones again while the budget has room.
      */
     private void measureFixedRound(WarmServers servers, Random random, int round) throws InterruptedException {
         long roundStart = System.nanoTime();
@@ -238,7 +303,9 @@ public final class Experiment {
     }
 
     private static boolean sameBlock(Configuration a, Configuration b) {
-        return a.workload() == b.workload() && a.connections() == b.connections() && a.ratePerSecond() == b.ratePerSecond();
+        return a.workload() == b.workload()
+                && a.connections() == b.connections()
+                && a.ratePerSecond() == b.ratePerSecond();
     }
 
     /** An extra round of one block: its servers once, shuffled; the disturbed ones again while the budget has room. */
@@ -253,9 +320,9 @@ public final class Experiment {
     }
 
     /**
-     * Measures each disturbed configuration of the round again if its repeat, and the {@code fixedRoundsLeft} still to come,
-     * fit in the budget (the fixed rounds at the median time their first passes took); otherwise the disturbed trial counts,
-     * marked, and environment.json says so. Without this, a noisy machine's repeats run past any budget.
+     * Measures each disturbed configuration of the round again if its repeat, and the {@code fixedRoundsLeft} still to
+     * come, fit in the budget (the fixed rounds at the median time their first passes took); otherwise the disturbed
+     * trial counts, marked, and environment.json says so. Without this, a noisy machine's repeats run past any budget.
      */
     private void repeatDisturbed(WarmServers servers, List<Configuration> disturbed, int round, int fixedRoundsLeft) {
         for (Configuration c : disturbed) {
@@ -266,15 +333,17 @@ public final class Experiment {
                 measure(servers, c, round, 2);
             } else {
                 notRepeated.add(Trial.files(c.id(), round, 1));
-                out.printf("        %s r%d stays disturbed: the budget has no room to measure it again%n", c.describe(), round);
+                out.printf(
+                        "        %s r%d stays disturbed: the budget has no room to measure it again%n",
+                        c.describe(), round);
             }
         }
     }
 
     /**
-     * Where a server's first capacity search starts: three quarters of its closed-loop median so far on that workload, nearest
-     * in connections; the floor where that closed loop lost requests (a server that starves connections fails the open loop
-     * at any rate, and coming down from its throughput costs a probe per step).
+     * Where a server's first capacity search starts: three quarters of its closed-loop median so far on that workload,
+     * nearest in connections; the floor where that closed loop lost requests (a server that starves connections fails
+     * the open loop at any rate, and coming down from its throughput costs a probe per step).
      */
     private long capacityGuess(Matrix.Search search, ServerVariant server) {
         Map<Integer, List<Trial>> closed = new java.util.TreeMap<>();
@@ -283,16 +352,22 @@ public final class Experiment {
                 closed.put(c.connections(), trials.stream().filter(t -> t.scored() && t.id().equals(c.id())).toList());
             }
         }
-        return closed.entrySet().stream().filter(e -> !e.getValue().isEmpty())
+        return closed.entrySet().stream()
+                .filter(e -> !e.getValue().isEmpty())
                 .min(java.util.Comparator.comparingInt(e -> Math.abs(e.getKey() - search.connections())))
-                .map(e -> e.getValue().stream().anyMatch(t -> t.errors() > 0) ? 0L
-                        : Math.round(0.75 * RoundStatistics.median(e.getValue().stream().mapToDouble(Trial::score).toArray())))
+                .map(e -> e.getValue().stream().anyMatch(t -> t.errors() > 0)
+                        ? 0L
+                        : Math.round(0.75
+                                * RoundStatistics.median(e.getValue().stream()
+                                        .mapToDouble(Trial::score)
+                                        .toArray())))
                 .orElse(10_000L);
     }
 
     /**
-     * After the fixed rounds, more rounds for the blocks whose intervals are widest ({@link ExtraRounds}), a step at a time,
-     * while the budget lasts; environment.json's {@code precision} says what each got and which configurations reached the target.
+     * After the fixed rounds, more rounds for the blocks whose intervals are widest ({@link ExtraRounds}), a step at a
+     * time, while the budget lasts; environment.json's {@code precision} says what each got and which configurations
+     * reached the target.
      */
     private void extraRounds(WarmServers servers, Random random) {
         Duration budget = matrix.budget();
@@ -313,10 +388,22 @@ public final class Experiment {
             if (chosen == null) {
                 break;
             }
-            String block = String.format(Locale.ROOT, "%s c=%d %s", chosen.block().workload().label(), chosen.block().connections(),
-                    chosen.block().ratePerSecond() == 0 ? "closed loop" : "open loop " + chosen.block().ratePerSecond() + " req/s");
-            out.printf(Locale.ROOT, "extra rounds: %s is ±%.1f%% (%s), %d more round(s), about %s%n", block, 100 * chosen.halfWidth(),
-                    chosen.widest(), chosen.rounds(), minutes(cost.toNanos()));
+            String block = String.format(
+                    Locale.ROOT,
+                    "%s c=%d %s",
+                    chosen.block().workload().label(),
+                    chosen.block().connections(),
+                    chosen.block().ratePerSecond() == 0
+                            ? "closed loop"
+                            : "open loop " + chosen.block().ratePerSecond() + " req/s");
+            out.printf(
+                    Locale.ROOT,
+                    "extra rounds: %s is ±%.1f%% (%s), %d more round(s), about %s%n",
+                    block,
+                    100 * chosen.halfWidth(),
+                    chosen.widest(),
+                    chosen.rounds(),
+                    minutes(cost.toNanos()));
             Map<String, Object> step = new LinkedHashMap<>();
             step.put("block", block);
             step.put("widest", chosen.widest());
@@ -347,9 +434,18 @@ public final class Experiment {
         precision.put("extraRounds", given);
         precision.put("reached", reached);
         precision.put("notReached", notReached);
-        out.printf(Locale.ROOT, "precision: %d of %d configurations within ±%.0f%% of their median (95%% interval)%s%n", reached.size(), intervals.size(),
-                100 * ExtraRounds.TARGET_HALF_WIDTH, notReached.isEmpty() ? "" : "; not: " + notReached.entrySet().stream()
-                        .map(e -> String.format(Locale.ROOT, "%s ±%.1f%%", e.getKey(), e.getValue())).collect(java.util.stream.Collectors.joining(", ")));
+        out.printf(
+                Locale.ROOT,
+                "precision: %d of %d configurations within ±%.0f%% of their median (95%% interval)%s%n",
+                reached.size(),
+                intervals.size(),
+                100 * ExtraRounds.TARGET_HALF_WIDTH,
+                notReached.isEmpty()
+                        ? ""
+                        : "; not: "
+                                + notReached.entrySet().stream()
+                                        .map(e -> String.format(Locale.ROOT, "%s ±%.1f%%", e.getKey(), e.getValue()))
+                                        .collect(java.util.stream.Collectors.joining(", ")));
     }
 
     /** One round's order: blocks shuffled, and the servers of each block back to back, shuffled. */
@@ -369,11 +465,20 @@ public final class Experiment {
         int position = trials.size() + 1;
         long elapsed = System.nanoTime() - startNanos;
         int total = Math.max(matrix.trials() + matrix.warmUp().size(), position);
-        String left = position == 1 ? "" : ", about " + minutes(elapsed / (position - 1) * (total - position + 1)) + " left";
-        out.printf("[%3d/%d] r%d %-48s elapsed %s%s%n", position, total, round, c.describe() + (attempt > 1 ? " (again)" : ""),
-                minutes(elapsed), left);
+        String left =
+                position == 1 ? "" : ", about " + minutes(elapsed / (position - 1) * (total - position + 1)) + " left";
+        out.printf(
+                "[%3d/%d] r%d %-48s elapsed %s%s%n",
+                position, total, round, c.describe() + (attempt > 1 ? " (again)" : ""), minutes(elapsed), left);
         long trialStartNanos = System.nanoTime();
-        Trial trial = runner.run(servers, c, roundsDir, Trial.files(c.id(), round, attempt), round, attempt, position,
+        Trial trial = runner.run(
+                servers,
+                c,
+                roundsDir,
+                Trial.files(c.id(), round, attempt),
+                round,
+                attempt,
+                position,
                 ServerBenchmark.DRAIN_MILLIS);
         if (attempt > 1) {
             // Only the last attempt of a round counts: the one the machine left alone, or the last chance it had.
@@ -385,16 +490,35 @@ public final class Experiment {
             }
         }
         trials.add(round == 0 ? trial.uncounted() : trial);
-        trialTimes.computeIfAbsent(c.id(), k -> new ArrayList<>()).add(Duration.ofNanos(System.nanoTime() - trialStartNanos));
+        trialTimes
+                .computeIfAbsent(c.id(), k -> new ArrayList<>())
+                .add(Duration.ofNanos(System.nanoTime() - trialStartNanos));
         if (!trial.scored()) {
             out.printf("        FAILED: %s%n", trial.failure());
         } else {
-            String errors = trial.errors() == 0 ? "" : ", " + runner.errors(Trial.files(c.id(), round, attempt)).describe();
+            String errors = trial.errors() == 0
+                    ? ""
+                    : ", " + runner.errors(Trial.files(c.id(), round, attempt)).describe();
             double connect = runner.connectSeconds(Trial.files(c.id(), round, attempt));
             String connected = c.connections() >= 1_000 && !Double.isNaN(connect)
-                    ? String.format(Locale.ROOT, " (%,d connections opened in %.2f s before the load)", c.connections(), connect) : "";
-            out.printf(Locale.ROOT, "        %,.0f req/s%s%s%s%n", trial.score(), connected, errors,
-                    trial.disturbed().isEmpty() ? "" : " (disturbed: " + trial.disturbed() + (attempt == 1 && round > 0 ? "; again at the end of the round if the budget has room)" : ")"));
+                    ? String.format(
+                            Locale.ROOT,
+                            " (%,d connections opened in %.2f s before the load)",
+                            c.connections(),
+                            connect)
+                    : "";
+            out.printf(
+                    Locale.ROOT,
+                    "        %,.0f req/s%s%s%s%n",
+                    trial.score(),
+                    connected,
+                    errors,
+                    trial.disturbed().isEmpty()
+                            ? ""
+                            : " (disturbed: " + trial.disturbed()
+                                    + (attempt == 1 && round > 0
+                                            ? "; again at the end of the round if the budget has room)"
+                                            : ")"));
         }
         return trial;
     }

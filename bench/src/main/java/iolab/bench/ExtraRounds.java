@@ -29,12 +29,12 @@ final class ExtraRounds {
     static final double TARGET_HALF_WIDTH = 0.05;
     static final double LEVEL = 0.95;
 
-    /** A block that wants more rounds: its widest configuration's half-width, and how many rounds its next step takes. */
-    record Want(Matrix.Block block, String widest, double halfWidth, int rounds) {
-    }
+    /**
+     * A block that wants more rounds: its widest configuration's half-width, and how many rounds its next step takes.
+     */
+    record Want(Matrix.Block block, String widest, double halfWidth, int rounds) {}
 
-    private ExtraRounds() {
-    }
+    private ExtraRounds() {}
 
     /** The rounds after {@code n} at which the interval at {@link #LEVEL} next trims one more round from each end. */
     static int nextStep(int n) {
@@ -65,16 +65,19 @@ final class ExtraRounds {
 
     /**
      * The blocks with a configuration wider than the target, those whose next step buys the most precision for its time
-     * first: the width its configurations have beyond the target, summed, over what the step costs. A block of five wide
-     * configurations whose trials take two seconds goes before one whose trials take twelve.
+     * first: the width its configurations have beyond the target, summed, over what the step costs. A block of five
+     * wide configurations whose trials take two seconds goes before one whose trials take twelve.
      */
     static List<Want> wanted(List<Matrix.Block> blocks, List<Trial> trials, Map<String, List<Duration>> trialTimes) {
         List<Want> wants = wanted(blocks, trials);
         Map<Want, Double> value = new LinkedHashMap<>();
         Map<String, RoundStatistics.Interval> intervals = intervals(trials);
         for (Want want : wants) {
-            double excess = want.block().configurations().stream().map(c -> intervals.get(c.id())).filter(java.util.Objects::nonNull)
-                    .mapToDouble(i -> Math.max(0, i.relativeHalfWidth() - TARGET_HALF_WIDTH)).sum();
+            double excess = want.block().configurations().stream()
+                    .map(c -> intervals.get(c.id()))
+                    .filter(java.util.Objects::nonNull)
+                    .mapToDouble(i -> Math.max(0, i.relativeHalfWidth() - TARGET_HALF_WIDTH))
+                    .sum();
             double seconds = Math.max(1e-3, stepCost(want, trialTimes).toNanos() / 1e9);
             value.put(want, excess / seconds);
         }
@@ -117,12 +120,16 @@ final class ExtraRounds {
 
     /** What one round of {@code block} has cost so far: the mean wall time of its trials, times its servers. */
     static Duration costPerRound(Matrix.Block block, Map<String, List<Duration>> trialTimes) {
-        return block.configurations().stream().map(c -> meanTrialTime(c, trialTimes)).reduce(Duration.ZERO, Duration::plus);
+        return block.configurations().stream()
+                .map(c -> meanTrialTime(c, trialTimes))
+                .reduce(Duration.ZERO, Duration::plus);
     }
 
     /** The mean wall time of {@code c}'s trials so far; zero before its first. */
     static Duration meanTrialTime(Configuration c, Map<String, List<Duration>> trialTimes) {
         List<Duration> times = trialTimes.getOrDefault(c.id(), List.of());
-        return times.isEmpty() ? Duration.ZERO : Duration.ofNanos(times.stream().mapToLong(Duration::toNanos).sum() / times.size());
+        return times.isEmpty()
+                ? Duration.ZERO
+                : Duration.ofNanos(times.stream().mapToLong(Duration::toNanos).sum() / times.size());
     }
 }

@@ -14,22 +14,28 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * What the experiment runs: groups of workloads × servers × connections × loads, measured in
- * {@code rounds} interleaved rounds. A load is a closed loop (0) or an open loop at an absolute
- * rate in requests per second: absolute, so that every configuration is known before the first
- * round and takes its turn in every round like the others.
+ * What the experiment runs: groups of workloads × servers × connections × loads, measured in {@code rounds} interleaved
+ * rounds. A load is a closed loop (0) or an open loop at an absolute rate in requests per second: absolute, so that
+ * every configuration is known before the first round and takes its turn in every round like the others.
  *
- * @param warmups    JMH warm-up iterations of {@link #WARMUP_ITERATION}, per trial: the server and the client are
- *                   warm from the rounds before, so this only lets the trial's new connections settle
+ * @param warmups JMH warm-up iterations of {@link #WARMUP_ITERATION}, per trial: the server and the client are warm
+ *     from the rounds before, so this only lets the trial's new connections settle
  * @param iterations JMH measurement iterations of one second, per trial
- * @param rounds     how many times each configuration is measured, each time in a new shuffled order
- * @param budget     how long the rounds may take in all: after the fixed rounds, blocks whose intervals are still wide get
- *                   more rounds while this lasts ({@link ExtraRounds}); zero for none. A disturbed trial is measured again
- *                   only while the budget leaves room for it and for the fixed rounds still to come
- * @param capacities the capacity searches ({@link CapacityRounds}): in every fixed round, each of their servers' highest
- *                   open-loop rate whose p99 is within the goal
+ * @param rounds how many times each configuration is measured, each time in a new shuffled order
+ * @param budget how long the rounds may take in all: after the fixed rounds, blocks whose intervals are still wide get
+ *     more rounds while this lasts ({@link ExtraRounds}); zero for none. A disturbed trial is measured again only while
+ *     the budget leaves room for it and for the fixed rounds still to come
+ * @param capacities the capacity searches ({@link CapacityRounds}): in every fixed round, each of their servers'
+ *     highest open-loop rate whose p99 is within the goal
  */
-public record Matrix(String name, List<Group> groups, int warmups, int iterations, int rounds, Duration budget, List<Capacity> capacities) {
+public record Matrix(
+        String name,
+        List<Group> groups,
+        int warmups,
+        int iterations,
+        int rounds,
+        Duration budget,
+        List<Capacity> capacities) {
 
     public Matrix {
         if (budget.isNegative()) {
@@ -43,16 +49,18 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
         this(name, groups, warmups, iterations, rounds, budget, List.of());
     }
 
-    /** One block of the matrix; a load of 0 is the closed loop, any other an open loop at that many requests per second. */
-    public record Group(List<Workload> workloads, List<ServerVariant> servers, List<Integer> connections, List<Long> loads) {
-    }
+    /**
+     * One block of the matrix; a load of 0 is the closed loop, any other an open loop at that many requests per second.
+     */
+    public record Group(
+            List<Workload> workloads, List<ServerVariant> servers, List<Integer> connections, List<Long> loads) {}
 
     /**
-     * A capacity search: for each workload, connection count and server, the highest open-loop rate it sustains with p99 at or
-     * under {@code sloMillis}; 0 takes the workload's own goal ({@link Workload#sloMillis()}).
+     * A capacity search: for each workload, connection count and server, the highest open-loop rate it sustains with
+     * p99 at or under {@code sloMillis}; 0 takes the workload's own goal ({@link Workload#sloMillis()}).
      */
-    public record Capacity(List<Workload> workloads, List<ServerVariant> servers, List<Integer> connections, double sloMillis) {
-    }
+    public record Capacity(
+            List<Workload> workloads, List<ServerVariant> servers, List<Integer> connections, double sloMillis) {}
 
     /** One capacity search of the run: its servers are searched side by side, shuffled, in every fixed round. */
     public record Search(Workload workload, int connections, double sloMillis, List<ServerVariant> servers) {
@@ -72,25 +80,41 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
 
     public static final List<Long> CLOSED = List.of(0L);
     /** The yardstick of the paired ratios: the first of these that a block measured. */
-    public static final List<ServerVariant> YARDSTICKS = List.of(ServerVariant.NETTY_EPOLL, ServerVariant.NETTY_IOURING, ServerVariant.NETTY_NIO, ServerVariant.NIO,
-            ServerVariant.VIRTUAL, ServerVariant.POOL, ServerVariant.THREAD_PER_CONNECTION, ServerVariant.JDK);
+    public static final List<ServerVariant> YARDSTICKS = List.of(
+            ServerVariant.NETTY_EPOLL,
+            ServerVariant.NETTY_IOURING,
+            ServerVariant.NETTY_NIO,
+            ServerVariant.NIO,
+            ServerVariant.VIRTUAL,
+            ServerVariant.POOL,
+            ServerVariant.THREAD_PER_CONNECTION,
+            ServerVariant.JDK);
+
     public static final Duration WARMUP_ITERATION = Duration.ofMillis(300);
 
     /**
-     * The quick matrix's rounds, extra ones included: with the build, its tests and the charts (about 95 s), the main job's
-     * twelve minutes. At 630 s a fresh clone's main job took 12:13.
+     * The quick matrix's rounds, extra ones included: with the build, its tests and the charts (about 95 s), the main
+     * job's twelve minutes. At 630 s a fresh clone's main job took 12:13.
      */
     public static final Duration QUICK_BUDGET = Duration.ofSeconds(600);
     /**
-     * Round 0's one-second iterations: its trials warm each server, workload and loop once, and the JIT needs the load's
-     * volume, not more configurations. With one, the counted rounds of a run still rose by a fifth from round 1 to round 5.
+     * Round 0's one-second iterations: its trials warm each server, workload and loop once, and the JIT needs the
+     * load's volume, not more configurations. With one, the counted rounds of a run still rose by a fifth from round 1
+     * to round 5.
      */
     public static final int WARM_UP_ROUND_ITERATIONS = 4;
     /** The full matrix's: its fixed rounds take hours; extra rounds get about a fifth more. */
     public static final Duration FULL_BUDGET = Duration.ofHours(4);
+
     private static final List<ServerVariant> ALL_SERVERS = List.of(ServerVariant.values());
-    private static final List<ServerVariant> TLS_SERVERS = List.of(ServerVariant.THREAD_PER_CONNECTION, ServerVariant.POOL,
-            ServerVariant.VIRTUAL, ServerVariant.NIO, ServerVariant.NETTY_EPOLL, ServerVariant.NETTY_EPOLL_BORINGSSL, ServerVariant.JDK);
+    private static final List<ServerVariant> TLS_SERVERS = List.of(
+            ServerVariant.THREAD_PER_CONNECTION,
+            ServerVariant.POOL,
+            ServerVariant.VIRTUAL,
+            ServerVariant.NIO,
+            ServerVariant.NETTY_EPOLL,
+            ServerVariant.NETTY_EPOLL_BORINGSSL,
+            ServerVariant.JDK);
     private static final List<Integer> ALL_CONNECTIONS = List.of(1, 10, 100, 1_000, 10_000);
 
     /**
@@ -103,51 +127,102 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
      * for as long as {@link #QUICK_BUDGET} lasts.
      */
     public static Matrix quick() {
-        List<ServerVariant> models = List.of(ServerVariant.THREAD_PER_CONNECTION, ServerVariant.POOL, ServerVariant.VIRTUAL,
-                ServerVariant.NIO, ServerVariant.NETTY_EPOLL);
-        return new Matrix("quick", List.of(
-                new Group(List.of(Workload.PLAINTEXT), models, List.of(10, 100, 1_000, 10_000), CLOSED),
-                // Thread-per-connection's 1,000 threads are plaintext's lesson at 1,000 already; echo compares the rest.
-                new Group(List.of(Workload.ECHO_64), List.of(ServerVariant.VIRTUAL, ServerVariant.NIO, ServerVariant.NETTY_EPOLL),
-                        List.of(1_000), CLOSED),
-                new Group(List.of(Workload.DELAY_10MS), List.of(ServerVariant.POOL, ServerVariant.VIRTUAL, ServerVariant.NIO),
-                        List.of(1_000), CLOSED)),
-                // One-second trials: the noise here is between rounds (a slow minute of the machine), not within one, so the
-                // time goes to more rounds, which the order-statistic interval needs (9 drop the extremes, 12 two from each end).
-                1, 1, 6, QUICK_BUDGET,
-                // The latency question: how much load each model carries at 1,000 connections before its p99 passes 10 ms.
-                List.of(new Capacity(List.of(Workload.PLAINTEXT), List.of(ServerVariant.POOL, ServerVariant.VIRTUAL, ServerVariant.NIO,
-                        ServerVariant.NETTY_EPOLL), List.of(1_000), 0)));
-    }
-
-    /** Everything: every server on every workload it serves, at every connection count; curves for plaintext and /delay. */
-    public static Matrix full() {
-        return new Matrix("full", List.of(
-                new Group(List.of(Workload.ECHO_64, Workload.ECHO_16K, Workload.FILE_1M), ALL_SERVERS, ALL_CONNECTIONS, CLOSED),
-                new Group(List.of(Workload.PLAINTEXT, Workload.DELAY_10MS), ALL_SERVERS, ALL_CONNECTIONS, CLOSED),
-                new Group(List.of(Workload.PLAINTEXT), ALL_SERVERS, List.of(100, 1_000),
-                        List.of(10_000L, 20_000L, 40_000L, 60_000L, 80_000L)),
-                new Group(List.of(Workload.DELAY_10MS), ALL_SERVERS, List.of(100, 1_000),
-                        List.of(2_500L, 5_000L, 10_000L, 15_000L, 20_000L, 25_000L)),
-                // A new connection per request: the accept path, a thread start per connection, the hand-off to a pool.
-                new Group(List.of(Workload.PLAINTEXT_CLOSE, Workload.ECHO_64_CLOSE), ALL_SERVERS, List.of(1, 10, 100), CLOSED),
-                // HTTPS: the cipher per response on kept-alive connections, and a full handshake per request. One server of each
-                // kind: nio's poll selector and Netty's other transports change nothing that TLS does; Netty epoll on BoringSSL
-                // beside it on the JDK's TLS says what the JDK's implementation costs.
-                new Group(List.of(Workload.PLAINTEXT_TLS), TLS_SERVERS, List.of(10, 1_000), CLOSED),
-                new Group(List.of(Workload.PLAINTEXT_TLS_CLOSE), TLS_SERVERS, List.of(1, 10, 100), CLOSED)),
-                2, 3, 6, FULL_BUDGET,
-                List.of(new Capacity(List.of(Workload.PLAINTEXT, Workload.DELAY_10MS), ALL_SERVERS, List.of(100, 1_000), 0)));
+        List<ServerVariant> models = List.of(
+                ServerVariant.THREAD_PER_CONNECTION,
+                ServerVariant.POOL,
+                ServerVariant.VIRTUAL,
+                ServerVariant.NIO,
+                ServerVariant.NETTY_EPOLL);
+        return new Matrix(
+                "quick",
+                List.of(
+                        new Group(List.of(Workload.PLAINTEXT), models, List.of(10, 100, 1_000, 10_000), CLOSED),
+                        // Thread-per-connection's 1,000 threads are plaintext's lesson at 1,000 already; echo compares
+                        // the rest.
+                        new Group(
+                                List.of(Workload.ECHO_64),
+                                List.of(ServerVariant.VIRTUAL, ServerVariant.NIO, ServerVariant.NETTY_EPOLL),
+                                List.of(1_000),
+                                CLOSED),
+                        new Group(
+                                List.of(Workload.DELAY_10MS),
+                                List.of(ServerVariant.POOL, ServerVariant.VIRTUAL, ServerVariant.NIO),
+                                List.of(1_000),
+                                CLOSED)),
+                // One-second trials: the noise here is between rounds (a slow minute of the machine), not within one,
+                // so the
+                // time goes to more rounds, which the order-statistic interval needs (9 drop the extremes, 12 two from
+                // each end).
+                1,
+                1,
+                6,
+                QUICK_BUDGET,
+                // The latency question: how much load each model carries at 1,000 connections before its p99 passes 10
+                // ms.
+                List.of(new Capacity(
+                        List.of(Workload.PLAINTEXT),
+                        List.of(
+                                ServerVariant.POOL,
+                                ServerVariant.VIRTUAL,
+                                ServerVariant.NIO,
+                                ServerVariant.NETTY_EPOLL),
+                        List.of(1_000),
+                        0)));
     }
 
     /**
-     * The matrix that system properties ask for: {@code iolab.matrix} (quick or full), then
-     * {@code iolab.servers}, {@code iolab.workloads}, {@code iolab.connections} and
-     * {@code iolab.loads} (for example {@code closed,5000,10000}: requests per second) replace
-     * that dimension in every group; {@code iolab.warmups}, {@code iolab.iterations} and
-     * {@code iolab.rounds} set the counts, {@code iolab.budget} the time the rounds may take, {@code iolab.slo} the capacity
-     * searches' p99 goal in milliseconds (servers, workloads and connections narrow the searches too). Empty values keep the
-     * matrix's own.
+     * Everything: every server on every workload it serves, at every connection count; curves for plaintext and /delay.
+     */
+    public static Matrix full() {
+        return new Matrix(
+                "full",
+                List.of(
+                        new Group(
+                                List.of(Workload.ECHO_64, Workload.ECHO_16K, Workload.FILE_1M),
+                                ALL_SERVERS,
+                                ALL_CONNECTIONS,
+                                CLOSED),
+                        new Group(
+                                List.of(Workload.PLAINTEXT, Workload.DELAY_10MS), ALL_SERVERS, ALL_CONNECTIONS, CLOSED),
+                        new Group(
+                                List.of(Workload.PLAINTEXT),
+                                ALL_SERVERS,
+                                List.of(100, 1_000),
+                                List.of(10_000L, 20_000L, 40_000L, 60_000L, 80_000L)),
+                        new Group(
+                                List.of(Workload.DELAY_10MS),
+                                ALL_SERVERS,
+                                List.of(100, 1_000),
+                                List.of(2_500L, 5_000L, 10_000L, 15_000L, 20_000L, 25_000L)),
+                        // A new connection per request: the accept path, a thread start per connection, the hand-off to
+                        // a pool.
+                        new Group(
+                                List.of(Workload.PLAINTEXT_CLOSE, Workload.ECHO_64_CLOSE),
+                                ALL_SERVERS,
+                                List.of(1, 10, 100),
+                                CLOSED),
+                        // HTTPS: the cipher per response on kept-alive connections, and a full handshake per request.
+                        // One server of each
+                        // kind: nio's poll selector and Netty's other transports change nothing that TLS does; Netty
+                        // epoll on BoringSSL
+                        // beside it on the JDK's TLS says what the JDK's implementation costs.
+                        new Group(List.of(Workload.PLAINTEXT_TLS), TLS_SERVERS, List.of(10, 1_000), CLOSED),
+                        new Group(List.of(Workload.PLAINTEXT_TLS_CLOSE), TLS_SERVERS, List.of(1, 10, 100), CLOSED)),
+                2,
+                3,
+                6,
+                FULL_BUDGET,
+                List.of(new Capacity(
+                        List.of(Workload.PLAINTEXT, Workload.DELAY_10MS), ALL_SERVERS, List.of(100, 1_000), 0)));
+    }
+
+    /**
+     * The matrix that system properties ask for: {@code iolab.matrix} (quick or full), then {@code iolab.servers},
+     * {@code iolab.workloads}, {@code iolab.connections} and {@code iolab.loads} (for example
+     * {@code closed,5000,10000}: requests per second) replace that dimension in every group; {@code iolab.warmups},
+     * {@code iolab.iterations} and {@code iolab.rounds} set the counts, {@code iolab.budget} the time the rounds may
+     * take, {@code iolab.slo} the capacity searches' p99 goal in milliseconds (servers, workloads and connections
+     * narrow the searches too). Empty values keep the matrix's own.
      *
      * @throws IllegalArgumentException naming the bad value
      */
@@ -170,8 +245,11 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
         double slo = slo(properties);
         List<Capacity> capacities = new ArrayList<>();
         for (Capacity c : base.capacities) {
-            capacities.add(new Capacity(workloads == null ? c.workloads : workloads, servers == null ? c.servers : servers,
-                    connections == null ? c.connections : connections, slo > 0 ? slo : c.sloMillis));
+            capacities.add(new Capacity(
+                    workloads == null ? c.workloads : workloads,
+                    servers == null ? c.servers : servers,
+                    connections == null ? c.connections : connections,
+                    slo > 0 ? slo : c.sloMillis));
         }
         int warmups = count(properties, "iolab.warmups", base.warmups, 0);
         int iterations = count(properties, "iolab.iterations", base.iterations, 1);
@@ -205,10 +283,24 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
 
     /** This matrix without the servers this machine cannot run ({@link ServerVariant#unavailable()}). */
     public Matrix runnableHere() {
-        List<Group> runnable = groups.stream().map(g -> new Group(g.workloads, g.servers.stream().filter(s -> s.unavailable().isEmpty()).toList(),
-                g.connections, g.loads)).toList();
-        List<Capacity> searchable = capacities.stream().map(c -> new Capacity(c.workloads, c.servers.stream().filter(s -> s.unavailable().isEmpty()).toList(),
-                c.connections, c.sloMillis)).toList();
+        List<Group> runnable = groups.stream()
+                .map(g -> new Group(
+                        g.workloads,
+                        g.servers.stream()
+                                .filter(s -> s.unavailable().isEmpty())
+                                .toList(),
+                        g.connections,
+                        g.loads))
+                .toList();
+        List<Capacity> searchable = capacities.stream()
+                .map(c -> new Capacity(
+                        c.workloads,
+                        c.servers.stream()
+                                .filter(s -> s.unavailable().isEmpty())
+                                .toList(),
+                        c.connections,
+                        c.sloMillis))
+                .toList();
         return new Matrix(name, runnable, warmups, iterations, rounds, budget, searchable);
     }
 
@@ -218,9 +310,12 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
         for (Capacity c : capacities) {
             for (Workload w : c.workloads) {
                 for (int n : c.connections) {
-                    List<ServerVariant> servers = c.servers.stream().filter(w::servedBy).distinct().toList();
+                    List<ServerVariant> servers =
+                            c.servers.stream().filter(w::servedBy).distinct().toList();
                     if (!servers.isEmpty()) {
-                        searches.putIfAbsent(w.label() + "_c" + n, new Search(w, n, c.sloMillis > 0 ? c.sloMillis : w.sloMillis(), servers));
+                        searches.putIfAbsent(
+                                w.label() + "_c" + n,
+                                new Search(w, n, c.sloMillis > 0 ? c.sloMillis : w.sloMillis(), servers));
                     }
                 }
             }
@@ -232,10 +327,15 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
     public List<Block> blocks() {
         Map<String, List<Configuration>> blocks = new LinkedHashMap<>();
         for (Configuration c : configurations()) {
-            blocks.computeIfAbsent(c.workload().label() + "_c" + c.connections() + "_" + c.ratePerSecond(), k -> new ArrayList<>()).add(c);
+            blocks.computeIfAbsent(
+                            c.workload().label() + "_c" + c.connections() + "_" + c.ratePerSecond(),
+                            k -> new ArrayList<>())
+                    .add(c);
         }
-        return blocks.values().stream().map(cs -> new Block(cs.get(0).workload(), cs.get(0).connections(),
-                cs.get(0).ratePerSecond(), List.copyOf(cs))).toList();
+        return blocks.values().stream()
+                .map(cs -> new Block(
+                        cs.get(0).workload(), cs.get(0).connections(), cs.get(0).ratePerSecond(), List.copyOf(cs)))
+                .toList();
     }
 
     /**
@@ -262,13 +362,19 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
         if (value.isEmpty()) {
             return null;
         }
-        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(parse).distinct().toList();
+        return Arrays.stream(value.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .map(parse)
+                .distinct()
+                .toList();
     }
 
     private static int connections(String text) {
         int n = integer("connections", text);
         if (n < 1 || n > 15_000) {
-            throw new IllegalArgumentException("connections must be from 1 to 15000 (the open-file limit is 20000): " + text);
+            throw new IllegalArgumentException(
+                    "connections must be from 1 to 15000 (the open-file limit is 20000): " + text);
         }
         return n;
     }
@@ -285,7 +391,8 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
         } catch (NumberFormatException e) {
             // the message below
         }
-        throw new IllegalArgumentException("a load is 'closed' or an open loop's rate in requests per second, from 1 to 10000000: '" + text + "'");
+        throw new IllegalArgumentException(
+                "a load is 'closed' or an open loop's rate in requests per second, from 1 to 10000000: '" + text + "'");
     }
 
     /** {@code iolab.slo}: the p99 goal in milliseconds ({@code 10}, {@code 2.5} or {@code 10ms}); 0 when not set. */
@@ -302,7 +409,8 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
         } catch (NumberFormatException e) {
             // the message below
         }
-        throw new IllegalArgumentException("slo is the capacity searches' p99 goal in milliseconds, above 0 and at most 60000: '" + value + "'");
+        throw new IllegalArgumentException(
+                "slo is the capacity searches' p99 goal in milliseconds, above 0 and at most 60000: '" + value + "'");
     }
 
     private static int count(Properties properties, String key, int fallback, int min) {
@@ -312,7 +420,8 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
         }
         int n = integer(key.substring("iolab.".length()), value);
         if (n < min) {
-            throw new IllegalArgumentException(key.substring("iolab.".length()) + " must be at least " + min + ": " + value);
+            throw new IllegalArgumentException(
+                    key.substring("iolab.".length()) + " must be at least " + min + ": " + value);
         }
         return n;
     }
@@ -323,9 +432,11 @@ public record Matrix(String name, List<Group> groups, int warmups, int iteration
         if (value.isEmpty()) {
             return fallback;
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)([smh]?)").matcher(value);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("(\\d+)([smh]?)").matcher(value);
         if (!m.matches()) {
-            throw new IllegalArgumentException(key.substring("iolab.".length()) + " is a time such as 90s, 10m or 1h (a bare number is minutes): '" + value + "'");
+            throw new IllegalArgumentException(key.substring("iolab.".length())
+                    + " is a time such as 90s, 10m or 1h (a bare number is minutes): '" + value + "'");
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {

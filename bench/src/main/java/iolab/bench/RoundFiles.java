@@ -27,20 +27,19 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A configuration's files over its rounds: each counted trial left {@code rounds/<id>.<trial>.*};
- * this writes {@code configurations/<id>.json}, {@code .hgrm}, {@code .hlog}, {@code .sendlag.hgrm} and, for an open
- * loop, {@code .service.hgrm} (uncorrected service time) for all of
- * them together, so that the latency percentiles, error counts and send lag of a configuration
- * are those of every request it measured. Its connection shares (served, starved, fairness) are
- * the medians of its rounds': each round has a connection set of its own. The {@code .hlog} keeps each interval, tagged with its
- * trial ({@code r3}).
+ * A configuration's files over its rounds: each counted trial left {@code rounds/<id>.<trial>.*}; this writes
+ * {@code configurations/<id>.json}, {@code .hgrm}, {@code .hlog}, {@code .sendlag.hgrm} and, for an open loop,
+ * {@code .service.hgrm} (uncorrected service time) for all of them together, so that the latency percentiles, error
+ * counts and send lag of a configuration are those of every request it measured. Its connection shares (served,
+ * starved, fairness) are the medians of its rounds': each round has a connection set of its own. The {@code .hlog}
+ * keeps each interval, tagged with its trial ({@code r3}).
  */
 final class RoundFiles {
 
-    private RoundFiles() {
-    }
+    private RoundFiles() {}
 
-    static void merge(Path rounds, Path runDir, Configuration c, List<String> trials, LoadSettings settings) throws IOException {
+    static void merge(Path rounds, Path runDir, Configuration c, List<String> trials, LoadSettings settings)
+            throws IOException {
         Histogram latency = new Histogram(LoadRun.SIGNIFICANT_DIGITS);
         Histogram sendLag = new Histogram(LoadRun.SIGNIFICANT_DIGITS);
         Histogram serviceTime = new Histogram(LoadRun.SIGNIFICANT_DIGITS);
@@ -55,7 +54,8 @@ final class RoundFiles {
         double seconds = 0;
         for (String trial : trials) {
             String base = c.id() + "." + trial;
-            JsonObject summary = JsonParser.parseString(Files.readString(rounds.resolve(base + ".json"))).getAsJsonObject();
+            JsonObject summary = JsonParser.parseString(Files.readString(rounds.resolve(base + ".json")))
+                    .getAsJsonObject();
             requests += summary.get("requests").getAsLong();
             bytesRead += summary.get("bytesRead").getAsLong();
             if (badResponse == null && summary.has("badResponse")) {
@@ -78,8 +78,20 @@ final class RoundFiles {
             read(rounds.resolve(base + ".censored.hlog")).forEach(censored::add);
             shares.add(Report.connectionShares(summary));
         }
-        LoadResult result = new LoadResult(settings, requests, seconds, latency, censored, ConnectionShares.median(shares), errors, statuses,
-                sendLag, serviceTime, bytesRead, badResponse, null);
+        LoadResult result = new LoadResult(
+                settings,
+                requests,
+                seconds,
+                latency,
+                censored,
+                ConnectionShares.median(shares),
+                errors,
+                statuses,
+                sendLag,
+                serviceTime,
+                bytesRead,
+                badResponse,
+                null);
         Files.createDirectories(runDir.resolve(ConfigurationId.FOLDER));
         Report.writeJson(result, c.key().file(runDir, ".json"));
         Report.writePercentiles(result, c.key().file(runDir, ".hgrm"));
@@ -87,11 +99,15 @@ final class RoundFiles {
         if (settings.openLoop()) {
             Report.writePercentiles(serviceTime, c.key().file(runDir, ".service.hgrm"));
         }
-        try (PrintStream out = new PrintStream(Files.newOutputStream(c.key().file(runDir, ".hlog")), false, StandardCharsets.UTF_8)) {
+        try (PrintStream out =
+                new PrintStream(Files.newOutputStream(c.key().file(runDir, ".hlog")), false, StandardCharsets.UTF_8)) {
             HistogramLogWriter log = new HistogramLogWriter(out);
-            log.outputComment("iolab: " + c.describe() + ", every counted round's intervals, each tagged with its round; values in nanoseconds");
+            log.outputComment("iolab: " + c.describe()
+                    + ", every counted round's intervals, each tagged with its round; values in nanoseconds");
             log.outputLogFormatVersion();
-            long base = intervals.isEmpty() ? System.currentTimeMillis() : intervals.get(0).getStartTimeStamp();
+            long base = intervals.isEmpty()
+                    ? System.currentTimeMillis()
+                    : intervals.get(0).getStartTimeStamp();
             log.outputStartTime(base);
             log.setBaseTime(base);
             log.outputBaseTime(base);

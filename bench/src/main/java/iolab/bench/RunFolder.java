@@ -22,7 +22,11 @@ import java.util.Locale;
 record RunFolder(Path results, Path dir) {
 
     private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeSpecialFloatingPointValues().create();
+    private static final Gson GSON = new GsonBuilder()
+            .setPrettyPrinting()
+            .disableHtmlEscaping()
+            .serializeSpecialFloatingPointValues()
+            .create();
 
     /** A new folder under {@code results}, named by the time in UTC ({@code -2}, {@code -3}, ... if that is taken). */
     static RunFolder create(Path results) throws IOException {
@@ -55,7 +59,10 @@ record RunFolder(Path results, Path dir) {
         Files.writeString(dir.resolve(name), GSON.toJson(value), StandardCharsets.UTF_8);
     }
 
-    /** Points {@code results/latest} at this run, replacing the link in one step, so that it never names a missing folder. */
+    /**
+     * Points {@code results/latest} at this run, replacing the link in one step, so that it never names a missing
+     * folder.
+     */
     void pointLatest() throws IOException {
         Path link = results.resolve("latest");
         Path temporary = results.resolve(".latest-" + ProcessHandle.current().pid());
@@ -67,12 +74,16 @@ record RunFolder(Path results, Path dir) {
     /** Kills any server of this run still alive; says which (null when none), since a benchmark must leave none. */
     String killLeftovers() {
         List<ProcessHandle> left = ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(cmd -> cmd.contains("-D" + ServerProcess.RUN_PROPERTY + "=" + id() + " ")).orElse(false))
+                .filter(p -> p.info()
+                        .commandLine()
+                        .map(cmd -> cmd.contains("-D" + ServerProcess.RUN_PROPERTY + "=" + id() + " "))
+                        .orElse(false))
                 .toList();
         if (left.isEmpty()) {
             return null;
         }
         left.forEach(ProcessHandle::destroyForcibly);
-        return "server process left behind (pid " + left.stream().map(p -> String.valueOf(p.pid())).toList() + "), killed";
+        return "server process left behind (pid "
+                + left.stream().map(p -> String.valueOf(p.pid())).toList() + "), killed";
     }
 }

@@ -37,26 +37,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One server under one load, measured by JMH: one benchmark for every protocol, the workload names which. Run by
- * hand it measures nio on {@code plaintext} unless {@code -p server=...} and {@code -p workload=...} name others
- * ({@link ServerVariant} and {@link Workload} list them). The server runs in a JVM of its own: the
- * experiment's, kept warm across rounds ({@link #address}), or, run by hand, one this trial
- * starts. Everything the experiment tells a trial is a {@code @Param}, and everything a trial
- * tells the experiment beside its score is a secondary result ({@link TrialFigures}). The load generator runs here: its connections are made first (a phase of
- * their own), then the load runs without pause from the first warm-up iteration to the end of
- * the trial; each invocation of {@link #requests} waits for the next {@value #BATCH} responses,
- * so JMH's score is responses per second. Latency is recorded from the first measurement
- * iteration on (the warm-up's into a histogram that is thrown away).
+ * One server under one load, measured by JMH: one benchmark for every protocol, the workload names which. Run by hand
+ * it measures nio on {@code plaintext} unless {@code -p server=...} and {@code -p workload=...} name others
+ * ({@link ServerVariant} and {@link Workload} list them). The server runs in a JVM of its own: the experiment's, kept
+ * warm across rounds ({@link #address}), or, run by hand, one this trial starts. Everything the experiment tells a
+ * trial is a {@code @Param}, and everything a trial tells the experiment beside its score is a secondary result
+ * ({@link TrialFigures}). The load generator runs here: its connections are made first (a phase of their own), then the
+ * load runs without pause from the first warm-up iteration to the end of the trial; each invocation of
+ * {@link #requests} waits for the next {@value #BATCH} responses, so JMH's score is responses per second. Latency is
+ * recorded from the first measurement iteration on (the warm-up's into a histogram that is thrown away).
  *
- * <p>Errors (a reset, a timeout, a wrong byte, a status >= 400) are counted by kind for the
- * requests whose send time (intended, in the open loop) falls in the measurement, like their
- * latency; a request still unanswered when the trial ends, and an open-loop slot never sent, are
- * counted whenever they were sent or due, since they waited through the measurement. All are kept
- * beside the throughput and latency they came with ({@code <configuration>.json}, and by kind in
- * {@link TrialFigures}): a server that
- * drops requests under load is a result, often the very one the lab exists to show, not a
- * reason to blank it. Only a server that stops answering altogether ({@value #STALL_SECONDS} s
- * without a response) fails the trial.
+ * <p>Errors (a reset, a timeout, a wrong byte, a status >= 400) are counted by kind for the requests whose send time
+ * (intended, in the open loop) falls in the measurement, like their latency; a request still unanswered when the trial
+ * ends, and an open-loop slot never sent, are counted whenever they were sent or due, since they waited through the
+ * measurement. All are kept beside the throughput and latency they came with ({@code <configuration>.json}, and by kind
+ * in {@link TrialFigures}): a server that drops requests under load is a result, often the very one the lab exists to
+ * show, not a reason to blank it. Only a server that stops answering altogether ({@value #STALL_SECONDS} s without a
+ * response) fails the trial.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -64,7 +61,10 @@ import java.util.concurrent.locks.LockSupport;
 @Measurement(iterations = 8, time = 1)
 // JMH reads field offsets through sun.misc.Unsafe, which JDK 24+ warns about four times per fork; JDK 21 does not know
 // the flag that allows it quietly, hence the ignore.
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+IgnoreUnrecognizedVMOptions", "--sun-misc-unsafe-memory-access=allow"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+IgnoreUnrecognizedVMOptions", "--sun-misc-unsafe-memory-access=allow"
+        })
 @State(Scope.Benchmark)
 public class ServerBenchmark {
 
@@ -102,7 +102,9 @@ public class ServerBenchmark {
     @Param("results/standalone")
     public String out;
 
-    /** The trial's name within its configuration ({@code r3}): its files are {@code <id>.r3.*}; empty: {@code <id>.*}. */
+    /**
+     * The trial's name within its configuration ({@code r3}): its files are {@code <id>.r3.*}; empty: {@code <id>.*}.
+     */
     @Param("")
     public String trial;
 
@@ -150,9 +152,12 @@ public class ServerBenchmark {
             serverPid = ownServer.pid();
             Pinning.pinSelfToClientCore(); // a fork of its own, run by hand; the experiment pins itself
         }
-        // The warm-up is never zero here: that keeps the generator from recording before the first measurement iteration.
-        Duration warmup = Duration.ofMillis(Math.max(1, params.getWarmup().getCount() * params.getWarmup().getTime().convertTo(TimeUnit.MILLISECONDS)));
-        Duration measurement = Duration.ofMillis(params.getMeasurement().getCount() * params.getMeasurement().getTime().convertTo(TimeUnit.MILLISECONDS));
+        // The warm-up is never zero here: that keeps the generator from recording before the first measurement
+        // iteration.
+        Duration warmup = Duration.ofMillis(Math.max(
+                1, params.getWarmup().getCount() * params.getWarmup().getTime().convertTo(TimeUnit.MILLISECONDS)));
+        Duration measurement = Duration.ofMillis(params.getMeasurement().getCount()
+                * params.getMeasurement().getTime().convertTo(TimeUnit.MILLISECONDS));
         LoadSettings settings = configuration.loadSettings(Target.parse(serverAddress), warmup, measurement);
         long connectStartNanos = System.nanoTime();
         run = LoadRun.start(settings);
@@ -192,7 +197,11 @@ public class ServerBenchmark {
             } else if (System.nanoTime() - progressNanos > STALL_NANOS) {
                 throw new IllegalStateException(configuration.describe() + ": no response for "
                         + TimeUnit.NANOSECONDS.toSeconds(STALL_NANOS) + " s"
-                        + (ProcessHandle.of(serverPid).map(ProcessHandle::isAlive).orElse(false) ? "" : "; the server has exited"));
+                        + (ProcessHandle.of(serverPid)
+                                        .map(ProcessHandle::isAlive)
+                                        .orElse(false)
+                                ? ""
+                                : "; the server has exited"));
             }
         }
     }
@@ -219,15 +228,36 @@ public class ServerBenchmark {
             measured.add(interval);
             // The drain's responses, and in the closed loop the censored requests: the last, short interval of the log.
             hlog.outputIntervalHistogram(interval);
-            LoadResult result = new LoadResult(run.settings(), completed, seconds, measured, run.censored(), run.connections(), run.errors(),
-                    run.statuses(), run.sendLag(), run.serviceTime(), run.bytesRead(), run.badResponse(), null);
+            LoadResult result = new LoadResult(
+                    run.settings(),
+                    completed,
+                    seconds,
+                    measured,
+                    run.censored(),
+                    run.connections(),
+                    run.errors(),
+                    run.statuses(),
+                    run.sendLag(),
+                    run.serviceTime(),
+                    run.bytesRead(),
+                    run.badResponse(),
+                    null);
             figures.trial(connectSeconds, result.errors());
             Report.writeJson(result, dir.resolve(files + ".json"));
             Report.writePercentiles(result, dir.resolve(files + ".hgrm"));
             // In every configuration's files, empty in the closed loop: how late the client itself sent.
-            try (PrintStream lag = new PrintStream(Files.newOutputStream(dir.resolve(files + ".sendlag.hlog")), false, StandardCharsets.UTF_8);
-                 PrintStream service = new PrintStream(Files.newOutputStream(dir.resolve(files + ".service.hlog")), false, StandardCharsets.UTF_8);
-                 PrintStream censored = new PrintStream(Files.newOutputStream(dir.resolve(files + ".censored.hlog")), false, StandardCharsets.UTF_8)) {
+            try (PrintStream lag = new PrintStream(
+                            Files.newOutputStream(dir.resolve(files + ".sendlag.hlog")),
+                            false,
+                            StandardCharsets.UTF_8);
+                    PrintStream service = new PrintStream(
+                            Files.newOutputStream(dir.resolve(files + ".service.hlog")),
+                            false,
+                            StandardCharsets.UTF_8);
+                    PrintStream censored = new PrintStream(
+                            Files.newOutputStream(dir.resolve(files + ".censored.hlog")),
+                            false,
+                            StandardCharsets.UTF_8)) {
                 Intervals.startLog(lag, run.settings()).outputIntervalHistogram(result.sendLagNanos());
                 Intervals.startLog(service, run.settings()).outputIntervalHistogram(result.serviceTimeNanos());
                 // The requests never answered, at their wait: the lower bounds among the latencies of the .hlog.

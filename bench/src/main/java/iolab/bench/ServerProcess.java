@@ -56,15 +56,20 @@ public final class ServerProcess implements AutoCloseable {
             return new ServerProcess(process, command, address);
         } catch (ExecutionException | TimeoutException | InterruptedException e) {
             process.destroyForcibly();
-            String reason = e instanceof ExecutionException ? e.getCause().getMessage() : "no ready line in " + READY_SECONDS + " s";
-            throw new IOException("server did not start: " + reason + "; command: " + String.join(" ", command)
-                    + "; its output: " + tail(log), e);
+            String reason = e instanceof ExecutionException
+                    ? e.getCause().getMessage()
+                    : "no ready line in " + READY_SECONDS + " s";
+            throw new IOException(
+                    "server did not start: " + reason + "; command: " + String.join(" ", command) + "; its output: "
+                            + tail(log),
+                    e);
         }
     }
 
     private static void copyOutput(Process process, Path log, CompletableFuture<String> ready) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-             PrintStream out = new PrintStream(Files.newOutputStream(log), true, StandardCharsets.UTF_8)) {
+        try (BufferedReader in =
+                        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                PrintStream out = new PrintStream(Files.newOutputStream(log), true, StandardCharsets.UTF_8)) {
             for (String line; (line = in.readLine()) != null; ) {
                 out.println(line);
                 int at = line.indexOf(READY);

@@ -33,7 +33,8 @@ public class TrialFigures {
     public double irqCpuCores;
     public double stealCpuCores;
 
-    // Of the whole trial. Opening the connections is not throughput: it happens before the warm-up, and is kept apart here.
+    // Of the whole trial. Opening the connections is not throughput: it happens before the warm-up, and is kept apart
+    // here.
     public double connectSeconds;
     public long connectErrors;
     public long readErrors;
@@ -43,7 +44,10 @@ public class TrialFigures {
     public long unansweredErrors;
     public long unsentErrors;
 
-    /** The secondary result that counts errors of {@code kind}: {@code badResponseErrors} for {@link ErrorKind#BAD_RESPONSE}. */
+    /**
+     * The secondary result that counts errors of {@code kind}: {@code badResponseErrors} for
+     * {@link ErrorKind#BAD_RESPONSE}.
+     */
     static String errorsOf(ErrorKind kind) {
         String[] words = kind.label().split(" ");
         StringBuilder name = new StringBuilder(words[0]);
@@ -53,7 +57,10 @@ public class TrialFigures {
         return name.append("Errors").toString();
     }
 
-    /** An iteration's cost, as its share of the mean over {@code iterations}; NaN when the sampler had none (the server gone). */
+    /**
+     * An iteration's cost, as its share of the mean over {@code iterations}; NaN when the sampler had none (the server
+     * gone).
+     */
     void iteration(CostSampler.Cost cost, int iterations) {
         if (cost == null) {
             serverThreads = serverRssMiB = serverCpuMicrosPerRequest = serverCpuCores = Double.NaN;

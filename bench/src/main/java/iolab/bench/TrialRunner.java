@@ -37,7 +37,9 @@ import java.util.stream.Stream;
  */
 final class TrialRunner {
 
-    /** A trial is disturbed when the calibration loop on either core took this much longer than the run's reference... */
+    /**
+     * A trial is disturbed when the calibration loop on either core took this much longer than the run's reference...
+     */
     static final double SLOW_CORE = 1.25;
     /** ...or other processes used this many cores while it measured... */
     static final double OTHER_CORES = 0.10;
@@ -65,7 +67,10 @@ final class TrialRunner {
         this.warnings = warnings;
     }
 
-    /** The run's reference for the calibration loop: the median of several timings on each core, after the JIT has compiled it. */
+    /**
+     * The run's reference for the calibration loop: the median of several timings on each core, after the JIT has
+     * compiled it.
+     */
     void calibrate() {
         for (int i = 0; i < 3; i++) {
             Calibration.millisOn(Pinning.SERVER_CORE);
@@ -79,7 +84,11 @@ final class TrialRunner {
         }
         serverCoreReference = RoundStatistics.median(server);
         clientCoreReference = RoundStatistics.median(client);
-        out.printf(Locale.ROOT, "calibration loop: %.1f ms on the server's core, %.1f ms on the client's%n", serverCoreReference, clientCoreReference);
+        out.printf(
+                Locale.ROOT,
+                "calibration loop: %.1f ms on the server's core, %.1f ms on the client's%n",
+                serverCoreReference,
+                clientCoreReference);
     }
 
     JsonObject jmhResult(String files) {
@@ -100,17 +109,26 @@ final class TrialRunner {
 
     /**
      * One calibrated trial of {@code c} on its warm server, the {@code position}-th of the run, its files
-     * {@code dir/<files>.*}, waiting {@code drainMillis} at its end for the responses still due; failed, not thrown, when it
-     * cannot run.
+     * {@code dir/<files>.*}, waiting {@code drainMillis} at its end for the responses still due; failed, not thrown,
+     * when it cannot run.
      */
-    Trial run(WarmServers servers, Configuration c, Path dir, String files, int round, int attempt, int position, String drainMillis) {
+    Trial run(
+            WarmServers servers,
+            Configuration c,
+            Path dir,
+            String files,
+            int round,
+            int attempt,
+            int position,
+            String drainMillis) {
         try {
             ServerProcess server = servers.serverFor(c);
             addresses.put(c.id(), server.address());
             servers.awaitQuiet();
             double serverCore = Calibration.millisOn(Pinning.SERVER_CORE) / serverCoreReference;
             double clientCore = Calibration.millisOn(Pinning.CLIENT_CORE) / clientCoreReference;
-            Trial trial = runTrial(c, dir, files, server, round, attempt, position, serverCore, clientCore, drainMillis);
+            Trial trial =
+                    runTrial(c, dir, files, server, round, attempt, position, serverCore, clientCore, drainMillis);
             String unsettled = servers.settle(c);
             if (unsettled != null) {
                 warnings.accept(files + ": " + unsettled);
@@ -124,11 +142,21 @@ final class TrialRunner {
         }
     }
 
-    private Trial runTrial(Configuration c, Path dir, String files, ServerProcess server, int round, int attempt, int position,
-                           double serverCore, double clientCore, String drainMillis) {
+    private Trial runTrial(
+            Configuration c,
+            Path dir,
+            String files,
+            ServerProcess server,
+            int round,
+            int attempt,
+            int position,
+            double serverCore,
+            double clientCore,
+            String drainMillis) {
         Path partial = dir.resolve(files + ".jmh.json");
         // The trial runs in this JVM (forks 0): the client stays compiled and warm across rounds, as the servers do.
-        // Its files are <dir>/<id>.<trial>.*: the benchmark names them from the configuration's id and the trial's name.
+        // Its files are <dir>/<id>.<trial>.*: the benchmark names them from the configuration's id and the trial's
+        // name.
         Options options = new OptionsBuilder()
                 .include(Pattern.quote(ServerBenchmark.class.getName()) + "\\.requests$")
                 .param("server", c.server().label())
@@ -141,8 +169,10 @@ final class TrialRunner {
                 .param("trial", files.substring(c.id().length() + 1))
                 .param("drainMillis", drainMillis)
                 .forks(0)
-                .warmupIterations(matrix.warmups()).warmupTime(TimeValue.milliseconds(Matrix.WARMUP_ITERATION.toMillis()))
-                .measurementIterations(round == 0 ? Matrix.WARM_UP_ROUND_ITERATIONS : matrix.iterations()).measurementTime(TimeValue.seconds(1))
+                .warmupIterations(matrix.warmups())
+                .warmupTime(TimeValue.milliseconds(Matrix.WARMUP_ITERATION.toMillis()))
+                .measurementIterations(round == 0 ? Matrix.WARM_UP_ROUND_ITERATIONS : matrix.iterations())
+                .measurementTime(TimeValue.seconds(1))
                 .timeout(TimeValue.seconds(60))
                 .shouldFailOnError(true)
                 .output(logs.resolve(files + ".jmh.log").toString())
@@ -150,7 +180,12 @@ final class TrialRunner {
                 .build();
         try {
             RunResult result = new Runner(options).run().iterator().next();
-            jmhResults.put(files, JsonParser.parseString(Files.readString(partial)).getAsJsonArray().get(0).getAsJsonObject());
+            jmhResults.put(
+                    files,
+                    JsonParser.parseString(Files.readString(partial))
+                            .getAsJsonArray()
+                            .get(0)
+                            .getAsJsonObject());
             Map<String, Result> secondary = result.getSecondaryResults();
             double other = score(secondary, "otherCpuCores");
             double steal = score(secondary, "stealCpuCores");
@@ -161,21 +196,44 @@ final class TrialRunner {
             }
             ErrorCounts errors = ErrorCounts.of(byKind);
             errorCounts.put(files, errors);
-            Trial.Cost cost = new Trial.Cost(score(secondary, "serverThreads"), score(secondary, "serverRssMiB"),
-                    score(secondary, "serverCpuMicrosPerRequest"), score(secondary, "serverCpuCores"), score(secondary, "clientCpuCores"),
-                    other, score(secondary, "irqCpuCores"), steal);
-            return new Trial(c.id(), round, attempt, position, true, disturbance(serverCore, clientCore, other, steal),
-                    result.getPrimaryResult().getScore(), errors.total(), cost, new Trial.Calibration(serverCore, clientCore), "");
+            Trial.Cost cost = new Trial.Cost(
+                    score(secondary, "serverThreads"),
+                    score(secondary, "serverRssMiB"),
+                    score(secondary, "serverCpuMicrosPerRequest"),
+                    score(secondary, "serverCpuCores"),
+                    score(secondary, "clientCpuCores"),
+                    other,
+                    score(secondary, "irqCpuCores"),
+                    steal);
+            return new Trial(
+                    c.id(),
+                    round,
+                    attempt,
+                    position,
+                    true,
+                    disturbance(serverCore, clientCore, other, steal),
+                    result.getPrimaryResult().getScore(),
+                    errors.total(),
+                    cost,
+                    new Trial.Calibration(serverCore, clientCore),
+                    "");
         } catch (RunnerException | IOException | RuntimeException e) {
             return Trial.failed(c.id(), round, attempt, position, failureReason(files, e));
         }
     }
 
-    /** Why a trial is disturbed by the rule of {@link #SLOW_CORE}, {@link #OTHER_CORES} and {@link #STEAL_CORES}; empty when it is not. */
+    /**
+     * Why a trial is disturbed by the rule of {@link #SLOW_CORE}, {@link #OTHER_CORES} and {@link #STEAL_CORES}; empty
+     * when it is not.
+     */
     static String disturbance(double serverCore, double clientCore, double otherCores, double stealCores) {
         List<String> disturbed = new ArrayList<>();
         if (serverCore > SLOW_CORE || clientCore > SLOW_CORE) {
-            disturbed.add(String.format(Locale.ROOT, "calibration %.2f× on the server's core and %.2f× on the client's", serverCore, clientCore));
+            disturbed.add(String.format(
+                    Locale.ROOT,
+                    "calibration %.2f× on the server's core and %.2f× on the client's",
+                    serverCore,
+                    clientCore));
         }
         if (otherCores > OTHER_CORES) {
             disturbed.add(String.format(Locale.ROOT, "other processes used %.2f cores", otherCores));
@@ -191,22 +249,46 @@ final class TrialRunner {
         return r == null ? Double.NaN : r.getScore();
     }
 
-    /** How steady the machine was: the calibration loop's spread, what else ran, what was stolen, how many trials were disturbed. */
+    /**
+     * How steady the machine was: the calibration loop's spread, what else ran, what was stolen, how many trials were
+     * disturbed.
+     */
     Map<String, Object> stability(List<Trial> trials, List<String> notRepeated) {
         Map<String, Object> stability = new LinkedHashMap<>();
-        stability.put("rule", String.format(Locale.ROOT, "a trial is disturbed when the calibration loop took more than %.2f× the run's reference "
-                + "on either core, other processes used more than %.2f cores, or steal exceeded %.2f cores; it is repeated once at the end "
-                + "of its round, and the repeat counts, while the budget has room for the repeat and the fixed rounds to come "
-                + "(disturbedNotRepeated: those it had none for)", SLOW_CORE, OTHER_CORES, STEAL_CORES));
-        stability.put("calibrationReferenceMillis", Map.of("serverCore", serverCoreReference, "clientCore", clientCoreReference));
-        stability.put("calibrationServerCore", spread(trials.stream().map(t -> t.calibration().serverCore())));
-        stability.put("calibrationClientCore", spread(trials.stream().map(t -> t.calibration().clientCore())));
+        stability.put(
+                "rule",
+                String.format(
+                        Locale.ROOT,
+                        "a trial is disturbed when the calibration loop took more than %.2f× the run's reference "
+                                + "on either core, other processes used more than %.2f cores, or steal exceeded %.2f "
+                                + "cores; it is repeated once at the end "
+                                + "of its round, and the repeat counts, while the budget has room for the repeat and "
+                                + "the fixed rounds to come "
+                                + "(disturbedNotRepeated: those it had none for)",
+                        SLOW_CORE,
+                        OTHER_CORES,
+                        STEAL_CORES));
+        stability.put(
+                "calibrationReferenceMillis",
+                Map.of("serverCore", serverCoreReference, "clientCore", clientCoreReference));
+        stability.put(
+                "calibrationServerCore",
+                spread(trials.stream().map(t -> t.calibration().serverCore())));
+        stability.put(
+                "calibrationClientCore",
+                spread(trials.stream().map(t -> t.calibration().clientCore())));
         stability.put("otherCpuCores", spread(trials.stream().map(t -> t.cost().otherCores())));
         stability.put("irqCpuCores", spread(trials.stream().map(t -> t.cost().irqCores())));
         stability.put("stealCpuCores", spread(trials.stream().map(t -> t.cost().stealCores())));
         stability.put("trials", trials.size());
-        stability.put("disturbed", trials.stream().filter(t -> !t.disturbed().isEmpty()).count());
-        stability.put("disturbedAndCounted", trials.stream().filter(t -> !t.disturbed().isEmpty() && t.counted()).count());
+        stability.put(
+                "disturbed",
+                trials.stream().filter(t -> !t.disturbed().isEmpty()).count());
+        stability.put(
+                "disturbedAndCounted",
+                trials.stream()
+                        .filter(t -> !t.disturbed().isEmpty() && t.counted())
+                        .count());
         stability.put("failed", trials.stream().filter(t -> !t.scored()).count());
         stability.put("disturbedNotRepeated", notRepeated);
         return stability;

@@ -35,7 +35,9 @@ final class UdpSweep {
 
     /** nio-poll is left out: with one socket, poll(2) and epoll(7) have the same one descriptor to watch. */
     static final List<ServerVariant> SERVERS = Arrays.stream(ServerVariant.values())
-            .filter(v -> DatagramServers.unsupported(v.model()).isEmpty() && v != ServerVariant.NIO_POLL && !v.httpsOnly()).toList();
+            .filter(v ->
+                    DatagramServers.unsupported(v.model()).isEmpty() && v != ServerVariant.NIO_POLL && !v.httpsOnly())
+            .toList();
     /** From well within every server's reach to past the client's own (one sending thread, about 150,000/s here). */
     static final List<Long> RATES = List.of(20_000L, 40_000L, 80_000L, 120_000L, 160_000L);
     static final int ROUNDS = 3;
@@ -43,15 +45,26 @@ final class UdpSweep {
     static final int SIZE = 64;
     /** A reply later than this is counted late; the trial waits this long after its last send. */
     static final Duration LATE = Duration.ofMillis(200);
-    /** Before the first round each server echoes this long at the lowest rate, so that the rounds measure compiled code. */
+    /**
+     * Before the first round each server echoes this long at the lowest rate, so that the rounds measure compiled code.
+     */
     static final Duration WARMUP = Duration.ofSeconds(2);
 
-    private UdpSweep() {
-    }
+    private UdpSweep() {}
 
-    /** The sweep into {@code runDir}'s {@code udp.csv}: {@code warmup} per server at the lowest rate, then the rounds. */
-    static List<UdpTrial> run(Path runDir, String runTag, List<ServerVariant> servers, List<Long> rates, int rounds, Duration warmup,
-                               Duration duration, PrintStream out) throws IOException, InterruptedException {
+    /**
+     * The sweep into {@code runDir}'s {@code udp.csv}: {@code warmup} per server at the lowest rate, then the rounds.
+     */
+    static List<UdpTrial> run(
+            Path runDir,
+            String runTag,
+            List<ServerVariant> servers,
+            List<Long> rates,
+            int rounds,
+            Duration warmup,
+            Duration duration,
+            PrintStream out)
+            throws IOException, InterruptedException {
         Files.createDirectories(runDir.resolve("logs"));
         Map<ServerVariant, ServerProcess> running = new LinkedHashMap<>();
         List<UdpTrial> trials = new ArrayList<>();
@@ -61,7 +74,8 @@ final class UdpSweep {
                     out.println("udp: " + server + " is skipped: " + server.unavailable().get());
                     continue;
                 }
-                ServerProcess process = ServerProcess.start(arguments(server), runTag, runDir.resolve("logs").resolve("udp-" + server + ".log"));
+                ServerProcess process = ServerProcess.start(
+                        arguments(server), runTag, runDir.resolve("logs").resolve("udp-" + server + ".log"));
                 running.put(server, process);
                 DatagramLoad.run(settings(process, rates.getFirst(), warmup), null, null);
             }
@@ -86,22 +100,54 @@ final class UdpSweep {
         return trials;
     }
 
-    private static UdpTrial trial(ServerVariant server, ServerProcess process, long rate, int round, Duration duration, PrintStream out)
+    private static UdpTrial trial(
+            ServerVariant server, ServerProcess process, long rate, int round, Duration duration, PrintStream out)
             throws IOException, InterruptedException {
-        List<Integer> port = List.of(Target.parse(process.address()).address() instanceof java.net.InetSocketAddress a ? a.getPort() : -1);
+        List<Integer> port = List.of(
+                Target.parse(process.address()).address() instanceof java.net.InetSocketAddress a ? a.getPort() : -1);
         OptionalLong dropsBefore = SocketDrops.of(port);
         ProcStats before = ProcStats.of(process.pid());
         DatagramResult r = DatagramLoad.run(settings(process, rate, duration), null, null);
         ProcStats after = ProcStats.of(process.pid());
         OptionalLong dropsAfter = SocketDrops.of(port);
-        long serverDrops = dropsBefore.isPresent() && dropsAfter.isPresent() ? dropsAfter.getAsLong() - dropsBefore.getAsLong() : -1;
-        double cpuMicros = before == null || after == null || r.echoed() == 0 ? Double.NaN
+        long serverDrops = dropsBefore.isPresent() && dropsAfter.isPresent()
+                ? dropsAfter.getAsLong() - dropsBefore.getAsLong()
+                : -1;
+        double cpuMicros = before == null || after == null || r.echoed() == 0
+                ? Double.NaN
                 : (after.cpuNanos() - before.cpuNanos()) / 1e3 / r.echoed();
-        out.printf("udp round %d %-14s %,8d/s offered: %,8.0f/s echoed, lost %6.3f%% (dropped at the server %d, at the client %d), reordered %d, late %d, p99 %8.2f ms, server CPU %5.1f µs/datagram%s%n",
-                round, server, rate, r.echoedPerSecond(), 100 * r.lossRatio(), serverDrops, r.clientDrops(), r.reordered(), r.late(), r.latencyMillis(99), cpuMicros,
+        out.printf(
+                "udp round %d %-14s %,8d/s offered: %,8.0f/s echoed, lost %6.3f%% (dropped at the server %d, at the "
+                        + "client %d), reordered %d, late %d, p99 %8.2f ms, server CPU %5.1f µs/datagram%s%n",
+                round,
+                server,
+                rate,
+                r.echoedPerSecond(),
+                100 * r.lossRatio(),
+                serverDrops,
+                r.clientDrops(),
+                r.reordered(),
+                r.late(),
+                r.latencyMillis(99),
+                cpuMicros,
                 r.clientLate() ? " (client-bound)" : "");
-        return new UdpTrial(server.label(), rate, round, r.sent(), r.echoed(), r.lost(), r.reordered(), r.late(), r.latencyMillis(50),
-                r.latencyMillis(99), r.latencyMillis(100), r.sendLagMillis(99), r.clientLate(), cpuMicros, serverDrops, r.clientDrops());
+        return new UdpTrial(
+                server.label(),
+                rate,
+                round,
+                r.sent(),
+                r.echoed(),
+                r.lost(),
+                r.reordered(),
+                r.late(),
+                r.latencyMillis(50),
+                r.latencyMillis(99),
+                r.latencyMillis(100),
+                r.sendLagMillis(99),
+                r.clientLate(),
+                cpuMicros,
+                serverDrops,
+                r.clientDrops());
     }
 
     /** The server's command line as the experiment starts every server: loopback, an ephemeral port, one loop. */
@@ -116,6 +162,7 @@ final class UdpSweep {
     }
 
     private static DatagramSettings settings(ServerProcess process, long rate, Duration duration) {
-        return new DatagramSettings(Target.parse(process.address()), 1, SIZE, rate, false, Duration.ZERO, duration, LATE);
+        return new DatagramSettings(
+                Target.parse(process.address()), 1, SIZE, rate, false, Duration.ZERO, duration, LATE);
     }
 }

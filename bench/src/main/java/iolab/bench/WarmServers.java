@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The servers of a run, each started once and kept warm across its rounds (the experiment's
- * first round, not counted, warms them): a round then costs the load, not a server JVM's start
- * and JIT warm-up, and the rounds compare one server process with itself. One process per server and protocol, pinned to the server's
- * core; one that has died is started again, and the log says so.
+ * The servers of a run, each started once and kept warm across its rounds (the experiment's first round, not counted,
+ * warms them): a round then costs the load, not a server JVM's start and JIT warm-up, and the rounds compare one server
+ * process with itself. One process per server and protocol, pinned to the server's core; one that has died is started
+ * again, and the log says so.
  */
 final class WarmServers implements AutoCloseable {
 
@@ -73,7 +73,9 @@ final class WarmServers implements AutoCloseable {
             boolean quiet = true;
             for (int i = 0; i < before.size() && i < after.size(); i++) {
                 ProcStats b = before.get(i), a = after.get(i);
-                if (b != null && a != null && a.cpuNanos() - b.cpuNanos() >= QUIET_SHARE * (a.nanoTime() - b.nanoTime())) {
+                if (b != null
+                        && a != null
+                        && a.cpuNanos() - b.cpuNanos() >= QUIET_SHARE * (a.nanoTime() - b.nanoTime())) {
                     quiet = false;
                 }
             }
@@ -110,15 +112,18 @@ final class WarmServers implements AutoCloseable {
         long open;
         while ((open = descriptors(running.process.pid())) > running.idleDescriptors + SETTLE_SLACK) {
             if (System.currentTimeMillis() > deadline) {
-                return "the server still held " + open + " descriptors " + SETTLE_MILLIS / 1000 + " s after the trial (idle: "
-                        + running.idleDescriptors + ")";
+                return "the server still held " + open + " descriptors " + SETTLE_MILLIS / 1000
+                        + " s after the trial (idle: " + running.idleDescriptors + ")";
             }
             Thread.sleep(20);
         }
         return null;
     }
 
-    /** One server process per {@link Configuration#serverProcess()}: an HTTP server serves every plain HTTP workload, an HTTPS one every HTTPS workload. */
+    /**
+     * One server process per {@link Configuration#serverProcess()}: an HTTP server serves every plain HTTP workload, an
+     * HTTPS one every HTTPS workload.
+     */
     private static String key(Configuration c) {
         return c.serverProcess();
     }

@@ -15,11 +15,15 @@ public enum Workload {
     PLAINTEXT("plaintext", "http", "/plaintext", 0, 0, false, false),
     DELAY_10MS("delay-10ms", "http", "/delay?ms=10", 10, 0, false, false),
     FILE_1M("file-1m", "http", "/files/" + Workload.FILE_NAME, 0, 0, false, false),
-    /** A new connection per request: {@code Connection: close}; the cost of accepting, and of a thread per connection. */
+    /**
+     * A new connection per request: {@code Connection: close}; the cost of accepting, and of a thread per connection.
+     */
     PLAINTEXT_CLOSE("plaintext-close", "http", "/plaintext", 0, 0, true, false),
     /** A new connection per 64-byte message. */
     ECHO_64_CLOSE("echo-64-close", "echo", null, 0, 64, true, false),
-    /** {@code /plaintext} over HTTPS on kept-alive connections: the cipher's cost per response, the handshake paid once. */
+    /**
+     * {@code /plaintext} over HTTPS on kept-alive connections: the cipher's cost per response, the handshake paid once.
+     */
     PLAINTEXT_TLS("plaintext-tls", "http", "/plaintext", 0, 0, false, true),
     /** {@code /plaintext} over HTTPS, a new connection and a full handshake (no resumption) per request. */
     PLAINTEXT_TLS_CLOSE("plaintext-tls-close", "http", "/plaintext", 0, 0, true, true);
@@ -36,7 +40,14 @@ public enum Workload {
     private final boolean reconnect;
     private final boolean tls;
 
-    Workload(String label, String protocol, String path, int delayMillis, int messageBytes, boolean reconnect, boolean tls) {
+    Workload(
+            String label,
+            String protocol,
+            String path,
+            int delayMillis,
+            int messageBytes,
+            boolean reconnect,
+            boolean tls) {
         this.tls = tls;
         this.label = label;
         this.protocol = protocol;
@@ -51,7 +62,10 @@ public enum Workload {
         return reconnect;
     }
 
-    /** HTTPS: the server runs with {@code --tls} (a self-signed certificate), the client trusts it and resumes no session. */
+    /**
+     * HTTPS: the server runs with {@code --tls} (a self-signed certificate), the client trusts it and resumes no
+     * session.
+     */
     public boolean tls() {
         return tls;
     }
@@ -68,7 +82,12 @@ public enum Workload {
     /** What each request asks for: an HTTP path, or the size of an echo message. */
     public String request() {
         String what = (tls ? "https " : "") + (path != null ? path : messageBytes + "-byte messages echoed");
-        return reconnect ? what + (tls ? ", a new connection and a full TLS handshake per request" : ", a new connection per request") : what;
+        return reconnect
+                ? what
+                        + (tls
+                                ? ", a new connection and a full TLS handshake per request"
+                                : ", a new connection per request")
+                : what;
     }
 
     /** Server-side wait per request (the /delay stand-in for a database call), 0 for none. */
@@ -76,7 +95,10 @@ public enum Workload {
         return delayMillis;
     }
 
-    /** The capacity search's default p99 goal: 10 ms, and 50 ms where each request waits {@link #delayMillis()} on the server. */
+    /**
+     * The capacity search's default p99 goal: 10 ms, and 50 ms where each request waits {@link #delayMillis()} on the
+     * server.
+     */
     public double sloMillis() {
         return delayMillis > 0 ? 50 : 10;
     }
@@ -85,7 +107,10 @@ public enum Workload {
         return this == FILE_1M;
     }
 
-    /** Whether {@code server} answers this workload: the JDK's server has no echo, the references no files, a variant of TLS only HTTPS. */
+    /**
+     * Whether {@code server} answers this workload: the JDK's server has no echo, the references no files, a variant of
+     * TLS only HTTPS.
+     */
     public boolean servedBy(ServerVariant server) {
         if (server.httpsOnly() && !tls) {
             return false;
@@ -94,13 +119,18 @@ public enum Workload {
     }
 
     public iolab.clients.Workload client(String host) {
-        return protocol.equals("echo") ? new EchoWorkload(messageBytes)
-                : new HttpWorkload("GET", path, host, reconnect ? HttpWorkload.closing(List.of()) : List.of(), new byte[0]);
+        return protocol.equals("echo")
+                ? new EchoWorkload(messageBytes)
+                : new HttpWorkload(
+                        "GET", path, host, reconnect ? HttpWorkload.closing(List.of()) : List.of(), new byte[0]);
     }
 
     public static Workload named(String label) {
-        return Arrays.stream(values()).filter(w -> w.label.equals(label)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unknown workload '" + label + "' (known: " + labels() + ")"));
+        return Arrays.stream(values())
+                .filter(w -> w.label.equals(label))
+                .findFirst()
+                .orElseThrow(() ->
+                        new IllegalArgumentException("unknown workload '" + label + "' (known: " + labels() + ")"));
     }
 
     public static String labels() {

@@ -9,13 +9,15 @@ class CapacitySearchTest {
 
     /** A server whose p99 breaks the goal above {@code knee} requests per second. */
     private static CapacitySearch.Prober knee(long knee) {
-        return rate -> new CapacitySearch.Probe(rate, rate <= knee, rate <= knee ? "" : "latency", rate <= knee ? 5 : 50, rate);
+        return rate -> new CapacitySearch.Probe(
+                rate, rate <= knee, rate <= knee ? "" : "latency", rate <= knee ? 5 : 50, rate);
     }
 
     @Test
     void aGuessTooLowBracketsUpwardsThenBisectsToWithinFivePercent() throws Exception {
         CapacitySearch.Result r = CapacitySearch.search(knee(37_000), 10_000, 2, 100, 1_000_000);
-        assertTrue(r.capacity() <= 37_000 && r.capacity() * CapacitySearch.PRECISION >= 37_000, "found " + r.capacity());
+        assertTrue(
+                r.capacity() <= 37_000 && r.capacity() * CapacitySearch.PRECISION >= 37_000, "found " + r.capacity());
         assertEquals("latency", r.limitedBy());
         assertTrue(r.probes().size() <= 8, r.probes().size() + " probes");
     }
@@ -35,7 +37,8 @@ class CapacitySearchTest {
 
     @Test
     void nothingPassingAndEverythingPassingAreSaidSo() throws Exception {
-        CapacitySearch.Result none = CapacitySearch.search(rate -> new CapacitySearch.Probe(rate, false, "errors", 0, 0), 1_000, 2, 100, 10_000);
+        CapacitySearch.Result none = CapacitySearch.search(
+                rate -> new CapacitySearch.Probe(rate, false, "errors", 0, 0), 1_000, 2, 100, 10_000);
         assertEquals(0, none.capacity());
         assertEquals("errors", none.limitedBy());
         assertEquals(100, none.probes().get(none.probes().size() - 1).rate(), "it went down to the floor");
@@ -47,11 +50,20 @@ class CapacitySearchTest {
     @Test
     void aProbeFailsOnErrorsFirstThenOnTheClientWhereItsOwnLatenessIsATenthOfTheP99ElseOnLatency() {
         assertEquals("", CapacityRounds.limitedBy(0, 0.2, true, 9.9, 10), "within the goal");
-        assertEquals("", CapacityRounds.limitedBy(0, 3, true, 9.9, 10), "within the goal although the client was late: the server's share is less");
+        assertEquals(
+                "",
+                CapacityRounds.limitedBy(0, 3, true, 9.9, 10),
+                "within the goal although the client was late: the server's share is less");
         assertEquals("errors", CapacityRounds.limitedBy(1, 0.2, true, 2, 10), "one error fails it");
         assertEquals("latency", CapacityRounds.limitedBy(0, 0.5, true, 12, 10), "over the goal, the client on time");
         assertEquals("client", CapacityRounds.limitedBy(0, 2, true, 12, 10), "over the goal with the client 2 ms late");
-        assertEquals("latency", CapacityRounds.limitedBy(0, 0.1, false, 3, 10), "a queue that grows is a rate not carried, however good the p99 so far");
-        assertEquals("latency", CapacityRounds.limitedBy(0, Double.NaN, true, Double.NaN, 10), "nothing measured passes nothing");
+        assertEquals(
+                "latency",
+                CapacityRounds.limitedBy(0, 0.1, false, 3, 10),
+                "a queue that grows is a rate not carried, however good the p99 so far");
+        assertEquals(
+                "latency",
+                CapacityRounds.limitedBy(0, Double.NaN, true, Double.NaN, 10),
+                "nothing measured passes nothing");
     }
 }

@@ -37,30 +37,61 @@ class ExperimentTest {
         for (int round = 0; round < 30; round++) {
             List<Configuration> order = Experiment.order(matrix, random);
             assertEquals(matrix.configurations().size(), order.size());
-            assertEquals(new java.util.HashSet<>(matrix.configurations()), new java.util.HashSet<>(order), "each configuration once");
+            assertEquals(
+                    new java.util.HashSet<>(matrix.configurations()),
+                    new java.util.HashSet<>(order),
+                    "each configuration once");
             for (Matrix.Block block : matrix.blocks()) {
-                List<Integer> places = block.configurations().stream().map(order::indexOf).sorted().toList();
-                assertEquals(places.get(0) + places.size() - 1, (int) places.get(places.size() - 1), "a block's servers take their turns back to back");
+                List<Integer> places = block.configurations().stream()
+                        .map(order::indexOf)
+                        .sorted()
+                        .toList();
+                assertEquals(
+                        places.get(0) + places.size() - 1,
+                        (int) places.get(places.size() - 1),
+                        "a block's servers take their turns back to back");
             }
             orders.add(order);
             Matrix.Block plaintext = matrix.blocks().get(0);
-            firstOfPlaintext.add(order.stream().filter(plaintext.configurations()::contains).findFirst().orElseThrow().server());
+            firstOfPlaintext.add(order.stream()
+                    .filter(plaintext.configurations()::contains)
+                    .findFirst()
+                    .orElseThrow()
+                    .server());
         }
         assertEquals(30, orders.size(), "a new order each round");
-        assertEquals(matrix.blocks().get(0).configurations().size(), firstOfPlaintext.size(), "every server of a block goes first in some round");
+        assertEquals(
+                matrix.blocks().get(0).configurations().size(),
+                firstOfPlaintext.size(),
+                "every server of a block goes first in some round");
     }
 
     @Test
     void roundZeroWarmsEachServerOnEachWorkloadAndLoopOnceAtItsLargestConnectionCount() {
         Matrix quick = Matrix.quick();
         List<Configuration> warmUp = quick.warmUp();
-        assertEquals(warmUp.size(), warmUp.stream().map(c -> c.serverProcess() + c.workload() + c.openLoop()).distinct().count(), "once each");
-        assertEquals(quick.configurations().stream().map(c -> c.serverProcess() + c.workload() + c.openLoop()).distinct().count(), warmUp.size(),
+        assertEquals(
+                warmUp.size(),
+                warmUp.stream()
+                        .map(c -> c.serverProcess() + c.workload() + c.openLoop())
+                        .distinct()
+                        .count(),
+                "once each");
+        assertEquals(
+                quick.configurations().stream()
+                        .map(c -> c.serverProcess() + c.workload() + c.openLoop())
+                        .distinct()
+                        .count(),
+                warmUp.size(),
                 "every server, workload and loop of the matrix");
-        assertTrue(warmUp.contains(new Configuration(ServerVariant.THREAD_PER_CONNECTION, Workload.PLAINTEXT, 10_000, 0)),
+        assertTrue(
+                warmUp.contains(new Configuration(ServerVariant.THREAD_PER_CONNECTION, Workload.PLAINTEXT, 10_000, 0)),
                 "its 10,000 threads are started once before the counted rounds: " + warmUp);
-        assertTrue(quick.configurations().stream().noneMatch(Configuration::openLoop) && !quick.searches().isEmpty(),
-                "the quick matrix's open loop is its capacity searches', which warm up with a probe of their own in round 0");
+        assertTrue(
+                quick.configurations().stream().noneMatch(Configuration::openLoop)
+                        && !quick.searches().isEmpty(),
+                "the quick matrix's open loop is its capacity searches', which warm up with a probe of their own in "
+                        + "round 0");
     }
 
     @Test
@@ -69,7 +100,10 @@ class ExperimentTest {
         assertTrue(TrialRunner.disturbance(1.3, 1.0, 0.0, 0.0).startsWith("calibration 1.30× on the server's core"));
         assertTrue(TrialRunner.disturbance(1.0, 1.0, 0.25, 0.0).contains("other processes used 0.25 cores"));
         assertTrue(TrialRunner.disturbance(1.0, 1.0, 0.0, 0.1).contains("steal 0.10 cores"));
-        assertTrue(TrialRunner.disturbance(Double.NaN, Double.NaN, Double.NaN, Double.NaN).isEmpty(), "nothing known, nothing said");
+        assertTrue(
+                TrialRunner.disturbance(Double.NaN, Double.NaN, Double.NaN, Double.NaN)
+                        .isEmpty(),
+                "nothing known, nothing said");
     }
 
     @Test
@@ -106,29 +140,54 @@ class ExperimentTest {
     void theQuickMatrixAsksTheMainQuestions() {
         Matrix quick = Matrix.fromProperties(new Properties());
         assertEquals("quick", quick.name());
-        assertTrue(quick.configurations().contains(new Configuration(ServerVariant.POOL, Workload.PLAINTEXT, 1_000, 0)));
-        for (ServerVariant model : List.of(ServerVariant.THREAD_PER_CONNECTION, ServerVariant.POOL, ServerVariant.VIRTUAL, ServerVariant.NIO,
+        assertTrue(
+                quick.configurations().contains(new Configuration(ServerVariant.POOL, Workload.PLAINTEXT, 1_000, 0)));
+        for (ServerVariant model : List.of(
+                ServerVariant.THREAD_PER_CONNECTION,
+                ServerVariant.POOL,
+                ServerVariant.VIRTUAL,
+                ServerVariant.NIO,
                 ServerVariant.NETTY_EPOLL)) {
             for (int connections : List.of(10, 100, 1_000, 10_000)) {
-                assertTrue(quick.configurations().contains(new Configuration(model, Workload.PLAINTEXT, connections, 0)),
+                assertTrue(
+                        quick.configurations().contains(new Configuration(model, Workload.PLAINTEXT, connections, 0)),
                         "plaintext from 10 to 10,000 connections (C10k) on " + model.label() + ": " + connections);
             }
         }
         assertTrue(quick.configurations().stream().anyMatch(c -> c.workload() == Workload.ECHO_64));
-        assertEquals(List.of(new Matrix.Search(Workload.PLAINTEXT, 1_000, 10, List.of(ServerVariant.POOL, ServerVariant.VIRTUAL, ServerVariant.NIO,
-                ServerVariant.NETTY_EPOLL))), quick.searches(), "capacity at p99 <= 10 ms, plaintext at 1,000 connections");
+        assertEquals(
+                List.of(new Matrix.Search(
+                        Workload.PLAINTEXT,
+                        1_000,
+                        10,
+                        List.of(
+                                ServerVariant.POOL,
+                                ServerVariant.VIRTUAL,
+                                ServerVariant.NIO,
+                                ServerVariant.NETTY_EPOLL))),
+                quick.searches(),
+                "capacity at p99 <= 10 ms, plaintext at 1,000 connections");
         Matrix stricter = Matrix.fromProperties(props("iolab.slo", "2.5"));
         assertEquals(2.5, stricter.searches().get(0).sloMillis(), "-Dslo= sets the goal");
-        assertEquals(50, Matrix.fromProperties(props("iolab.matrix", "full")).searches().stream()
-                .filter(s -> s.workload() == Workload.DELAY_10MS).findFirst().orElseThrow().sloMillis(), "/delay's own goal is 50 ms");
+        assertEquals(
+                50,
+                Matrix.fromProperties(props("iolab.matrix", "full")).searches().stream()
+                        .filter(s -> s.workload() == Workload.DELAY_10MS)
+                        .findFirst()
+                        .orElseThrow()
+                        .sloMillis(),
+                "/delay's own goal is 50 ms");
         assertTrue(quick.rounds() >= 6, "six rounds: the fewest whose order-statistic interval reaches 95%");
 
         Properties narrow = new Properties();
         narrow.setProperty("iolab.servers", "nio,virtual");
         narrow.setProperty("iolab.connections", "100,1000");
         Matrix narrowed = Matrix.fromProperties(narrow);
-        assertTrue(narrowed.configurations().stream().allMatch(c -> (c.server() == ServerVariant.NIO || c.server() == ServerVariant.VIRTUAL)
-                && (c.connections() == 100 || c.connections() == 1000)), narrowed.configurations().toString());
+        assertTrue(
+                narrowed.configurations().stream()
+                        .allMatch(c -> (c.server() == ServerVariant.NIO || c.server() == ServerVariant.VIRTUAL)
+                                && (c.connections() == 100 || c.connections() == 1000)),
+                narrowed.configurations().toString());
         assertTrue(Matrix.fromProperties(props("iolab.matrix", "full")).trials() > quick.trials());
     }
 
@@ -137,12 +196,15 @@ class ExperimentTest {
         for (Configuration c : Matrix.full().configurations()) {
             assertTrue(c.workload().servedBy(c.server()), c.describe());
         }
-        assertTrue(Matrix.full().configurations().stream().noneMatch(c -> c.server() == ServerVariant.NETTY_EPOLL && c.workload() == Workload.FILE_1M),
+        assertTrue(
+                Matrix.full().configurations().stream()
+                        .noneMatch(c -> c.server() == ServerVariant.NETTY_EPOLL && c.workload() == Workload.FILE_1M),
                 "the references have no /files");
     }
 
     private static void assertRefused(String key, String value, String message) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Matrix.fromProperties(props(key, value)));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Matrix.fromProperties(props(key, value)));
         assertTrue(e.getMessage().contains(message), e.getMessage());
     }
 

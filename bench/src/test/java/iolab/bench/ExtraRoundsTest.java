@@ -16,9 +16,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ExtraRoundsTest {
 
-    private static final Matrix MATRIX = new Matrix("test", List.of(
-            new Matrix.Group(List.of(Workload.PLAINTEXT), List.of(ServerVariant.NIO, ServerVariant.POOL), List.of(10, 1_000), Matrix.CLOSED)),
-            0, 1, 6, Duration.ofMinutes(1));
+    private static final Matrix MATRIX = new Matrix(
+            "test",
+            List.of(new Matrix.Group(
+                    List.of(Workload.PLAINTEXT),
+                    List.of(ServerVariant.NIO, ServerVariant.POOL),
+                    List.of(10, 1_000),
+                    Matrix.CLOSED)),
+            0,
+            1,
+            6,
+            Duration.ofMinutes(1));
 
     @Test
     void aStepEndsWhereTheIntervalDropsOneMoreRoundFromEachEnd() {
@@ -40,13 +48,20 @@ class ExtraRoundsTest {
         assertEquals(2, wants.size(), wants.toString());
         assertEquals("plaintext_nio_c1000_closed", wants.get(0).widest(), "the widest first");
         assertEquals(1_000, wants.get(0).block().connections());
-        assertEquals(2, wants.get(0).block().configurations().size(), "the whole block, so its paired ratios gain the rounds too");
+        assertEquals(
+                2,
+                wants.get(0).block().configurations().size(),
+                "the whole block, so its paired ratios gain the rounds too");
         assertEquals(0.20, wants.get(0).halfWidth(), 1e-9);
         assertEquals(3, wants.get(0).rounds());
         assertEquals("plaintext_pool_c10_closed", wants.get(1).widest());
 
         List<Trial> narrow = new ArrayList<>();
-        for (String id : List.of("plaintext_nio_c10_closed", "plaintext_pool_c10_closed", "plaintext_nio_c1000_closed", "plaintext_pool_c1000_closed")) {
+        for (String id : List.of(
+                "plaintext_nio_c10_closed",
+                "plaintext_pool_c10_closed",
+                "plaintext_nio_c1000_closed",
+                "plaintext_pool_c1000_closed")) {
             addRounds(narrow, id, 100, 4);
         }
         assertEquals(List.of(), ExtraRounds.wanted(MATRIX.blocks(), narrow), "within ±5%: precise enough");
@@ -59,13 +74,21 @@ class ExtraRoundsTest {
         addRounds(trials, "plaintext_pool_c10_closed", 100, 10);
         addRounds(trials, "plaintext_nio_c1000_closed", 100, 20);
         addRounds(trials, "plaintext_pool_c1000_closed", 100, 1);
-        // c=1000 is the widest, but its trials took six times as long: c=10's two wide configurations buy more per second.
-        Map<String, List<Duration>> times = Map.of("plaintext_nio_c10_closed", List.of(Duration.ofSeconds(2)),
-                "plaintext_pool_c10_closed", List.of(Duration.ofSeconds(2)), "plaintext_nio_c1000_closed", List.of(Duration.ofSeconds(12)),
-                "plaintext_pool_c1000_closed", List.of(Duration.ofSeconds(12)));
+        // c=1000 is the widest, but its trials took six times as long: c=10's two wide configurations buy more per
+        // second.
+        Map<String, List<Duration>> times = Map.of(
+                "plaintext_nio_c10_closed",
+                List.of(Duration.ofSeconds(2)),
+                "plaintext_pool_c10_closed",
+                List.of(Duration.ofSeconds(2)),
+                "plaintext_nio_c1000_closed",
+                List.of(Duration.ofSeconds(12)),
+                "plaintext_pool_c1000_closed",
+                List.of(Duration.ofSeconds(12)));
         List<ExtraRounds.Want> wants = ExtraRounds.wanted(MATRIX.blocks(), trials, times);
         assertEquals(10, wants.get(0).block().connections(), wants.toString());
-        assertEquals(Duration.ofSeconds(12), ExtraRounds.stepCost(wants.get(0), times), "three rounds of two 2 s trials");
+        assertEquals(
+                Duration.ofSeconds(12), ExtraRounds.stepCost(wants.get(0), times), "three rounds of two 2 s trials");
         assertEquals(1_000, wants.get(1).block().connections());
     }
 
@@ -83,19 +106,33 @@ class ExtraRoundsTest {
     @Test
     void aRoundCostsWhatTheBlocksTrialsTookOnAverage() {
         Matrix.Block block = MATRIX.blocks().get(0);
-        Duration cost = ExtraRounds.costPerRound(block, Map.of("plaintext_nio_c10_closed", List.of(Duration.ofSeconds(2), Duration.ofSeconds(4)),
-                "plaintext_pool_c10_closed", List.of(Duration.ofSeconds(5))));
+        Duration cost = ExtraRounds.costPerRound(
+                block,
+                Map.of(
+                        "plaintext_nio_c10_closed",
+                        List.of(Duration.ofSeconds(2), Duration.ofSeconds(4)),
+                        "plaintext_pool_c10_closed",
+                        List.of(Duration.ofSeconds(5))));
         assertEquals(Duration.ofSeconds(8), cost);
     }
 
     @Test
     void theBudgetIsATimeWithItsUnit() {
-        assertEquals(Duration.ofSeconds(90), Matrix.fromProperties(props("iolab.budget", "90s")).budget());
-        assertEquals(Duration.ofMinutes(10), Matrix.fromProperties(props("iolab.budget", "10")).budget());
-        assertEquals(Duration.ofHours(1), Matrix.fromProperties(props("iolab.budget", "1h")).budget());
-        assertEquals(Duration.ZERO, Matrix.fromProperties(props("iolab.budget", "0")).budget());
-        assertEquals(Matrix.QUICK_BUDGET, Matrix.fromProperties(new Properties()).budget());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Matrix.fromProperties(props("iolab.budget", "ten minutes")));
+        assertEquals(
+                Duration.ofSeconds(90),
+                Matrix.fromProperties(props("iolab.budget", "90s")).budget());
+        assertEquals(
+                Duration.ofMinutes(10),
+                Matrix.fromProperties(props("iolab.budget", "10")).budget());
+        assertEquals(
+                Duration.ofHours(1),
+                Matrix.fromProperties(props("iolab.budget", "1h")).budget());
+        assertEquals(
+                Duration.ZERO, Matrix.fromProperties(props("iolab.budget", "0")).budget());
+        assertEquals(
+                Matrix.QUICK_BUDGET, Matrix.fromProperties(new Properties()).budget());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> Matrix.fromProperties(props("iolab.budget", "ten minutes")));
         assertTrue(e.getMessage().contains("budget is a time such as 90s, 10m or 1h"), e.getMessage());
     }
 
@@ -108,7 +145,18 @@ class ExtraRoundsTest {
     }
 
     private static Trial trial(String id, int round, Double score, boolean counted) {
-        Trial t = new Trial(id, round, 1, 0, true, "", score, 0, Trial.Cost.NONE, Trial.Calibration.NONE, score == null ? "failed" : "");
+        Trial t = new Trial(
+                id,
+                round,
+                1,
+                0,
+                true,
+                "",
+                score,
+                0,
+                Trial.Cost.NONE,
+                Trial.Calibration.NONE,
+                score == null ? "failed" : "");
         return counted ? t : t.uncounted();
     }
 

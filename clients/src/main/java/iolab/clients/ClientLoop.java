@@ -31,7 +31,10 @@ final class ClientLoop implements Runnable {
     private static final int MAX_PENDING_CONNECTS = 256;
     private static final long RECONNECT_DELAY_NANOS = 100_000_000L;
     private static final long TIMEOUT_CHECK_NANOS = 50_000_000L;
-    /** Closer than this to its next slot, the open loop cannot sleep in the selector (whose timeout is in milliseconds)... */
+    /**
+     * Closer than this to its next slot, the open loop cannot sleep in the selector (whose timeout is in
+     * milliseconds)...
+     */
     private static final long NAP_BELOW_NANOS = 1_000_000L;
     /** ...and naps instead, at most this long at a time, so that a response is read at most this late... */
     private static final long MAX_NAP_NANOS = 100_000L;
@@ -81,14 +84,15 @@ final class ClientLoop implements Runnable {
     /** When the connect phase ended and the load began. */
     private long loadStartNanos;
     /**
-     * Closed loop: connections given up while a request was unanswered, as the request's send time and when it was given
-     * up. They enter the latency record at the end ({@link #recordBlocked}), when the pace a served connection kept is known.
+     * Closed loop: connections given up while a request was unanswered, as the request's send time and when it was
+     * given up. They enter the latency record at the end ({@link #recordBlocked}), when the pace a served connection
+     * kept is known.
      */
     private final LongQueue blockedSince = new LongQueue();
     private final LongQueue blockedUntil = new LongQueue();
     /**
-     * Closed loop: connections whose request, sent before the window, was answered only inside it or after, or whose stall
-     * through a timeout ended with a response: since and until.
+     * Closed loop: connections whose request, sent before the window, was answered only inside it or after, or whose
+     * stall through a timeout ended with a response: since and until.
      */
     private final LongQueue lateSince = new LongQueue();
     private final LongQueue lateUntil = new LongQueue();
@@ -100,8 +104,9 @@ final class ClientLoop implements Runnable {
     final AtomicLongArray errors = new AtomicLongArray(ErrorKind.values().length);
     final AtomicLongArray statuses = new AtomicLongArray(600);
     /**
-     * Requests put on a connection while recording, and those of the warm-up counted unanswered at the end: each ends as
-     * exactly one recorded response, failed request ({@link #failedRequests}) or unanswered one: {@link RequestAccount}.
+     * Requests put on a connection while recording, and those of the warm-up counted unanswered at the end: each ends
+     * as exactly one recorded response, failed request ({@link #failedRequests}) or unanswered one:
+     * {@link RequestAccount}.
      */
     final AtomicLong issued = new AtomicLong();
     /** Requests in flight on a connection that failed (read, write, timeout, bad response), counted as that error. */
@@ -117,10 +122,16 @@ final class ClientLoop implements Runnable {
     final AtomicLong resumedHandshakes = new AtomicLong();
 
     /**
-     * @param firstConnection index of this loop's first connection among all, so that the open
-     *                        loop's schedule spreads every connection's slots evenly over time
+     * @param firstConnection index of this loop's first connection among all, so that the open loop's schedule spreads
+     *     every connection's slots evenly over time
      */
-    ClientLoop(LoadSettings settings, LoadRun.Recorders recorders, int connectionCount, int firstConnection, long startNanos) throws IOException {
+    ClientLoop(
+            LoadSettings settings,
+            LoadRun.Recorders recorders,
+            int connectionCount,
+            int firstConnection,
+            long startNanos)
+            throws IOException {
         this.recorder = recorders.latency();
         this.censored = recorders.censored();
         this.sendLag = recorders.sendLag();
@@ -221,7 +232,8 @@ final class ClientLoop implements Runnable {
                 if (running) {
                     startConnects(now);
                 }
-                if (connectPhase && (settledConnects >= connections.length || now > connectPhaseDeadlineNanos || !running)) {
+                if (connectPhase
+                        && (settledConnects >= connections.length || now > connectPhaseDeadlineNanos || !running)) {
                     endConnectPhase(now);
                 }
                 long waitNanos = TIMEOUT_CHECK_NANOS;
@@ -235,13 +247,19 @@ final class ClientLoop implements Runnable {
                 } else {
                     selector.selectNow(handle);
                     if (waitNanos >= SPIN_BELOW_NANOS) {
-                        // Selector timeouts have millisecond grain, and sleeping through the slot would send it late (the
-                        // open loop counts lateness as latency). Below a millisecond it naps instead of polling, so that at
+                        // Selector timeouts have millisecond grain, and sleeping through the slot would send it late
+                        // (the
+                        // open loop counts lateness as latency). Below a millisecond it naps instead of polling, so
+                        // that at
                         // a low rate its CPU follows the rate, not a whole core. Below 100 µs it polls: a nap of 50 µs
-                        // takes about 110 with the timer's slack, and a response that arrives meanwhile waits for it. At
-                        // 20,000 req/s on 100 connections against nginx, napping there gave a p50 of 0.21-0.28 ms and a p99
-                        // of 0.4-2.1x wrk2's (median 1.19x, 6 pairs); polling a p50 of 0.04 ms and 0.32-1.41x (median 0.40x,
-                        // 4 pairs), with the loop waiting for its core no longer (bench/generator-vs-wrk2.sh, 2026-12-02).
+                        // takes about 110 with the timer's slack, and a response that arrives meanwhile waits for it.
+                        // At
+                        // 20,000 req/s on 100 connections against nginx, napping there gave a p50 of 0.21-0.28 ms and a
+                        // p99
+                        // of 0.4-2.1x wrk2's (median 1.19x, 6 pairs); polling a p50 of 0.04 ms and 0.32-1.41x (median
+                        // 0.40x,
+                        // 4 pairs), with the loop waiting for its core no longer (bench/generator-vs-wrk2.sh,
+                        // 2026-12-02).
                         java.util.concurrent.locks.LockSupport.parkNanos(Math.min(waitNanos, MAX_NAP_NANOS));
                     }
                 }
@@ -307,7 +325,10 @@ final class ClientLoop implements Runnable {
         }
     }
 
-    /** Counts an error of a request whose latency origin (intended or actual send time) is {@code originNanos}, if it is a recorded one. */
+    /**
+     * Counts an error of a request whose latency origin (intended or actual send time) is {@code originNanos}, if it is
+     * a recorded one.
+     */
     private void countError(ErrorKind kind, long originNanos) {
         if (originNanos >= recordFromNanos) {
             count(kind);
@@ -318,7 +339,9 @@ final class ClientLoop implements Runnable {
         errors.setRelease(kind.ordinal(), errors.getPlain(kind.ordinal()) + 1);
     }
 
-    /** A request or slot never answered enters the latency record at the wait it had, marked censored: a lower bound. */
+    /**
+     * A request or slot never answered enters the latency record at the wait it had, marked censored: a lower bound.
+     */
     private void censor(long waitNanos) {
         long wait = Math.max(0, waitNanos);
         recorder.recordValue(wait);
@@ -326,18 +349,21 @@ final class ClientLoop implements Runnable {
     }
 
     /**
-     * Closed loop, once the loop has ended: each connection given up while blocked stands for the requests it would have
-     * sent in the measured window while it waited, one every {@code paceNanos} (the pace of a served connection), each at
-     * the wait it would have had at least: HdrHistogram's correction for coordinated omission
+     * Closed loop, once the loop has ended: each connection given up while blocked stands for the requests it would
+     * have sent in the measured window while it waited, one every {@code paceNanos} (the pace of a served connection),
+     * each at the wait it would have had at least: HdrHistogram's correction for coordinated omission
      * ({@code recordValueWithExpectedInterval}), kept to the window. Without it a pool that serves 200 of 1,000
      * connections has 800 censored values among 100,000 and shows the best p50; with it 80% of the record is censored,
      * as 80% of its users were. With no pace known (no response at all) each counts once.
      */
     void recordBlocked(long paceNanos) {
         long windowStart = windowStartNanos();
-        // Answered at last, but blocked from before the window into it: the requests it would have sent meanwhile, after the one
-        // it had sent, had known waits. Without them a server that leaves 700 of 1,000 connections waiting through the window
-        // and answers them in the drain (thread-per-connection's 1,000 runnable threads) shows its 300 fast ones' p50 alone.
+        // Answered at last, but blocked from before the window into it: the requests it would have sent meanwhile,
+        // after the one
+        // it had sent, had known waits. Without them a server that leaves 700 of 1,000 connections waiting through the
+        // window
+        // and answers them in the drain (thread-per-connection's 1,000 runnable threads) shows its 300 fast ones' p50
+        // alone.
         while (!lateSince.isEmpty()) {
             long since = lateSince.poll();
             long until = lateUntil.poll();
@@ -375,7 +401,10 @@ final class ClientLoop implements Runnable {
         return counts;
     }
 
-    /** The measured window so far: from recording's start (or the load's) to the stop, in nanoseconds; 0 when nothing was recorded. */
+    /**
+     * The measured window so far: from recording's start (or the load's) to the stop, in nanoseconds; 0 when nothing
+     * was recorded.
+     */
     long windowNanos() {
         long end = Math.min(stopNanos, System.nanoTime());
         return recordFromNanos == Long.MAX_VALUE ? 0 : Math.max(0, end - windowStartNanos());
@@ -420,9 +449,10 @@ final class ClientLoop implements Runnable {
         private boolean closeAfterResponse;
         private boolean settledOnce;
         /**
-         * Closed loop: the send time of the request whose timeout began a stall, or {@link #NOT_STALLED}. The connection is
-         * made again and its user still waits, so the stall runs on through later timeouts until a response or the end:
-         * ending it at each timeout would keep every censored wait under the timeout, a pool's starved users' with them.
+         * Closed loop: the send time of the request whose timeout began a stall, or {@link #NOT_STALLED}. The
+         * connection is made again and its user still waits, so the stall runs on through later timeouts until a
+         * response or the end: ending it at each timeout would keep every censored wait under the timeout, a pool's
+         * starved users' with them.
          */
         private long stalledSinceNanos = NOT_STALLED;
 
@@ -490,8 +520,15 @@ final class ClientLoop implements Runnable {
             }
             try {
                 tcpEstablishedNanos = now;
-                tls = new iolab.tls.TlsChannel(channel, settings.tls().newEngine(tlsContext, settings.target().hostName(),
-                        ((java.net.InetSocketAddress) settings.target().address()).getPort()));
+                tls = new iolab.tls.TlsChannel(
+                        channel,
+                        settings.tls()
+                                .newEngine(
+                                        tlsContext,
+                                        settings.target().hostName(),
+                                        ((java.net.InetSocketAddress)
+                                                        settings.target().address())
+                                                .getPort()));
                 io = tls;
                 handshake(now);
             } catch (IOException e) {
@@ -519,11 +556,16 @@ final class ClientLoop implements Runnable {
             connected(now);
         }
 
-        /** A handshake that failed is a failed connect; the first one's reason is kept, since it is usually the same for all. */
+        /**
+         * A handshake that failed is a failed connect; the first one's reason is kept, since it is usually the same for
+         * all.
+         */
         private void handshakeFailed(IOException e, long now) {
             if (badResponse == null) {
                 badResponse = "TLS handshake failed: " + e.getMessage()
-                        + (settings.tls().insecure() ? "" : " (--insecure trusts any certificate, a self-signed one for instance)");
+                        + (settings.tls().insecure()
+                                ? ""
+                                : " (--insecure trusts any certificate, a self-signed one for instance)");
             }
             fail(ErrorKind.CONNECT, now);
         }
@@ -556,13 +598,16 @@ final class ClientLoop implements Runnable {
         }
 
         /**
-         * Closed loop: the batch was answered in the read being parsed. The next goes when the read is parsed whole, not from
-         * inside it: sent at once, a server's second answer to the same request, later in the same read, was credited to the
-         * next request (1.6 times as many responses as the server saw requests, at a p50 of 0.000 ms).
+         * Closed loop: the batch was answered in the read being parsed. The next goes when the read is parsed whole,
+         * not from inside it: sent at once, a server's second answer to the same request, later in the same read, was
+         * credited to the next request (1.6 times as many responses as the server saw requests, at a p50 of 0.000 ms).
          */
         private boolean batchDue;
 
-        /** Closed loop: a request, or with a pipeline a batch of them, in one write; the next goes when all are answered. */
+        /**
+         * Closed loop: a request, or with a pipeline a batch of them, in one write; the next goes when all are
+         * answered.
+         */
         private void sendBatch(long origin, long now) {
             if (!running) {
                 return;
@@ -614,9 +659,12 @@ final class ClientLoop implements Runnable {
                 fail(ErrorKind.READ, now);
                 return;
             } catch (Workload.BadResponseException | RuntimeException e) {
-                // Whatever a response does to the parser is this connection's bad response: the loop serves the others on.
+                // Whatever a response does to the parser is this connection's bad response: the loop serves the others
+                // on.
                 if (badResponse == null) {
-                    badResponse = e instanceof Workload.BadResponseException ? e.getMessage() : "the response broke the client's parser: " + e;
+                    badResponse = e instanceof Workload.BadResponseException
+                            ? e.getMessage()
+                            : "the response broke the client's parser: " + e;
                 }
                 fail(ErrorKind.BAD_RESPONSE, now);
                 return;
@@ -693,7 +741,8 @@ final class ClientLoop implements Runnable {
             while (connected && !owed.isEmpty() && originNanos.size() < settings.pipeline()) {
                 long intended = owed.poll();
                 // Late past both its slot and its connection's readiness: that wait is the client's own.
-                (intended >= recordFromNanos ? sendLag : discarded).recordValue(Math.max(0, now - Math.max(intended, freeSinceNanos)));
+                (intended >= recordFromNanos ? sendLag : discarded)
+                        .recordValue(Math.max(0, now - Math.max(intended, freeSinceNanos)));
                 enqueue(intended, now);
                 any = true;
             }
@@ -728,7 +777,8 @@ final class ClientLoop implements Runnable {
                     key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
                     return;
                 }
-                key.interestOps(unwrittenRequests > 0 ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+                key.interestOps(
+                        unwrittenRequests > 0 ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
             } catch (IOException e) {
                 fail(ErrorKind.WRITE, now);
             }
@@ -811,9 +861,10 @@ final class ClientLoop implements Runnable {
         }
 
         /**
-         * This connection's unanswered requests (and in the open loop, with {@code owedToo}, its slots never sent) are given
-         * up at {@code now}: in the open loop each measured one is censored at once; in the closed loop the connection was
-         * blocked since its oldest request (or its stall's first, {@link #stalledSinceNanos}) and is recorded at the end ({@link #recordBlocked}).
+         * This connection's unanswered requests (and in the open loop, with {@code owedToo}, its slots never sent) are
+         * given up at {@code now}: in the open loop each measured one is censored at once; in the closed loop the
+         * connection was blocked since its oldest request (or its stall's first, {@link #stalledSinceNanos}) and is
+         * recorded at the end ({@link #recordBlocked}).
          */
         void timedOut(long now) {
             if (settings.openLoop()) {

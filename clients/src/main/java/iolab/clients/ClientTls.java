@@ -9,15 +9,20 @@ import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 
 /**
- * The load generator's side of HTTPS: whom to trust, and whether a new connection may resume an
- * earlier session (a shorter handshake, no certificate) or must make a full handshake each time.
+ * The load generator's side of HTTPS: whom to trust, and whether a new connection may resume an earlier session (a
+ * shorter handshake, no certificate) or must make a full handshake each time.
  *
- * @param insecure trust any certificate and any name (a self-signed lab server); otherwise the JDK's trust store, and the name checked
- * @param resume   offer the session of an earlier connection to the same server (TLS 1.3 tickets); off, every handshake is full
+ * @param insecure trust any certificate and any name (a self-signed lab server); otherwise the JDK's trust store, and
+ *     the name checked
+ * @param resume offer the session of an earlier connection to the same server (TLS 1.3 tickets); off, every handshake
+ *     is full
  */
 public record ClientTls(boolean insecure, boolean resume) {
 
-    /** The JDK's context for these settings: its session cache, shared by every connection of a run, is what resumption draws on. */
+    /**
+     * The JDK's context for these settings: its session cache, shared by every connection of a run, is what resumption
+     * draws on.
+     */
     public SSLContext context() {
         try {
             SSLContext context = SSLContext.getInstance("TLS");

@@ -8,10 +8,10 @@ import java.util.Arrays;
  * only the served ones, so without this count the starvation is invisible in the percentiles.
  *
  * @param connections every connection of the load (a connection re-made after a failure is the same one)
- * @param served      connections with at least one response in the measured window
- * @param min         the fewest responses one connection had; {@code median} and {@code max} likewise
- * @param fairness    Jain's index (Σx)² / (n·Σx²) of the responses per connection: 1 when all had the same,
- *                    {@code served / connections} when the served had the same and the others none; NaN with no response at all
+ * @param served connections with at least one response in the measured window
+ * @param min the fewest responses one connection had; {@code median} and {@code max} likewise
+ * @param fairness Jain's index (Σx)² / (n·Σx²) of the responses per connection: 1 when all had the same, {@code served
+ *     / connections} when the served had the same and the others none; NaN with no response at all
  */
 public record ConnectionShares(int connections, int served, long min, double median, long max, double fairness) {
 
@@ -33,24 +33,35 @@ public record ConnectionShares(int connections, int served, long min, double med
                 served++;
             }
         }
-        return new ConnectionShares(n, served, sorted[0], median(Arrays.stream(sorted).asDoubleStream().toArray()), sorted[n - 1], squares == 0 ? Double.NaN : sum * sum / (n * squares));
+        return new ConnectionShares(
+                n,
+                served,
+                sorted[0],
+                median(Arrays.stream(sorted).asDoubleStream().toArray()),
+                sorted[n - 1],
+                squares == 0 ? Double.NaN : sum * sum / (n * squares));
     }
 
     /**
-     * Several measurements' shares as one: the median of each figure over them (each measurement had a connection set of
-     * its own, so their counts are not pooled); null when there is none.
+     * Several measurements' shares as one: the median of each figure over them (each measurement had a connection set
+     * of its own, so their counts are not pooled); null when there is none.
      */
     public static ConnectionShares median(java.util.List<ConnectionShares> shares) {
         java.util.List<ConnectionShares> known = shares.stream().filter(java.util.Objects::nonNull).toList();
         if (known.isEmpty()) {
             return null;
         }
-        return new ConnectionShares((int) Math.round(median(known, ConnectionShares::connections)), (int) Math.round(median(known, ConnectionShares::served)),
-                Math.round(median(known, ConnectionShares::min)), median(known, ConnectionShares::median), Math.round(median(known, ConnectionShares::max)),
+        return new ConnectionShares(
+                (int) Math.round(median(known, ConnectionShares::connections)),
+                (int) Math.round(median(known, ConnectionShares::served)),
+                Math.round(median(known, ConnectionShares::min)),
+                median(known, ConnectionShares::median),
+                Math.round(median(known, ConnectionShares::max)),
                 median(known.stream().filter(s -> !Double.isNaN(s.fairness())).toList(), ConnectionShares::fairness));
     }
 
-    private static double median(java.util.List<ConnectionShares> shares, java.util.function.ToDoubleFunction<ConnectionShares> figure) {
+    private static double median(
+            java.util.List<ConnectionShares> shares, java.util.function.ToDoubleFunction<ConnectionShares> figure) {
         return median(shares.stream().mapToDouble(figure).sorted().toArray());
     }
 

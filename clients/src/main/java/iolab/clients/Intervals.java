@@ -19,9 +19,14 @@ public final class Intervals {
 
     /** An interval log with its header written: format version, base and start time, legend. */
     public static HistogramLogWriter startLog(PrintStream out, LoadSettings settings) {
-        return startLog(out, settings.workload().describe() + " on " + settings.target()
-                + (settings.openLoop() ? ", open loop at " + settings.ratePerSecond() + " req/s" + (settings.poisson() ? " (Poisson arrivals)" : "") : ", closed loop")
-                + ", " + settings.connections() + " connections");
+        return startLog(
+                out,
+                settings.workload().describe() + " on " + settings.target()
+                        + (settings.openLoop()
+                                ? ", open loop at " + settings.ratePerSecond() + " req/s"
+                                        + (settings.poisson() ? " (Poisson arrivals)" : "")
+                                : ", closed loop")
+                        + ", " + settings.connections() + " connections");
     }
 
     /** An interval log whose header describes the load as {@code load}. */

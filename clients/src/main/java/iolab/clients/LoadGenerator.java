@@ -55,7 +55,8 @@ public final class LoadGenerator {
                 long errors = run.errorCount();
                 long nowNanos = System.nanoTime();
                 if (progress != null) {
-                    progress.accept(String.format("%6.1fs %10.0f req/s   p50 %8.3f ms   p99 %8.3f ms   max %8.3f ms   errors %d",
+                    progress.accept(String.format(
+                            "%6.1fs %10.0f req/s   p50 %8.3f ms   p99 %8.3f ms   max %8.3f ms   errors %d",
                             (nowNanos - measureStartNanos) / 1e9,
                             (requests - previousRequests) / ((nowNanos - previousTickNanos) / 1e9),
                             interval.getValueAtPercentile(50) / 1e6, interval.getValueAtPercentile(99) / 1e6,
@@ -68,8 +69,20 @@ public final class LoadGenerator {
                     break;
                 }
             }
-            return new LoadResult(settings, run.completed(), settings.duration().toNanos() / 1e9, total, run.censored(), run.connections(),
-                    run.errors(), run.statuses(), run.sendLag(), run.serviceTime(), run.bytesRead(), run.badResponse(), run.handshakes());
+            return new LoadResult(
+                    settings,
+                    run.completed(),
+                    settings.duration().toNanos() / 1e9,
+                    total,
+                    run.censored(),
+                    run.connections(),
+                    run.errors(),
+                    run.statuses(),
+                    run.sendLag(),
+                    run.serviceTime(),
+                    run.bytesRead(),
+                    run.badResponse(),
+                    run.handshakes());
         }
     }
 }

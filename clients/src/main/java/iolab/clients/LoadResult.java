@@ -7,22 +7,36 @@ import java.util.Map;
 /**
  * What a run measured, after the warm-up.
  *
- * @param latencyNanos  every recorded response's latency, in nanoseconds, and the censored values below
- * @param censoredNanos the requests never answered (timed out, or still awaited at the end), at the time they had waited: a
- *                      lower bound of their latency; in the closed loop also the requests their connection would have sent
- *                      meanwhile ({@link LoadRun}); part of {@code latencyNanos} too
- * @param connections   how the responses were shared among the connections
- * @param statuses      HTTP status counts (empty for echo)
- * @param sendLagNanos  open loop: the client's own lateness per request ({@link LoadRun#sendLag}); empty in the closed loop
- * @param serviceTimeNanos open loop: each response's time from the request's actual send, uncorrected (wrk2's {@code -U});
- *                      beside the corrected latency it shows how much of the latency was waiting to be sent; empty in the closed loop
- * @param bytesRead     bytes of responses read while recording (wrk's "MB read")
- * @param badResponse   why the first bad response was bad (for example the server answered HTTP to echo); null when none was
- * @param handshakes    HTTPS: the TLS handshakes made while recording; null for plain TCP
+ * @param latencyNanos every recorded response's latency, in nanoseconds, and the censored values below
+ * @param censoredNanos the requests never answered (timed out, or still awaited at the end), at the time they had
+ *     waited: a lower bound of their latency; in the closed loop also the requests their connection would have sent
+ *     meanwhile ({@link LoadRun}); part of {@code latencyNanos} too
+ * @param connections how the responses were shared among the connections
+ * @param statuses HTTP status counts (empty for echo)
+ * @param sendLagNanos open loop: the client's own lateness per request ({@link LoadRun#sendLag}); empty in the closed
+ *     loop
+ * @param serviceTimeNanos open loop: each response's time from the request's actual send, uncorrected (wrk2's
+ *     {@code -U}); beside the corrected latency it shows how much of the latency was waiting to be sent; empty in the
+ *     closed loop
+ * @param bytesRead bytes of responses read while recording (wrk's "MB read")
+ * @param badResponse why the first bad response was bad (for example the server answered HTTP to echo); null when none
+ *     was
+ * @param handshakes HTTPS: the TLS handshakes made while recording; null for plain TCP
  */
-public record LoadResult(LoadSettings settings, long requests, double durationSeconds, Histogram latencyNanos, Histogram censoredNanos,
-                         ConnectionShares connections, Map<ErrorKind, Long> errors, Map<Integer, Long> statuses, Histogram sendLagNanos,
-                         Histogram serviceTimeNanos, long bytesRead, String badResponse, Handshakes handshakes) {
+public record LoadResult(
+        LoadSettings settings,
+        long requests,
+        double durationSeconds,
+        Histogram latencyNanos,
+        Histogram censoredNanos,
+        ConnectionShares connections,
+        Map<ErrorKind, Long> errors,
+        Map<Integer, Long> statuses,
+        Histogram sendLagNanos,
+        Histogram serviceTimeNanos,
+        long bytesRead,
+        String badResponse,
+        Handshakes handshakes) {
 
     /**
      * @param completed every handshake that finished
@@ -41,7 +55,11 @@ public record LoadResult(LoadSettings settings, long requests, double durationSe
 
     /** The responses that succeeded: those answered, less those whose status was 400 or more. */
     public long succeeded() {
-        return requests - statuses.entrySet().stream().filter(e -> e.getKey() >= 400).mapToLong(Map.Entry::getValue).sum();
+        return requests
+                - statuses.entrySet().stream()
+                        .filter(e -> e.getKey() >= 400)
+                        .mapToLong(Map.Entry::getValue)
+                        .sum();
     }
 
     public long errorCount() {
@@ -62,7 +80,10 @@ public record LoadResult(LoadSettings settings, long requests, double durationSe
         return nanos.getTotalCount() == 0 ? 0 : nanos.getValueAtPercentile(percentile) / 1e6;
     }
 
-    /** True when the client's own send lag (p99) exceeds a tenth of the latency it reports (p99): the client limits what it measures. */
+    /**
+     * True when the client's own send lag (p99) exceeds a tenth of the latency it reports (p99): the client limits what
+     * it measures.
+     */
     public boolean clientLimited() {
         return clientLimited(sendLagNanos, latencyNanos);
     }
@@ -72,7 +93,10 @@ public record LoadResult(LoadSettings settings, long requests, double durationSe
                 && sendLagNanos.getValueAtPercentile(99) > CLIENT_LIMITED_SHARE * latencyNanos.getValueAtPercentile(99);
     }
 
-    /** The latency at {@code percentile} (0 to 100), in milliseconds; a lower bound where {@link #latencyIsLowerBound} says so. */
+    /**
+     * The latency at {@code percentile} (0 to 100), in milliseconds; a lower bound where {@link #latencyIsLowerBound}
+     * says so.
+     */
     public double latencyMillis(double percentile) {
         return latencyNanos.getValueAtPercentile(percentile) / 1e6;
     }
@@ -84,7 +108,9 @@ public record LoadResult(LoadSettings settings, long requests, double durationSe
 
     /** The share of the latency record that is censored, in percent. */
     public double censoredPercent() {
-        return latencyNanos.getTotalCount() == 0 ? 0 : 100.0 * censoredNanos.getTotalCount() / latencyNanos.getTotalCount();
+        return latencyNanos.getTotalCount() == 0
+                ? 0
+                : 100.0 * censoredNanos.getTotalCount() / latencyNanos.getTotalCount();
     }
 
     /**
@@ -97,7 +123,8 @@ public record LoadResult(LoadSettings settings, long requests, double durationSe
             return false;
         }
         long value = all.getValueAtPercentile(percentile);
-        long needed = Math.max(1, (long) Math.ceil(percentile / 100 * all.getTotalCount())); // as getValueAtPercentile counts
+        long needed =
+                Math.max(1, (long) Math.ceil(percentile / 100 * all.getTotalCount())); // as getValueAtPercentile counts
         long uncensored = all.getCountBetweenValues(0, value) - censored.getCountBetweenValues(0, value);
         return uncensored < needed;
     }

@@ -28,11 +28,22 @@ public final class LoadRun implements AutoCloseable {
      * @param latency  every answered request's latency, and the censored values
      * @param censored the censored values alone: requests given up unanswered, at the wait they had (a lower bound)
      */
-    record Recorders(Recorder latency, Recorder censored, Recorder sendLag, Recorder serviceTime, Recorder connectTime, Recorder handshakeTime) {
+    record Recorders(
+            Recorder latency,
+            Recorder censored,
+            Recorder sendLag,
+            Recorder serviceTime,
+            Recorder connectTime,
+            Recorder handshakeTime) {
 
         static Recorders create() {
-            return new Recorders(new Recorder(SIGNIFICANT_DIGITS), new Recorder(SIGNIFICANT_DIGITS), new Recorder(SIGNIFICANT_DIGITS),
-                    new Recorder(SIGNIFICANT_DIGITS), new Recorder(SIGNIFICANT_DIGITS), new Recorder(SIGNIFICANT_DIGITS));
+            return new Recorders(
+                    new Recorder(SIGNIFICANT_DIGITS),
+                    new Recorder(SIGNIFICANT_DIGITS),
+                    new Recorder(SIGNIFICANT_DIGITS),
+                    new Recorder(SIGNIFICANT_DIGITS),
+                    new Recorder(SIGNIFICANT_DIGITS),
+                    new Recorder(SIGNIFICANT_DIGITS));
         }
 
         void reset() {
@@ -67,7 +78,8 @@ public final class LoadRun implements AutoCloseable {
         int first = 0;
         try {
             for (int i = 0; i < settings.threads(); i++) {
-                int count = settings.connections() / settings.threads() + (i < settings.connections() % settings.threads() ? 1 : 0);
+                int count = settings.connections() / settings.threads()
+                        + (i < settings.connections() % settings.threads() ? 1 : 0);
                 ClientLoop loop = new ClientLoop(settings, run.recorders, count, first, startNanos);
                 first += count;
                 run.loops.add(loop);
@@ -96,16 +108,17 @@ public final class LoadRun implements AutoCloseable {
     }
 
     /**
-     * Ends the warm-up: from now on responses are recorded (in the open loop, those of slots from now on). Once only, and not
-     * at all without a warm-up (then everything is recorded from the start): a second start would drop from the record
-     * the requests it has already counted as issued, and the account would no longer balance.
+     * Ends the warm-up: from now on responses are recorded (in the open loop, those of slots from now on). Once only,
+     * and not at all without a warm-up (then everything is recorded from the start): a second start would drop from the
+     * record the requests it has already counted as issued, and the account would no longer balance.
      */
     public synchronized void startRecording() {
         if (recordingStarted) {
             return;
         }
         recordingStarted = true;
-        // Drop what came before the switch first: a response recorded after it must stay in the histogram it is counted for.
+        // Drop what came before the switch first: a response recorded after it must stay in the histogram it is counted
+        // for.
         recorders.reset();
         long now = System.nanoTime();
         loops.forEach(loop -> loop.startRecording(now));
@@ -117,8 +130,8 @@ public final class LoadRun implements AutoCloseable {
     }
 
     /**
-     * The censored values recorded since the previous call (nanoseconds): requests given up unanswered, at the wait they had;
-     * they are in {@link #intervalHistogram} too. In the closed loop they are recorded when the load stops.
+     * The censored values recorded since the previous call (nanoseconds): requests given up unanswered, at the wait
+     * they had; they are in {@link #intervalHistogram} too. In the closed loop they are recorded when the load stops.
      */
     public Histogram censored() {
         return recorders.censored().getIntervalHistogram();

@@ -26,36 +26,91 @@ public final class Report {
 
     public static void summary(LoadResult r, PrintStream out) {
         LoadSettings s = r.settings();
-        out.printf(Locale.ROOT, "%s on %s: %d connection(s), %d thread(s), %s%s%n", s.workload().describe(), s.target(),
-                s.connections(), s.threads(),
-                s.openLoop() ? String.format(Locale.ROOT, "open loop at %.0f req/s%s", s.ratePerSecond(), s.poisson() ? " (Poisson arrivals)" : "") : "closed loop",
-                s.pipeline() > 1 ? ", pipeline " + s.pipeline() : s.reconnect() ? ", a new connection per request" : "");
-        out.printf(Locale.ROOT, "  Latency (ms)   p50 %s   p90 %s   p99 %s   p99.9 %s   max %s   mean %.3f%n",
-                latency(r, 50), latency(r, 90), latency(r, 99), latency(r, 99.9), latency(r, 100), r.latencyNanos().getMean() / NANOS_PER_MILLI);
+        out.printf(
+                Locale.ROOT,
+                "%s on %s: %d connection(s), %d thread(s), %s%s%n",
+                s.workload().describe(),
+                s.target(),
+                s.connections(),
+                s.threads(),
+                s.openLoop()
+                        ? String.format(
+                                Locale.ROOT,
+                                "open loop at %.0f req/s%s",
+                                s.ratePerSecond(),
+                                s.poisson() ? " (Poisson arrivals)" : "")
+                        : "closed loop",
+                s.pipeline() > 1
+                        ? ", pipeline " + s.pipeline()
+                        : s.reconnect() ? ", a new connection per request" : "");
+        out.printf(
+                Locale.ROOT,
+                "  Latency (ms)   p50 %s   p90 %s   p99 %s   p99.9 %s   max %s   mean %.3f%n",
+                latency(r, 50),
+                latency(r, 90),
+                latency(r, 99),
+                latency(r, 99.9),
+                latency(r, 100),
+                r.latencyNanos().getMean() / NANOS_PER_MILLI);
         ConnectionShares c = r.connections();
         if (c != null) {
-            out.printf(Locale.ROOT, "  Connections: %,d of %,d served (%,d starved); responses per connection min %,d, median %,.0f, max %,d;"
-                    + " fairness %s%n", c.served(), c.connections(), c.starved(), c.min(), c.median(), c.max(),
-                    Double.isNaN(c.fairness()) ? "none (no response)" : String.format(Locale.ROOT, "%.3f", c.fairness()));
+            out.printf(
+                    Locale.ROOT,
+                    "  Connections: %,d of %,d served (%,d starved); responses per connection min %,d, median %,.0f, "
+                            + "max %,d;"
+                            + " fairness %s%n",
+                    c.served(),
+                    c.connections(),
+                    c.starved(),
+                    c.min(),
+                    c.median(),
+                    c.max(),
+                    Double.isNaN(c.fairness())
+                            ? "none (no response)"
+                            : String.format(Locale.ROOT, "%.3f", c.fairness()));
         }
         if (r.censoredNanos().getTotalCount() > 0) {
-            out.printf(Locale.ROOT, "  Censored: %.2f%% of the latency record is requests never answered, at the wait they had"
-                    + " (a lower bound); a percentile marked >= reaches into them%n", r.censoredPercent());
+            out.printf(
+                    Locale.ROOT,
+                    "  Censored: %.2f%% of the latency record is requests never answered, at the wait they had"
+                            + " (a lower bound); a percentile marked >= reaches into them%n",
+                    r.censoredPercent());
         }
         // wrk's lines, as wrk prints them, so that scripts that read wrk's output read these too.
-        out.printf(Locale.ROOT, "  %d requests in %.2fs, %sB read%n", r.requests(), r.durationSeconds(), binary(r.bytesRead()));
+        out.printf(
+                Locale.ROOT,
+                "  %d requests in %.2fs, %sB read%n",
+                r.requests(),
+                r.durationSeconds(),
+                binary(r.bytesRead()));
         if (r.handshakes() != null) {
             LoadResult.Handshakes h = r.handshakes();
-            out.printf(Locale.ROOT, "  TLS: %d handshakes (%d resumed), handshake p50 %.3f ms, p99 %.3f ms%n", h.completed(), h.resumed(),
+            out.printf(
+                    Locale.ROOT,
+                    "  TLS: %d handshakes (%d resumed), handshake p50 %.3f ms, p99 %.3f ms%n",
+                    h.completed(),
+                    h.resumed(),
                     h.nanos().getTotalCount() == 0 ? 0 : h.nanos().getValueAtPercentile(50) / NANOS_PER_MILLI,
                     h.nanos().getTotalCount() == 0 ? 0 : h.nanos().getValueAtPercentile(99) / NANOS_PER_MILLI);
         }
         Map<ErrorKind, Long> errors = r.errors();
-        if (errors.get(ErrorKind.CONNECT) + errors.get(ErrorKind.READ) + errors.get(ErrorKind.WRITE) + errors.get(ErrorKind.TIMEOUT) > 0) {
-            out.printf(Locale.ROOT, "  Socket errors: connect %d, read %d, write %d, timeout %d%n", errors.get(ErrorKind.CONNECT),
-                    errors.get(ErrorKind.READ), errors.get(ErrorKind.WRITE), errors.get(ErrorKind.TIMEOUT));
+        if (errors.get(ErrorKind.CONNECT)
+                        + errors.get(ErrorKind.READ)
+                        + errors.get(ErrorKind.WRITE)
+                        + errors.get(ErrorKind.TIMEOUT)
+                > 0) {
+            out.printf(
+                    Locale.ROOT,
+                    "  Socket errors: connect %d, read %d, write %d, timeout %d%n",
+                    errors.get(ErrorKind.CONNECT),
+                    errors.get(ErrorKind.READ),
+                    errors.get(ErrorKind.WRITE),
+                    errors.get(ErrorKind.TIMEOUT));
         }
-        long non2xx3xx = r.statuses().entrySet().stream().filter(e -> e.getKey() < 200 || e.getKey() > 399).mapToLong(Map.Entry::getValue).sum();
+        long non2xx3xx = r.statuses().entrySet().stream()
+                .filter(e -> e.getKey() < 200 || e.getKey() > 399)
+                .mapToLong(Map.Entry::getValue)
+                .sum();
         if (non2xx3xx > 0) {
             out.printf(Locale.ROOT, "  Non-2xx or 3xx responses: %d%n", non2xx3xx);
         }
@@ -71,15 +126,35 @@ public final class Report {
         out.printf(Locale.ROOT, "Requests/sec: %9.2f%n", r.requestsPerSecond());
         out.printf(Locale.ROOT, "Transfer/sec: %10sB%n", binary(r.bytesRead() / r.durationSeconds()));
         if (s.openLoop()) {
-            out.printf(Locale.ROOT, "Asked rate: %.2f req/s; achieved %.2f req/s (%.2f%%)%n", s.ratePerSecond(),
-                    r.requestsPerSecond(), 100 * r.requestsPerSecond() / s.ratePerSecond());
-            out.printf(Locale.ROOT, "Service time (ms, from the actual send, uncorrected): p50 %.3f   p99 %.3f   p99.9 %.3f   max %.3f%n",
-                    r.serviceTimeMillis(50), r.serviceTimeMillis(99), r.serviceTimeMillis(99.9), r.serviceTimeMillis(100));
-            out.printf(Locale.ROOT, "Send lag (ms, the client's own lateness): p50 %.3f   p99 %.3f   p99.9 %.3f   max %.3f%n",
-                    r.sendLagMillis(50), r.sendLagMillis(99), r.sendLagMillis(99.9), r.sendLagMillis(100));
+            out.printf(
+                    Locale.ROOT,
+                    "Asked rate: %.2f req/s; achieved %.2f req/s (%.2f%%)%n",
+                    s.ratePerSecond(),
+                    r.requestsPerSecond(),
+                    100 * r.requestsPerSecond() / s.ratePerSecond());
+            out.printf(
+                    Locale.ROOT,
+                    "Service time (ms, from the actual send, uncorrected): p50 %.3f   p99 %.3f   p99.9 %.3f   max "
+                            + "%.3f%n",
+                    r.serviceTimeMillis(50),
+                    r.serviceTimeMillis(99),
+                    r.serviceTimeMillis(99.9),
+                    r.serviceTimeMillis(100));
+            out.printf(
+                    Locale.ROOT,
+                    "Send lag (ms, the client's own lateness): p50 %.3f   p99 %.3f   p99.9 %.3f   max %.3f%n",
+                    r.sendLagMillis(50),
+                    r.sendLagMillis(99),
+                    r.sendLagMillis(99.9),
+                    r.sendLagMillis(100));
             if (r.clientLimited()) {
-                out.printf(Locale.ROOT, "Warning: client-limited: the client's own send lag (p99 %.3f ms) is more than a tenth of the latency it"
-                        + " reports (p99 %.3f ms): these latencies are partly the client's%n", r.sendLagMillis(99), r.latencyMillis(99));
+                out.printf(
+                        Locale.ROOT,
+                        "Warning: client-limited: the client's own send lag (p99 %.3f ms) is more than a tenth of the "
+                                + "latency it"
+                                + " reports (p99 %.3f ms): these latencies are partly the client's%n",
+                        r.sendLagMillis(99),
+                        r.latencyMillis(99));
             }
         }
     }
@@ -87,10 +162,14 @@ public final class Report {
 
     /** A latency percentile in milliseconds, {@code >=} before it when it is a lower bound. */
     private static String latency(LoadResult r, double percentile) {
-        return (r.latencyIsLowerBound(percentile) ? ">=" : "") + String.format(Locale.ROOT, "%.3f", r.latencyMillis(percentile));
+        return (r.latencyIsLowerBound(percentile) ? ">=" : "")
+                + String.format(Locale.ROOT, "%.3f", r.latencyMillis(percentile));
     }
 
-    /** wrk's binary units: {@code 512.00}, {@code 1.50K}, {@code 133.81M} (powers of 1024; "B" is appended by the caller). */
+    /**
+     * wrk's binary units: {@code 512.00}, {@code 1.50K}, {@code 133.81M} (powers of 1024; "B" is appended by the
+     * caller).
+     */
     static String binary(double bytes) {
         String[] units = {"", "K", "M", "G", "T"};
         int unit = 0;
@@ -173,10 +252,19 @@ public final class Report {
             json.put("serviceTimeMillis", percentilesMillis(r.serviceTimeNanos()));
         }
         json.put("clientLimited", r.clientLimited());
-        json.put("errors", r.errors().entrySet().stream()
-                .collect(Collectors.toMap(e -> e.getKey().label(), Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new)));
-        json.put("statuses", r.statuses().entrySet().stream()
-                .collect(Collectors.toMap(e -> String.valueOf(e.getKey()), Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new)));
+        json.put(
+                "errors",
+                r.errors().entrySet().stream()
+                        .collect(Collectors.toMap(
+                                e -> e.getKey().label(), Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new)));
+        json.put(
+                "statuses",
+                r.statuses().entrySet().stream()
+                        .collect(Collectors.toMap(
+                                e -> String.valueOf(e.getKey()),
+                                Map.Entry::getValue,
+                                (a, b) -> a,
+                                LinkedHashMap::new)));
         if (r.badResponse() != null) {
             json.put("badResponse", r.badResponse());
         }
@@ -197,8 +285,12 @@ public final class Report {
         }
         com.google.gson.JsonObject c = summary.getAsJsonObject("connections");
         com.google.gson.JsonElement fairness = c.get("fairness");
-        return new ConnectionShares(c.get("total").getAsInt(), c.get("served").getAsInt(), c.get("perConnectionMin").getAsLong(),
-                c.get("perConnectionMedian").getAsDouble(), c.get("perConnectionMax").getAsLong(),
+        return new ConnectionShares(
+                c.get("total").getAsInt(),
+                c.get("served").getAsInt(),
+                c.get("perConnectionMin").getAsLong(),
+                c.get("perConnectionMedian").getAsDouble(),
+                c.get("perConnectionMax").getAsLong(),
                 fairness == null || fairness.isJsonNull() ? Double.NaN : fairness.getAsDouble());
     }
 

@@ -7,11 +7,11 @@ package iolab.clients;
  * failed, a reset on an idle connection, an answer to nothing asked ({@code connectionErrors}), and an answer with a
  * status of 400 or more (a response, and an error).
  *
- * @param issued      requests put on a connection while recording (and the warm-up's that were still unanswered at the end)
- * @param answered    responses recorded, whatever their status
- * @param failed      requests in flight on a connection that failed, each counted as the error it met
- * @param unanswered  requests still awaited when the run stopped waiting
- * @param unsent      open loop: slots whose request was never sent
+ * @param issued requests put on a connection while recording (and the warm-up's that were still unanswered at the end)
+ * @param answered responses recorded, whatever their status
+ * @param failed requests in flight on a connection that failed, each counted as the error it met
+ * @param unanswered requests still awaited when the run stopped waiting
+ * @param unsent open loop: slots whose request was never sent
  */
 public record RequestAccount(long issued, long answered, long failed, long unanswered, long unsent) {
 

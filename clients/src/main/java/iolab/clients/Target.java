@@ -43,12 +43,15 @@ public record Target(SocketAddress address, String host, String path, boolean tl
             int port = uri.getPort() < 0 ? (tls ? 443 : 80) : uri.getPort();
             String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
                     + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-            String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
+            String host = uri.getHost().startsWith("[")
+                    ? uri.getHost().substring(1, uri.getHost().length() - 1)
+                    : uri.getHost();
             return new Target(new InetSocketAddress(host, port), uri.getRawAuthority(), path, tls);
         }
         int colon = text.lastIndexOf(':');
         if (colon <= 0 || colon == text.length() - 1) {
-            throw new IllegalArgumentException("expected HOST:PORT, [IPv6]:PORT, unix:/path or http://..., not '" + text + "'");
+            throw new IllegalArgumentException(
+                    "expected HOST:PORT, [IPv6]:PORT, unix:/path or http://..., not '" + text + "'");
         }
         String host = text.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
@@ -86,6 +89,8 @@ public record Target(SocketAddress address, String host, String path, boolean tl
 
     @Override
     public String toString() {
-        return isUnix() ? "unix:" + ((UnixDomainSocketAddress) address).getPath() : (tls ? "https://" : "") + host + (path == null ? "" : path);
+        return isUnix()
+                ? "unix:" + ((UnixDomainSocketAddress) address).getPath()
+                : (tls ? "https://" : "") + host + (path == null ? "" : path);
     }
 }

@@ -32,7 +32,9 @@ class LatencyAccountTest {
 
     @Test
     void sharesOfSeveralRoundsAreTheirMedians() {
-        ConnectionShares merged = ConnectionShares.median(List.of(ConnectionShares.of(new long[] {5, 0}), ConnectionShares.of(new long[] {5, 5}),
+        ConnectionShares merged = ConnectionShares.median(List.of(
+                ConnectionShares.of(new long[] {5, 0}),
+                ConnectionShares.of(new long[] {5, 5}),
                 ConnectionShares.of(new long[] {4, 0})));
         assertEquals(2, merged.connections());
         assertEquals(1, merged.served());

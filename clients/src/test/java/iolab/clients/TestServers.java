@@ -98,23 +98,28 @@ public final class TestServers {
         return socket -> {
             InputStream in = socket.getInputStream();
             byte[] buffer = new byte[4096];
-            byte[] twice = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
-                    .getBytes(StandardCharsets.ISO_8859_1);
+            byte[] twice =
+                    "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+                            .getBytes(StandardCharsets.ISO_8859_1);
             while (in.read(buffer) > 0) {
                 socket.getOutputStream().write(twice);
             }
         };
     }
 
-    /** Answers well, chunked, but the third response of each connection has a chunk size of -100, and then the connection closes. */
+    /**
+     * Answers well, chunked, but the third response of each connection has a chunk size of -100, and then the
+     * connection closes.
+     */
     public static Behaviour negativeChunkOnThirdResponse() {
         return socket -> {
             InputStream in = socket.getInputStream();
             byte[] buffer = new byte[4096];
             for (int n = 1; in.read(buffer) > 0; n++) {
                 String size = n == 3 ? "-100" : "2";
-                socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + size + "\r\nok\r\n0\r\n\r\n")
-                        .getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream()
+                        .write(("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + size + "\r\nok\r\n0\r\n\r\n")
+                                .getBytes(StandardCharsets.ISO_8859_1));
                 if (n == 3) {
                     return;
                 }
@@ -122,7 +127,9 @@ public final class TestServers {
         };
     }
 
-    /** Answers the first four requests of each connection, then resets it; counts every request it read in {@code seen}. */
+    /**
+     * Answers the first four requests of each connection, then resets it; counts every request it read in {@code seen}.
+     */
     public static Behaviour resettingAfterFour(java.util.concurrent.atomic.AtomicLong seen) {
         return socket -> {
             InputStream in = socket.getInputStream();
@@ -158,7 +165,10 @@ public final class TestServers {
         };
     }
 
-    /** The JDK's HTTP server on one thread, counting requests; one request (the {@code stallAt}-th) blocks it for {@code stallMillis}. */
+    /**
+     * The JDK's HTTP server on one thread, counting requests; one request (the {@code stallAt}-th) blocks it for
+     * {@code stallMillis}.
+     */
     public static final class Counting implements AutoCloseable {
         final HttpServer server;
         final AtomicLong requests = new AtomicLong();

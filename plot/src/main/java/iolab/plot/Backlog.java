@@ -39,17 +39,37 @@ public final class Backlog {
         x.setRange(0, Charts.MAX_NINES + 0.3);
         x.setTickUnit(new NumberTickUnit(1, new Charts.NinesFormat()));
         XYPlot plot = Charts.plot(data, x, Charts.valueAxis("From connect to response (ms)", data), renderer);
-        String each = points.stream().map(p -> String.format(Locale.ROOT, "backlog %d: %,d connections answered, p50 %.1f ms, p99 %.1f ms, "
-                + "%d still unanswered at the end, %d failed connects, connect() p99 %.2f ms, ListenOverflows +%,d, ListenDrops +%,d",
-                p.backlog(), p.answered(), p.millis(50), p.millis(99), p.unanswered(), p.failedConnects(), BacklogPoint.millis(p.connectTime(), 99), p.listenOverflows(), p.listenDrops()))
+        String each = points.stream()
+                .map(p -> String.format(
+                        Locale.ROOT,
+                        "backlog %d: %,d connections answered, p50 %.1f ms, p99 %.1f ms, "
+                                + "%d still unanswered at the end, %d failed connects, connect() p99 %.2f ms, "
+                                + "ListenOverflows +%,d, ListenDrops +%,d",
+                        p.backlog(),
+                        p.answered(),
+                        p.millis(50),
+                        p.millis(99),
+                        p.unanswered(),
+                        p.failedConnects(),
+                        BacklogPoint.millis(p.connectTime(), 99),
+                        p.listenOverflows(),
+                        p.listenDrops()))
                 .collect(Collectors.joining("; "));
-        return new Charts.Named("backlog", "Latency by listen backlog",
-                "A storm of short connections (one echo each, " + "from connect to response) against nio made slow to accept. The kernel "
-                        + "completes each handshake before the server accepts, so connect() itself returns at once; a connection that finds "
-                        + "the accept queue full has its handshake's last ACK dropped (ListenOverflows), and the kernel sends its SYN-ACK again "
-                        + "after 1 s, then 3 s, longer each time: the steps, and the connections still unanswered when the run ends, which a full "
-                        + "queue keeps losing to newcomers. A backlog that holds the whole storm turns those stalls into a queue. The kernel's "
-                        + "counters are machine-wide. " + each + ". somaxconn " + (points.isEmpty() ? "?" : points.getFirst().somaxconn())
+        return new Charts.Named(
+                "backlog",
+                "Latency by listen backlog",
+                "A storm of short connections (one echo each, "
+                        + "from connect to response) against nio made slow to accept. The kernel "
+                        + "completes each handshake before the server accepts, so connect() itself returns at once; a "
+                        + "connection that finds "
+                        + "the accept queue full has its handshake's last ACK dropped (ListenOverflows), and the "
+                        + "kernel sends its SYN-ACK again "
+                        + "after 1 s, then 3 s, longer each time: the steps, and the connections still unanswered when "
+                        + "the run ends, which a full "
+                        + "queue keeps losing to newcomers. A backlog that holds the whole storm turns those stalls "
+                        + "into a queue. The kernel's "
+                        + "counters are machine-wide. " + each + ". somaxconn "
+                        + (points.isEmpty() ? "?" : points.getFirst().somaxconn())
                         + " caps any backlog.",
                 Charts.chart("Latency by listen backlog", plot, provenance));
     }

@@ -67,7 +67,10 @@ final class Catalog {
         return recorded;
     }
 
-    /** A server's place in legends and tables; one the run did not list comes after those it did, in order of first sight. */
+    /**
+     * A server's place in legends and tables; one the run did not list comes after those it did, in order of first
+     * sight.
+     */
     int serverOrder(String server) {
         int i = servers.indexOf(server);
         if (i < 0) {
@@ -87,7 +90,10 @@ final class Catalog {
         return i;
     }
 
-    /** Requests the server can have in service at once with {@code connections} open: its threads or workers, else the connections. */
+    /**
+     * Requests the server can have in service at once with {@code connections} open: its threads or workers, else the
+     * connections.
+     */
     int inService(String server, int connections) {
         int limit = inServiceLimits.getOrDefault(server, 0);
         return limit > 0 ? Math.min(limit, connections) : connections;
@@ -109,8 +115,14 @@ final class Catalog {
         return delays.getOrDefault(workload, 0);
     }
 
-    /** Whether each request of {@code workload} came on a new connection: its responses per second are connections per second. */
-    /** The server without its variant of TLS ({@code netty-epoll} for {@code netty-epoll-boringssl}); itself for every other. */
+    /**
+     * Whether each request of {@code workload} came on a new connection: its responses per second are connections per
+     * second.
+     */
+    /**
+     * The server without its variant of TLS ({@code netty-epoll} for {@code netty-epoll-boringssl}); itself for every
+     * other.
+     */
     String plainTwin(String server) {
         return plainTwins.getOrDefault(server, server);
     }

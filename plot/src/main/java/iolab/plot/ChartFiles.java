@@ -27,6 +27,7 @@ final class ChartFiles {
         chart.draw(svg, new Rectangle2D.Double(0, 0, WIDTH, HEIGHT));
         // With a viewBox the SVG scales to any box it is put in (a slide, a page), not only its pixel size.
         String element = svg.getSVGElement(null, true, new ViewBox(0, 0, WIDTH, HEIGHT), null, null);
-        Files.writeString(dir.resolve(name + ".svg"), "<?xml version=\"1.0\"?>\n" + element + "\n", StandardCharsets.UTF_8);
+        Files.writeString(
+                dir.resolve(name + ".svg"), "<?xml version=\"1.0\"?>\n" + element + "\n", StandardCharsets.UTF_8);
     }
 }

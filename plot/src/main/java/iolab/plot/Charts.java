@@ -75,7 +75,9 @@ final class Charts {
     List<Named> all() {
         List<Named> charts = new ArrayList<>();
         for (String workload : workloads()) {
-            List<Row> closed = rows.stream().filter(r -> r.workload().equals(workload) && r.closedLoop() && r.scored()).toList();
+            List<Row> closed = rows.stream()
+                    .filter(r -> r.workload().equals(workload) && r.closedLoop() && r.scored())
+                    .toList();
             if (closed.isEmpty()) {
                 notes.add(workload + ": no closed-loop configuration has a score; its charts are left out");
                 continue;
@@ -92,7 +94,9 @@ final class Charts {
             }
         }
         for (String workload : workloads()) {
-            List<Row> open = rows.stream().filter(r -> r.workload().equals(workload) && !r.closedLoop() && r.scored() && r.p99() != null).toList();
+            List<Row> open = rows.stream()
+                    .filter(r -> r.workload().equals(workload) && !r.closedLoop() && r.scored() && r.p99() != null)
+                    .toList();
             if (!open.isEmpty()) {
                 charts.add(latencyVsLoad(workload, open));
             }
@@ -105,8 +109,9 @@ final class Charts {
     }
 
     /**
-     * Server CPU per response with and without TLS, per server: each HTTPS workload beside its plain twin (its label without
-     * {@code -tls}), at the fewest connections all of them were measured at (10 in the full matrix). Null when the run had no HTTPS.
+     * Server CPU per response with and without TLS, per server: each HTTPS workload beside its plain twin (its label
+     * without {@code -tls}), at the fewest connections all of them were measured at (10 in the full matrix). Null when
+     * the run had no HTTPS.
      */
     private Named tlsCost() {
         List<String> tlsWorkloads = workloads().stream().filter(catalog::tls).toList();
@@ -121,42 +126,75 @@ final class Charts {
             }
             compared.add(w);
         }
-        List<Row> closed = rows.stream().filter(r -> compared.contains(r.workload()) && r.closedLoop() && r.scored()
-                && r.cpuMicrosPerRequest() != null && r.cpuMicrosPerRequest() > 0).toList();
-        java.util.Optional<Integer> common = closed.stream().map(Row::connections).distinct().sorted()
-                .filter(n -> compared.stream().allMatch(w -> closed.stream().anyMatch(r -> r.workload().equals(w) && r.connections() == n)))
+        List<Row> closed = rows.stream()
+                .filter(r -> compared.contains(r.workload())
+                        && r.closedLoop()
+                        && r.scored()
+                        && r.cpuMicrosPerRequest() != null
+                        && r.cpuMicrosPerRequest() > 0)
+                .toList();
+        java.util.Optional<Integer> common = closed.stream()
+                .map(Row::connections)
+                .distinct()
+                .sorted()
+                .filter(n -> compared.stream()
+                        .allMatch(
+                                w -> closed.stream().anyMatch(r -> r.workload().equals(w) && r.connections() == n)))
                 .findFirst();
         if (common.isEmpty()) {
-            notes.add("HTTPS: no connection count at which every TLS workload and its plain twin were measured; the TLS cost chart is left out");
+            notes.add(
+                    "HTTPS: no connection count at which every TLS workload and its plain twin were measured; the TLS "
+                            + "cost chart is left out");
             return null;
         }
         int connections = common.get();
         org.jfree.data.category.DefaultCategoryDataset data = new org.jfree.data.category.DefaultCategoryDataset();
-        List<String> servers = closed.stream().map(Row::server).distinct().sorted(Comparator.comparingInt(styles::order)).toList();
+        List<String> servers = closed.stream()
+                .map(Row::server)
+                .distinct()
+                .sorted(Comparator.comparingInt(styles::order))
+                .toList();
         List<String> ratios = new ArrayList<>();
         for (String w : compared) {
             for (String server : servers) {
-                closed.stream().filter(r -> r.workload().equals(w) && r.server().equals(server) && r.connections() == connections).findFirst()
+                closed.stream()
+                        .filter(r ->
+                                r.workload().equals(w) && r.server().equals(server) && r.connections() == connections)
+                        .findFirst()
                         .ifPresent(r -> data.addValue(r.cpuMicrosPerRequest(), w, server));
             }
         }
         for (String server : servers) {
             for (String w : tlsWorkloads) {
                 Number with = value(data, w, server);
-                Number without = value(data, plainTwin(w), catalog.plainTwin(server)); // BoringSSL's plain HTTP is Netty epoll's
+                Number without =
+                        value(data, plainTwin(w), catalog.plainTwin(server)); // BoringSSL's plain HTTP is Netty epoll's
                 if (with != null && without != null) {
-                    ratios.add(String.format(Locale.ROOT, "%s %s %.1f× (%.0f against %.0f µs)", server, w, with.doubleValue() / without.doubleValue(),
-                            with.doubleValue(), without.doubleValue()));
+                    ratios.add(String.format(
+                            Locale.ROOT,
+                            "%s %s %.1f× (%.0f against %.0f µs)",
+                            server,
+                            w,
+                            with.doubleValue() / without.doubleValue(),
+                            with.doubleValue(),
+                            without.doubleValue()));
                 }
             }
         }
-        org.jfree.chart.renderer.category.LineAndShapeRenderer renderer = new org.jfree.chart.renderer.category.LineAndShapeRenderer(false, true);
+        org.jfree.chart.renderer.category.LineAndShapeRenderer renderer =
+                new org.jfree.chart.renderer.category.LineAndShapeRenderer(false, true);
         // Kept alive in blues and circles, a connection per request in oranges and squares; darker with TLS.
         for (int i = 0; i < compared.size(); i++) {
             String w = compared.get(i);
             boolean close = catalog.connectionPerRequest(w);
-            renderer.setSeriesPaint(i, catalog.tls(w) ? new Color(close ? 0xD55E00 : 0x0072B2) : new Color(close ? 0xF5B971 : 0x9ECAE1));
-            renderer.setSeriesShape(i, close ? new java.awt.geom.Rectangle2D.Double(-6, -6, 12, 12) : new java.awt.geom.Ellipse2D.Double(-6, -6, 12, 12));
+            renderer.setSeriesPaint(
+                    i,
+                    catalog.tls(w) ? new Color(close ? 0xD55E00 : 0x0072B2) : new Color(close ? 0xF5B971 : 0x9ECAE1));
+            renderer.setSeriesShape(
+                    i,
+                    close
+                            ? new java.awt.geom.Rectangle2D.Double(-6, -6, 12, 12)
+                            : new java.awt.geom.Ellipse2D.Double(-6, -6, 12, 12));
         }
         org.jfree.chart.axis.CategoryAxis x = new org.jfree.chart.axis.CategoryAxis("Server");
         x.setMaximumCategoryLabelLines(2);
@@ -169,11 +207,18 @@ final class Charts {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(new Color(0xBBBBBB));
         JFreeChart chart = chart("What TLS costs the server — /plaintext, " + connections + " connections", plot);
-        return new Named("tls-cost", "What TLS costs the server",
-                "Server CPU time (user + system, from /proc) per response, closed loop at " + connections + " connections, median over rounds. "
-                        + "Kept alive, TLS adds the cipher on every byte; with a new connection per request, a full handshake (an ECDHE key "
-                        + "exchange and a signature, no session resumed) per response. The servers use the JDK's TLS, but netty-epoll-boringssl: "
-                        + "Netty epoll on BoringSSL (netty-tcnative), against Netty epoll's plain HTTP. TLS against plain: " + String.join("; ", ratios) + ".",
+        return new Named(
+                "tls-cost",
+                "What TLS costs the server",
+                "Server CPU time (user + system, from /proc) per response, closed loop at " + connections
+                        + " connections, median over rounds. "
+                        + "Kept alive, TLS adds the cipher on every byte; with a new connection per request, a full "
+                        + "handshake (an ECDHE key "
+                        + "exchange and a signature, no session resumed) per response. The servers use the JDK's TLS, "
+                        + "but netty-epoll-boringssl: "
+                        + "Netty epoll on BoringSSL (netty-tcnative), against Netty epoll's plain HTTP. TLS against "
+                        + "plain: "
+                        + String.join("; ", ratios) + ".",
                 chart);
     }
 
@@ -188,7 +233,11 @@ final class Charts {
 
     /** The workloads of the run, in the order the run lists them. */
     private List<String> workloads() {
-        return rows.stream().map(Row::workload).distinct().sorted(Comparator.comparingInt(catalog::workloadOrder)).toList();
+        return rows.stream()
+                .map(Row::workload)
+                .distinct()
+                .sorted(Comparator.comparingInt(catalog::workloadOrder))
+                .toList();
     }
 
     private Named throughput(String workload, List<Row> closed) {
@@ -200,14 +249,23 @@ final class Charts {
             double dodge = dodge(place++, servers.size());
             for (Row r : server.getValue()) {
                 RoundStatistics.Interval ci = r.interval();
-                series.add(r.connections() * dodge, r.score(), ci == null ? r.score() : ci.low(), ci == null ? r.score() : ci.high());
+                series.add(
+                        r.connections() * dodge,
+                        r.score(),
+                        ci == null ? r.score() : ci.low(),
+                        ci == null ? r.score() : ci.high());
             }
             data.addSeries(series);
         }
         XYErrorRenderer renderer = new XYErrorRenderer() {
             @Override
             public boolean getItemShapeFilled(int series, int item) {
-                return !withErrors(closed, data.getSeriesKey(series), servers.get((String) data.getSeriesKey(series)).get(item).connections());
+                return !withErrors(
+                        closed,
+                        data.getSeriesKey(series),
+                        servers.get((String) data.getSeriesKey(series))
+                                .get(item)
+                                .connections());
             }
         };
         renderer.setDrawXError(false);
@@ -216,17 +274,25 @@ final class Charts {
         renderer.setErrorStroke(new BasicStroke(1.5f));
         style(renderer, data);
         boolean churn = catalog.connectionPerRequest(workload);
-        XYPlot plot = plot(data, connectionsAxis(churn ? "Connections in progress at once (log scale)" : "Concurrent connections (log scale)"),
-                new NumberAxis(churn ? "New connections per second (one request each)" : "Throughput (responses/s)"), renderer);
+        XYPlot plot = plot(
+                data,
+                connectionsAxis(
+                        churn ? "Connections in progress at once (log scale)" : "Concurrent connections (log scale)"),
+                new NumberAxis(churn ? "New connections per second (one request each)" : "Throughput (responses/s)"),
+                renderer);
         for (Row r : closed) {
             if (r.clientBound()) {
-                plot.addAnnotation(new Ring(r.connections() * dodge(List.copyOf(servers.keySet()).indexOf(r.server()), servers.size()), r.score()));
+                plot.addAnnotation(new Ring(
+                        r.connections() * dodge(List.copyOf(servers.keySet()).indexOf(r.server()), servers.size()),
+                        r.score()));
             }
         }
         return new Named("throughput-" + workload, "Throughput vs connections: " + workload,
-                "Closed loop: each connection sends its next request when the response arrives. The median over rounds; bars: its interval across rounds (see the tables for its coverage); "
+                "Closed loop: each connection sends its next request when the response arrives. The median over "
+                        + "rounds; bars: its interval across rounds (see the tables for its coverage); "
                         + "the servers at one connection count are drawn a little apart so that each bar reads. "
-                        + "A hollow marker: that configuration had errors (see the table); a black ring: client-bound (the load generator's core was the limit); "
+                        + "A hollow marker: that configuration had errors (see the table); a black ring: client-bound "
+                        + "(the load generator's core was the limit); "
                         + "a server missing at a connection count failed there.",
                 chart(churn ? "Connections per second — " + workload + " (a new connection per request)"
                         : "Throughput vs connections — " + workload + " (closed loop)", plot));
@@ -239,9 +305,13 @@ final class Charts {
             return null;
         }
         // The connection count most servers have, the largest of those on a tie: the comparison is then fair.
-        Map<Integer, Long> counts = withHistograms.stream().collect(Collectors.groupingBy(Row::connections, Collectors.counting()));
-        int connections = counts.entrySet().stream().max(Comparator.comparingLong((Map.Entry<Integer, Long> e) -> e.getValue())
-                .thenComparing(Map.Entry::getKey)).orElseThrow().getKey();
+        Map<Integer, Long> counts =
+                withHistograms.stream().collect(Collectors.groupingBy(Row::connections, Collectors.counting()));
+        int connections = counts.entrySet().stream()
+                .max(Comparator.comparingLong((Map.Entry<Integer, Long> e) -> e.getValue())
+                        .thenComparing(Map.Entry::getKey))
+                .orElseThrow()
+                .getKey();
         XYSeriesCollection data = new XYSeriesCollection();
         Map<String, String> legend = new HashMap<>();
         for (Row r : withHistograms.stream().filter(r -> r.connections() == connections)
@@ -254,12 +324,17 @@ final class Charts {
         x.setTickUnit(new NumberTickUnit(1, new NinesFormat()));
         XYLineAndShapeRenderer renderer = lines(data, false);
         // A server that starved connections says so where its curve is named: its curve holds censored waits.
-        renderer.setLegendItemLabelGenerator((dataset, series) -> legend.getOrDefault((String) dataset.getSeriesKey(series), (String) dataset.getSeriesKey(series)));
+        renderer.setLegendItemLabelGenerator((dataset, series) ->
+                legend.getOrDefault((String) dataset.getSeriesKey(series), (String) dataset.getSeriesKey(series)));
         XYPlot plot = plot(data, x, valueAxis("Latency (ms)", data), renderer);
-        return new Named("percentiles-" + workload, "Latency by percentile: " + workload + ", " + connections + " connections",
-                "HdrHistogram's percentile distribution of every response in the measurement iterations, closed loop at "
+        return new Named(
+                "percentiles-" + workload,
+                "Latency by percentile: " + workload + ", " + connections + " connections",
+                "HdrHistogram's percentile distribution of every response in the measurement iterations, closed loop "
+                        + "at "
                         + connections + " connections. Each step to the right is ten times rarer: 90%, 99%, 99.9%…"
-                        + " Requests never answered are in it at the wait they had (a lower bound), with the requests their connection"
+                        + " Requests never answered are in it at the wait they had (a lower bound), with the requests "
+                        + "their connection"
                         + " would have sent meanwhile; a server that starved connections says how many it served.",
                 chart("Latency by percentile — " + workload + ", " + connections + " connections", plot));
     }
@@ -271,8 +346,13 @@ final class Charts {
         percentiles.put("p50", Row::p50);
         percentiles.put("p99", Row::p99);
         percentiles.put("p99.9", Row::p999);
-        Map<String, Function<Row, RoundStatistics.Interval>> intervals = Map.of("p50", r -> r.account().p50Interval(), "p99", r -> r.account().p99Interval(),
-                "p99.9", r -> r.account().p999Interval());
+        Map<String, Function<Row, RoundStatistics.Interval>> intervals = Map.of(
+                "p50",
+                r -> r.account().p50Interval(),
+                "p99",
+                r -> r.account().p99Interval(),
+                "p99.9",
+                r -> r.account().p999Interval());
         for (Map.Entry<String, Function<Row, Double>> p : percentiles.entrySet()) {
             YIntervalSeriesCollection data = new YIntervalSeriesCollection();
             Function<Row, RoundStatistics.Interval> across = intervals.getOrDefault(p.getKey(), r -> null);
@@ -282,7 +362,11 @@ final class Charts {
                     Double y = p.getValue().apply(r);
                     if (y != null && y > 0) {
                         RoundStatistics.Interval ci = across.apply(r);
-                        series.add(r.connections(), y, ci == null ? y : Math.min(y, ci.low()), ci == null ? y : Math.max(y, ci.high()));
+                        series.add(
+                                r.connections(),
+                                y,
+                                ci == null ? y : Math.min(y, ci.low()),
+                                ci == null ? y : Math.max(y, ci.high()));
                     }
                 }
                 data.addSeries(series);
@@ -297,7 +381,8 @@ final class Charts {
                 Double y = p.getValue().apply(r);
                 if (y != null && y > 0 && r.account().lowerBound(p.getKey())) {
                     // A lower bound: the censored waits of starved connections reach this percentile.
-                    org.jfree.chart.annotations.XYTextAnnotation atLeast = new org.jfree.chart.annotations.XYTextAnnotation("≥", r.connections(), y);
+                    org.jfree.chart.annotations.XYTextAnnotation atLeast =
+                            new org.jfree.chart.annotations.XYTextAnnotation("≥", r.connections(), y);
                     atLeast.setFont(LABEL);
                     atLeast.setTextAnchor(org.jfree.chart.ui.TextAnchor.BOTTOM_CENTER);
                     panel.addAnnotation(atLeast);
@@ -307,9 +392,11 @@ final class Charts {
         }
         combined.setFixedLegendItems(((XYPlot) combined.getSubplots().get(0)).getLegendItems());
         return new Named("latency-" + workload, "p50, p99 and p99.9 vs connections: " + workload,
-                "Closed loop, so latency grows with the connections queued on the server (Little's law): compare the models at equal connections. "
+                "Closed loop, so latency grows with the connections queued on the server (Little's law): compare the "
+                        + "models at equal connections. "
                         + "p50 and p99 are the run's own, with bars for the interval of the rounds' values; "
-                        + "≥ marks a lower bound: that percentile reaches into the requests never answered, counted at the wait they had.",
+                        + "≥ marks a lower bound: that percentile reaches into the requests never answered, counted at "
+                        + "the wait they had.",
                 chart("Latency vs connections — " + workload + " (closed loop)", combined));
     }
 
@@ -324,7 +411,8 @@ final class Charts {
         combined.add(plot(cpu, null, new NumberAxis("Server CPU (µs per response)"), lines(cpu, true)));
         combined.setFixedLegendItems(((XYPlot) combined.getSubplots().get(0)).getLegendItems());
         return new Named("cost-" + workload, "What the server spends: " + workload,
-                "Sampled from /proc/PID of the server process while it was measured: live threads, resident memory (RSS) and "
+                "Sampled from /proc/PID of the server process while it was measured: live threads, resident memory "
+                        + "(RSS) and "
                         + "CPU time (user + system) divided by the responses in the same interval.",
                 chart("Server cost vs connections — " + workload + " (closed loop)", combined));
     }
@@ -344,28 +432,40 @@ final class Charts {
             data.addSeries(ceiling);
             Color color = styles.color(server);
             renderer.setSeriesPaint(measured + i, new Color(color.getRed(), color.getGreen(), color.getBlue(), 150));
-            renderer.setSeriesStroke(measured + i, new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[]{1.5f, 3f}, 0f));
-            renderer.setSeriesShape(measured + i, new java.awt.geom.Rectangle2D.Double(-5, -0.75, 10, 1.5)); // a bar: the ceiling's level
+            renderer.setSeriesStroke(
+                    measured + i,
+                    new BasicStroke(
+                            1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {1.5f, 3f}, 0f));
+            renderer.setSeriesShape(
+                    measured + i,
+                    new java.awt.geom.Rectangle2D.Double(-5, -0.75, 10, 1.5)); // a bar: the ceiling's level
         }
         XYPlot plot = plot(data, connectionsAxis(), new NumberAxis("Throughput (responses/s)"), renderer);
-        return new Named("littles-law-" + workload, "Little's law: " + workload,
-                "Each request waits " + Math.round(delaySeconds * 1000) + " ms on the server, so at most N requests in service give N / "
-                        + Math.round(delaySeconds * 1000) + " ms responses per second (dotted, thin): N is the connections, but at most "
+        return new Named(
+                "littles-law-" + workload,
+                "Little's law: " + workload,
+                "Each request waits " + Math.round(delaySeconds * 1000)
+                        + " ms on the server, so at most N requests in service give N / "
+                        + Math.round(delaySeconds * 1000)
+                        + " ms responses per second (dotted, thin): N is the connections, but at most "
                         + limits() + ". Below its ceiling a server is limited by CPU.",
                 chart("Throughput against the Little's-law ceiling — " + workload, plot));
     }
 
     /** "200 for pool, 200 for nio": the servers whose threads or workers bound the requests in service. */
     private String limits() {
-        return catalog.inServiceLimits().entrySet().stream().filter(e -> rows.stream().anyMatch(r -> r.server().equals(e.getKey())))
-                .map(e -> e.getValue() + " for " + e.getKey()).collect(Collectors.joining(", "));
+        return catalog.inServiceLimits().entrySet().stream()
+                .filter(e -> rows.stream().anyMatch(r -> r.server().equals(e.getKey())))
+                .map(e -> e.getValue() + " for " + e.getKey())
+                .collect(Collectors.joining(", "));
     }
 
     private Named latencyVsLoad(String workload, List<Row> open) {
         XYSeriesCollection sustained = new XYSeriesCollection();
         XYSeriesCollection unsustained = new XYSeriesCollection();
-        Map<String, List<Row>> groups = open.stream().collect(Collectors.groupingBy(r -> r.server() + ", " + r.connections() + " conn.",
-                LinkedHashMap::new, Collectors.toList()));
+        Map<String, List<Row>> groups = open.stream()
+                .collect(Collectors.groupingBy(
+                        r -> r.server() + ", " + r.connections() + " conn.", LinkedHashMap::new, Collectors.toList()));
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
         XYLineAndShapeRenderer hollow = new XYLineAndShapeRenderer(false, true);
         hollow.setDefaultShapesFilled(false);
@@ -398,9 +498,12 @@ final class Charts {
         plot.setDataset(1, unsustained);
         plot.setRenderer(1, hollow);
         return new Named("latency-vs-load-" + workload, "Latency vs offered load: " + workload,
-                "Open loop: requests are sent on a fixed schedule at the rates shown, and latency counts from the scheduled time (no coordinated "
-                        + "omission). A filled marker on the line: the server sustained that rate in every second of every round. A hollow marker "
-                        + "off the line: it did not (it fell behind, its queue grew, or requests failed), and its p99 describes a backlog, not a "
+                "Open loop: requests are sent on a fixed schedule at the rates shown, and latency counts from the "
+                        + "scheduled time (no coordinated "
+                        + "omission). A filled marker on the line: the server sustained that rate in every second of "
+                        + "every round. A hollow marker "
+                        + "off the line: it did not (it fell behind, its queue grew, or requests failed), and its p99 "
+                        + "describes a backlog, not a "
                         + "steady state. Near a server's capacity the queue, and the p99, shoot up: the hockey stick.",
                 chart("p99 latency vs offered load — " + workload + " (open loop)", plot));
     }
@@ -432,11 +535,14 @@ final class Charts {
 
     /** Whether the configuration of {@code server} at {@code connections} had errors. */
     private static boolean withErrors(List<Row> rows, Comparable<?> server, double connections) {
-        return rows.stream().anyMatch(r -> r.server().equals(server) && r.connections() == connections && r.hadErrors());
+        return rows.stream()
+                .anyMatch(r -> r.server().equals(server) && r.connections() == connections && r.hadErrors());
     }
 
     private Map<String, List<Row>> byServer(List<Row> rows) {
-        return rows.stream().sorted(Comparator.comparingInt((Row r) -> styles.order(r.server())).thenComparingInt(Row::connections))
+        return rows.stream()
+                .sorted(Comparator.comparingInt((Row r) -> styles.order(r.server()))
+                        .thenComparingInt(Row::connections))
                 .collect(Collectors.groupingBy(Row::server, LinkedHashMap::new, Collectors.toList()));
     }
 
@@ -444,7 +550,9 @@ final class Charts {
         XYSeriesCollection data = new XYSeriesCollection();
         for (Map.Entry<String, List<Row>> server : byServer(rows).entrySet()) {
             XYSeries series = new XYSeries(server.getKey());
-            server.getValue().stream().filter(r -> y.apply(r) != null && y.apply(r) > 0).forEach(r -> series.add(r.connections(), y.apply(r)));
+            server.getValue().stream()
+                    .filter(r -> y.apply(r) != null && y.apply(r) > 0)
+                    .forEach(r -> series.add(r.connections(), y.apply(r)));
             data.addSeries(series);
         }
         return data;
@@ -556,7 +664,9 @@ final class Charts {
         }
     }
 
-    /** A black ring around a point: that configuration was client-bound (its score is the load generator's ceiling too). */
+    /**
+     * A black ring around a point: that configuration was client-bound (its score is the load generator's ceiling too).
+     */
     private static final class Ring extends AbstractXYAnnotation {
         private static final double RADIUS = 10;
         private final double x;
@@ -568,7 +678,14 @@ final class Charts {
         }
 
         @Override
-        public void draw(Graphics2D g2, XYPlot plot, Rectangle2D area, ValueAxis domain, ValueAxis range, int index, PlotRenderingInfo info) {
+        public void draw(
+                Graphics2D g2,
+                XYPlot plot,
+                Rectangle2D area,
+                ValueAxis domain,
+                ValueAxis range,
+                int index,
+                PlotRenderingInfo info) {
             double px = domain.valueToJava2D(x, area, plot.getDomainAxisEdge());
             double py = range.valueToJava2D(y, area, plot.getRangeAxisEdge());
             g2.setStroke(new BasicStroke(2f));

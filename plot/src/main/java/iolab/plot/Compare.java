@@ -34,10 +34,13 @@ import java.util.Map;
 final class Compare {
 
     /** @param ratio B/A, or null when the configuration cannot be compared ({@code why} says why) */
-    record Comparison(ConfigurationId id, Ratios.Figure figure, Row a, Row b, RoundStatistics.Interval ratio, String why) {
+    record Comparison(
+            ConfigurationId id, Ratios.Figure figure, Row a, Row b, RoundStatistics.Interval ratio, String why) {
 
         RoundStatistics.Verdict verdict() {
-            return ratio == null ? RoundStatistics.Verdict.CANNOT_TELL : RoundStatistics.Verdict.of(ratio, ResultsFolder.LEVEL);
+            return ratio == null
+                    ? RoundStatistics.Verdict.CANNOT_TELL
+                    : RoundStatistics.Verdict.of(ratio, ResultsFolder.LEVEL);
         }
 
         String verdictWords() {
@@ -47,7 +50,8 @@ final class Compare {
             return switch (verdict()) {
                 case FASTER -> figure.above + " in B";
                 case SLOWER -> figure.below + " in B";
-                case CANNOT_TELL -> ratio.reaches(ResultsFolder.LEVEL) ? "no difference these runs can tell" : "too few rounds to tell";
+                case CANNOT_TELL ->
+                    ratio.reaches(ResultsFolder.LEVEL) ? "no difference these runs can tell" : "too few rounds to tell";
             };
         }
     }
@@ -80,25 +84,39 @@ final class Compare {
     private Comparison compare(Row ra, Row rb) {
         Ratios.Figure figure = ra.closedLoop() ? Ratios.Figure.THROUGHPUT : Ratios.Figure.CPU_PER_RESPONSE;
         if (!ra.scored() || !rb.scored()) {
-            return new Comparison(ra.key(), figure, ra, rb, null, "not scored in " + (ra.scored() ? "B" : rb.scored() ? "A" : "either run"));
+            return new Comparison(
+                    ra.key(),
+                    figure,
+                    ra,
+                    rb,
+                    null,
+                    "not scored in " + (ra.scored() ? "B" : rb.scored() ? "A" : "either run"));
         }
         if (!ra.closedLoop() && !(Boolean.TRUE.equals(ra.sustainable()) && Boolean.TRUE.equals(rb.sustainable()))) {
-            return new Comparison(ra.key(), figure, ra, rb, null, "the rate was not sustained in both runs: not the same work");
+            return new Comparison(
+                    ra.key(), figure, ra, rb, null, "the rate was not sustained in both runs: not the same work");
         }
         double[] va = values(a, ra, figure);
         double[] vb = values(b, rb, figure);
         if (va.length == 0 || vb.length == 0) {
             return new Comparison(ra.key(), figure, ra, rb, null, "no rounds with " + figure.words);
         }
-        return new Comparison(ra.key(), figure, ra, rb, RoundStatistics.unpairedRatio(vb, va, ResultsFolder.LEVEL), null);
+        return new Comparison(
+                ra.key(), figure, ra, rb, RoundStatistics.unpairedRatio(vb, va, ResultsFolder.LEVEL), null);
     }
 
     /** The rounds' figures, positive only: the ratio is taken on their logarithms. */
     private static double[] values(ResultsFolder run, Row r, Ratios.Figure figure) {
-        return Ratios.byRound(run.trials(r.id()), figure).values().stream().filter(v -> v > 0).mapToDouble(Double::doubleValue).toArray();
+        return Ratios.byRound(run.trials(r.id()), figure).values().stream()
+                .filter(v -> v > 0)
+                .mapToDouble(Double::doubleValue)
+                .toArray();
     }
 
-    /** Writes {@code compare.csv}, the overlaid charts and {@code compare.html} into {@code out}, and prints the verdicts. */
+    /**
+     * Writes {@code compare.csv}, the overlaid charts and {@code compare.html} into {@code out}, and prints the
+     * verdicts.
+     */
     void write(Path out, PrintStream console) throws IOException {
         Files.createDirectories(out);
         writeCsv(out.resolve("compare.csv"));
@@ -107,25 +125,53 @@ final class Compare {
             ChartFiles.write(c.chart(), out.resolve("charts"), c.name());
         }
         writeHtml(out.resolve("compare.html"), charts);
-        console.printf("B = %s against A = %s: %d configurations in both%n", describe(b), describe(a), comparisons.size());
+        console.printf(
+                "B = %s against A = %s: %d configurations in both%n", describe(b), describe(a), comparisons.size());
         for (Comparison c : comparisons) {
-            console.printf(Locale.ROOT, "  %-46s %s%n", c.id(), c.ratio() == null ? c.why()
-                    : String.format(Locale.ROOT, "B/A %.3f× %s (%.0f%% CI %.3f–%.3f): %s", c.ratio().median(), c.figure().words,
-                    100 * c.ratio().coverage(), c.ratio().low(), c.ratio().high(), c.verdictWords()));
+            console.printf(
+                    Locale.ROOT,
+                    "  %-46s %s%n",
+                    c.id(),
+                    c.ratio() == null
+                            ? c.why()
+                            : String.format(
+                                    Locale.ROOT,
+                                    "B/A %.3f× %s (%.0f%% CI %.3f–%.3f): %s",
+                                    c.ratio().median(),
+                                    c.figure().words,
+                                    100 * c.ratio().coverage(),
+                                    c.ratio().low(),
+                                    c.ratio().high(),
+                                    c.verdictWords()));
         }
-        console.printf("%d charts in %s; report: %s%n", charts.size(), out.resolve("charts"), out.resolve("compare.html"));
+        console.printf(
+                "%d charts in %s; report: %s%n", charts.size(), out.resolve("charts"), out.resolve("compare.html"));
     }
 
     private void writeCsv(Path file) throws IOException {
-        StringBuilder csv = new StringBuilder("id,workload,server,connections,loop,offered_req_per_s,figure,a_median,b_median,"
-                + "a_rounds,b_rounds,ratio_b_over_a,ci95_low,ci95_high,coverage_pct,verdict\n");
+        StringBuilder csv =
+                new StringBuilder("id,workload,server,connections,loop,offered_req_per_s,figure,a_median,b_median,"
+                        + "a_rounds,b_rounds,ratio_b_over_a,ci95_low,ci95_high,coverage_pct,verdict\n");
         for (Comparison c : comparisons) {
             RoundStatistics.Interval r = c.ratio();
-            csv.append(String.format(Locale.ROOT, "%s,%s,%s,%d,%s,%s,%s,%s,%s,%d,%d,%s,%s,%s,%s,%s%n", c.id(), c.id().workload(), c.id().server(),
-                    c.id().connections(), c.id().closedLoop() ? "closed" : "open", c.id().closedLoop() ? "" : String.valueOf(c.id().rate()),
-                    c.figure().label, median(c.a(), c.figure()), median(c.b(), c.figure()), c.a().rounds(), c.b().rounds(),
-                    r == null ? "" : String.format(Locale.ROOT, "%.4f", r.median()), r == null ? "" : String.format(Locale.ROOT, "%.4f", r.low()),
-                    r == null ? "" : String.format(Locale.ROOT, "%.4f", r.high()), r == null ? "" : String.format(Locale.ROOT, "%.1f", 100 * r.coverage()),
+            csv.append(String.format(
+                    Locale.ROOT,
+                    "%s,%s,%s,%d,%s,%s,%s,%s,%s,%d,%d,%s,%s,%s,%s,%s%n",
+                    c.id(),
+                    c.id().workload(),
+                    c.id().server(),
+                    c.id().connections(),
+                    c.id().closedLoop() ? "closed" : "open",
+                    c.id().closedLoop() ? "" : String.valueOf(c.id().rate()),
+                    c.figure().label,
+                    median(c.a(), c.figure()),
+                    median(c.b(), c.figure()),
+                    c.a().rounds(),
+                    c.b().rounds(),
+                    r == null ? "" : String.format(Locale.ROOT, "%.4f", r.median()),
+                    r == null ? "" : String.format(Locale.ROOT, "%.4f", r.low()),
+                    r == null ? "" : String.format(Locale.ROOT, "%.4f", r.high()),
+                    r == null ? "" : String.format(Locale.ROOT, "%.1f", 100 * r.coverage()),
                     c.verdictWords().replace(' ', '_').replace(",", "")));
         }
         Files.writeString(file, csv, StandardCharsets.UTF_8);
@@ -136,14 +182,22 @@ final class Compare {
         return v == null ? "" : String.format(Locale.ROOT, "%.2f", v);
     }
 
-    /** Per workload: throughput against connections, both runs; per closed-loop block: the percentile distributions of both. */
+    /**
+     * Per workload: throughput against connections, both runs; per closed-loop block: the percentile distributions of
+     * both.
+     */
     private List<Charts.Named> charts() {
         Styles styles = new Styles(b.catalog());
         List<Charts.Named> charts = new ArrayList<>();
-        List<String> workloads = comparisons.stream().map(c -> c.id().workload()).distinct().toList();
+        List<String> workloads =
+                comparisons.stream().map(c -> c.id().workload()).distinct().toList();
         for (String workload : workloads) {
-            List<Comparison> closed = comparisons.stream().filter(c -> c.id().workload().equals(workload) && c.id().closedLoop()
-                    && c.a().scored() && c.b().scored()).toList();
+            List<Comparison> closed = comparisons.stream()
+                    .filter(c -> c.id().workload().equals(workload)
+                            && c.id().closedLoop()
+                            && c.a().scored()
+                            && c.b().scored())
+                    .toList();
             if (closed.isEmpty()) {
                 continue;
             }
@@ -185,16 +239,22 @@ final class Compare {
         renderer.setErrorStroke(new BasicStroke(1.5f));
         styleRuns(renderer, data, styles);
         XYPlot plot = Charts.plot(data, Charts.connectionsAxis(), new NumberAxis("Throughput (responses/s)"), renderer);
-        return new Charts.Named("compare-throughput-" + workload, "Throughput, A (dashed, hollow) and B (solid): " + workload,
-                "The median over each run's rounds, bars: its interval across rounds. Each server's A sits just left of its B, the servers side by side, so that every bar reads.",
+        return new Charts.Named(
+                "compare-throughput-" + workload,
+                "Throughput, A (dashed, hollow) and B (solid): " + workload,
+                "The median over each run's rounds, bars: its interval across rounds. Each server's A sits just left "
+                        + "of its B, the servers side by side, so that every bar reads.",
                 Charts.chart("Throughput, A vs B — " + workload + " (closed loop)", plot, provenance()));
     }
 
     private Charts.Named percentiles(String workload, int connections, List<Comparison> block, Styles styles) {
         XYSeriesCollection data = new XYSeriesCollection();
-        for (Comparison c : block.stream().sorted(java.util.Comparator.comparingInt(c -> styles.order(c.id().server()))).toList()) {
+        for (Comparison c : block.stream()
+                .sorted(java.util.Comparator.comparingInt(c -> styles.order(c.id().server())))
+                .toList()) {
             for (String run : List.of("A", "B")) {
-                data.addSeries(Charts.percentiles(c.id().server() + " (" + run + ")", (run.equals("A") ? c.a() : c.b()).latency()));
+                data.addSeries(Charts.percentiles(
+                        c.id().server() + " (" + run + ")", (run.equals("A") ? c.a() : c.b()).latency()));
             }
         }
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
@@ -206,7 +266,10 @@ final class Compare {
         return new Charts.Named("compare-percentiles-" + workload + "_c" + connections,
                 "Latency by percentile, A (dashed) and B (solid): " + workload + ", " + connections + " connections",
                 "HdrHistogram's percentile distribution of every recorded response of each run, closed loop.",
-                Charts.chart("Latency by percentile, A vs B — " + workload + ", " + connections + " connections", plot, provenance()));
+                Charts.chart(
+                        "Latency by percentile, A vs B — " + workload + ", " + connections + " connections",
+                        plot,
+                        provenance()));
     }
 
     /** Each server keeps its colour in both runs; A is dashed and hollow, B solid and filled. */
@@ -218,8 +281,12 @@ final class Compare {
             renderer.setSeriesPaint(i, styles.color(server));
             renderer.setSeriesShape(i, styles.shape(server));
             renderer.setSeriesShapesFilled(i, !runA);
-            renderer.setSeriesStroke(i, runA ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f)
-                    : new BasicStroke(2.5f));
+            renderer.setSeriesStroke(
+                    i,
+                    runA
+                            ? new BasicStroke(
+                                    2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f)
+                            : new BasicStroke(2.5f));
         }
     }
 
@@ -228,37 +295,83 @@ final class Compare {
     }
 
     private void writeHtml(Path file, List<Charts.Named> charts) throws IOException {
-        StringBuilder html = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>iolab: ")
-                .append(ReportWriter.esc(describe(b))).append(" against ").append(ReportWriter.esc(describe(a))).append("</title>\n")
-                .append("<style>body{font-family:sans-serif;max-width:1200px;margin:auto;padding:1em}table{border-collapse:collapse}"
-                        + "td,th{border:1px solid #bbb;padding:3px 6px;text-align:right}td:first-child{text-align:left}"
-                        + "img{max-width:100%}.faster{background:#e3f4e3}.slower{background:#fbe3e3}</style></head><body>\n")
-                .append("<h1>Run B against run A</h1>\n<p>A: ").append(ReportWriter.esc(describe(a))).append("<br>B: ")
-                .append(ReportWriter.esc(describe(b))).append("</p>\n")
-                .append("<p>Each line is B's figure over A's for one configuration measured in both runs. The two runs' rounds are not "
-                        + "paired, so the interval is the Mann–Whitney (Moses) interval of the factor: the median of every round of B over every "
-                        + "round of A, and the range that covers the true factor with the coverage given. A verdict needs that coverage to reach "
-                        + "95% and the interval to lie wholly above or below 1. Closed loops compare throughput; open loops the server's CPU "
-                        + "time per response, where both runs sustained the rate.</p>\n<table><tr><th>configuration</th><th>figure</th>"
-                        + "<th>A median</th><th>B median</th><th>B/A</th><th>interval</th><th>coverage</th><th>rounds A, B</th><th>verdict</th></tr>\n");
+        StringBuilder html = new StringBuilder(
+                        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>iolab: ")
+                .append(ReportWriter.esc(describe(b)))
+                .append(" against ")
+                .append(ReportWriter.esc(describe(a)))
+                .append("</title>\n")
+                .append(
+                        "<style>body{font-family:sans-serif;max-width:1200px;margin:auto;padding:1em}"
+                                + "table{border-collapse:collapse}"
+                                + "td,th{border:1px solid #bbb;padding:3px "
+                                + "6px;text-align:right}td:first-child{text-align:left}"
+                                + "img{max-width:100%}.faster{background:#e3f4e3}.slower{background:#fbe3e3}</style>"
+                                + "</head><body>\n")
+                .append("<h1>Run B against run A</h1>\n<p>A: ")
+                .append(ReportWriter.esc(describe(a)))
+                .append("<br>B: ")
+                .append(ReportWriter.esc(describe(b)))
+                .append("</p>\n")
+                .append(
+                        "<p>Each line is B's figure over A's for one configuration measured in both runs. The two "
+                                + "runs' rounds are not "
+                                + "paired, so the interval is the Mann–Whitney (Moses) interval of the factor: the "
+                                + "median of every round of B over every "
+                                + "round of A, and the range that covers the true factor with the coverage given. A "
+                                + "verdict needs that coverage to reach "
+                                + "95% and the interval to lie wholly above or below 1. Closed loops compare "
+                                + "throughput; open loops the server's CPU "
+                                + "time per response, where both runs sustained the "
+                                + "rate.</p>\n<table><tr><th>configuration</th><th>figure</th>"
+                                + "<th>A median</th><th>B "
+                                + "median</th><th>B/A</th><th>interval</th><th>coverage</th><th>rounds A, "
+                                + "B</th><th>verdict</th></tr>\n");
         for (Comparison c : comparisons) {
             RoundStatistics.Interval r = c.ratio();
-            String css = c.verdict() == RoundStatistics.Verdict.FASTER ? " class=\"faster\"" : c.verdict() == RoundStatistics.Verdict.SLOWER ? " class=\"slower\"" : "";
+            String css = c.verdict() == RoundStatistics.Verdict.FASTER
+                    ? " class=\"faster\""
+                    : c.verdict() == RoundStatistics.Verdict.SLOWER ? " class=\"slower\"" : "";
             if (c.figure() == Ratios.Figure.CPU_PER_RESPONSE && !css.isEmpty()) {
-                css = c.verdict() == RoundStatistics.Verdict.FASTER ? " class=\"slower\"" : " class=\"faster\""; // costlier is worse
+                css = c.verdict() == RoundStatistics.Verdict.FASTER
+                        ? " class=\"slower\""
+                        : " class=\"faster\""; // costlier is worse
             }
-            html.append("<tr").append(css).append("><td>").append(ReportWriter.esc(c.id().toString())).append("</td><td>").append(c.figure().label)
-                    .append("</td><td>").append(median(c.a(), c.figure())).append("</td><td>").append(median(c.b(), c.figure())).append("</td><td>")
-                    .append(r == null ? "" : String.format(Locale.ROOT, "%.3f", r.median())).append("</td><td>")
-                    .append(r == null ? "" : String.format(Locale.ROOT, "%.3f–%.3f", r.low(), r.high())).append("</td><td>")
-                    .append(r == null ? "" : String.format(Locale.ROOT, "%.1f%%", 100 * r.coverage())).append("</td><td>")
-                    .append(c.a().rounds()).append(", ").append(c.b().rounds()).append("</td><td>").append(ReportWriter.esc(c.verdictWords()))
+            html.append("<tr")
+                    .append(css)
+                    .append("><td>")
+                    .append(ReportWriter.esc(c.id().toString()))
+                    .append("</td><td>")
+                    .append(c.figure().label)
+                    .append("</td><td>")
+                    .append(median(c.a(), c.figure()))
+                    .append("</td><td>")
+                    .append(median(c.b(), c.figure()))
+                    .append("</td><td>")
+                    .append(r == null ? "" : String.format(Locale.ROOT, "%.3f", r.median()))
+                    .append("</td><td>")
+                    .append(r == null ? "" : String.format(Locale.ROOT, "%.3f–%.3f", r.low(), r.high()))
+                    .append("</td><td>")
+                    .append(r == null ? "" : String.format(Locale.ROOT, "%.1f%%", 100 * r.coverage()))
+                    .append("</td><td>")
+                    .append(c.a().rounds())
+                    .append(", ")
+                    .append(c.b().rounds())
+                    .append("</td><td>")
+                    .append(ReportWriter.esc(c.verdictWords()))
                     .append("</td></tr>\n");
         }
         html.append("</table>\n");
         for (Charts.Named c : charts) {
-            html.append("<h2>").append(ReportWriter.esc(c.title())).append("</h2>\n<img src=\"charts/").append(c.name())
-                    .append(".png\" alt=\"").append(ReportWriter.esc(c.title())).append("\">\n<p>").append(ReportWriter.esc(c.caption())).append("</p>\n");
+            html.append("<h2>")
+                    .append(ReportWriter.esc(c.title()))
+                    .append("</h2>\n<img src=\"charts/")
+                    .append(c.name())
+                    .append(".png\" alt=\"")
+                    .append(ReportWriter.esc(c.title()))
+                    .append("\">\n<p>")
+                    .append(ReportWriter.esc(c.caption()))
+                    .append("</p>\n");
         }
         Files.writeString(file, html.append("</body></html>\n"), StandardCharsets.UTF_8);
     }

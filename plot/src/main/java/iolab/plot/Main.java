@@ -42,7 +42,11 @@ public final class Main implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "RESULTS_DIR", description = "A run's folder, for example results/latest.")
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "RESULTS_DIR",
+            description = "A run's folder, for example results/latest.")
     Path dir;
 
     @Override
@@ -85,7 +89,10 @@ public final class Main implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "A", description = "The run compared against, for example results/reference.")
+        @Parameters(
+                index = "0",
+                paramLabel = "A",
+                description = "The run compared against, for example results/reference.")
         Path a;
 
         @Parameters(index = "1", paramLabel = "B", description = "The run compared, for example results/latest.")
@@ -101,15 +108,19 @@ public final class Main implements Callable<Integer> {
             ResultsFolder runB = ResultsFolder.read(resultsFolder(spec, b));
             Compare compare = Compare.of(runA, runB);
             if (compare.comparisons().isEmpty()) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "no configuration is in both " + a + " and " + b);
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "no configuration is in both " + a + " and " + b);
             }
-            Path where = out != null ? out : b.toAbsolutePath().getParent().resolve("compare-" + runId(runA) + "-vs-" + runId(runB));
+            Path where = out != null
+                    ? out
+                    : b.toAbsolutePath().getParent().resolve("compare-" + runId(runA) + "-vs-" + runId(runB));
             compare.write(where, console(spec));
             return 0;
         }
 
         private static String runId(ResultsFolder run) {
-            return run.environment() != null && run.environment().has("runId") ? run.environment().get("runId").getAsString()
+            return run.environment() != null && run.environment().has("runId")
+                    ? run.environment().get("runId").getAsString()
                     : run.dir().toAbsolutePath().normalize().getFileName().toString();
         }
     }

@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Draws a results folder: {@code charts/} (PNG and SVG), {@code report.html}, {@code summary.csv}, {@code summary.md} and {@code ratios.csv}. */
+/**
+ * Draws a results folder: {@code charts/} (PNG and SVG), {@code report.html}, {@code summary.csv}, {@code summary.md}
+ * and {@code ratios.csv}.
+ */
 public final class Plot {
 
     private Plot() {
@@ -24,7 +27,8 @@ public final class Plot {
             drawn.add(Backlog.chart(results.backlog(), ReportWriter.provenance(results)));
         }
         List<Capacity.Result> capacity = Capacity.of(results.capacityRounds());
-        drawn.addAll(Capacity.charts(capacity, results.capacityProbes(), new Styles(results.catalog()), ReportWriter.provenance(results)));
+        drawn.addAll(Capacity.charts(
+                capacity, results.capacityProbes(), new Styles(results.catalog()), ReportWriter.provenance(results)));
         if (!results.udp().isEmpty()) {
             drawn.add(Udp.chart(results.udp(), results.catalog(), ReportWriter.provenance(results)));
         }
@@ -50,7 +54,9 @@ public final class Plot {
         out.println();
         report.printCapacity(out);
         problems.forEach(p -> out.println("missing: " + p));
-        out.printf("%d charts in %s; report: %s%n", drawn.size(), resultsDir.resolve("charts"), resultsDir.resolve("report.html"));
+        out.printf(
+                "%d charts in %s; report: %s%n",
+                drawn.size(), resultsDir.resolve("charts"), resultsDir.resolve("report.html"));
         return problems;
     }
 }

@@ -26,7 +26,12 @@ final class Ratios {
 
     enum Figure {
         THROUGHPUT("throughput", "the throughput", "faster", "slower", Trial::score),
-        CPU_PER_RESPONSE("cpu_per_response", "the server CPU time per response", "costlier", "cheaper", t -> t.cost().cpuMicrosPerRequest()),
+        CPU_PER_RESPONSE(
+                "cpu_per_response",
+                "the server CPU time per response",
+                "costlier",
+                "cheaper",
+                t -> t.cost().cpuMicrosPerRequest()),
         /** From the capacity searches' rounds ({@link Capacity}), not from a trial. */
         CAPACITY("capacity", "the capacity at the latency goal", "carries more", "carries less", t -> null);
 
@@ -49,10 +54,24 @@ final class Ratios {
      * @param rate      the open loop's rate; 0 for the closed loop and for a capacity
      * @param sloMillis a capacity's p99 goal; 0 for the other figures
      */
-    record Ratio(String workload, int connections, long rate, Figure figure, String server, String baseline, RoundStatistics.Interval ratio,
-                 double sloMillis) {
+    record Ratio(
+            String workload,
+            int connections,
+            long rate,
+            Figure figure,
+            String server,
+            String baseline,
+            RoundStatistics.Interval ratio,
+            double sloMillis) {
 
-        Ratio(String workload, int connections, long rate, Figure figure, String server, String baseline, RoundStatistics.Interval ratio) {
+        Ratio(
+                String workload,
+                int connections,
+                long rate,
+                Figure figure,
+                String server,
+                String baseline,
+                RoundStatistics.Interval ratio) {
             this(workload, connections, rate, figure, server, baseline, ratio, 0);
         }
 
@@ -64,21 +83,42 @@ final class Ratios {
             return switch (verdict()) {
                 case FASTER -> figure.above;
                 case SLOWER -> figure.below;
-                case CANNOT_TELL -> ratio.reaches(ResultsFolder.LEVEL) ? "no difference this run can tell" : "too few rounds to tell";
+                case CANNOT_TELL ->
+                    ratio.reaches(ResultsFolder.LEVEL) ? "no difference this run can tell" : "too few rounds to tell";
             };
         }
 
         /** "virtual reaches 0.87× the throughput of netty-epoll (97% CI 0.80–0.93, 6 rounds): slower". */
         String sentence() {
-            return String.format(Locale.ROOT, "%s has %.2f× %s of %s (%.0f%% CI %.2f–%.2f, %d rounds): %s",
-                    server, ratio.median(), figure.words, baseline, 100 * ratio.coverage(), ratio.low(), ratio.high(), ratio.rounds(), verdictWords());
+            return String.format(
+                    Locale.ROOT,
+                    "%s has %.2f× %s of %s (%.0f%% CI %.2f–%.2f, %d rounds): %s",
+                    server,
+                    ratio.median(),
+                    figure.words,
+                    baseline,
+                    100 * ratio.coverage(),
+                    ratio.low(),
+                    ratio.high(),
+                    ratio.rounds(),
+                    verdictWords());
         }
 
         String where() {
             if (figure == Figure.CAPACITY) {
-                return String.format(Locale.ROOT, "%s c=%d capacity, p99 <= %s ms", workload, connections, CapacityRound.number(sloMillis));
+                return String.format(
+                        Locale.ROOT,
+                        "%s c=%d capacity, p99 <= %s ms",
+                        workload,
+                        connections,
+                        CapacityRound.number(sloMillis));
             }
-            return String.format(Locale.ROOT, "%s c=%d %s", workload, connections, rate == 0 ? "closed loop" : "open loop at " + rate + " req/s");
+            return String.format(
+                    Locale.ROOT,
+                    "%s c=%d %s",
+                    workload,
+                    connections,
+                    rate == 0 ? "closed loop" : "open loop at " + rate + " req/s");
         }
     }
 
@@ -89,17 +129,22 @@ final class Ratios {
         Map<String, List<Row>> blocks = new LinkedHashMap<>();
         for (Row r : results.rows()) {
             if (r.scored()) {
-                blocks.computeIfAbsent(r.workload() + "_c" + r.connections() + "_" + r.rate(), k -> new ArrayList<>()).add(r);
+                blocks.computeIfAbsent(r.workload() + "_c" + r.connections() + "_" + r.rate(), k -> new ArrayList<>())
+                        .add(r);
             }
         }
         List<Ratio> ratios = new ArrayList<>();
         for (List<Row> block : blocks.values()) {
-            Row baseline = results.catalog().yardsticks().stream().flatMap(b -> block.stream().filter(r -> r.server().equals(b))).findFirst().orElse(null);
+            Row baseline = results.catalog().yardsticks().stream()
+                    .flatMap(b -> block.stream().filter(r -> r.server().equals(b)))
+                    .findFirst()
+                    .orElse(null);
             if (baseline == null || block.size() < 2) {
                 continue;
             }
             Figure figure = baseline.closedLoop() ? Figure.THROUGHPUT : Figure.CPU_PER_RESPONSE;
-            if (figure == Figure.CPU_PER_RESPONSE && !block.stream().allMatch(r -> Boolean.TRUE.equals(r.sustainable()))) {
+            if (figure == Figure.CPU_PER_RESPONSE
+                    && !block.stream().allMatch(r -> Boolean.TRUE.equals(r.sustainable()))) {
                 continue; // the same work only where every server did all of it
             }
             Map<Integer, Double> yardstick = byRound(results.trials(baseline.id()), figure);
@@ -130,12 +175,25 @@ final class Ratios {
     }
 
     static void write(List<Ratio> ratios, Path file) throws IOException {
-        StringBuilder csv = new StringBuilder("workload,connections,loop,offered_req_per_s,figure,server,baseline,rounds,ratio_median,"
-                + "ci95_low,ci95_high,coverage_pct,verdict\n");
+        StringBuilder csv = new StringBuilder(
+                "workload,connections,loop,offered_req_per_s,figure,server,baseline,rounds,ratio_median,"
+                        + "ci95_low,ci95_high,coverage_pct,verdict\n");
         for (Ratio r : ratios) {
-            csv.append(String.format(Locale.ROOT, "%s,%d,%s,%s,%s,%s,%s,%d,%.4f,%.4f,%.4f,%.1f,%s%n", r.workload(), r.connections(),
-                    r.figure() == Figure.CAPACITY ? "open" : r.rate() == 0 ? "closed" : "open", r.rate() == 0 ? "" : String.valueOf(r.rate()), r.figure().label, r.server(),
-                    r.baseline(), r.ratio().rounds(), r.ratio().median(), r.ratio().low(), r.ratio().high(), 100 * r.ratio().coverage(),
+            csv.append(String.format(
+                    Locale.ROOT,
+                    "%s,%d,%s,%s,%s,%s,%s,%d,%.4f,%.4f,%.4f,%.1f,%s%n",
+                    r.workload(),
+                    r.connections(),
+                    r.figure() == Figure.CAPACITY ? "open" : r.rate() == 0 ? "closed" : "open",
+                    r.rate() == 0 ? "" : String.valueOf(r.rate()),
+                    r.figure().label,
+                    r.server(),
+                    r.baseline(),
+                    r.ratio().rounds(),
+                    r.ratio().median(),
+                    r.ratio().low(),
+                    r.ratio().high(),
+                    100 * r.ratio().coverage(),
                     r.verdictWords().replace(' ', '_')));
         }
         Files.writeString(file, csv, StandardCharsets.UTF_8);

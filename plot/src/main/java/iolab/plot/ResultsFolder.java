@@ -50,7 +50,8 @@ final class ResultsFolder {
     private ResultsFolder(Path dir) {
         this.dir = dir;
         this.environment = readObject("environment.json",
-                "the report has no environment table and no citation details, no Little's-law chart and no ratios (it names the servers, workloads and yardsticks)");
+                "the report has no environment table and no citation details, no Little's-law chart and no ratios (it "
+                        + "names the servers, workloads and yardsticks)");
         this.catalog = Catalog.of(environment);
         this.rows = readRows();
         this.backlog = readBacklog();
@@ -140,7 +141,10 @@ final class ResultsFolder {
         return environment;
     }
 
-    /** Where each configuration's merged files are: {@code configurations/}, or the run's folder itself in runs made before it. */
+    /**
+     * Where each configuration's merged files are: {@code configurations/}, or the run's folder itself in runs made
+     * before it.
+     */
     private Path perConfiguration() {
         return Files.isDirectory(dir.resolve(ConfigurationId.FOLDER)) ? dir.resolve(ConfigurationId.FOLDER) : dir;
     }
@@ -161,18 +165,22 @@ final class ResultsFolder {
                     }
                 }
             } catch (IOException | RuntimeException e) {
-                missing.add(Trial.FILE + " is unreadable (" + e.getMessage() + "): no scores; the throughput and cost charts are left out");
+                missing.add(Trial.FILE + " is unreadable (" + e.getMessage()
+                        + "): no scores; the throughput and cost charts are left out");
             }
         }
         Map<String, String> failures = new LinkedHashMap<>();
         JsonElement failed = dir.resolve("failures.json").toFile().exists() ? read("failures.json", "") : null;
         if (failed != null && failed.isJsonArray()) {
             for (JsonElement e : failed.getAsJsonArray()) {
-                failures.put(e.getAsJsonObject().get("id").getAsString(), e.getAsJsonObject().get("reason").getAsString());
+                failures.put(
+                        e.getAsJsonObject().get("id").getAsString(),
+                        e.getAsJsonObject().get("reason").getAsString());
             }
         }
         // Every configuration the run planned, measured or left a file for.
-        TreeSet<ConfigurationId> ids = new TreeSet<>(ConfigurationId.order(catalog::workloadOrder, catalog::serverOrder));
+        TreeSet<ConfigurationId> ids =
+                new TreeSet<>(ConfigurationId.order(catalog::workloadOrder, catalog::serverOrder));
         List<String> names = new ArrayList<>(trials.keySet());
         names.addAll(failures.keySet());
         if (environment != null && environment.has("configurations")) {
@@ -207,9 +215,14 @@ final class ResultsFolder {
             interval = RoundStatistics.median(counted.stream().mapToDouble(Trial::score).toArray(), LEVEL);
             score = interval.median();
         } else if (failure == null) {
-            failure = trials.stream().map(Trial::failure).filter(f -> !f.isEmpty()).findFirst().orElse("no scored round in " + Trial.FILE);
+            failure = trials.stream()
+                    .map(Trial::failure)
+                    .filter(f -> !f.isEmpty())
+                    .findFirst()
+                    .orElse("no scored round in " + Trial.FILE);
         }
-        int disturbed = (int) counted.stream().filter(t -> !t.disturbed().isEmpty()).count();
+        int disturbed =
+                (int) counted.stream().filter(t -> !t.disturbed().isEmpty()).count();
         Double p50 = null, p90 = null, p99 = null, p999 = null, max = null;
         Histogram latency = null;
         ErrorCounts errors = ErrorCounts.NONE;
@@ -234,13 +247,33 @@ final class ResultsFolder {
                 sustainable = errors.total() == 0 && Sustainability.sustained(intervals, rate);
             }
         }
-        return new Row(key, score, interval, disturbed, sustainable, median(counted, t -> t.cost().threads()), median(counted, t -> t.cost().rssMiB()),
-                median(counted, t -> t.cost().cpuMicrosPerRequest()), p50, p90, p99, p999, max, latency,
-                median(counted, t -> t.cost().serverCores()), median(counted, t -> t.cost().clientCores()), errors.total(), errors.kinds(), failure,
+        return new Row(
+                key,
+                score,
+                interval,
+                disturbed,
+                sustainable,
+                median(counted, t -> t.cost().threads()),
+                median(counted, t -> t.cost().rssMiB()),
+                median(counted, t -> t.cost().cpuMicrosPerRequest()),
+                p50,
+                p90,
+                p99,
+                p999,
+                max,
+                latency,
+                median(counted, t -> t.cost().serverCores()),
+                median(counted, t -> t.cost().clientCores()),
+                errors.total(),
+                errors.kinds(),
+                failure,
                 summary == null ? Row.Account.NONE : account(summary, counted));
     }
 
-    /** Who the configuration's latency describes: from its merged summary, and its percentiles' intervals from each round's. */
+    /**
+     * Who the configuration's latency describes: from its merged summary, and its percentiles' intervals from each
+     * round's.
+     */
     private Row.Account account(JsonObject summary, List<Trial> counted) {
         Integer served = null, connections = null;
         Double fairness = null, censoredPct = null;
@@ -271,7 +304,16 @@ final class ResultsFolder {
                 p999s.add(number(l.get("p99.9")));
             }
         }
-        return new Row.Account(served, connections, fairness, censoredPct, lowerBounds, interval(p50s), interval(p99s), interval(p999s), sendLag,
+        return new Row.Account(
+                served,
+                connections,
+                fairness,
+                censoredPct,
+                lowerBounds,
+                interval(p50s),
+                interval(p99s),
+                interval(p999s),
+                sendLag,
                 clientLimited);
     }
 
@@ -283,7 +325,11 @@ final class ResultsFolder {
 
     /** The median over the counted rounds of a per-round figure; null when no round has it. */
     private static Double median(List<Trial> trials, Function<Trial, Double> figure) {
-        double[] values = trials.stream().map(figure).filter(v -> v != null && !v.isNaN()).mapToDouble(Double::doubleValue).toArray();
+        double[] values = trials.stream()
+                .map(figure)
+                .filter(v -> v != null && !v.isNaN())
+                .mapToDouble(Double::doubleValue)
+                .toArray();
         return values.length == 0 ? null : RoundStatistics.median(values);
     }
 

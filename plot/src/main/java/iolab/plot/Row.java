@@ -6,44 +6,74 @@ import iolab.runfiles.RoundStatistics;
 import org.HdrHistogram.Histogram;
 
 /**
- * One configuration of a run and what is known of it; any figure may be absent (null) when
- * the configuration failed or a file is missing.
+ * One configuration of a run and what is known of it; any figure may be absent (null) when the configuration failed or
+ * a file is missing.
  *
- * @param key       which configuration: workload, server, connections and the open loop's rate
- * @param score     the median over rounds of JMH's score, responses per second
- * @param interval  the median's confidence interval across rounds (see {@link RoundStatistics}); null without a score
+ * @param key which configuration: workload, server, connections and the open loop's rate
+ * @param score the median over rounds of JMH's score, responses per second
+ * @param interval the median's confidence interval across rounds (see {@link RoundStatistics}); null without a score
  * @param disturbedRounds counted rounds that ran while the machine was disturbed (their repeat was disturbed too)
- * @param sustainable open loop: whether the server delivered the asked rate in every interval without a growing queue; null for a closed loop
- * @param latency   the measured latency distribution (ns), from the configuration's .hlog
+ * @param sustainable open loop: whether the server delivered the asked rate in every interval without a growing queue;
+ *     null for a closed loop
+ * @param latency the measured latency distribution (ns), from the configuration's .hlog
  * @param serverCores the server's CPU time over wall time during the measurement (1.0: one core busy)
  * @param clientCores the same for the client (the benchmark's process)
- * @param errors    errors during the measurement (timeouts, resets, bad responses), kept beside the score
+ * @param errors errors during the measurement (timeouts, resets, bad responses), kept beside the score
  * @param errorKinds the errors by kind, for example {@code 56 timeout}; empty when none
- * @param failure   why there is no score
- * @param account   who the latency describes: connections served, censored share, intervals, the client's part
+ * @param failure why there is no score
+ * @param account who the latency describes: connections served, censored share, intervals, the client's part
  */
-record Row(ConfigurationId key,
-           Double score, RoundStatistics.Interval interval, int disturbedRounds, Boolean sustainable, Double threads, Double rssMiB, Double cpuMicrosPerRequest,
-           Double p50, Double p90, Double p99, Double p999, Double max, Histogram latency,
-           Double serverCores, Double clientCores, long errors, String errorKinds, String failure, Account account) {
+record Row(
+        ConfigurationId key,
+        Double score,
+        RoundStatistics.Interval interval,
+        int disturbedRounds,
+        Boolean sustainable,
+        Double threads,
+        Double rssMiB,
+        Double cpuMicrosPerRequest,
+        Double p50,
+        Double p90,
+        Double p99,
+        Double p999,
+        Double max,
+        Histogram latency,
+        Double serverCores,
+        Double clientCores,
+        long errors,
+        String errorKinds,
+        String failure,
+        Account account) {
 
     /**
      * What a configuration's latency figures rest on; any part may be absent (null) in runs made before it was kept.
      *
-     * @param served        connections with at least one response in the measured window (the median over rounds)
-     * @param connections   all connections of the load
-     * @param fairness      Jain's index of the responses per connection (median over rounds)
-     * @param censoredPct   the share of the latency record that is censored: requests never answered, at the wait they had
-     * @param lowerBounds   the percentiles ({@code p50}, {@code p99}, {@code max}, ...) that are only lower bounds because they reach into the censored share
-     * @param p50Interval   p50 across rounds: its median and interval (ms); {@code p99Interval} and {@code p999Interval} likewise
-     * @param sendLagP99    open loop: the client's own send lag at p99 (ms); null in the closed loop
+     * @param served connections with at least one response in the measured window (the median over rounds)
+     * @param connections all connections of the load
+     * @param fairness Jain's index of the responses per connection (median over rounds)
+     * @param censoredPct the share of the latency record that is censored: requests never answered, at the wait they
+     *     had
+     * @param lowerBounds the percentiles ({@code p50}, {@code p99}, {@code max}, ...) that are only lower bounds
+     *     because they reach into the censored share
+     * @param p50Interval p50 across rounds: its median and interval (ms); {@code p99Interval} and {@code p999Interval}
+     *     likewise
+     * @param sendLagP99 open loop: the client's own send lag at p99 (ms); null in the closed loop
      * @param clientLimited the client's send lag (p99) exceeded a tenth of the latency's p99
      */
-    record Account(Integer served, Integer connections, Double fairness, Double censoredPct, java.util.Set<String> lowerBounds,
-                   RoundStatistics.Interval p50Interval, RoundStatistics.Interval p99Interval, RoundStatistics.Interval p999Interval,
-                   Double sendLagP99, Boolean clientLimited) {
+    record Account(
+            Integer served,
+            Integer connections,
+            Double fairness,
+            Double censoredPct,
+            java.util.Set<String> lowerBounds,
+            RoundStatistics.Interval p50Interval,
+            RoundStatistics.Interval p99Interval,
+            RoundStatistics.Interval p999Interval,
+            Double sendLagP99,
+            Boolean clientLimited) {
 
-        static final Account NONE = new Account(null, null, null, null, java.util.Set.of(), null, null, null, null, null);
+        static final Account NONE =
+                new Account(null, null, null, null, java.util.Set.of(), null, null, null, null, null);
 
         boolean lowerBound(String percentile) {
             return lowerBounds.contains(percentile);
@@ -57,12 +87,23 @@ record Row(ConfigurationId key,
 
     /** A percentile as the tables show it: {@code >=} before one that is a lower bound. */
     String percentile(String name, Double millis) {
-        return millis == null ? "" : (account.lowerBound(name) ? ">=" : "") + String.format(java.util.Locale.ROOT, "%.3f", millis);
+        return millis == null
+                ? ""
+                : (account.lowerBound(name) ? ">=" : "") + String.format(java.util.Locale.ROOT, "%.3f", millis);
     }
 
-    /** The server's name for a legend, with how many of its connections it served when it starved some: "pool (200 of 1,000 served)". */
+    /**
+     * The server's name for a legend, with how many of its connections it served when it starved some: "pool (200 of
+     * 1,000 served)".
+     */
     String serverServed() {
-        return account.starved() ? String.format(java.util.Locale.ROOT, "%s (%,d of %,d served)", server(), account.served(), account.connections())
+        return account.starved()
+                ? String.format(
+                        java.util.Locale.ROOT,
+                        "%s (%,d of %,d served)",
+                        server(),
+                        account.served(),
+                        account.connections())
                 : server();
     }
 
@@ -114,7 +155,10 @@ record Row(ConfigurationId key,
         return errors > 0;
     }
 
-    /** Errors among all outcomes of the measurement (responses recorded and errors), in percent; null without a histogram. */
+    /**
+     * Errors among all outcomes of the measurement (responses recorded and errors), in percent; null without a
+     * histogram.
+     */
     Double errorRatePercent() {
         if (errors == 0) {
             return 0.0;

@@ -37,7 +37,9 @@ final class Styles {
 
     Stroke stroke(String server) {
         float[] dash = DASHES[order(server) % DASHES.length];
-        return dash == null ? new BasicStroke(2.5f) : new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, dash, 0f);
+        return dash == null
+                ? new BasicStroke(2.5f)
+                : new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, dash, 0f);
     }
 
     Shape shape(String server) {
@@ -50,8 +52,11 @@ final class Styles {
             case 4 -> polygon(new double[]{-s / 2, s / 2, 0}, new double[]{-s / 2, -s / 2, s / 2});
             case 5 -> new Rectangle2D.Double(-s / 2, -s / 4, s, s / 2);
             case 6 -> new Ellipse2D.Double(-s / 2, -s / 4, s, s / 2);
-            case 7 -> polygon(new double[]{-s / 2, s / 2, -s / 2}, new double[]{-s / 2, 0, s / 2});
-            default -> polygon(new double[]{-s / 2, -s / 6, s / 6, s / 2, s / 6, -s / 6}, new double[]{0, -s / 2, -s / 2, 0, s / 2, s / 2});
+            case 7 -> polygon(new double[] {-s / 2, s / 2, -s / 2}, new double[] {-s / 2, 0, s / 2});
+            default ->
+                polygon(
+                        new double[] {-s / 2, -s / 6, s / 6, s / 2, s / 6, -s / 6},
+                        new double[] {0, -s / 2, -s / 2, 0, s / 2, s / 2});
         };
     }
 

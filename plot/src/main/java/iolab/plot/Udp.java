@@ -47,17 +47,32 @@ public final class Udp {
     /** Per server, in the order given, its points by rising rate. */
     static Map<String, List<Point>> points(List<UdpTrial> trials, Comparator<String> serverOrder) {
         Map<String, List<Point>> byServer = new LinkedHashMap<>();
-        Map<String, Map<Long, List<UdpTrial>>> grouped = trials.stream().collect(Collectors.groupingBy(UdpTrial::server, TreeMap::new,
-                Collectors.groupingBy(UdpTrial::offered, TreeMap::new, Collectors.toList())));
+        Map<String, Map<Long, List<UdpTrial>>> grouped = trials.stream()
+                .collect(Collectors.groupingBy(
+                        UdpTrial::server,
+                        TreeMap::new,
+                        Collectors.groupingBy(UdpTrial::offered, TreeMap::new, Collectors.toList())));
         grouped.keySet().stream().sorted(serverOrder).forEach(server -> {
             List<Point> points = new ArrayList<>();
             grouped.get(server).forEach((offered, ts) -> {
                 double[] p99 = ts.stream().mapToDouble(UdpTrial::p99Millis).toArray();
                 double[] loss = ts.stream().mapToDouble(UdpTrial::lossRatio).toArray();
-                double[] cpu = ts.stream().mapToDouble(UdpTrial::cpuMicrosPerDatagram).filter(Double::isFinite).toArray();
-                points.add(new Point(server, offered, RoundStatistics.median(p99), min(p99), max(p99), RoundStatistics.median(loss),
-                        min(loss), max(loss), cpu.length == 0 ? Double.NaN : RoundStatistics.median(cpu),
-                        ts.stream().anyMatch(UdpTrial::clientLate), ts.size()));
+                double[] cpu = ts.stream()
+                        .mapToDouble(UdpTrial::cpuMicrosPerDatagram)
+                        .filter(Double::isFinite)
+                        .toArray();
+                points.add(new Point(
+                        server,
+                        offered,
+                        RoundStatistics.median(p99),
+                        min(p99),
+                        max(p99),
+                        RoundStatistics.median(loss),
+                        min(loss),
+                        max(loss),
+                        cpu.length == 0 ? Double.NaN : RoundStatistics.median(cpu),
+                        ts.stream().anyMatch(UdpTrial::clientLate),
+                        ts.size()));
             });
             byServer.put(server, points);
         });
@@ -84,7 +99,10 @@ public final class Udp {
         return java.util.Arrays.stream(values).max().orElse(Double.NaN);
     }
 
-    /** The p99 latency of the datagrams echoed (top) and the share lost (bottom) against the offered rate, one line per server. */
+    /**
+     * The p99 latency of the datagrams echoed (top) and the share lost (bottom) against the offered rate, one line per
+     * server.
+     */
     static Charts.Named chart(List<UdpTrial> trials, Catalog catalog, String provenance) {
         Styles styles = new Styles(catalog);
         Map<String, List<Point>> points = points(trials, Comparator.comparingInt(styles::order));
@@ -105,13 +123,16 @@ public final class Udp {
         LogAxis x = Charts.connectionsAxis("Offered rate (datagrams/s, on a fixed schedule; log scale)");
         CombinedDomainXYPlot combined = new CombinedDomainXYPlot(x);
         combined.setGap(14);
-        XYPlot top = Charts.plot(latency, null, Charts.valueAxis("p99 latency (ms)", latency), renderer(latency, styles, points));
+        XYPlot top = Charts.plot(
+                latency, null, Charts.valueAxis("p99 latency (ms)", latency), renderer(latency, styles, points));
         combined.add(top, 1);
         NumberAxis lossAxis = new NumberAxis("Lost (% of sent)");
         lossAxis.setNumberFormatOverride(new DecimalFormat("0.#"));
         XYPlot bottom = Charts.plot(lost, null, lossAxis, renderer(lost, styles, points));
-        ValueMarker kneeLine = new ValueMarker(100 * KNEE_LOSS, Color.GRAY, new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
-                new float[] {4f, 4f}, 0f));
+        ValueMarker kneeLine = new ValueMarker(
+                100 * KNEE_LOSS,
+                Color.GRAY,
+                new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));
         kneeLine.setLabel(Math.round(100 * KNEE_LOSS) + "% lost ");
         kneeLine.setLabelFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 13));
         kneeLine.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);
@@ -119,27 +140,56 @@ public final class Udp {
         bottom.addRangeMarker(kneeLine);
         combined.add(bottom, 1);
         combined.setFixedLegendItems(top.getLegendItems());
-        String knees = points.entrySet().stream().map(e -> e.getKey() + ": " + knee(e.getValue())
-                        .map(k -> String.format(Locale.ROOT, "%,d/s", k.offered())).orElse("below the lowest rate"))
+        String knees = points.entrySet().stream()
+                .map(e -> e.getKey() + ": "
+                        + knee(e.getValue())
+                                .map(k -> String.format(Locale.ROOT, "%,d/s", k.offered()))
+                                .orElse("below the lowest rate"))
                 .collect(Collectors.joining(", "));
-        String cpu = points.entrySet().stream().map(e -> e.getKey() + " " + e.getValue().stream().map(Point::cpuMicros).filter(Double::isFinite)
-                        .findFirst().map(c -> String.format(Locale.ROOT, "%.1f µs", c)).orElse("?"))
+        String cpu = points.entrySet().stream()
+                .map(e -> e.getKey() + " "
+                        + e.getValue().stream()
+                                .map(Point::cpuMicros)
+                                .filter(Double::isFinite)
+                                .findFirst()
+                                .map(c -> String.format(Locale.ROOT, "%.1f µs", c))
+                                .orElse("?"))
                 .collect(Collectors.joining(", "));
-        String where = trials.stream().collect(Collectors.groupingBy(UdpTrial::server, LinkedHashMap::new, Collectors.toList())).entrySet().stream()
+        String where = trials.stream()
+                .collect(Collectors.groupingBy(UdpTrial::server, LinkedHashMap::new, Collectors.toList()))
+                .entrySet()
+                .stream()
                 .sorted(Comparator.comparingInt(e -> styles.order(e.getKey())))
-                .map(e -> String.format(Locale.ROOT, "%s %,d lost: %s at the server, %s at the client", e.getKey(),
-                        e.getValue().stream().mapToLong(UdpTrial::lost).sum(), known(e.getValue().stream().mapToLong(UdpTrial::serverDrops)),
+                .map(e -> String.format(
+                        Locale.ROOT,
+                        "%s %,d lost: %s at the server, %s at the client",
+                        e.getKey(),
+                        e.getValue().stream().mapToLong(UdpTrial::lost).sum(),
+                        known(e.getValue().stream().mapToLong(UdpTrial::serverDrops)),
                         known(e.getValue().stream().mapToLong(UdpTrial::clientDrops))))
                 .collect(Collectors.joining("; "));
-        int rounds = points.values().stream().flatMap(List::stream).mapToInt(Point::rounds).max().orElse(0);
-        return new Charts.Named("udp", "UDP echo: latency and loss against the offered rate",
-                "An open loop sends 64-byte datagrams on a fixed schedule; each server echoes them on one core. The p99 latency of the datagrams "
-                        + "that came back (from each one's intended send time) and the share that did not: the median of " + rounds
+        int rounds = points.values().stream()
+                .flatMap(List::stream)
+                .mapToInt(Point::rounds)
+                .max()
+                .orElse(0);
+        return new Charts.Named(
+                "udp",
+                "UDP echo: latency and loss against the offered rate",
+                "An open loop sends 64-byte datagrams on a fixed schedule; each server echoes them on one core. The "
+                        + "p99 latency of the datagrams "
+                        + "that came back (from each one's intended send time) and the share that did not: the median "
+                        + "of "
+                        + rounds
                         + " rounds, bars: the range over the rounds. A hollow marker: the "
-                        + "client could not keep the schedule there (its own send lag was comparable to the latency), so that rate measures the "
-                        + "client. UDP has no flow control: what the server cannot read in time overflows its socket's receive buffer and is gone, "
-                        + "so loss, not latency, is how a UDP server says it is full. Loss knee (the highest rate with median loss under "
-                        + Math.round(100 * KNEE_LOSS) + "%): " + knees + ". Server CPU per datagram at the lowest rate: " + cpu + ". Where the kernel "
+                        + "client could not keep the schedule there (its own send lag was comparable to the latency), "
+                        + "so that rate measures the "
+                        + "client. UDP has no flow control: what the server cannot read in time overflows its socket's "
+                        + "receive buffer and is gone, "
+                        + "so loss, not latency, is how a UDP server says it is full. Loss knee (the highest rate with "
+                        + "median loss under "
+                        + Math.round(100 * KNEE_LOSS) + "%): " + knees
+                        + ". Server CPU per datagram at the lowest rate: " + cpu + ". Where the kernel "
                         + "dropped them (per-socket drops in /proc/net/udp, over all trials): " + where + ".",
                 Charts.chart("UDP echo: p99 latency and loss vs offered rate", combined, provenance));
     }
@@ -147,10 +197,13 @@ public final class Udp {
     /** A sum of counts, "?" when any is unknown (-1). */
     private static String known(java.util.stream.LongStream counts) {
         long[] all = counts.toArray();
-        return java.util.Arrays.stream(all).anyMatch(c -> c < 0) ? "?" : String.format(Locale.ROOT, "%,d", java.util.Arrays.stream(all).sum());
+        return java.util.Arrays.stream(all).anyMatch(c -> c < 0)
+                ? "?"
+                : String.format(Locale.ROOT, "%,d", java.util.Arrays.stream(all).sum());
     }
 
-    private static XYErrorRenderer renderer(YIntervalSeriesCollection data, Styles styles, Map<String, List<Point>> points) {
+    private static XYErrorRenderer renderer(
+            YIntervalSeriesCollection data, Styles styles, Map<String, List<Point>> points) {
         List<String> servers = List.copyOf(points.keySet());
         XYErrorRenderer renderer = new XYErrorRenderer() {
             @Override

@@ -31,13 +31,20 @@ class CompareTest {
         assertEquals(0, status, printed.toString());
 
         List<String> csv = Files.readAllLines(out.resolve("compare.csv"));
-        assertTrue(csv.getFirst().startsWith("id,workload,server,connections,loop,offered_req_per_s,figure,a_median,b_median"), csv.getFirst());
+        assertTrue(
+                csv.getFirst()
+                        .startsWith("id,workload,server,connections,loop,offered_req_per_s,figure,a_median,b_median"),
+                csv.getFirst());
         String nio = line(csv, "plaintext_nio_c100_closed");
         assertTrue(nio.contains(",1.5000,") && nio.endsWith(",faster_in_B"), nio);
         String pool = line(csv, "plaintext_pool_c100_closed");
         assertTrue(pool.contains(",1.0000,") && pool.endsWith(",no_difference_these_runs_can_tell"), pool);
-        assertEquals(SampleResults.SERVERS.size() * SampleResults.CONNECTIONS.size() * SampleResults.WORKLOADS.size(),
-                csv.stream().filter(l -> l.endsWith("_closed") || l.contains("_closed,")).count(), "every closed loop of both runs");
+        assertEquals(
+                SampleResults.SERVERS.size() * SampleResults.CONNECTIONS.size() * SampleResults.WORKLOADS.size(),
+                csv.stream()
+                        .filter(l -> l.endsWith("_closed") || l.contains("_closed,"))
+                        .count(),
+                "every closed loop of both runs");
 
         String html = Files.readString(out.resolve("compare.html"));
         assertTrue(html.contains("faster in B") && html.contains("charts/compare-throughput-plaintext.png"), html);
@@ -63,6 +70,9 @@ class CompareTest {
     }
 
     private static String line(List<String> csv, String id) {
-        return csv.stream().filter(l -> l.startsWith(id + ",")).findFirst().orElseThrow(() -> new AssertionError(id + " not in " + csv));
+        return csv.stream()
+                .filter(l -> l.startsWith(id + ","))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(id + " not in " + csv));
     }
 }

@@ -41,8 +41,12 @@ final class SampleResults {
         write(dir, factor, WORKLOADS);
     }
 
-    /** The sample with {@code workloads}; one named {@code ...-tls} is HTTPS and costs the server 2.5 times the CPU per response. */
-    static void write(Path dir, java.util.function.ToDoubleFunction<String> factor, List<String> workloads) throws IOException {
+    /**
+     * The sample with {@code workloads}; one named {@code ...-tls} is HTTPS and costs the server 2.5 times the CPU per
+     * response.
+     */
+    static void write(Path dir, java.util.function.ToDoubleFunction<String> factor, List<String> workloads)
+            throws IOException {
         Files.createDirectories(dir);
         List<Trial> rounds = new ArrayList<>();
         List<String> configurations = new ArrayList<>();
@@ -51,13 +55,31 @@ final class SampleResults {
             for (String server : SERVERS) {
                 for (int c : CONNECTIONS) {
                     double score = workload.equals("plaintext") ? 50_000 + 20 * c : Math.min(c, 200) / 0.0105;
-                    add(dir, rounds, configurations, workload, server, c, 0, score * factor.applyAsDouble(server), random);
+                    add(
+                            dir,
+                            rounds,
+                            configurations,
+                            workload,
+                            server,
+                            c,
+                            0,
+                            score * factor.applyAsDouble(server),
+                            random);
                 }
             }
         }
         for (String server : List.of("virtual", "nio")) {
             for (double fraction : List.of(0.25, 0.5, 0.9)) {
-                add(dir, rounds, configurations, "delay-10ms", server, 1000, Math.round(19_000 * fraction), 19_000 * fraction, random);
+                add(
+                        dir,
+                        rounds,
+                        configurations,
+                        "delay-10ms",
+                        server,
+                        1000,
+                        Math.round(19_000 * fraction),
+                        19_000 * fraction,
+                        random);
             }
         }
         Trial.write(rounds, dir.resolve(Trial.FILE));
@@ -79,7 +101,8 @@ final class SampleResults {
                     {"label": "netty-epoll", "inServiceLimit": 0}],
                   "yardsticks": ["netty-epoll", "nio", "virtual", "pool", "thread-per-connection"],
                   "workloads": [{"label": "plaintext", "delayMillis": 0}, {"label": "echo-64", "delayMillis": 0},
-                    {"label": "delay-10ms", "delayMillis": 10}, {"label": "plaintext-tls", "delayMillis": 0, "tls": true}],
+                    {"label": "delay-10ms", "delayMillis": 10},
+                    {"label": "plaintext-tls", "delayMillis": 0, "tls": true}],
                   "configurations": [%s]
                 }
                 """.formatted(String.join(", ", configurations)));
@@ -98,11 +121,30 @@ final class SampleResults {
         configurations.add("{\"id\": \"" + id + "\"}");
         boolean bound = clientBound(server, connections, rate);
         for (int round = 1; round <= ROUNDS; round++) {
-            Trial.Cost cost = new Trial.Cost((double) (server.equals("nio") ? 15 : 14 + Math.min(connections, server.equals("pool") ? 200 : connections)),
-                    80.0 + connections / 10.0, (workload.contains("-tls") ? 25 : 10) + random.nextDouble(), bound ? 0.62 : 0.97, bound ? 0.99 : 0.71,
-                    0.01, 0.5, 0.0);
-            rounds.add(new Trial(id, round, 1, rounds.size() + 1, true, "", score * SPREAD[round - 1], 0, cost,
-                    new Trial.Calibration(1.0, 1.0), ""));
+            Trial.Cost cost = new Trial.Cost(
+                    (double)
+                            (server.equals("nio")
+                                    ? 15
+                                    : 14 + Math.min(connections, server.equals("pool") ? 200 : connections)),
+                    80.0 + connections / 10.0,
+                    (workload.contains("-tls") ? 25 : 10) + random.nextDouble(),
+                    bound ? 0.62 : 0.97,
+                    bound ? 0.99 : 0.71,
+                    0.01,
+                    0.5,
+                    0.0);
+            rounds.add(new Trial(
+                    id,
+                    round,
+                    1,
+                    rounds.size() + 1,
+                    true,
+                    "",
+                    score * SPREAD[round - 1],
+                    0,
+                    cost,
+                    new Trial.Calibration(1.0, 1.0),
+                    ""));
         }
         Histogram h = new Histogram(3);
         long base = workload.equals("plaintext") ? 200_000 : 10_500_000;

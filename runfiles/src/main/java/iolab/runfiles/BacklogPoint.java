@@ -16,22 +16,32 @@ import java.util.Locale;
  * One backlog of the listen-backlog sweep: a line of {@code backlog.csv}, and its latencies and connect times in
  * {@code backlog/}.
  *
- * @param somaxconn       the kernel's cap on any backlog (-1 unknown)
- * @param connects        connects that completed while it was measured
- * @param answered        requests answered (one per connection)
- * @param unanswered      connections still waiting for their response when the run ended (their handshake stalled)
+ * @param somaxconn the kernel's cap on any backlog (-1 unknown)
+ * @param connects connects that completed while it was measured
+ * @param answered requests answered (one per connection)
+ * @param unanswered connections still waiting for their response when the run ended (their handshake stalled)
  * @param listenOverflows the kernel's count over the run, machine-wide (-1 unknown)
- * @param latency         from each connect's start to its response, in nanoseconds: what a user of such a client waits
- * @param connectTime     how long each {@code connect} took, in nanoseconds; short even when the server's queue was
- *                        full, since the kernel answers the handshake before the application accepts
+ * @param latency from each connect's start to its response, in nanoseconds: what a user of such a client waits
+ * @param connectTime how long each {@code connect} took, in nanoseconds; short even when the server's queue was full,
+ *     since the kernel answers the handshake before the application accepts
  */
-public record BacklogPoint(int backlog, int somaxconn, long connects, long answered, long unanswered, long failedConnects,
-                           long listenOverflows, long listenDrops, Histogram latency, Histogram connectTime) {
+public record BacklogPoint(
+        int backlog,
+        int somaxconn,
+        long connects,
+        long answered,
+        long unanswered,
+        long failedConnects,
+        long listenOverflows,
+        long listenDrops,
+        Histogram latency,
+        Histogram connectTime) {
 
     public static final String CSV = "backlog.csv";
     public static final String FOLDER = "backlog";
-    private static final String HEADER = "backlog,somaxconn,connects,answered,unanswered,failed_connects,listen_overflows,listen_drops,"
-            + "p50_ms,p99_ms,p99_9_ms,max_ms,connect_p99_ms";
+    private static final String HEADER =
+            "backlog,somaxconn,connects,answered,unanswered,failed_connects,listen_overflows,listen_drops,"
+                    + "p50_ms,p99_ms,p99_9_ms,max_ms,connect_p99_ms";
 
     /** The latency at {@code percentile}, in milliseconds. */
     public double millis(double percentile) {
@@ -55,9 +65,22 @@ public record BacklogPoint(int backlog, int somaxconn, long connects, long answe
     public static void write(List<BacklogPoint> points, Path csv) throws IOException {
         StringBuilder text = new StringBuilder(HEADER).append('\n');
         for (BacklogPoint p : points) {
-            text.append(String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%d,%d,%.3f,%.3f,%.3f,%.3f,%.3f%n", p.backlog(), p.somaxconn(), p.connects(),
-                    p.answered(), p.unanswered(), p.failedConnects(), p.listenOverflows(), p.listenDrops(), p.millis(50), p.millis(99), p.millis(99.9),
-                    p.millis(100), millis(p.connectTime(), 99)));
+            text.append(String.format(
+                    Locale.ROOT,
+                    "%d,%d,%d,%d,%d,%d,%d,%d,%.3f,%.3f,%.3f,%.3f,%.3f%n",
+                    p.backlog(),
+                    p.somaxconn(),
+                    p.connects(),
+                    p.answered(),
+                    p.unanswered(),
+                    p.failedConnects(),
+                    p.listenOverflows(),
+                    p.listenDrops(),
+                    p.millis(50),
+                    p.millis(99),
+                    p.millis(99.9),
+                    p.millis(100),
+                    millis(p.connectTime(), 99)));
         }
         Files.writeString(csv, text, StandardCharsets.UTF_8);
     }
@@ -67,8 +90,16 @@ public record BacklogPoint(int backlog, int somaxconn, long connects, long answe
         List<BacklogPoint> points = new ArrayList<>();
         for (String[] f : Csv.fieldsIfPresent(runDir.resolve(CSV))) {
             int backlog = Integer.parseInt(f[0]);
-            points.add(new BacklogPoint(backlog, Integer.parseInt(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]),
-                    Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]), histogram(runDir.resolve(FOLDER).resolve(file(backlog))),
+            points.add(new BacklogPoint(
+                    backlog,
+                    Integer.parseInt(f[1]),
+                    Long.parseLong(f[2]),
+                    Long.parseLong(f[3]),
+                    Long.parseLong(f[4]),
+                    Long.parseLong(f[5]),
+                    Long.parseLong(f[6]),
+                    Long.parseLong(f[7]),
+                    histogram(runDir.resolve(FOLDER).resolve(file(backlog))),
                     histogram(runDir.resolve(FOLDER).resolve(connectFile(backlog)))));
         }
         return points;

@@ -36,8 +36,15 @@ public record CapacityRound(String workload, int connections, double sloMillis, 
         if (f.length != HEADER.split(",").length) {
             throw new IllegalArgumentException("expected " + HEADER.split(",").length + " fields: " + line);
         }
-        return new CapacityRound(f[0], Integer.parseInt(f[1]), Double.parseDouble(f[2]), f[3], Integer.parseInt(f[4]), Long.parseLong(f[5]),
-                f[6], Integer.parseInt(f[7]));
+        return new CapacityRound(
+                f[0],
+                Integer.parseInt(f[1]),
+                Double.parseDouble(f[2]),
+                f[3],
+                Integer.parseInt(f[4]),
+                Long.parseLong(f[5]),
+                f[6],
+                Integer.parseInt(f[7]));
     }
 
     public static void write(List<CapacityRound> rounds, Path file) throws IOException {

@@ -15,17 +15,21 @@ import java.util.regex.Pattern;
  */
 public record ConfigurationId(String workload, String server, int connections, long rate) {
 
-    /** The folder of a run that holds each configuration's merged files, out of the way of the report and the summaries. */
+    /**
+     * The folder of a run that holds each configuration's merged files, out of the way of the report and the summaries.
+     */
     public static final String FOLDER = "configurations";
 
     private static final Pattern FORM = Pattern.compile("([^_]+)_([^_]+)_c(\\d{1,9})_(closed|r(\\d{1,18}))");
 
     public ConfigurationId {
         if (workload.isEmpty() || workload.contains("_") || server.isEmpty() || server.contains("_")) {
-            throw new IllegalArgumentException("a workload and a server are named without '_': " + workload + ", " + server);
+            throw new IllegalArgumentException(
+                    "a workload and a server are named without '_': " + workload + ", " + server);
         }
         if (connections < 1 || rate < 0) {
-            throw new IllegalArgumentException("connections must be at least 1 and a rate not negative: " + connections + ", " + rate);
+            throw new IllegalArgumentException(
+                    "connections must be at least 1 and a rate not negative: " + connections + ", " + rate);
         }
     }
 
@@ -53,13 +57,17 @@ public record ConfigurationId(String workload, String server, int connections, l
     }
 
     /**
-     * The order of tables and charts: by workload, server (each in the order the run lists them),
-     * then connections and rate, closed loop before open.
+     * The order of tables and charts: by workload, server (each in the order the run lists them), then connections and
+     * rate, closed loop before open.
      */
-    public static Comparator<ConfigurationId> order(ToIntFunction<String> workloadOrder, ToIntFunction<String> serverOrder) {
-        return Comparator.comparingInt((ConfigurationId id) -> workloadOrder.applyAsInt(id.workload)).thenComparing(ConfigurationId::workload)
-                .thenComparingInt(id -> serverOrder.applyAsInt(id.server)).thenComparing(ConfigurationId::server)
-                .thenComparingInt(ConfigurationId::connections).thenComparingLong(ConfigurationId::rate);
+    public static Comparator<ConfigurationId> order(
+            ToIntFunction<String> workloadOrder, ToIntFunction<String> serverOrder) {
+        return Comparator.comparingInt((ConfigurationId id) -> workloadOrder.applyAsInt(id.workload))
+                .thenComparing(ConfigurationId::workload)
+                .thenComparingInt(id -> serverOrder.applyAsInt(id.server))
+                .thenComparing(ConfigurationId::server)
+                .thenComparingInt(ConfigurationId::connections)
+                .thenComparingLong(ConfigurationId::rate);
     }
 
     @Override

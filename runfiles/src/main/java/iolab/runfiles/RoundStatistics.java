@@ -140,8 +140,12 @@ public final class RoundStatistics {
         while (k + 1 <= (n * m + 1) / 2 && 1 - 2 * cumulative[k] >= level) {
             k++;
         }
-        return new Interval(Math.exp(medianOfSorted(logRatios)), Math.exp(logRatios[k - 1]), Math.exp(logRatios[n * m - k]),
-                Math.min(n, m), 1 - 2 * cumulative[k - 1]);
+        return new Interval(
+                Math.exp(medianOfSorted(logRatios)),
+                Math.exp(logRatios[k - 1]),
+                Math.exp(logRatios[n * m - k]),
+                Math.min(n, m),
+                1 - 2 * cumulative[k - 1]);
     }
 
     /**

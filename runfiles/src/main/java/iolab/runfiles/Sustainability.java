@@ -27,10 +27,12 @@ public final class Sustainability {
     /** p50 at a round's end above this multiple of its start (and 1 ms more) is a queue that grows. */
     static final double P50_GROWTH = 2;
 
-    private Sustainability() {
-    }
+    private Sustainability() {}
 
-    /** Whether the trial whose interval log is {@code hlog} sustained {@code ratePerSecond}; false when the log cannot be read. */
+    /**
+     * Whether the trial whose interval log is {@code hlog} sustained {@code ratePerSecond}; false when the log cannot
+     * be read.
+     */
     public static boolean sustained(Path hlog, long ratePerSecond) {
         try {
             HistogramLogReader reader = new HistogramLogReader(hlog.toFile());
@@ -52,7 +54,8 @@ public final class Sustainability {
             if (millis >= FULL_INTERVAL_MILLIS) {
                 List<Histogram> round = rounds.computeIfAbsent(String.valueOf(h.getTag()), k -> new ArrayList<>());
                 round.add(h);
-                // The first interval of a round leaves out the responses to requests sent before recording began: about p50 × rate.
+                // The first interval of a round leaves out the responses to requests sent before recording began: about
+                // p50 × rate.
                 double inFlight = round.size() == 1 ? h.getValueAtPercentile(50) / 1e9 : 0;
                 double expected = ratePerSecond * (millis / 1000.0 - inFlight);
                 if (h.getTotalCount() < DELIVERED * expected) {

@@ -25,8 +25,15 @@ public record Trial(String id, int round, int attempt, int position, boolean cou
      * The server's threads, resident memory and CPU time per response, each side's CPU use in cores, and what other
      * processes, interrupt handling and the hypervisor's steal took meanwhile; each null when it was not measured.
      */
-    public record Cost(Double threads, Double rssMiB, Double cpuMicrosPerRequest, Double serverCores, Double clientCores,
-                       Double otherCores, Double irqCores, Double stealCores) {
+    public record Cost(
+            Double threads,
+            Double rssMiB,
+            Double cpuMicrosPerRequest,
+            Double serverCores,
+            Double clientCores,
+            Double otherCores,
+            Double irqCores,
+            Double stealCores) {
 
         public static final Cost NONE = new Cost(null, null, null, null, null, null, null, null);
     }
@@ -38,9 +45,11 @@ public record Trial(String id, int round, int attempt, int position, boolean cou
     }
 
     public static final String FILE = "rounds.csv";
-    static final String HEADER = "id,round,attempt,position,counted,disturbed,req_per_s,errors,server_threads,server_rss_mib,"
-            + "server_cpu_us_per_response,server_cpu_cores,client_cpu_cores,other_cpu_cores,irq_cpu_cores,steal_cpu_cores,"
-            + "calibration_server_core,calibration_client_core,failure";
+    static final String HEADER =
+            "id,round,attempt,position,counted,disturbed,req_per_s,errors,server_threads,server_rss_mib,"
+                    + "server_cpu_us_per_response,server_cpu_cores,client_cpu_cores,other_cpu_cores,irq_cpu_cores,"
+                    + "steal_cpu_cores,"
+                    + "calibration_server_core,calibration_client_core,failure";
 
     public boolean scored() {
         return score != null;
@@ -75,11 +84,27 @@ public record Trial(String id, int round, int attempt, int position, boolean cou
     }
 
     String csv() {
-        return String.join(",", id, String.valueOf(round), String.valueOf(attempt), String.valueOf(position), String.valueOf(counted),
-                text(disturbed), fmt(score, "%.1f"), String.valueOf(errors), fmt(cost.threads(), "%.0f"), fmt(cost.rssMiB(), "%.1f"),
-                fmt(cost.cpuMicrosPerRequest(), "%.3f"), fmt(cost.serverCores(), "%.3f"), fmt(cost.clientCores(), "%.3f"),
-                fmt(cost.otherCores(), "%.3f"), fmt(cost.irqCores(), "%.3f"), fmt(cost.stealCores(), "%.3f"),
-                fmt(calibration.serverCore(), "%.3f"), fmt(calibration.clientCore(), "%.3f"), text(failure));
+        return String.join(
+                ",",
+                id,
+                String.valueOf(round),
+                String.valueOf(attempt),
+                String.valueOf(position),
+                String.valueOf(counted),
+                text(disturbed),
+                fmt(score, "%.1f"),
+                String.valueOf(errors),
+                fmt(cost.threads(), "%.0f"),
+                fmt(cost.rssMiB(), "%.1f"),
+                fmt(cost.cpuMicrosPerRequest(), "%.3f"),
+                fmt(cost.serverCores(), "%.3f"),
+                fmt(cost.clientCores(), "%.3f"),
+                fmt(cost.otherCores(), "%.3f"),
+                fmt(cost.irqCores(), "%.3f"),
+                fmt(cost.stealCores(), "%.3f"),
+                fmt(calibration.serverCore(), "%.3f"),
+                fmt(calibration.clientCore(), "%.3f"),
+                text(failure));
     }
 
     static Trial parse(String line) {
@@ -87,10 +112,26 @@ public record Trial(String id, int round, int attempt, int position, boolean cou
         if (f.length != HEADER.split(",").length) {
             throw new IllegalArgumentException("expected " + HEADER.split(",").length + " fields: " + line);
         }
-        return new Trial(f[0], Integer.parseInt(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3]), Boolean.parseBoolean(f[4]),
-                f[5], number(f[6]), Long.parseLong(f[7]),
-                new Cost(number(f[8]), number(f[9]), number(f[10]), number(f[11]), number(f[12]), number(f[13]), number(f[14]), number(f[15])),
-                new Calibration(number(f[16]), number(f[17])), f[18]);
+        return new Trial(
+                f[0],
+                Integer.parseInt(f[1]),
+                Integer.parseInt(f[2]),
+                Integer.parseInt(f[3]),
+                Boolean.parseBoolean(f[4]),
+                f[5],
+                number(f[6]),
+                Long.parseLong(f[7]),
+                new Cost(
+                        number(f[8]),
+                        number(f[9]),
+                        number(f[10]),
+                        number(f[11]),
+                        number(f[12]),
+                        number(f[13]),
+                        number(f[14]),
+                        number(f[15])),
+                new Calibration(number(f[16]), number(f[17])),
+                f[18]);
     }
 
     public static void write(List<Trial> trials, Path file) throws IOException {

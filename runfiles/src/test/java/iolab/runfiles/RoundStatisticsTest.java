@@ -24,7 +24,8 @@ class RoundStatisticsTest {
     @Test
     void twoRunsOfSixRoundsGiveMosesIntervalOfTheFactor() {
         // All 36 ratios b[j] / a[i] = 2 a[j] / a[i]; the 6th smallest of a[j] / a[i] is 2/5 and the 6th largest 5/2.
-        // P(U <= 5) for 6 and 6 is 19/924 (the orders with 0..5 inversions: 1, 1, 2, 3, 5, 7), so the coverage is 886/924.
+        // P(U <= 5) for 6 and 6 is 19/924 (the orders with 0..5 inversions: 1, 1, 2, 3, 5, 7), so the coverage is
+        // 886/924.
         double[] a = {3, 1, 6, 2, 5, 4};
         double[] b = {8, 2, 12, 4, 10, 6};
         Interval factor = RoundStatistics.unpairedRatio(b, a, 0.95);
@@ -34,7 +35,8 @@ class RoundStatisticsTest {
         assertEquals(886.0 / 924, factor.coverage(), 1e-12);
         assertEquals(19.0 / 924, RoundStatistics.mannWhitneyCumulative(6, 6)[5], 1e-12);
         assertEquals(1.0, RoundStatistics.mannWhitneyCumulative(3, 4)[12], 1e-12);
-        assertEquals(Verdict.CANNOT_TELL, Verdict.of(factor, 0.95), "these spreads are too wide to tell a factor of two");
+        assertEquals(
+                Verdict.CANNOT_TELL, Verdict.of(factor, 0.95), "these spreads are too wide to tell a factor of two");
     }
 
     @Test
@@ -99,16 +101,19 @@ class RoundStatisticsTest {
 
     @Test
     void ratiosOnBothSidesOfOneCannotTell() {
-        Interval ratio = RoundStatistics.pairedRatio(new double[] {105, 95, 102, 99, 101, 97}, new double[] {100, 100, 100, 100, 100, 100}, 0.95);
+        Interval ratio = RoundStatistics.pairedRatio(
+                new double[] {105, 95, 102, 99, 101, 97}, new double[] {100, 100, 100, 100, 100, 100}, 0.95);
         assertEquals(Verdict.CANNOT_TELL, Verdict.of(ratio, 0.95));
     }
 
     @Test
     void fiveRoundsAllOnOneSideAreTooFewForAVerdictAt95Percent() {
-        Interval ratio = RoundStatistics.pairedRatio(new double[] {110, 111, 112, 113, 114}, new double[] {100, 100, 100, 100, 100}, 0.95);
+        Interval ratio = RoundStatistics.pairedRatio(
+                new double[] {110, 111, 112, 113, 114}, new double[] {100, 100, 100, 100, 100}, 0.95);
         assertEquals(0.9375, ratio.coverage(), 1e-12, "the whole range of five: 1 - 2/32");
         assertEquals(Verdict.CANNOT_TELL, Verdict.of(ratio, 0.95));
-        Interval six = RoundStatistics.pairedRatio(new double[] {110, 111, 112, 113, 114, 115}, new double[] {100, 100, 100, 100, 100, 100}, 0.95);
+        Interval six = RoundStatistics.pairedRatio(
+                new double[] {110, 111, 112, 113, 114, 115}, new double[] {100, 100, 100, 100, 100, 100}, 0.95);
         assertEquals(Verdict.FASTER, Verdict.of(six, 0.95), "six rounds all faster: 1 - 2/64 = 96.9%");
     }
 
@@ -116,6 +121,8 @@ class RoundStatisticsTest {
     void badInputIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> RoundStatistics.median(new double[0], 0.95));
         assertThrows(IllegalArgumentException.class, () -> RoundStatistics.median(new double[] {1}, 1.5));
-        assertThrows(IllegalArgumentException.class, () -> RoundStatistics.pairedRatio(new double[] {1, 2}, new double[] {1}, 0.95));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> RoundStatistics.pairedRatio(new double[] {1, 2}, new double[] {1}, 0.95));
     }
 }

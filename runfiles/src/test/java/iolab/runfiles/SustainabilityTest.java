@@ -15,25 +15,30 @@ class SustainabilityTest {
 
     @Test
     void aServerThatDeliversTheRateInEveryIntervalSustainsIt() {
-        assertTrue(Sustainability.sustained(rounds(new long[] {10_000, 10_000}, new long[] {10_000, 9_950}, 12, 12), RATE));
+        assertTrue(Sustainability.sustained(
+                rounds(new long[] {10_000, 10_000}, new long[] {10_000, 9_950}, 12, 12), RATE));
     }
 
     @Test
     void aStallInOneSecondOfOneRoundIsUnsustainable() {
-        assertFalse(Sustainability.sustained(rounds(new long[] {10_000, 10_000}, new long[] {10_000, 6_000}, 12, 12), RATE));
+        assertFalse(Sustainability.sustained(
+                rounds(new long[] {10_000, 10_000}, new long[] {10_000, 6_000}, 12, 12), RATE));
     }
 
     @Test
     void onePercentShortInALaterSecondIsUnsustainableWhateverTheLatency() {
         // nio at its ceiling of 20,000/s: 19,742 a second, with p50 at 37 ms.
-        assertFalse(Sustainability.sustained(rounds(new long[] {9_700, 9_870}, new long[] {9_700, 9_870}, 37, 37), RATE));
-        assertTrue(Sustainability.sustained(rounds(new long[] {9_700, 9_995}, new long[] {9_700, 9_995}, 37, 37), RATE),
+        assertFalse(
+                Sustainability.sustained(rounds(new long[] {9_700, 9_870}, new long[] {9_700, 9_870}, 37, 37), RATE));
+        assertTrue(
+                Sustainability.sustained(rounds(new long[] {9_700, 9_995}, new long[] {9_700, 9_995}, 37, 37), RATE),
                 "the first second of a round misses the 370 requests in flight when recording began");
     }
 
     @Test
     void aMedianThatClimbsWithinARoundIsAQueueThatGrows() {
-        assertFalse(Sustainability.sustained(rounds(new long[] {10_000, 10_000}, new long[] {10_000, 10_000}, 12, 80), RATE));
+        assertFalse(Sustainability.sustained(
+                rounds(new long[] {10_000, 10_000}, new long[] {10_000, 10_000}, 12, 80), RATE));
     }
 
     @Test

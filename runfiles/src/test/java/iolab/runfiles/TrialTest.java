@@ -13,8 +13,18 @@ class TrialTest {
 
     @Test
     void rowsOfRoundsCsvReadBackAsTheTrialsWritten(@TempDir Path dir) throws Exception {
-        Trial scored = new Trial("plaintext_nio_c10_closed", 3, 2, 41, true, "steal 0.07 cores", 108523.4, 800,
-                new Trial.Cost(15.0, 151.8, 8.636, 0.956, 0.984, 0.01, 0.505, 0.07), new Trial.Calibration(1.016, 1.009), "");
+        Trial scored = new Trial(
+                "plaintext_nio_c10_closed",
+                3,
+                2,
+                41,
+                true,
+                "steal 0.07 cores",
+                108523.4,
+                800,
+                new Trial.Cost(15.0, 151.8, 8.636, 0.956, 0.984, 0.01, 0.505, 0.07),
+                new Trial.Calibration(1.016, 1.009),
+                "");
         Trial failed = Trial.failed("plaintext_pool_c1000_closed", 3, 1, 42, "no response for 10 s");
         Path file = dir.resolve(Trial.FILE);
         Trial.write(List.of(scored, failed.uncounted()), file);

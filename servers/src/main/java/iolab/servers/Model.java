@@ -37,7 +37,10 @@ public enum Model {
         return this != JDK;
     }
 
-    /** The lab's four models serve {@code /files}; the references do not (see {@link iolab.servers.http.HttpRoutes#noFiles()}). */
+    /**
+     * The lab's four models serve {@code /files}; the references do not (see
+     * {@link iolab.servers.http.HttpRoutes#noFiles()}).
+     */
     public boolean servesFiles() {
         return this != NETTY && this != JDK;
     }

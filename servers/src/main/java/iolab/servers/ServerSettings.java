@@ -33,22 +33,36 @@ public record ServerSettings(
         iolab.servers.tls.Tls tls) {
 
     /** Plain TCP. */
-    public ServerSettings(Model model, SocketAddress endpoint, int backlog, int maxConnections, Duration idleTimeout, Duration grace,
-                          Duration acceptDelay, ModelSettings own) {
+    public ServerSettings(
+            Model model,
+            SocketAddress endpoint,
+            int backlog,
+            int maxConnections,
+            Duration idleTimeout,
+            Duration grace,
+            Duration acceptDelay,
+            ModelSettings own) {
         this(model, endpoint, backlog, maxConnections, idleTimeout, grace, acceptDelay, own, null);
     }
 
     public static final int DEFAULT_THREADS = 200;
     public static final int DEFAULT_BACKLOG = 4096;
     /**
-     * Four fifths of the open files this process may have ({@link #maxConnectionsFor}): 16,000 under this machine's limit of
-     * 20,000. Past it a new connection is closed at once, counted, rather than met by {@code EMFILE} in the accept loop.
+     * Four fifths of the open files this process may have ({@link #maxConnectionsFor}): 16,000 under this machine's
+     * limit of 20,000. Past it a new connection is closed at once, counted, rather than met by {@code EMFILE} in the
+     * accept loop.
      */
     public static final int DEFAULT_MAX_CONNECTIONS = maxConnectionsFor(openFileLimit());
-    /** The open files kept for the JVM itself (its jars, selectors, epoll and event descriptors, logs) when the limit is small. */
+    /**
+     * The open files kept for the JVM itself (its jars, selectors, epoll and event descriptors, logs) when the limit is
+     * small.
+     */
     private static final int RESERVED_FILES = 64;
 
-    /** The connections a process whose open-file limit is {@code limit} can hold with a fifth (at least 64) to spare; at least 1. */
+    /**
+     * The connections a process whose open-file limit is {@code limit} can hold with a fifth (at least 64) to spare; at
+     * least 1.
+     */
     public static int maxConnectionsFor(long limit) {
         long spare = Math.max(RESERVED_FILES, limit / 5);
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, limit - spare));
@@ -56,18 +70,25 @@ public record ServerSettings(
 
     /** This process's open-file limit (RLIMIT_NOFILE), or 20,000 where the JVM cannot say. */
     static long openFileLimit() {
-        return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix
-                ? unix.getMaxFileDescriptorCount() : 20_000;
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        instanceof com.sun.management.UnixOperatingSystemMXBean unix
+                ? unix.getMaxFileDescriptorCount()
+                : 20_000;
     }
+
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
     /** As many workers as the pool model has threads, so that /delay compares like with like. */
     public static final int DEFAULT_WORKERS = DEFAULT_THREADS;
     public static final int DEFAULT_WORKER_QUEUE = 10_000;
 
-    /** Netty's transports: the JDK's selector, its own epoll(7), and io_uring(7), where the kernel completes the I/O. */
+    /**
+     * Netty's transports: the JDK's selector, its own epoll(7), and io_uring(7), where the kernel completes the I/O.
+     */
     public enum NettyTransport {
-        NIO, EPOLL, IO_URING;
+        NIO,
+        EPOLL,
+        IO_URING;
 
         /** As the command line takes it: {@code nio}, {@code epoll}, {@code io_uring}. */
         public String cliName() {
@@ -149,18 +170,28 @@ public record ServerSettings(
             throw new IllegalArgumentException("--tls is served over TCP (IPv4 or IPv6), not on a Unix domain socket");
         }
         if (tls != null && tls.provider() != iolab.servers.tls.Tls.Provider.JDK && model != Model.NETTY) {
-            throw new IllegalArgumentException("--tls-provider " + tls.provider().cliName() + " is Netty's; the lab's models and the JDK's server use the JDK's TLS");
+            throw new IllegalArgumentException(
+                    "--tls-provider " + tls.provider().cliName()
+                            + " is Netty's; the lab's models and the JDK's server use the JDK's TLS");
         }
         if (own.getClass() != defaultsOf(model).getClass()) {
-            throw new IllegalArgumentException(model + " takes " + defaultsOf(model).getClass().getSimpleName() + ", not "
-                    + own.getClass().getSimpleName());
+            throw new IllegalArgumentException(
+                    model + " takes " + defaultsOf(model).getClass().getSimpleName() + ", not "
+                            + own.getClass().getSimpleName());
         }
     }
 
     /** The defaults of the command line, for {@code model} on {@code endpoint}. */
     public static ServerSettings defaults(Model model, SocketAddress endpoint) {
-        return new ServerSettings(model, endpoint, DEFAULT_BACKLOG, DEFAULT_MAX_CONNECTIONS, DEFAULT_IDLE_TIMEOUT, DEFAULT_GRACE,
-                Duration.ZERO, defaultsOf(model));
+        return new ServerSettings(
+                model,
+                endpoint,
+                DEFAULT_BACKLOG,
+                DEFAULT_MAX_CONNECTIONS,
+                DEFAULT_IDLE_TIMEOUT,
+                DEFAULT_GRACE,
+                Duration.ZERO,
+                defaultsOf(model));
     }
 
     /** A model's own settings by default: a pool of 200, one event loop per core, 200 nio workers, Netty on NIO. */
@@ -214,7 +245,8 @@ public record ServerSettings(
     }
 
     public ServerSettings with(ModelSettings value) {
-        return new ServerSettings(model, endpoint, backlog, maxConnections, idleTimeout, grace, acceptDelay, value, tls);
+        return new ServerSettings(
+                model, endpoint, backlog, maxConnections, idleTimeout, grace, acceptDelay, value, tls);
     }
 
     /** pool only. */
@@ -268,7 +300,8 @@ public record ServerSettings(
 
     /** HTTPS with {@code value}; null for plain TCP. */
     public ServerSettings withTls(iolab.servers.tls.Tls value) {
-        return new ServerSettings(model, endpoint, backlog, maxConnections, idleTimeout, grace, acceptDelay, own, value);
+        return new ServerSettings(
+                model, endpoint, backlog, maxConnections, idleTimeout, grace, acceptDelay, own, value);
     }
 
     private static void requirePositive(String name, int value) {

@@ -26,8 +26,8 @@ public enum ServerVariant {
     NETTY_EPOLL(Model.NETTY, null, NettyTransport.EPOLL, null),
     NETTY_IOURING(Model.NETTY, null, NettyTransport.IO_URING, null),
     /**
-     * Netty epoll with its TLS on BoringSSL (netty-tcnative) rather than the JDK's: HTTPS only. Beside {@link #NETTY_EPOLL}
-     * on the same HTTPS workload, what the JDK's implementation of TLS costs.
+     * Netty epoll with its TLS on BoringSSL (netty-tcnative) rather than the JDK's: HTTPS only. Beside
+     * {@link #NETTY_EPOLL} on the same HTTPS workload, what the JDK's implementation of TLS costs.
      */
     NETTY_EPOLL_BORINGSSL(Model.NETTY, null, NettyTransport.EPOLL, Tls.Provider.OPENSSL),
     JDK(Model.JDK, null, null, null);
@@ -45,8 +45,8 @@ public enum ServerVariant {
     }
 
     /**
-     * {@code nio-poll}, {@code netty-epoll}, {@code netty-iouring}, {@code netty-epoll-boringssl}: the model's name, and the
-     * variant's where it has one (no '_': ids use it).
+     * {@code nio-poll}, {@code netty-epoll}, {@code netty-iouring}, {@code netty-epoll-boringssl}: the model's name,
+     * and the variant's where it has one (no '_': ids use it).
      */
     public String label() {
         String variant = selector != null ? selector : transport != null ? transport.cliName().replace("_", "") : null;
@@ -59,7 +59,10 @@ public enum ServerVariant {
         return tlsProvider != null;
     }
 
-    /** The same server on the JDK's TLS, or in plain HTTP: {@link #NETTY_EPOLL} for {@link #NETTY_EPOLL_BORINGSSL}; itself otherwise. */
+    /**
+     * The same server on the JDK's TLS, or in plain HTTP: {@link #NETTY_EPOLL} for {@link #NETTY_EPOLL_BORINGSSL};
+     * itself otherwise.
+     */
     public ServerVariant plainTwin() {
         return this == NETTY_EPOLL_BORINGSSL ? NETTY_EPOLL : this;
     }
@@ -93,7 +96,10 @@ public enum ServerVariant {
         return selector == null ? Optional.empty() : SelectorProviders.unavailable(selector);
     }
 
-    /** The servers jar's flags that start this variant, with {@code --tls} if {@code tls} (always, for a variant of TLS). */
+    /**
+     * The servers jar's flags that start this variant, with {@code --tls} if {@code tls} (always, for a variant of
+     * TLS).
+     */
     public List<String> arguments(boolean tls) {
         List<String> args = new ArrayList<>(List.of("--model", model.cliName()));
         if (selector != null) {
@@ -112,8 +118,11 @@ public enum ServerVariant {
     }
 
     public static ServerVariant named(String label) {
-        return Arrays.stream(values()).filter(v -> v.label().equals(label)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unknown server '" + label + "' (known: " + labels() + ")"));
+        return Arrays.stream(values())
+                .filter(v -> v.label().equals(label))
+                .findFirst()
+                .orElseThrow(
+                        () -> new IllegalArgumentException("unknown server '" + label + "' (known: " + labels() + ")"));
     }
 
     public static String labels() {

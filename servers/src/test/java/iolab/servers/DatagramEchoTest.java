@@ -42,8 +42,10 @@ class DatagramEchoTest {
     }
 
     private static DatagramServer start(ServerVariant variant, String loopback) throws Exception {
-        ServerSettings settings = ServerCase.settings(variant, new InetSocketAddress(InetAddress.getByName(loopback), 0));
-        DatagramServer server = DatagramServers.create(settings.model().hasEventLoops() ? settings.withLoops(1) : settings);
+        ServerSettings settings =
+                ServerCase.settings(variant, new InetSocketAddress(InetAddress.getByName(loopback), 0));
+        DatagramServer server =
+                DatagramServers.create(settings.model().hasEventLoops() ? settings.withLoops(1) : settings);
         server.start();
         return server;
     }
@@ -57,12 +59,15 @@ class DatagramEchoTest {
             a.setSoTimeout(5000);
             b.setSoTimeout(5000);
             Random random = new Random(7);
-            // Empty, small, one Ethernet MTU's payload, one that IP must fragment and the family's largest (IPv6's length
+            // Empty, small, one Ethernet MTU's payload, one that IP must fragment and the family's largest (IPv6's
+            // length
             // field leaves out its header): each is one datagram, sent back whole.
-            // Netty's nio and epoll datagram channels write nothing for an empty buffer, so they cannot echo an empty datagram.
+            // Netty's nio and epoll datagram channels write nothing for an empty buffer, so they cannot echo an empty
+            // datagram.
             boolean nettyDropsEmpty = variant == ServerVariant.NETTY_NIO || variant == ServerVariant.NETTY_EPOLL;
             int largest = loopback.contains(":") ? 65_527 : 65_507;
-            for (int size : nettyDropsEmpty ? new int[] {1, 1472, 60_000, largest} : new int[] {0, 1, 1472, 60_000, largest}) {
+            for (int size :
+                    nettyDropsEmpty ? new int[] {1, 1472, 60_000, largest} : new int[] {0, 1, 1472, 60_000, largest}) {
                 byte[] fromA = new byte[size];
                 byte[] fromB = new byte[size];
                 random.nextBytes(fromA);

@@ -19,7 +19,10 @@ record HttpCase(ServerVariant variant) {
     }
 
     static List<HttpCase> all() {
-        return Arrays.stream(ServerVariant.values()).filter(v -> !v.httpsOnly()).map(HttpCase::new).toList(); // plain HTTP
+        return Arrays.stream(ServerVariant.values())
+                .filter(v -> !v.httpsOnly())
+                .map(HttpCase::new)
+                .toList(); // plain HTTP
     }
 
     String name() {
@@ -35,7 +38,8 @@ record HttpCase(ServerVariant variant) {
     }
 
     Server start(ServerSettings settings, HttpSettings http) throws IOException {
-        Server server = Servers.create(settings, new HttpProtocol(http), p -> NettyHttp.configure(p, http.maxBodyBytes()));
+        Server server =
+                Servers.create(settings, new HttpProtocol(http), p -> NettyHttp.configure(p, http.maxBodyBytes()));
         server.start();
         return server;
     }

@@ -75,7 +75,8 @@ class HttpOnEveryModelTest {
             for (int i = 0; i < 16; i++) {
                 Reply reply = client.read(false);
                 assertEquals(200, reply.status());
-                assertEquals(i % 3 == 0 ? "delayed " + (16 - i) + " ms\n" : "request " + i, reply.text(), "response " + i);
+                assertEquals(
+                        i % 3 == 0 ? "delayed " + (16 - i) + " ms\n" : "request " + i, reply.text(), "response " + i);
             }
         }
     }
@@ -128,12 +129,15 @@ class HttpOnEveryModelTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("everyServer")
     void aChunkedBodyIsEchoed(HttpCase c) throws Exception {
-        try (Server server = c.start(HttpSettings.defaults(root)); RawHttp client = new RawHttp(server.address())) {
-            Reply reply = client.exchange("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nContent-Type: text/x-test\r\n\r\n"
-                    + "5\r\nhello\r\n1\r\n,\r\n6\r\n world\r\n0\r\n\r\n");
+        try (Server server = c.start(HttpSettings.defaults(root));
+                RawHttp client = new RawHttp(server.address())) {
+            Reply reply = client.exchange(
+                    "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nContent-Type: text/x-test\r\n\r\n"
+                            + "5\r\nhello\r\n1\r\n,\r\n6\r\n world\r\n0\r\n\r\n");
             assertEquals(200, reply.status());
             assertEquals("hello, world", reply.text());
-            assertEquals(200, client.exchange(get("/plaintext")).status(), "the connection goes on after a chunked body");
+            assertEquals(
+                    200, client.exchange(get("/plaintext")).status(), "the connection goes on after a chunked body");
         }
     }
 
@@ -141,21 +145,27 @@ class HttpOnEveryModelTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("labModelsAndNetty")
     void chunkExtensionsAndTrailersAreReadAndIgnored(HttpCase c) throws Exception {
-        try (Server server = c.start(HttpSettings.defaults(root)); RawHttp client = new RawHttp(server.address())) {
-            Reply reply = client.exchange("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nContent-Type: text/x-test\r\n\r\n"
-                    + "5\r\nhello\r\n1;ext=1\r\n,\r\n6\r\n world\r\n0\r\nX-Trailer: 1\r\n\r\n");
+        try (Server server = c.start(HttpSettings.defaults(root));
+                RawHttp client = new RawHttp(server.address())) {
+            Reply reply = client.exchange(
+                    "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nContent-Type: text/x-test\r\n\r\n"
+                            + "5\r\nhello\r\n1;ext=1\r\n,\r\n6\r\n world\r\n0\r\nX-Trailer: 1\r\n\r\n");
             assertEquals(200, reply.status());
             assertEquals("hello, world", reply.text());
             assertEquals("text/x-test", reply.header("Content-Type"));
-            assertEquals(200, client.exchange(get("/plaintext")).status(), "the connection goes on after a chunked body");
+            assertEquals(
+                    200, client.exchange(get("/plaintext")).status(), "the connection goes on after a chunked body");
         }
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("everyServer")
     void expect100ContinueGetsAnInterimResponseBeforeTheBody(HttpCase c) throws Exception {
-        try (Server server = c.start(HttpSettings.defaults(root)); RawHttp client = new RawHttp(server.address())) {
-            Reply interim = client.send("POST /echo HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n").read(false);
+        try (Server server = c.start(HttpSettings.defaults(root));
+                RawHttp client = new RawHttp(server.address())) {
+            Reply interim = client.send(
+                            "POST /echo HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n")
+                    .read(false);
             assertEquals(100, interim.status());
             Reply reply = client.send("body").read(false);
             assertEquals("body", reply.text());
@@ -165,8 +175,12 @@ class HttpOnEveryModelTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("everyServer")
     void anAbsoluteFormTargetIsServed(HttpCase c) throws Exception {
-        try (Server server = c.start(HttpSettings.defaults(root)); RawHttp client = new RawHttp(server.address())) {
-            assertEquals("Hello, World!", client.exchange("GET http://test/plaintext HTTP/1.1\r\nHost: test\r\n\r\n").text());
+        try (Server server = c.start(HttpSettings.defaults(root));
+                RawHttp client = new RawHttp(server.address())) {
+            assertEquals(
+                    "Hello, World!",
+                    client.exchange("GET http://test/plaintext HTTP/1.1\r\nHost: test\r\n\r\n")
+                            .text());
         }
     }
 
@@ -257,8 +271,9 @@ class HttpOnEveryModelTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("labModels")
     void anIdleKeepAliveConnectionIsClosedAfterTheIdleTimeout(HttpCase c) throws Exception {
-        try (Server server = c.start(c.settings().withIdleTimeout(java.time.Duration.ofMillis(200)), HttpSettings.defaults(root));
-             RawHttp client = new RawHttp(server.address())) {
+        try (Server server = c.start(
+                        c.settings().withIdleTimeout(java.time.Duration.ofMillis(200)), HttpSettings.defaults(root));
+                RawHttp client = new RawHttp(server.address())) {
             assertEquals(200, client.exchange(get("/plaintext")).status());
             assertTrue(client.closedByServer());
         }

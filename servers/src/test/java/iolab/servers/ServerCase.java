@@ -35,7 +35,8 @@ public record ServerCase(ServerVariant variant) {
 
     /** The variant's settings, two loops, and the tests' small pool. */
     static ServerSettings settings(ServerVariant variant, SocketAddress endpoint) {
-        variant.unavailable().ifPresent(org.junit.jupiter.api.Assumptions::abort); // skipped with the reason, not failed
+        variant.unavailable()
+                .ifPresent(org.junit.jupiter.api.Assumptions::abort); // skipped with the reason, not failed
         ServerSettings settings = variant.configure(ServerSettings.defaults(variant.model(), endpoint));
         return switch (settings.own()) {
             case ServerSettings.PoolSettings pool -> settings.withThreads(TEST_POOL_THREADS);

@@ -43,14 +43,19 @@ class BacklogSweepTest {
         BacklogPoint one = points.get(0);
         BacklogPoint large = points.get(1);
         String said = printed.toString(StandardCharsets.UTF_8);
-        // Beyond a backlog of one the kernel drops the handshake's last ACK: the connection waits a second, then three, and
+        // Beyond a backlog of one the kernel drops the handshake's last ACK: the connection waits a second, then three,
+        // and
         // keeps losing the one place in the queue to newcomers, so at the end much of the storm is still unanswered.
         assertTrue(one.listenOverflows() + one.listenDrops() > 0, said);
         assertTrue(one.unanswered() >= BacklogSweep.IN_PROGRESS / 4, "a quarter of the storm stalled: " + said);
-        assertTrue(large.unanswered() < one.unanswered() / 4, "a backlog that holds the storm queues it instead: " + said);
+        assertTrue(
+                large.unanswered() < one.unanswered() / 4, "a backlog that holds the storm queues it instead: " + said);
         assertEquals(0, large.listenOverflows() + large.listenDrops(), "a backlog of 4096 holds the storm: " + said);
-        // Under the kernel's first SYN retransmit (1 s): connect() returns once the kernel has answered, not once accepted.
-        assertTrue(one.connectTime().getValueAtPercentile(50) < 500_000_000L, "connect() returns once the kernel has answered: " + said);
+        // Under the kernel's first SYN retransmit (1 s): connect() returns once the kernel has answered, not once
+        // accepted.
+        assertTrue(
+                one.connectTime().getValueAtPercentile(50) < 500_000_000L,
+                "connect() returns once the kernel has answered: " + said);
         assertEquals(3, Files.readAllLines(run.resolve(BacklogPoint.CSV)).size(), "a header and a line per backlog");
         assertTrue(Files.size(run.resolve(BacklogPoint.FOLDER).resolve(BacklogPoint.file(1))) > 0);
         assertTrue(Files.size(run.resolve(BacklogPoint.FOLDER).resolve(BacklogPoint.connectFile(1))) > 0);

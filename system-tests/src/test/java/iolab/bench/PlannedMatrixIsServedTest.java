@@ -44,15 +44,22 @@ class PlannedMatrixIsServedTest {
         assertEquals(List.of(), failures);
     }
 
-    /** Starts the server process these configurations share, as the experiment does, and asks it each workload planned for it. */
+    /**
+     * Starts the server process these configurations share, as the experiment does, and asks it each workload planned
+     * for it.
+     */
     private static List<String> failuresOf(List<Configuration> planned, Path root, Path dir) throws Exception {
         Configuration first = planned.getFirst();
         List<String> failures = new ArrayList<>();
-        try (ServerProcess server = ServerProcess.start(first.serverArguments(root), "served-test", dir.resolve(first.serverProcess() + ".log"))) {
-            for (Workload workload : planned.stream().map(Configuration::workload).distinct().toList()) {
+        try (ServerProcess server = ServerProcess.start(
+                first.serverArguments(root), "served-test", dir.resolve(first.serverProcess() + ".log"))) {
+            for (Workload workload :
+                    planned.stream().map(Configuration::workload).distinct().toList()) {
                 Configuration one = new Configuration(first.server(), workload, 1, 0);
-                LoadResult result = LoadGenerator.run(one.loadSettings(Target.parse(server.address()), Duration.ZERO,
-                        Duration.ofMillis(100)), null, null);
+                LoadResult result = LoadGenerator.run(
+                        one.loadSettings(Target.parse(server.address()), Duration.ZERO, Duration.ofMillis(100)),
+                        null,
+                        null);
                 if (result.requests() == 0 || result.errorCount() > 0) {
                     failures.add(one.describe() + ": " + result.requests() + " responses, errors " + result.errors());
                 }

@@ -53,7 +53,8 @@ class ConnectionChurnTest {
             settings = settings.withLoops(1);
         }
         HttpSettings http = HttpSettings.defaults(dir);
-        try (Server server = Servers.create(settings, new HttpProtocol(http), p -> NettyHttp.configure(p, http.maxBodyBytes()))) {
+        try (Server server =
+                Servers.create(settings, new HttpProtocol(http), p -> NettyHttp.configure(p, http.maxBodyBytes()))) {
             server.start();
             Target target = new Target(server.address(), "localhost", "/plaintext");
             churn(target, 2_000); // the pools, loops and caches that are made once
@@ -65,15 +66,28 @@ class ConnectionChurnTest {
             assertEquals(0, errors.values().stream().mapToLong(Long::longValue).sum(), errors.toString());
             long descriptorsAfter = settle(ConnectionChurnTest::descriptors, descriptors + 4);
             long threadsAfter = settle(ConnectionChurnTest::threads, threads + 2);
-            assertTrue(descriptorsAfter <= descriptors + 4, "descriptors " + descriptors + " before, " + descriptorsAfter + " after");
+            assertTrue(
+                    descriptorsAfter <= descriptors + 4,
+                    "descriptors " + descriptors + " before, " + descriptorsAfter + " after");
             assertTrue(threadsAfter <= threads + 2, "threads " + threads + " before, " + threadsAfter + " after");
         }
     }
 
     /** {@code count} connections, each with one request and its response; returns the errors. */
     private static Map<ErrorKind, Long> churn(Target target, int count) throws Exception {
-        LoadSettings settings = new LoadSettings(target, new HttpWorkload("GET", target.path(), target.host(), HttpWorkload.closing(List.of()),
-                new byte[0]), 1, 16, 0, 1, Duration.ZERO, Duration.ofMinutes(2), Duration.ofSeconds(5), Duration.ofSeconds(5)).withReconnect();
+        LoadSettings settings = new LoadSettings(
+                        target,
+                        new HttpWorkload(
+                                "GET", target.path(), target.host(), HttpWorkload.closing(List.of()), new byte[0]),
+                        1,
+                        16,
+                        0,
+                        1,
+                        Duration.ZERO,
+                        Duration.ofMinutes(2),
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(5))
+                .withReconnect();
         try (LoadRun run = LoadRun.start(settings)) {
             run.awaitConnected();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(100);
@@ -81,21 +95,25 @@ class ConnectionChurnTest {
                 Thread.sleep(5);
             }
             run.stop(Duration.ofSeconds(2));
-            assertTrue(run.completed() >= count, "only " + run.completed() + " of " + count + " connections answered in 100 s");
+            assertTrue(
+                    run.completed() >= count,
+                    "only " + run.completed() + " of " + count + " connections answered in 100 s");
             return run.errors();
         }
     }
 
     /**
-     * Waits up to 5 s for {@code figure} to come down to {@code target}, or with no target (a baseline, while the previous
-     * run's teardown may still be under way) until it holds still for 300 ms; returns where it settled.
+     * Waits up to 5 s for {@code figure} to come down to {@code target}, or with no target (a baseline, while the
+     * previous run's teardown may still be under way) until it holds still for 300 ms; returns where it settled.
      */
     private static long settle(java.util.function.LongSupplier figure, long target) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         long value = figure.getAsLong();
         long stillSince = System.nanoTime();
         while (System.nanoTime() < deadline) {
-            boolean settled = target == Long.MAX_VALUE ? System.nanoTime() - stillSince >= TimeUnit.MILLISECONDS.toNanos(300) : value <= target;
+            boolean settled = target == Long.MAX_VALUE
+                    ? System.nanoTime() - stillSince >= TimeUnit.MILLISECONDS.toNanos(300)
+                    : value <= target;
             if (settled) {
                 break;
             }

@@ -46,7 +46,8 @@ class DatagramLoadTest {
 
     private static DatagramSettings settings(DatagramServer server, double rate, Duration duration) {
         int port = ((InetSocketAddress) server.address()).getPort();
-        return new DatagramSettings(Target.parse("127.0.0.1:" + port), 2, 64, rate, false, Duration.ZERO, duration, Duration.ofMillis(500));
+        return new DatagramSettings(
+                Target.parse("127.0.0.1:" + port), 2, 64, rate, false, Duration.ZERO, duration, Duration.ofMillis(500));
     }
 
     @Test
@@ -76,10 +77,12 @@ class DatagramLoadTest {
         DatagramResult result = DatagramLoad.run(settings, null, null);
         stopper.join();
         // A second at 4,000/s, the server gone after half of it: about half come back.
-        assertTrue(result.lossRatio() > 0.3 && result.lossRatio() < 0.7, "lost " + result.lost() + " of " + result.sent());
+        assertTrue(
+                result.lossRatio() > 0.3 && result.lossRatio() < 0.7, "lost " + result.lost() + " of " + result.sent());
         assertEquals(result.sent() - result.echoed(), result.lost());
         assertTrue(result.echoed() > 1000, "the first half second's were echoed: " + result.echoed());
-        assertTrue(result.refused() > 0, "loopback reports the closed port (ICMP port unreachable): " + result.refused());
+        assertTrue(
+                result.refused() > 0, "loopback reports the closed port (ICMP port unreachable): " + result.refused());
     }
 
     @Test
@@ -89,21 +92,50 @@ class DatagramLoadTest {
             Path json = dir.resolve("udp.json");
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
-            int status = Main.start(new String[] {"--udp", "-R", "1k", "-d", "1", "-c", "2", "--size", "100", "-q", "--json", json.toString(),
-                    "127.0.0.1:" + port}, new PrintWriter(out, true), new PrintWriter(err, true));
+            int status = Main.start(
+                    new String[] {
+                        "--udp",
+                        "-R",
+                        "1k",
+                        "-d",
+                        "1",
+                        "-c",
+                        "2",
+                        "--size",
+                        "100",
+                        "-q",
+                        "--json",
+                        json.toString(),
+                        "127.0.0.1:" + port
+                    },
+                    new PrintWriter(out, true),
+                    new PrintWriter(err, true));
             assertEquals(0, status, err.toString());
             assertTrue(out.toString().contains("udp echo 100 B to 127.0.0.1"), out.toString());
-            assertTrue(out.toString().matches("(?s).*\\d+ datagrams sent in 1\\.00s, \\d+ echoed, \\d+ lost.*"), out.toString());
+            assertTrue(
+                    out.toString().matches("(?s).*\\d+ datagrams sent in 1\\.00s, \\d+ echoed, \\d+ lost.*"),
+                    out.toString());
             JsonObject summary = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
-            assertEquals(summary.get("sent").getAsLong(), summary.get("echoed").getAsLong() + summary.get("lost").getAsLong());
-            assertTrue(summary.has("reordered") && summary.has("late") && summary.has("latencyMillis"), summary.toString());
+            assertEquals(
+                    summary.get("sent").getAsLong(),
+                    summary.get("echoed").getAsLong() + summary.get("lost").getAsLong());
+            assertTrue(
+                    summary.has("reordered") && summary.has("late") && summary.has("latencyMillis"),
+                    summary.toString());
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"--udp 127.0.0.1:9", "--udp -R 10 --pipeline 2 127.0.0.1:9", "--udp -R 10 unix:/tmp/x.sock",
-            "--udp -R 10 http://127.0.0.1:9/", "--udp -R 10 --size 8 127.0.0.1:9", "--udp -R 10 --reconnect 127.0.0.1:9",
-            "--udp -R 10 --protocol http 127.0.0.1:9"})
+    @ValueSource(
+            strings = {
+                "--udp 127.0.0.1:9",
+                "--udp -R 10 --pipeline 2 127.0.0.1:9",
+                "--udp -R 10 unix:/tmp/x.sock",
+                "--udp -R 10 http://127.0.0.1:9/",
+                "--udp -R 10 --size 8 127.0.0.1:9",
+                "--udp -R 10 --reconnect 127.0.0.1:9",
+                "--udp -R 10 --protocol http 127.0.0.1:9"
+            })
     void aFlagThatDoesNotApplyToUdpIsNamed(String args) {
         StringWriter err = new StringWriter();
         int status = Main.start(args.split(" "), new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));

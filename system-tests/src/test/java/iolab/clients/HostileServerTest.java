@@ -57,56 +57,96 @@ class HostileServerTest {
     static List<Hostile> hostiles() {
         List<Hostile> all = new ArrayList<>();
         // HTTP
-        all.add(new Hostile("a Content-Length longer than the body, then a close", true, 1, ErrorKind.READ, null, (in, out, socket) -> {
-            in.next();
-            out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nok"));
-        }));
-        all.add(new Hostile("a Content-Length shorter than the body", true, 1, ErrorKind.BAD_RESPONSE, "not an HTTP/1.x status line", (in, out, socket) -> {
-            while (in.next()) {
-                out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nok"));
-            }
-        }));
-        all.add(new Hostile("two differing Content-Length values", true, 1, ErrorKind.BAD_RESPONSE, "two differing Content-Length", (in, out, socket) -> {
-            while (in.next()) {
-                out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok"));
-            }
-        }));
-        all.add(new Hostile("every answer twice", true, 1, ErrorKind.BAD_RESPONSE, "no request in flight", (in, out, socket) -> {
-            while (in.next()) {
-                out.write(concat(OK, OK));
-            }
-        }));
-        all.add(new Hostile("a reset after four of eight pipelined", true, 8, ErrorKind.READ, null, (in, out, socket) -> {
-            for (int i = 0; i < 4 && in.next(); i++) {
-                out.write(OK);
-            }
-            in.drain();
-            socket.setSoLinger(true, 0);
-        }));
-        all.add(new Hostile("garbage for a status line", true, 1, ErrorKind.BAD_RESPONSE, "not an HTTP/1.x status line: 'HTTX/9 what'", (in, out, socket) -> {
-            while (in.next()) {
-                out.write(ascii("HTTX/9 what\r\n\r\n"));
-            }
-        }));
-        all.add(new Hostile("another protocol's banner", true, 1, ErrorKind.BAD_RESPONSE, "not an HTTP/1.x status line: 'SSH-2.0-OpenSSH_9.2p1'", (in, out, socket) -> {
-            out.write(ascii("SSH-2.0-OpenSSH_9.2p1\r\n"));
-            while (in.next()) {
-                out.write(ascii("Protocol mismatch.\n"));
-            }
-        }));
-        all.add(new Hostile("a negative chunk size", true, 1, ErrorKind.BAD_RESPONSE, "malformed chunk size '-100'", (in, out, socket) -> {
-            while (in.next()) {
-                out.write(ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-100\r\nok\r\n0\r\n\r\n"));
-            }
-        }));
-        all.add(new Hostile("an endless head", true, 1, ErrorKind.BAD_RESPONSE, "response head over", (in, out, socket) -> {
-            in.next();
-            out.write(ascii("HTTP/1.1 200 OK\r\n"));
-            byte[] field = ascii("X-Endless: " + "a".repeat(1000) + "\r\n");
-            while (true) {
-                out.write(field);
-            }
-        }));
+        all.add(new Hostile(
+                "a Content-Length longer than the body, then a close",
+                true,
+                1,
+                ErrorKind.READ,
+                null,
+                (in, out, socket) -> {
+                    in.next();
+                    out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nok"));
+                }));
+        all.add(new Hostile(
+                "a Content-Length shorter than the body",
+                true,
+                1,
+                ErrorKind.BAD_RESPONSE,
+                "not an HTTP/1.x status line",
+                (in, out, socket) -> {
+                    while (in.next()) {
+                        out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nok"));
+                    }
+                }));
+        all.add(new Hostile(
+                "two differing Content-Length values",
+                true,
+                1,
+                ErrorKind.BAD_RESPONSE,
+                "two differing Content-Length",
+                (in, out, socket) -> {
+                    while (in.next()) {
+                        out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok"));
+                    }
+                }));
+        all.add(new Hostile(
+                "every answer twice", true, 1, ErrorKind.BAD_RESPONSE, "no request in flight", (in, out, socket) -> {
+                    while (in.next()) {
+                        out.write(concat(OK, OK));
+                    }
+                }));
+        all.add(new Hostile(
+                "a reset after four of eight pipelined", true, 8, ErrorKind.READ, null, (in, out, socket) -> {
+                    for (int i = 0; i < 4 && in.next(); i++) {
+                        out.write(OK);
+                    }
+                    in.drain();
+                    socket.setSoLinger(true, 0);
+                }));
+        all.add(new Hostile(
+                "garbage for a status line",
+                true,
+                1,
+                ErrorKind.BAD_RESPONSE,
+                "not an HTTP/1.x status line: 'HTTX/9 what'",
+                (in, out, socket) -> {
+                    while (in.next()) {
+                        out.write(ascii("HTTX/9 what\r\n\r\n"));
+                    }
+                }));
+        all.add(new Hostile(
+                "another protocol's banner",
+                true,
+                1,
+                ErrorKind.BAD_RESPONSE,
+                "not an HTTP/1.x status line: 'SSH-2.0-OpenSSH_9.2p1'",
+                (in, out, socket) -> {
+                    out.write(ascii("SSH-2.0-OpenSSH_9.2p1\r\n"));
+                    while (in.next()) {
+                        out.write(ascii("Protocol mismatch.\n"));
+                    }
+                }));
+        all.add(new Hostile(
+                "a negative chunk size",
+                true,
+                1,
+                ErrorKind.BAD_RESPONSE,
+                "malformed chunk size '-100'",
+                (in, out, socket) -> {
+                    while (in.next()) {
+                        out.write(
+                                ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-100\r\nok\r\n0\r\n\r\n"));
+                    }
+                }));
+        all.add(new Hostile(
+                "an endless head", true, 1, ErrorKind.BAD_RESPONSE, "response head over", (in, out, socket) -> {
+                    in.next();
+                    out.write(ascii("HTTP/1.1 200 OK\r\n"));
+                    byte[] field = ascii("X-Endless: " + "a".repeat(1000) + "\r\n");
+                    while (true) {
+                        out.write(field);
+                    }
+                }));
         all.add(new Hostile("an endless body", true, 1, ErrorKind.TIMEOUT, null, (in, out, socket) -> {
             in.next();
             out.write(ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"));
@@ -132,16 +172,23 @@ class HostileServerTest {
             }
         }));
         // Echo
-        all.add(new Hostile("every echo twice", false, 1, ErrorKind.BAD_RESPONSE, "more than were sent", (in, out, socket) -> {
-            while (in.next()) {
-                out.write(concat(in.last(), in.last()));
-            }
-        }));
-        all.add(new Hostile("one byte more than sent", false, 1, ErrorKind.BAD_RESPONSE, "1 bytes more than were sent", (in, out, socket) -> {
-            while (in.next()) {
-                out.write(concat(in.last(), new byte[] {'!'}));
-            }
-        }));
+        all.add(new Hostile(
+                "every echo twice", false, 1, ErrorKind.BAD_RESPONSE, "more than were sent", (in, out, socket) -> {
+                    while (in.next()) {
+                        out.write(concat(in.last(), in.last()));
+                    }
+                }));
+        all.add(new Hostile(
+                "one byte more than sent",
+                false,
+                1,
+                ErrorKind.BAD_RESPONSE,
+                "1 bytes more than were sent",
+                (in, out, socket) -> {
+                    while (in.next()) {
+                        out.write(concat(in.last(), new byte[] {'!'}));
+                    }
+                }));
         all.add(new Hostile("a changed byte", false, 1, ErrorKind.BAD_RESPONSE, "echo differs", (in, out, socket) -> {
             while (in.next()) {
                 byte[] echo = in.last();
@@ -149,18 +196,21 @@ class HostileServerTest {
                 out.write(echo);
             }
         }));
-        all.add(new Hostile("a reset after four of eight pipelined", false, 8, ErrorKind.READ, null, (in, out, socket) -> {
-            for (int i = 0; i < 4 && in.next(); i++) {
-                out.write(in.last());
-            }
-            in.drain();
-            socket.setSoLinger(true, 0);
-        }));
-        all.add(new Hostile("an HTTP answer", false, 1, ErrorKind.BAD_RESPONSE, "answered in HTTP", (in, out, socket) -> {
-            while (in.next()) {
-                out.write(ascii("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n" + "x".repeat(ECHO_SIZE)));
-            }
-        }));
+        all.add(new Hostile(
+                "a reset after four of eight pipelined", false, 8, ErrorKind.READ, null, (in, out, socket) -> {
+                    for (int i = 0; i < 4 && in.next(); i++) {
+                        out.write(in.last());
+                    }
+                    in.drain();
+                    socket.setSoLinger(true, 0);
+                }));
+        all.add(new Hostile(
+                "an HTTP answer", false, 1, ErrorKind.BAD_RESPONSE, "answered in HTTP", (in, out, socket) -> {
+                    while (in.next()) {
+                        out.write(
+                                ascii("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n" + "x".repeat(ECHO_SIZE)));
+                    }
+                }));
         all.add(new Hostile("a slow drip", false, 1, ErrorKind.TIMEOUT, null, (in, out, socket) -> {
             while (in.next()) {
                 for (byte b : in.last()) {
@@ -193,10 +243,21 @@ class HostileServerTest {
             }
         })) {
             Target target = Target.parse(hostile.http() ? server.url("/") : server.target());
-            Workload workload = hostile.http() ? new HttpWorkload("GET", "/", target.host(), List.of(), new byte[0]) : new EchoWorkload(ECHO_SIZE);
+            Workload workload = hostile.http()
+                    ? new HttpWorkload("GET", "/", target.host(), List.of(), new byte[0])
+                    : new EchoWorkload(ECHO_SIZE);
             // No warm-up: everything is recorded, so that what the client counts is what the server read.
-            LoadSettings settings = new LoadSettings(target, workload, 1, 4, rate, hostile.pipeline(), Duration.ZERO, Duration.ofSeconds(1),
-                    TIMEOUT, Duration.ofSeconds(2));
+            LoadSettings settings = new LoadSettings(
+                    target,
+                    workload,
+                    1,
+                    4,
+                    rate,
+                    hostile.pipeline(),
+                    Duration.ZERO,
+                    Duration.ofSeconds(1),
+                    TIMEOUT,
+                    Duration.ofSeconds(2));
             long heapBefore = usedHeap();
             long start = System.nanoTime();
             RequestAccount account;
@@ -221,18 +282,24 @@ class HostileServerTest {
             assertTrue(account.balances(), context);
             assertTrue(account.issued() > 0, context);
             if (hostile.name().startsWith("a reset")) {
-                // Requests still on their way when the server resets are lost unread: each of them must be among the failed.
-                assertTrue(seen.get() <= issued && issued - seen.get() <= account.failed(), "the server read " + seen.get()
-                        + "; every one it did not is counted failed: " + context);
+                // Requests still on their way when the server resets are lost unread: each of them must be among the
+                // failed.
+                assertTrue(
+                        seen.get() <= issued && issued - seen.get() <= account.failed(),
+                        "the server read " + seen.get() + "; every one it did not is counted failed: " + context);
             } else {
                 assertEquals(seen.get(), issued, "the server read as many as were issued: " + context);
             }
             assertTrue(errors.get(hostile.expected()) > 0, "counted as " + hostile.expected() + ": " + context);
             if (hostile.reason() != null) {
-                assertTrue(reason != null && reason.contains(hostile.reason()) && !reason.contains("\n"), "a one-line reason: " + context);
+                assertTrue(
+                        reason != null && reason.contains(hostile.reason()) && !reason.contains("\n"),
+                        "a one-line reason: " + context);
             }
             assertTrue(tookMillis < 3_000, "the run ends on time: " + tookMillis + " ms; " + context);
-            assertTrue(heapGrowth < 64 << 20, "memory stays bounded: the heap grew by " + (heapGrowth >> 20) + " MiB; " + context);
+            assertTrue(
+                    heapGrowth < 64 << 20,
+                    "memory stays bounded: the heap grew by " + (heapGrowth >> 20) + " MiB; " + context);
         }
     }
 
@@ -242,7 +309,10 @@ class HostileServerTest {
         return runtime.totalMemory() - runtime.freeMemory();
     }
 
-    /** Reads a connection's requests one at a time, counting each one read whole: HTTP by its blank line, echo by its size. */
+    /**
+     * Reads a connection's requests one at a time, counting each one read whole: HTTP by its blank line, echo by its
+     * size.
+     */
     static final class Requests {
         private final InputStream in;
         private final boolean http;

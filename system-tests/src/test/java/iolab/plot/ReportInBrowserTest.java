@@ -28,18 +28,32 @@ class ReportInBrowserTest {
     @Test
     void chromiumRendersTheReportWithItsCharts() throws Exception {
         Optional<Path> chromium = Stream.of("chromium", "chromium-browser", "google-chrome")
-                .flatMap(name -> Stream.of(System.getenv().getOrDefault("PATH", "/usr/bin").split(":")).map(d -> Path.of(d, name)))
-                .filter(Files::isExecutable).findFirst();
-        Assumptions.assumeTrue(chromium.isPresent(),
-                "no chromium on the PATH: the report was not checked in a browser (apt-get install chromium, or run plot/check-report.sh)");
+                .flatMap(name -> Stream.of(
+                                System.getenv().getOrDefault("PATH", "/usr/bin").split(":"))
+                        .map(d -> Path.of(d, name)))
+                .filter(Files::isExecutable)
+                .findFirst();
+        Assumptions.assumeTrue(
+                chromium.isPresent(),
+                "no chromium on the PATH: the report was not checked in a browser (apt-get install chromium, or run "
+                        + "plot/check-report.sh)");
         SampleResults.write(dir);
         Plot.render(dir, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
 
         Path screenshot = dir.resolve("screenshot.png");
-        Process p = new ProcessBuilder(chromium.get().toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--hide-scrollbars", "--window-size=1280,2400", "--screenshot=" + screenshot,
-                dir.resolve("report.html").toUri().toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("chromium.log").toFile()).start();
+        Process p = new ProcessBuilder(
+                        chromium.get().toString(),
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-dev-shm-usage",
+                        "--hide-scrollbars",
+                        "--window-size=1280,2400",
+                        "--screenshot=" + screenshot,
+                        dir.resolve("report.html").toUri().toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("chromium.log").toFile())
+                .start();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "chromium finished");
         assertEquals(0, p.exitValue(), Files.readString(dir.resolve("chromium.log")));
 
@@ -48,7 +62,8 @@ class ReportInBrowserTest {
         // The first charts are on screen only if the browser loaded the PNGs: their line colours show up.
         Styles styles = new Styles(ResultsFolder.read(dir).catalog());
         for (String server : List.of("nio", "virtual", "pool")) {
-            assertTrue(count(image, styles.color(server).getRGB()) > 50, server + "'s colour is drawn in the screenshot");
+            assertTrue(
+                    count(image, styles.color(server).getRGB()) > 50, server + "'s colour is drawn in the screenshot");
         }
     }
 

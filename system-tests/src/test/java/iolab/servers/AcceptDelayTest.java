@@ -34,8 +34,13 @@ class AcceptDelayTest {
                     clients.add(SocketChannel.open(server.address())); // the kernel completes each handshake at once
                 }
                 Thread.sleep(150);
-                assertTrue(server.connections().admitted() <= 1, "one taken, the rest in the queue: " + server.connections());
-                Clients.await("all four taken, one per 300 ms", 3_000, () -> server.connections().admitted() == 4);
+                assertTrue(
+                        server.connections().admitted() <= 1,
+                        "one taken, the rest in the queue: " + server.connections());
+                Clients.await(
+                        "all four taken, one per 300 ms",
+                        3_000,
+                        () -> server.connections().admitted() == 4);
             } finally {
                 for (SocketChannel client : clients) {
                     client.close();
@@ -47,8 +52,10 @@ class AcceptDelayTest {
     @Test
     void theReferencesCannotBeMadeSlowToAccept() {
         for (Model model : List.of(Model.NETTY, Model.JDK)) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> ServerSettings.defaults(model, new InetSocketAddress(0)).withAcceptDelay(Duration.ofMillis(1)));
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> ServerSettings.defaults(model, new InetSocketAddress(0))
+                            .withAcceptDelay(Duration.ofMillis(1)));
             assertEquals("accept-delay applies to the lab's four models, not to " + model, e.getMessage());
         }
     }

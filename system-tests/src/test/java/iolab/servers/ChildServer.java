@@ -29,11 +29,12 @@ record ChildServer(Process process, SocketAddress address) {
     }
 
     /**
-     * Starts the server, adds it to {@code processes} for the caller to end, and waits for its
-     * ready line. {@code emptyEnvironment}: as {@code env -i} (no LANG, so the C locale);
-     * {@code openFiles} > 0: under that open-file limit.
+     * Starts the server, adds it to {@code processes} for the caller to end, and waits for its ready line.
+     * {@code emptyEnvironment}: as {@code env -i} (no LANG, so the C locale); {@code openFiles} > 0: under that
+     * open-file limit.
      */
-    static ChildServer start(List<Process> processes, boolean emptyEnvironment, List<String> args, int openFiles) throws IOException {
+    static ChildServer start(List<Process> processes, boolean emptyEnvironment, List<String> args, int openFiles)
+            throws IOException {
         List<String> command = new ArrayList<>();
         if (openFiles > 0) {
             command.addAll(List.of("prlimit", "--nofile=" + openFiles, "--"));
@@ -46,10 +47,12 @@ record ChildServer(Process process, SocketAddress address) {
         }
         Process process = builder.start();
         processes.add(process);
-        String ready = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        String ready =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)).readLine();
         Matcher matcher = READY.matcher(String.valueOf(ready));
         if (!matcher.find()) {
-            throw new IOException("no ready line: " + ready + "\n" + new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+            throw new IOException("no ready line: " + ready + "\n"
+                    + new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
         }
         String where = matcher.group(1);
         int colon = where.lastIndexOf(':');

@@ -45,7 +45,8 @@ final class Clients {
 
     /** This process's open file descriptors; the servers under test run in it. */
     static long openFileDescriptors() {
-        try (java.util.stream.Stream<java.nio.file.Path> fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+        try (java.util.stream.Stream<java.nio.file.Path> fds =
+                java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
             return fds.count();
         } catch (IOException e) {
             throw new IllegalStateException(e);

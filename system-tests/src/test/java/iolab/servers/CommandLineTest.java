@@ -88,7 +88,10 @@ class CommandLineTest {
     void aWrongFlagOrValueGetsOneLineOfReasonUsageAndStatus2(String args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int status = Main.start(args.isEmpty() ? new String[0] : args.split(" "), new PrintWriter(out, true), new PrintWriter(err, true));
+        int status = Main.start(
+                args.isEmpty() ? new String[0] : args.split(" "),
+                new PrintWriter(out, true),
+                new PrintWriter(err, true));
         assertEquals(2, status, err.toString());
         String[] lines = err.toString().split("\n");
         assertFalse(lines[0].isBlank(), "a reason first");
@@ -101,15 +104,27 @@ class CommandLineTest {
     @Test
     void variantsListsEveryServerOnceForScriptsAndFiltersThem() {
         StringWriter out = new StringWriter();
-        assertEquals(0, Main.start(new String[] {"variants"}, new PrintWriter(out, true), new PrintWriter(new StringWriter(), true)));
+        assertEquals(
+                0,
+                Main.start(
+                        new String[] {"variants"},
+                        new PrintWriter(out, true),
+                        new PrintWriter(new StringWriter(), true)));
         List<String> lines = out.toString().lines().toList();
-        assertEquals(java.util.Arrays.stream(ServerVariant.values()).map(ServerVariant::label).toList(),
-                lines.stream().map(line -> line.split("\t")[0]).toList(), "every variant, in the lab's order");
+        assertEquals(
+                java.util.Arrays.stream(ServerVariant.values())
+                        .map(ServerVariant::label)
+                        .toList(),
+                lines.stream().map(line -> line.split("\t")[0]).toList(),
+                "every variant, in the lab's order");
         for (String line : lines) {
             String[] fields = line.split("\t");
             ServerVariant variant = ServerVariant.named(fields[0]);
             assertEquals(String.join(" ", variant.arguments(false)), fields[3], line);
-            assertEquals(variant.unavailable().isPresent(), fields.length == 5 && fields[4].startsWith("unavailable: "), line);
+            assertEquals(
+                    variant.unavailable().isPresent(),
+                    fields.length == 5 && fields[4].startsWith("unavailable: "),
+                    line);
         }
         StringWriter echoLab = new StringWriter();
         assertEquals(0, Main.start(new String[] {"variants", "--protocol", "echo", "--kind", "lab", "--available"},
@@ -118,17 +133,37 @@ class CommandLineTest {
                         .filter(label -> ServerVariant.named(label).unavailable().isEmpty()).toList(),
                 echoLab.toString().lines().map(line -> line.split("\t")[0]).toList());
         StringWriter http = new StringWriter();
-        Main.start(new String[] {"variants", "--protocol", "http", "--kind", "reference"}, new PrintWriter(http, true),
+        Main.start(
+                new String[] {"variants", "--protocol", "http", "--kind", "reference"},
+                new PrintWriter(http, true),
                 new PrintWriter(new StringWriter(), true));
-        assertTrue(http.toString().lines().anyMatch(line -> line.startsWith("jdk\thttp\treference\t--model jdk")), http.toString());
+        assertTrue(
+                http.toString().lines().anyMatch(line -> line.startsWith("jdk\thttp\treference\t--model jdk")),
+                http.toString());
     }
 
     @Test
     void helpExplainsEveryOption() {
         StringWriter out = new StringWriter();
-        assertEquals(0, Main.start(new String[] {"echo", "--help"}, new PrintWriter(out, true), new PrintWriter(new StringWriter(), true)));
-        for (String option : List.of("--model", "--bind", "--port", "--unix", "--threads", "--loops", "--backlog",
-                "--max-connections", "--idle-timeout", "--grace", "--selector", "--transport")) {
+        assertEquals(
+                0,
+                Main.start(
+                        new String[] {"echo", "--help"},
+                        new PrintWriter(out, true),
+                        new PrintWriter(new StringWriter(), true)));
+        for (String option : List.of(
+                "--model",
+                "--bind",
+                "--port",
+                "--unix",
+                "--threads",
+                "--loops",
+                "--backlog",
+                "--max-connections",
+                "--idle-timeout",
+                "--grace",
+                "--selector",
+                "--transport")) {
             assertTrue(out.toString().contains(option), option);
         }
     }
@@ -138,7 +173,8 @@ class CommandLineTest {
     void servesUntilSigtermThenExitsZeroAndRemovesItsSocketFile(String model, @TempDir Path dir) throws Exception {
         Path socketFile = dir.resolve("echo.sock");
         Process server = startServer("echo", "--model", model, "--unix", socketFile.toString(), "--grace", "200ms");
-        String ready = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        String ready =
+                new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8)).readLine();
         Matcher address = READY.matcher(ready);
         assertTrue(address.find(), "ready line names the address: " + ready);
         assertEquals("unix:" + socketFile, address.group(1));
@@ -159,7 +195,9 @@ class CommandLineTest {
             assertTrue(server.waitFor(20, TimeUnit.SECONDS));
             String err = stderr(server);
             assertEquals(1, server.exitValue(), err);
-            assertTrue(err.contains("cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": address already in use"), err);
+            assertTrue(
+                    err.contains("cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": address already in use"),
+                    err);
             assertFalse(err.contains("Exception"), err);
         }
     }
@@ -178,7 +216,8 @@ class CommandLineTest {
     }
 
     @Test
-    void httpsPrintsTheCertificatesFingerprintAfterTheReadyLineAndServesThatCertificate(@TempDir Path dir) throws Exception {
+    void httpsPrintsTheCertificatesFingerprintAfterTheReadyLineAndServesThatCertificate(@TempDir Path dir)
+            throws Exception {
         // Made self-signed at start:
         Process server = startServer("http", "--model", "nio", "--tls", "--port", "0");
         BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
@@ -191,18 +230,29 @@ class CommandLineTest {
         // From PEM files:
         iolab.servers.tls.ServerIdentity identity = iolab.servers.tls.ServerIdentity.makeSelfSigned();
         Path cert = Files.writeString(dir.resolve("cert.pem"), identity.certificatePem());
-        Path key = Files.writeString(dir.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\n"
-                + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(identity.key().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
-        Process fromFiles = startServer("http", "--model", "pool", "--tls", "--cert", cert.toString(), "--key", key.toString(), "--port", "0");
-        BufferedReader fromFilesOut = new BufferedReader(new InputStreamReader(fromFiles.getInputStream(), StandardCharsets.UTF_8));
+        Path key = Files.writeString(
+                dir.resolve("key.pem"),
+                "-----BEGIN PRIVATE KEY-----\n"
+                        + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'})
+                                .encodeToString(identity.key().getEncoded())
+                        + "\n-----END PRIVATE KEY-----\n");
+        Process fromFiles = startServer(
+                "http", "--model", "pool", "--tls", "--cert", cert.toString(), "--key", key.toString(), "--port", "0");
+        BufferedReader fromFilesOut =
+                new BufferedReader(new InputStreamReader(fromFiles.getInputStream(), StandardCharsets.UTF_8));
         Matcher fromFilesAddress = READY.matcher(fromFilesOut.readLine());
         assertTrue(fromFilesAddress.find());
         String fromFilesLine = fromFilesOut.readLine();
-        assertTrue(fromFilesLine.endsWith(identity.fingerprint()) && !fromFilesLine.contains("self-signed"), fromFilesLine);
+        assertTrue(
+                fromFilesLine.endsWith(identity.fingerprint()) && !fromFilesLine.contains("self-signed"),
+                fromFilesLine);
         assertEquals(identity.fingerprint(), presentedFingerprint(fromFilesAddress.group(1)));
     }
 
-    /** The SHA-256 fingerprint of the certificate the server at {@code hostPort} presents, trusted blindly to be looked at. */
+    /**
+     * The SHA-256 fingerprint of the certificate the server at {@code hostPort} presents, trusted blindly to be looked
+     * at.
+     */
     private static String presentedFingerprint(String hostPort) throws Exception {
         javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
         trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
@@ -221,7 +271,10 @@ class CommandLineTest {
                 .createSocket(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)))) {
             socket.startHandshake();
             byte[] der = socket.getSession().getPeerCertificates()[0].getEncoded();
-            return java.util.HexFormat.ofDelimiter(":").withUpperCase().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(der));
+            return java.util.HexFormat.ofDelimiter(":")
+                    .withUpperCase()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(der));
         }
     }
 

@@ -72,11 +72,15 @@ class EchoUnderLoadTest {
     @MethodSource("everyCase")
     void fiftyResettingClientsDisturbNobodyAndLeaveNoThreadOrDescriptorBehind(ServerCase serverCase) throws Exception {
         try (Server server = serverCase.startEcho(serverCase.settings(Family.IPV4));
-             SocketChannel bystander = connect(server.address())) {
+                SocketChannel bystander = connect(server.address())) {
             assertArrayEquals(new byte[] {1}, roundTrip(bystander, new byte[] {1}));
-            // The pool's threads are started on demand and then kept: start them all (the bystander holds one) before counting.
+            // The pool's threads are started on demand and then kept: start them all (the bystander holds one) before
+            // counting.
             warmUp(server.address(), ServerCase.TEST_POOL_THREADS - 1);
-            await("warm-up connections to close", 5_000, () -> server.connections().open() == 1);
+            await(
+                    "warm-up connections to close",
+                    5_000,
+                    () -> server.connections().open() == 1);
             long fdsBefore = Clients.openFileDescriptors();
             int threadsBefore = liveThreads();
 
@@ -120,11 +124,14 @@ class EchoUnderLoadTest {
                 selector.selectedKeys().clear();
                 sent += hog.write(chunk.clear());
             }
-            assertTrue(sent < 64L * 1024 * 1024, "the hog sent " + sent + " bytes before stalling: the server buffered without bound");
+            assertTrue(
+                    sent < 64L * 1024 * 1024,
+                    "the hog sent " + sent + " bytes before stalling: the server buffered without bound");
 
             try (SocketChannel other = connect(server.address())) {
                 byte[] message = randomBytes(4096, 10);
-                assertArrayEquals(message, roundTrip(other, message), "another client is served while the hog is stalled");
+                assertArrayEquals(
+                        message, roundTrip(other, message), "another client is served while the hog is stalled");
             }
         }
     }
@@ -150,9 +157,15 @@ class EchoUnderLoadTest {
                     assertArrayEquals(message, roundTrip(client, message), "an admitted client is still served");
                 }
                 admitted.remove(0).close();
-                await("a closed connection to free its place", 5_000, () -> server.connections().open() == max - 1);
+                await(
+                        "a closed connection to free its place",
+                        5_000,
+                        () -> server.connections().open() == max - 1);
                 try (SocketChannel next = connect(server.address())) {
-                    assertArrayEquals(new byte[] {7}, roundTrip(next, new byte[] {7}), "a freed place is given to the next client");
+                    assertArrayEquals(
+                            new byte[] {7},
+                            roundTrip(next, new byte[] {7}),
+                            "a freed place is given to the next client");
                 }
             } finally {
                 for (SocketChannel client : admitted) {

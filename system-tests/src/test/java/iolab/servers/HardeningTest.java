@@ -69,7 +69,10 @@ class HardeningTest {
         return HttpCase.all().stream();
     }
 
-    /** Enough pool threads that the bad clients of a test do not take them all: the pool's own lesson is tested elsewhere. */
+    /**
+     * Enough pool threads that the bad clients of a test do not take them all: the pool's own lesson is tested
+     * elsewhere.
+     */
     private static ServerSettings roomy(HttpCase c) throws IOException {
         return c.model() == Model.POOL ? c.settings().withThreads(64) : c.settings();
     }
@@ -106,9 +109,13 @@ class HardeningTest {
                 Clients.writeFully(victim, "boom!".getBytes());
                 assertEquals(0, Clients.readToEnd(victim).length, "the faulty connection is closed");
             }
-            await("the faulty connection released", 5_000, () -> server.connections().open() == 0);
+            await(
+                    "the faulty connection released",
+                    5_000,
+                    () -> server.connections().open() == 0);
             try (SocketChannel fresh = Clients.connect(server.address())) {
-                assertArrayEquals("hello".getBytes(), Clients.roundTrip(fresh, "hello".getBytes()), "the loop still serves");
+                assertArrayEquals(
+                        "hello".getBytes(), Clients.roundTrip(fresh, "hello".getBytes()), "the loop still serves");
             }
         }
     }
@@ -130,7 +137,8 @@ class HardeningTest {
         }
         ChildServer server = ChildServer.start(processes, true, args);
         SocketAddress address = server.address();
-        for (String path : List.of("/files/%c0%ae%c0%ae/x", "/files/caf%C3%A9.txt", "/files/%c0%ae%c0%ae/y", "/files/%E2%82%AC")) {
+        for (String path :
+                List.of("/files/%c0%ae%c0%ae/x", "/files/caf%C3%A9.txt", "/files/%c0%ae%c0%ae/y", "/files/%E2%82%AC")) {
             try (RawHttp client = new RawHttp(address)) {
                 Reply reply = client.exchange(get(path));
                 assertTrue(reply.status() >= 400, path + " -> " + reply.status());
@@ -184,9 +192,10 @@ class HardeningTest {
     @MethodSource("everyServer")
     void aClientThatPipelinesAndNeverReadsIsStoppedNotBuffered(HttpCase c) throws Exception {
         try (Server server = c.start(roomy(c), HttpSettings.defaults(root));
-             SocketChannel flooder = Clients.connect(server.address())) {
+                SocketChannel flooder = Clients.connect(server.address())) {
             flooder.configureBlocking(false);
-            ByteBuffer requests = ByteBuffer.wrap(get("/plaintext").repeat(10_000).getBytes(StandardCharsets.ISO_8859_1));
+            ByteBuffer requests =
+                    ByteBuffer.wrap(get("/plaintext").repeat(10_000).getBytes(StandardCharsets.ISO_8859_1));
             long written = 0;
             long stalledSince = 0;
             long limit = 64L * 1024 * 1024;
@@ -234,7 +243,8 @@ class HardeningTest {
                 java.util.Map<Long, Long> cpuBefore = threadCpuNanos();
                 Thread.sleep(1_500); // a server that spun on them would burn about 1.5 s of CPU here
                 double cpuSeconds = cpuSince(cpuBefore) / 1e9;
-                assertTrue(cpuSeconds < 0.25, String.format("16 stalled readers cost %.2f s of CPU in 1.5 s", cpuSeconds));
+                assertTrue(
+                        cpuSeconds < 0.25, String.format("16 stalled readers cost %.2f s of CPU in 1.5 s", cpuSeconds));
                 try (RawHttp fresh = new RawHttp(server.address())) {
                     assertEquals(200, fresh.exchange(get("/plaintext")).status());
                 }
@@ -277,7 +287,8 @@ class HardeningTest {
     @MethodSource("labModels")
     void sixtyFourUnfinishedEightMegabyteBodiesStayUnderAQuarterGigabyte(HttpCase c) throws Exception {
         int size = 8 * 1024 * 1024;
-        try (Server server = c.start(c.model() == Model.POOL ? c.settings().withThreads(100) : c.settings(), HttpSettings.defaults(root))) {
+        try (Server server = c.start(
+                c.model() == Model.POOL ? c.settings().withThreads(100) : c.settings(), HttpSettings.defaults(root))) {
             long heapBefore = liveHeapBytes();
             List<SocketChannel> holders = new ArrayList<>();
             ExecutorService writers = Executors.newFixedThreadPool(64);
@@ -288,8 +299,10 @@ class HardeningTest {
                     SocketChannel holder = Clients.connect(server.address());
                     holders.add(holder);
                     writes.add(writers.submit(() -> {
-                        Clients.writeFully(holder, ("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: " + size + "\r\n\r\n")
-                                .getBytes(StandardCharsets.ISO_8859_1));
+                        Clients.writeFully(
+                                holder,
+                                ("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: " + size + "\r\n\r\n")
+                                        .getBytes(StandardCharsets.ISO_8859_1));
                         Clients.writeFully(holder, body); // all but one byte: never finished
                         return null;
                     }));
@@ -310,7 +323,9 @@ class HardeningTest {
                 try (RawHttp fresh = new RawHttp(server.address())) {
                     assertEquals(200, fresh.exchange(get("/plaintext")).status(), "others still served");
                     Reply echo = fresh.exchange("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nsmall");
-                    assertTrue(echo.status() == 200 || echo.status() == 503, "a small body is echoed or refused with 503: " + echo.status());
+                    assertTrue(
+                            echo.status() == 200 || echo.status() == 503,
+                            "a small body is echoed or refused with 503: " + echo.status());
                 }
             } finally {
                 writers.shutdownNow();
@@ -361,7 +376,9 @@ class HardeningTest {
             }
             assertTrue(closed.get(5, TimeUnit.SECONDS), "the trickling client was cut off");
             long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(elapsedMillis >= 250 && elapsedMillis < 3_000, "cut off after " + elapsedMillis + " ms; the timeout is 300 ms");
+            assertTrue(
+                    elapsedMillis >= 250 && elapsedMillis < 3_000,
+                    "cut off after " + elapsedMillis + " ms; the timeout is 300 ms");
             try (RawHttp other = new RawHttp(server.address())) {
                 assertEquals(200, other.exchange(get("/plaintext")).status());
             }
@@ -399,14 +416,23 @@ class HardeningTest {
                     assertTrue(client.closedByServer(), "closed after " + shown);
                 }
             }
-            for (String host : List.of("example.com", "example.com:8080", "127.0.0.1:1", "[::1]:80", "", "a-b.c_d~e%41")) {
+            for (String host :
+                    List.of("example.com", "example.com:8080", "127.0.0.1:1", "[::1]:80", "", "a-b.c_d~e%41")) {
                 try (RawHttp client = new RawHttp(server.address())) {
-                    assertEquals(200, client.exchange("GET /plaintext HTTP/1.1\r\nHost: " + host + "\r\n\r\n").status(), "Host: " + host);
+                    assertEquals(
+                            200,
+                            client.exchange("GET /plaintext HTTP/1.1\r\nHost: " + host + "\r\n\r\n")
+                                    .status(),
+                            "Host: " + host);
                 }
             }
             try (RawHttp client = new RawHttp(server.address())) {
-                assertEquals("hello", client.exchange("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
-                        + "5 ;a=b\r\nhello\r\n0\r\n\r\n").text(), "BWS before a chunk extension is allowed");
+                assertEquals(
+                        "hello",
+                        client.exchange("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                        + "5 ;a=b\r\nhello\r\n0\r\n\r\n")
+                                .text(),
+                        "BWS before a chunk extension is allowed");
             }
         }
     }
@@ -416,8 +442,11 @@ class HardeningTest {
     @Test
     void anAcceptorOutOfDescriptorsPausesAndLogsOncePerEpisode() throws Exception {
         // A limit past the descriptors, as a user may set it: the default stays below them (the next test).
-        ChildServer server = ChildServer.start(processes, false, List.of("echo", "--model", "nio", "--loops", "1", "--port", "0",
-                "--max-connections", "16000"), 128);
+        ChildServer server = ChildServer.start(
+                processes,
+                false,
+                List.of("echo", "--model", "nio", "--loops", "1", "--port", "0", "--max-connections", "16000"),
+                128);
         SocketAddress address = server.address();
         for (int i = 0; i < 2; i++) {
             // Served and closed once before, as any running server has been: under the test's class path
@@ -441,8 +470,10 @@ class HardeningTest {
         awaitServedAgain(address, "serving again once descriptors are free");
         server.process().toHandle().destroy();
         assertTrue(server.process().waitFor(20, TimeUnit.SECONDS));
-        List<String> lines = new String(server.process().getErrorStream().readAllBytes(), StandardCharsets.UTF_8).lines()
-                .filter(line -> line.contains("accept")).toList();
+        List<String> lines = new String(server.process().getErrorStream().readAllBytes(), StandardCharsets.UTF_8)
+                .lines()
+                .filter(line -> line.contains("accept"))
+                .toList();
         // One episode while the clients hold every descriptor, and a few short ones while the closed connections
         // queued behind them are accepted and dropped; without the pause it was a line per try (hundreds).
         long failed = lines.stream().filter(line -> line.contains("accept failed")).count();
@@ -453,7 +484,8 @@ class HardeningTest {
     void byDefaultTheConnectionLimitStaysBelowTheOpenFileLimitSoDescriptorsNeverRunOut() throws Exception {
         int openFiles = 128;
         int limit = iolab.servers.ServerSettings.maxConnectionsFor(openFiles);
-        ChildServer server = ChildServer.start(processes, false, List.of("echo", "--model", "nio", "--loops", "1", "--port", "0"), openFiles);
+        ChildServer server = ChildServer.start(
+                processes, false, List.of("echo", "--model", "nio", "--loops", "1", "--port", "0"), openFiles);
         SocketAddress address = server.address();
         for (int i = 0; i < 2; i++) {
             try (SocketChannel warm = Clients.connect(address)) {
@@ -484,8 +516,10 @@ class HardeningTest {
         awaitServedAgain(address, "a new client served once the held connections are closed");
         server.process().toHandle().destroy();
         assertTrue(server.process().waitFor(20, TimeUnit.SECONDS));
-        List<String> failed = new String(server.process().getErrorStream().readAllBytes(), StandardCharsets.UTF_8).lines()
-                .filter(line -> line.contains("accept failed")).toList();
+        List<String> failed = new String(server.process().getErrorStream().readAllBytes(), StandardCharsets.UTF_8)
+                .lines()
+                .filter(line -> line.contains("accept failed"))
+                .toList();
         assertEquals(List.of(), failed, "no accept ever ran out of descriptors");
     }
 
@@ -556,7 +590,8 @@ class HardeningTest {
     @MethodSource("everyServer")
     void aMethodIsMatchedWholeNotByPrefix(HttpCase c) throws Exception {
         try (Server server = c.start(HttpSettings.defaults(root))) {
-            for (String request : List.of("GE /plaintext HTTP/1.1\r\nHost: t\r\n\r\n", "P /echo HTTP/1.1\r\nHost: t\r\n\r\n")) {
+            for (String request :
+                    List.of("GE /plaintext HTTP/1.1\r\nHost: t\r\n\r\n", "P /echo HTTP/1.1\r\nHost: t\r\n\r\n")) {
                 try (RawHttp client = new RawHttp(server.address())) {
                     int status = client.exchange(request).status();
                     assertTrue(status == 405 || status == 501, request + " -> " + status);
@@ -567,14 +602,16 @@ class HardeningTest {
 
     // ---------------------------------------------------------------- helpers
 
-
     /**
-     * The CPU time of every Java thread but this one, by thread: the server's threads (and its virtual threads' carriers),
-     * not the JVM's compiler and GC threads, which the test's own work keeps busy and ThreadMXBean does not list.
+     * The CPU time of every Java thread but this one, by thread: the server's threads (and its virtual threads'
+     * carriers), not the JVM's compiler and GC threads, which the test's own work keeps busy and ThreadMXBean does not
+     * list.
      */
     private static java.util.Map<Long, Long> threadCpuNanos() {
         java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        assertTrue(threads.isThreadCpuTimeSupported() && threads.isThreadCpuTimeEnabled(), "this JVM measures threads' CPU time");
+        assertTrue(
+                threads.isThreadCpuTimeSupported() && threads.isThreadCpuTimeEnabled(),
+                "this JVM measures threads' CPU time");
         java.util.Map<Long, Long> cpu = new java.util.HashMap<>();
         for (long id : threads.getAllThreadIds()) {
             long nanos = threads.getThreadCpuTime(id);

@@ -65,12 +65,20 @@ class HttpFilesAndLoadTest {
             assertEquals("hello, file\n", file.text());
             assertEquals("text/plain; charset=utf-8", file.header("Content-Type"));
             assertEquals("Fri, 01 Mar 2024 12:00:00 GMT", file.header("Last-Modified"));
-            assertEquals("text/html; charset=utf-8", client.exchange(get("/files/page.html")).header("Content-Type"));
-            assertEquals("application/json", client.exchange(get("/files/sub%20dir/inner.json")).header("Content-Type"));
+            assertEquals(
+                    "text/html; charset=utf-8",
+                    client.exchange(get("/files/page.html")).header("Content-Type"));
+            assertEquals(
+                    "application/json",
+                    client.exchange(get("/files/sub%20dir/inner.json")).header("Content-Type"));
 
-            Reply notModified = client.exchange("GET /files/hello.txt HTTP/1.1\r\nHost: t\r\nIf-Modified-Since: Fri, 01 Mar 2024 12:00:00 GMT\r\n\r\n");
+            Reply notModified = client.exchange(
+                    "GET /files/hello.txt HTTP/1.1\r\nHost: t\r\nIf-Modified-Since: Fri, 01 Mar 2024 12:00:00 "
+                            + "GMT\r\n\r\n");
             assertEquals(304, notModified.status());
-            Reply modifiedSince = client.exchange("GET /files/hello.txt HTTP/1.1\r\nHost: t\r\nIf-Modified-Since: Thu, 29 Feb 2024 12:00:00 GMT\r\n\r\n");
+            Reply modifiedSince = client.exchange(
+                    "GET /files/hello.txt HTTP/1.1\r\nHost: t\r\nIf-Modified-Since: Thu, 29 Feb 2024 12:00:00 "
+                            + "GMT\r\n\r\n");
             assertEquals(200, modifiedSince.status());
 
             Reply head = client.send("HEAD /files/hello.txt HTTP/1.1\r\nHost: t\r\n\r\n").read(true);
@@ -82,7 +90,8 @@ class HttpFilesAndLoadTest {
             assertEquals("bytes 7-10/12", range.header("Content-Range"));
             Reply suffix = client.exchange("GET /files/hello.txt HTTP/1.1\r\nHost: t\r\nRange: bytes=-5\r\n\r\n");
             assertEquals("file\n", suffix.text());
-            Reply unsatisfiable = client.exchange("GET /files/hello.txt HTTP/1.1\r\nHost: t\r\nRange: bytes=100-\r\n\r\n");
+            Reply unsatisfiable =
+                    client.exchange("GET /files/hello.txt HTTP/1.1\r\nHost: t\r\nRange: bytes=100-\r\n\r\n");
             assertEquals(416, unsatisfiable.status());
             assertEquals("bytes */12", unsatisfiable.header("Content-Range"));
 
@@ -102,20 +111,36 @@ class HttpFilesAndLoadTest {
     void nothingOutsideTheRootIsEverServed(HttpCase c) throws Exception {
         Path root = root();
         String[] attempts = {
-                "/files/../secret.txt", "/files/..%2fsecret.txt", "/files/%2e%2e/secret.txt", "/files/%2E%2E%2Fsecret.txt",
-                "/files/sub%20dir/../../secret.txt", "/files/..\\secret.txt", "/files/%5c..%5csecret.txt",
-                "/files/hello.txt%00.html", "/files/escape", "/files/escape-dir/secret.txt", "/files//etc/passwd",
-                "/files/%2fetc%2fpasswd", "/files/./../secret.txt", "/files/%252e%252e/secret.txt", "/files/%",
-                "/files/%zz", "/files/..", "/files/sub%20dir/%2e%2e%2f%2e%2e%2fsecret.txt",
-                "http://evil/files/../secret.txt",
+            "/files/../secret.txt",
+            "/files/..%2fsecret.txt",
+            "/files/%2e%2e/secret.txt",
+            "/files/%2E%2E%2Fsecret.txt",
+            "/files/sub%20dir/../../secret.txt",
+            "/files/..\\secret.txt",
+            "/files/%5c..%5csecret.txt",
+            "/files/hello.txt%00.html",
+            "/files/escape",
+            "/files/escape-dir/secret.txt",
+            "/files//etc/passwd",
+            "/files/%2fetc%2fpasswd",
+            "/files/./../secret.txt",
+            "/files/%252e%252e/secret.txt",
+            "/files/%",
+            "/files/%zz",
+            "/files/..",
+            "/files/sub%20dir/%2e%2e%2f%2e%2e%2fsecret.txt",
+            "http://evil/files/../secret.txt",
         };
         try (Server server = c.start(HttpSettings.defaults(root))) {
             for (String target : attempts) {
                 try (RawHttp client = new RawHttp(server.address())) {
                     Reply reply = client.exchange("GET " + target + " HTTP/1.1\r\nHost: t\r\n\r\n");
-                    assertTrue(reply.status() == 400 || reply.status() == 403 || reply.status() == 404,
+                    assertTrue(
+                            reply.status() == 400 || reply.status() == 403 || reply.status() == 404,
                             target + " got " + reply.status());
-                    assertFalse(reply.text().contains("SECRET") || reply.text().contains("root:"), target + " leaked: " + reply.text());
+                    assertFalse(
+                            reply.text().contains("SECRET") || reply.text().contains("root:"),
+                            target + " leaked: " + reply.text());
                 }
             }
         }
@@ -132,7 +157,9 @@ class HttpFilesAndLoadTest {
             for (String target : targets) {
                 try (RawHttp client = new RawHttp(server.address())) {
                     Reply reply = client.exchange(get(target));
-                    assertTrue(reply.status() == 404 || reply.status() == 414, target.length() + " characters got " + reply.status());
+                    assertTrue(
+                            reply.status() == 404 || reply.status() == 414,
+                            target.length() + " characters got " + reply.status());
                 }
             }
             try (RawHttp client = new RawHttp(server.address())) {
@@ -215,7 +242,8 @@ class HttpFilesAndLoadTest {
         ServerSettings settings = nio.settings().withLoops(1).withWorkers(2, 2);
         List<RawHttp> clients = new ArrayList<>();
         try (Server server = nio.start(settings, HttpSettings.defaults(base));
-             java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                java.util.concurrent.ExecutorService readers =
+                        java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             List<CompletableFuture<Integer>> statuses = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 RawHttp client = new RawHttp(server.address());
@@ -235,7 +263,10 @@ class HttpFilesAndLoadTest {
                 long millis = (System.nanoTime() - start) / 1_000_000;
                 assertTrue(millis < 2_000, "the loop answered /plaintext only after " + millis + " ms: it was blocked");
             }
-            Clients.await("six refusals, sent at once", 2_500, () -> statuses.stream().filter(CompletableFuture::isDone).count() >= 6);
+            Clients.await(
+                    "six refusals, sent at once",
+                    2_500,
+                    () -> statuses.stream().filter(CompletableFuture::isDone).count() >= 6);
             long delayed = statuses.stream().filter(s -> !s.isDone()).count();
             assertEquals(4, delayed, "two running and two queued, the others refused at once");
             int ok = 0;
@@ -266,14 +297,26 @@ class HttpFilesAndLoadTest {
             sparse.setLength(size);
         }
         List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElseThrow(), "-Xmx48m",
-                "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "http", "--port", "0", "--root", base.toString()));
+                ProcessHandle.current().info().command().orElseThrow(),
+                "-Xmx48m",
+                "--add-exports",
+                "java.base/sun.nio.ch=ALL-UNNAMED",
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "http",
+                "--port",
+                "0",
+                "--root",
+                base.toString()));
         command.addAll(c.variant().arguments(false));
-        Process server = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process server = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         try {
-            String ready = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            String ready = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine();
             int port = Integer.parseInt(ready.substring(ready.lastIndexOf(':') + 1));
             try (RawHttp client = new RawHttp(new InetSocketAddress("127.0.0.1", port))) {
                 Reply head = client.send("HEAD /files/big.bin HTTP/1.1\r\nHost: t\r\n\r\n").read(true);

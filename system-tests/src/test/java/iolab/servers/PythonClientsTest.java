@@ -80,8 +80,10 @@ class PythonClientsTest {
         ServerSettings settings = c.settings().withTls(new Tls(identity, Tls.Provider.JDK, Duration.ofSeconds(10)));
         try (Server server = c.start(settings, HttpSettings.defaults(work))) {
             int port = ((InetSocketAddress) server.address()).getPort();
-            Process python = new ProcessBuilder("python3", script.toString(), String.valueOf(port), identity.fingerprint())
-                    .redirectErrorStream(true).start();
+            Process python = new ProcessBuilder(
+                            "python3", script.toString(), String.valueOf(port), identity.fingerprint())
+                    .redirectErrorStream(true)
+                    .start();
             String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(python.waitFor(30, TimeUnit.SECONDS));
             assertEquals(0, python.exitValue(), output);

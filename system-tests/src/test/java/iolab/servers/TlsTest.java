@@ -80,7 +80,8 @@ class TlsTest {
     private static Server start(HttpCase c, Tls.Provider provider, ServerSettings settings) throws IOException {
         Tls.unavailable(provider).ifPresent(Assumptions::abort);
         Tls tls = new Tls(identity, provider, HANDSHAKE_TIMEOUT);
-        return c.start(settings.withTls(tls), new HttpSettings(root, HttpSettings.DEFAULT_MAX_BODY_BYTES, HANDSHAKE_TIMEOUT));
+        return c.start(
+                settings.withTls(tls), new HttpSettings(root, HttpSettings.DEFAULT_MAX_BODY_BYTES, HANDSHAKE_TIMEOUT));
     }
 
     /** One event loop, where there are loops: whatever takes it takes the whole server. */
@@ -95,15 +96,18 @@ class TlsTest {
 
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("everyServerAndProvider")
-    void requestsOnOneKeptAliveConnectionAreAnsweredOverAVerifiedCertificate(HttpCase c, Tls.Provider provider) throws Exception {
+    void requestsOnOneKeptAliveConnectionAreAnsweredOverAVerifiedCertificate(HttpCase c, Tls.Provider provider)
+            throws Exception {
         try (Server server = start(c, provider);
-             SSLSocket socket = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", port(server))) {
+                SSLSocket socket = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", port(server))) {
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name 127.0.0.1
             socket.setSSLParameters(parameters);
             socket.setSoTimeout(10_000);
             for (int i = 0; i < 2; i++) {
-                socket.getOutputStream().write("GET /plaintext HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream()
+                        .write("GET /plaintext HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                                .getBytes(StandardCharsets.US_ASCII));
                 assertEquals("Hello, World!", body(socket.getInputStream()), c + ": request " + (i + 1));
             }
         }
@@ -113,12 +117,17 @@ class TlsTest {
     @MethodSource("everyServerAndProvider")
     void recordsSplitAtEveryByteAreGatheredAgain(HttpCase c, Tls.Provider provider) throws Exception {
         try (Server server = start(c, provider);
-             SocketChannel channel = SocketChannel.open(server.address())) {
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true); // so that each byte leaves as a segment of its own
+                SocketChannel channel = SocketChannel.open(server.address())) {
+            channel.setOption(
+                    StandardSocketOptions.TCP_NODELAY, true); // so that each byte leaves as a segment of its own
             SSLEngine engine = client.createSSLEngine("localhost", port(server));
             engine.setUseClientMode(true);
             ByteArrayOutputStream response = new ByteArrayOutputStream();
-            exchange(engine, channel, "GET /plaintext HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", response);
+            exchange(
+                    engine,
+                    channel,
+                    "GET /plaintext HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+                    response);
             String text = response.toString(StandardCharsets.ISO_8859_1);
             assertTrue(text.startsWith("HTTP/1.1 200") && text.endsWith("Hello, World!"), c + ": " + text);
         }
@@ -127,9 +136,10 @@ class TlsTest {
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("everyServerAndProvider")
     void aHandshakeThatStallsIsCutOffWhileOthersAreServed(HttpCase c, Tls.Provider provider) throws Exception {
-        Assumptions.assumeTrue(c.model() != Model.JDK, "the JDK's HttpsServer has no handshake timeout that can be set");
+        Assumptions.assumeTrue(
+                c.model() != Model.JDK, "the JDK's HttpsServer has no handshake timeout that can be set");
         try (Server server = start(c, provider);
-             SocketChannel stalled = SocketChannel.open(server.address())) {
+                SocketChannel stalled = SocketChannel.open(server.address())) {
             // The first bytes of a ClientHello's record header, then nothing.
             stalled.write(ByteBuffer.wrap(new byte[] {0x16, 0x03, 0x01, 0x02}));
             long start = System.nanoTime();
@@ -173,7 +183,8 @@ class TlsTest {
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("everyServerAndProvider")
     void aHandshakeFloodedWithAlertsIsCutOffWhileOthersAreServed(HttpCase c, Tls.Provider provider) throws Exception {
-        Assumptions.assumeTrue(c.model() != Model.JDK, "the JDK's HttpsServer has no handshake timeout that can be set");
+        Assumptions.assumeTrue(
+                c.model() != Model.JDK, "the JDK's HttpsServer has no handshake timeout that can be set");
         // Warning alerts (user_canceled) in plaintext records, before any ClientHello: the JDK's TLS ignores each one.
         byte[] alert = {0x15, 0x03, 0x03, 0x00, 0x02, 0x01, 0x5a};
         ByteBuffer flood = ByteBuffer.allocate(alert.length * 2_000);
@@ -182,25 +193,29 @@ class TlsTest {
         }
         long floodMillis = 8_000;
         try (Server server = start(c, provider, oneLoop(c));
-             SocketChannel flooder = SocketChannel.open(server.address())) {
-            java.util.concurrent.CompletableFuture<Long> cutOffAfter = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                long start = System.nanoTime();
-                try {
-                    while (System.nanoTime() - start < floodMillis * 1_000_000) {
-                        flooder.write(flood.clear());
-                    }
-                    return null; // never cut off
-                } catch (IOException cutOff) {
-                    return (System.nanoTime() - start) / 1_000_000;
-                }
-            });
+                SocketChannel flooder = SocketChannel.open(server.address())) {
+            java.util.concurrent.CompletableFuture<Long> cutOffAfter =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        long start = System.nanoTime();
+                        try {
+                            while (System.nanoTime() - start < floodMillis * 1_000_000) {
+                                flooder.write(flood.clear());
+                            }
+                            return null; // never cut off
+                        } catch (IOException cutOff) {
+                            return (System.nanoTime() - start) / 1_000_000;
+                        }
+                    });
             Thread.sleep(200); // the flood has the loop
             long start = System.nanoTime();
             requestsOnOneKeptAliveConnectionAreAnsweredOverAVerifiedCertificate(server);
             long servedMillis = (System.nanoTime() - start) / 1_000_000;
             Long floodedMillis = cutOffAfter.get(floodMillis + 5_000, TimeUnit.MILLISECONDS);
             assertTrue(floodedMillis != null, c + ": the flood went on for " + floodMillis + " ms, never cut off");
-            assertTrue(floodedMillis < 4_000, c + ": the flooded handshake was cut off after " + floodedMillis + " ms, not at the handshake timeout");
+            assertTrue(
+                    floodedMillis < 4_000,
+                    c + ": the flooded handshake was cut off after " + floodedMillis
+                            + " ms, not at the handshake timeout");
             assertTrue(servedMillis < 4_000, c + ": a fresh client beside the flood waited " + servedMillis + " ms");
         }
     }
@@ -212,24 +227,34 @@ class TlsTest {
              SSLSocket socket = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", port(server))) {
             socket.setEnabledProtocols(new String[] {"TLSv1.2"}); // TLS 1.3 has no renegotiation
             socket.setSoTimeout(5_000);
-            socket.getOutputStream().write("GET /plaintext HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write("GET /plaintext HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             assertEquals("Hello, World!", body(socket.getInputStream()), c + ": before the renegotiation");
-            IOException refused = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> {
-                socket.startHandshake(); // on an established TLS 1.2 session: a renegotiation
-                socket.getOutputStream().write("GET /plaintext HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                body(socket.getInputStream());
-            }, c + ": the renegotiation was accepted and the request answered");
-            assertTrue(!(refused instanceof java.net.SocketTimeoutException), c + ": the renegotiation hung: " + refused);
+            IOException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    IOException.class,
+                    () -> {
+                        socket.startHandshake(); // on an established TLS 1.2 session: a renegotiation
+                        socket.getOutputStream()
+                                .write("GET /plaintext HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                                        .getBytes(StandardCharsets.US_ASCII));
+                        body(socket.getInputStream());
+                    },
+                    c + ": the renegotiation was accepted and the request answered");
+            assertTrue(
+                    !(refused instanceof java.net.SocketTimeoutException), c + ": the renegotiation hung: " + refused);
             requestsOnOneKeptAliveConnectionAreAnsweredOverAVerifiedCertificate(server);
         }
     }
 
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("everyServerAndProvider")
-    void aCloseNotifySentWithTheLastRequestClosesTheConnectionOnceItIsAnswered(HttpCase c, Tls.Provider provider) throws Exception {
-        Assumptions.assumeTrue(c.model() != Model.JDK, "the JDK's HttpsServer keeps a connection after the client's close_notify until its idle timeout");
+    void aCloseNotifySentWithTheLastRequestClosesTheConnectionOnceItIsAnswered(HttpCase c, Tls.Provider provider)
+            throws Exception {
+        Assumptions.assumeTrue(
+                c.model() != Model.JDK,
+                "the JDK's HttpsServer keeps a connection after the client's close_notify until its idle timeout");
         try (Server server = start(c, provider);
-             java.net.Socket socket = new java.net.Socket("127.0.0.1", port(server))) {
+                java.net.Socket socket = new java.net.Socket("127.0.0.1", port(server))) {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(5_000); // the idle timeout is 60 s: a server that missed the close_notify waits for it
             SSLEngine engine = client.createSSLEngine("localhost", port(server));
@@ -243,25 +268,33 @@ class TlsTest {
             }
             // BoringSSL shuts both directions when the close_notify arrives, so the request that came with it goes
             // unanswered (TLS 1.2's rule; TLS 1.3 lets the server answer, as the JDK's TLS does).
-            assertTrue(provider == Tls.Provider.OPENSSL ? text.isEmpty() : text.startsWith("HTTP/1.1 200") && text.endsWith("Hello, World!"),
+            assertTrue(
+                    provider == Tls.Provider.OPENSSL
+                            ? text.isEmpty()
+                            : text.startsWith("HTTP/1.1 200") && text.endsWith("Hello, World!"),
                     c + " on " + provider + ": answered, then closed: " + text);
             assertTrue((System.nanoTime() - start) / 1_000_000 < 4_000, c + ": closed at once");
         }
     }
 
-    private static void requestsOnOneKeptAliveConnectionAreAnsweredOverAVerifiedCertificate(Server server) throws IOException {
+    private static void requestsOnOneKeptAliveConnectionAreAnsweredOverAVerifiedCertificate(Server server)
+            throws IOException {
         try (SSLSocket socket = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", port(server))) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write("GET /plaintext HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write("GET /plaintext HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             assertEquals("Hello, World!", body(socket.getInputStream()));
         }
     }
 
     /**
      * A client that drives its engine over a blocking channel and writes every byte of ciphertext on its own: each TLS
-     * record reaches the server in pieces of one byte. Sends {@code request} once the handshake is done; reads to the end.
+     * record reaches the server in pieces of one byte. Sends {@code request} once the handshake is done; reads to the
+     * end.
      */
-    private static void exchange(SSLEngine engine, SocketChannel channel, String request, ByteArrayOutputStream response) throws IOException {
+    private static void exchange(
+            SSLEngine engine, SocketChannel channel, String request, ByteArrayOutputStream response)
+            throws IOException {
         engine.beginHandshake();
         ByteBuffer netOut = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
         ByteBuffer netIn = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
@@ -305,10 +338,11 @@ class TlsTest {
     }
 
     /**
-     * Drives {@code engine} over {@code socket}: the handshake, then {@code request} and the client's close_notify in one
-     * write, so that they arrive in one segment; returns the plaintext received until the server closes.
+     * Drives {@code engine} over {@code socket}: the handshake, then {@code request} and the client's close_notify in
+     * one write, so that they arrive in one segment; returns the plaintext received until the server closes.
      */
-    private static String requestThenCloseNotify(SSLEngine engine, java.net.Socket socket, String request) throws IOException {
+    private static String requestThenCloseNotify(SSLEngine engine, java.net.Socket socket, String request)
+            throws IOException {
         engine.beginHandshake();
         InputStream in = socket.getInputStream();
         java.io.OutputStream out = socket.getOutputStream();

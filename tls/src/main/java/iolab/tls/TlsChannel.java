@@ -116,7 +116,10 @@ public final class TlsChannel implements ByteChannel {
         return true;
     }
 
-    /** What to wait for: {@code OP_WRITE} while records wait for the kernel, else {@code OP_READ} (during the handshake). */
+    /**
+     * What to wait for: {@code OP_WRITE} while records wait for the kernel, else {@code OP_READ} (during the
+     * handshake).
+     */
     public int interest() {
         return netOut.hasRemaining() ? java.nio.channels.SelectionKey.OP_WRITE : java.nio.channels.SelectionKey.OP_READ;
     }
@@ -164,7 +167,10 @@ public final class TlsChannel implements ByteChannel {
         return n;
     }
 
-    /** Unwraps one record from {@code netIn} into {@code appIn}; false when no whole record is there (or no room for its plaintext). */
+    /**
+     * Unwraps one record from {@code netIn} into {@code appIn}; false when no whole record is there (or no room for its
+     * plaintext).
+     */
     private boolean unwrapOne() throws IOException {
         if (inboundDone) {
             return false;
@@ -267,7 +273,9 @@ public final class TlsChannel implements ByteChannel {
         return true;
     }
 
-    /** Sends close_notify, then half-closes the TCP connection if the kernel took it at once (it is a few dozen bytes). */
+    /**
+     * Sends close_notify, then half-closes the TCP connection if the kernel took it at once (it is a few dozen bytes).
+     */
     public void shutdownOutput() throws IOException {
         if (sendCloseNotify()) {
             socket.shutdownOutput();
@@ -290,7 +298,10 @@ public final class TlsChannel implements ByteChannel {
         return socket.isOpen();
     }
 
-    /** Tries once to send close_notify, then closes the socket: a server that closes says so, so a client can tell it from a truncation. */
+    /**
+     * Tries once to send close_notify, then closes the socket: a server that closes says so, so a client can tell it
+     * from a truncation.
+     */
     @Override
     public void close() throws IOException {
         try {
@@ -333,6 +344,7 @@ public final class TlsChannel implements ByteChannel {
     }
 
     private static ByteBuffer grow(ByteBuffer buffer, int atLeast) {
-        return ByteBuffer.allocate(Math.max(buffer.capacity() * 2, atLeast)).put(buffer.flip()); // both are in write mode
+        return ByteBuffer.allocate(Math.max(buffer.capacity() * 2, atLeast))
+                .put(buffer.flip()); // both are in write mode
     }
 }

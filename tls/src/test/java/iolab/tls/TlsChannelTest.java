@@ -35,9 +35,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link TlsChannel} on both ends of a loopback connection, driven by one thread as an event loop drives it: records split
- * at every byte, plaintext larger than the reader's buffer, close_notify both ways (and behind the last data), and the
- * handshake's budget of records a turn.
+ * {@link TlsChannel} on both ends of a loopback connection, driven by one thread as an event loop drives it: records
+ * split at every byte, plaintext larger than the reader's buffer, close_notify both ways (and behind the last data),
+ * and the handshake's budget of records a turn.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class TlsChannelTest {
@@ -48,7 +48,9 @@ class TlsChannelTest {
     private SocketChannel serverSide;
     private SocketChannel clientSide;
 
-    /** A key and self-signed certificate made by the JDK's own keytool, and a client that trusts just that certificate. */
+    /**
+     * A key and self-signed certificate made by the JDK's own keytool, and a client that trusts just that certificate.
+     */
     @BeforeAll
     static void aKeyAndAClientThatTrustsIt(@TempDir Path dir) throws Exception {
         Path store = dir.resolve("server.p12");
@@ -77,7 +79,8 @@ class TlsChannelTest {
 
     @BeforeEach
     void aConnection() throws IOException {
-        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+        try (ServerSocketChannel listener =
+                ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             clientSide = SocketChannel.open(listener.getLocalAddress());
             serverSide = listener.accept();
         }
@@ -157,7 +160,8 @@ class TlsChannelTest {
     @Test
     void aHandshakeFloodedWithRecordsTakesSixteenATurnAndSaysTheRestAreWaiting() throws Exception {
         TlsChannel tlsServer = new TlsChannel(serverSide, engine(server, false));
-        byte[] alert = {0x15, 0x03, 0x03, 0x00, 0x02, 0x01, 0x5a}; // a warning (user_canceled): ignored, so it finishes nothing
+        byte[] alert = {0x15, 0x03, 0x03, 0x00, 0x02, 0x01, 0x5a
+        }; // a warning (user_canceled): ignored, so it finishes nothing
         ByteBuffer flood = ByteBuffer.allocate(alert.length * 100);
         while (flood.hasRemaining()) {
             flood.put(alert);
@@ -206,7 +210,8 @@ class TlsChannelTest {
 
     /** TLS on both ends of the direct connection, the handshake done. */
     private Ends handshaken() throws Exception {
-        Ends ends = new Ends(new TlsChannel(clientSide, engine(client, true)), new TlsChannel(serverSide, engine(server, false)));
+        Ends ends = new Ends(
+                new TlsChannel(clientSide, engine(client, true)), new TlsChannel(serverSide, engine(server, false)));
         pump(() -> !ends.client().handshaking() && !ends.server().handshaking(), ends.client(), ends.server());
         return ends;
     }
@@ -250,8 +255,8 @@ class TlsChannelTest {
     }
 
     /**
-     * Two connections of its own, client end to relay and relay to server end; every byte is forwarded in a write of its
-     * own, in both directions, so that each record arrives in one-byte pieces.
+     * Two connections of its own, client end to relay and relay to server end; every byte is forwarded in a write of
+     * its own, in both directions, so that each record arrives in one-byte pieces.
      */
     private final class Relay implements AutoCloseable {
         private final ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
@@ -263,8 +268,11 @@ class TlsChannelTest {
         Relay() throws IOException {
             clientEnd = SocketChannel.open(listener.getLocalSocketAddress());
             toClient = listener.accept();
-            try (ServerSocketChannel serverListener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-                toServer = new Socket(InetAddress.getLoopbackAddress(), ((InetSocketAddress) serverListener.getLocalAddress()).getPort());
+            try (ServerSocketChannel serverListener =
+                    ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+                toServer = new Socket(
+                        InetAddress.getLoopbackAddress(),
+                        ((InetSocketAddress) serverListener.getLocalAddress()).getPort());
                 serverEnd = serverListener.accept();
             }
             for (SocketChannel channel : new SocketChannel[] {clientEnd, serverEnd}) {

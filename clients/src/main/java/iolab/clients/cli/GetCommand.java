@@ -16,7 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code get URL}: one request, like the seed's {@code urlopen}; prints the body (with -i the status line and headers first). */
+/**
+ * {@code get URL}: one request, like the seed's {@code urlopen}; prints the body (with -i the status line and headers
+ * first).
+ */
 @Command(name = "get", mixinStandardHelpOptions = true, description = "One GET request; prints the response body.")
 final class GetCommand implements Callable<Integer> {
 
@@ -32,8 +35,14 @@ final class GetCommand implements Callable<Integer> {
     @Option(names = {"-i", "--include"}, description = "Print the status line and headers too.")
     boolean include;
 
-    @Option(names = "--timeout", defaultValue = "10s", paramLabel = "DURATION", converter = Main.DurationConverter.class,
-            description = "Give up when the whole exchange, connect included, has taken this long (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--timeout",
+            defaultValue = "10s",
+            paramLabel = "DURATION",
+            converter = Main.DurationConverter.class,
+            description =
+                    "Give up when the whole exchange, connect included, has taken this long (default: "
+                            + "${DEFAULT-VALUE}).")
     java.time.Duration timeout;
 
     @Option(names = "--max-bytes", defaultValue = "67108864", paramLabel = "BYTES",
@@ -66,21 +75,31 @@ final class GetCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         byte[] response;
-        String request = "GET " + target.path() + " HTTP/1.1\r\nHost: " + target.host() + "\r\nConnection: close\r\n\r\n";
+        String request =
+                "GET " + target.path() + " HTTP/1.1\r\nHost: " + target.host() + "\r\nConnection: close\r\n\r\n";
         long deadline = System.nanoTime() + timeout.toNanos();
         try (java.net.Socket socket = target.tls() ? tlsSocket(target) : plainSocket(target)) {
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             response = readUntilClose(socket, deadline);
         } catch (IOException | BadResponse e) {
-            String reason = e instanceof java.net.SocketTimeoutException ? "no response within " + timeout.toMillis() + " ms (--timeout)" : e.getMessage();
-            spec.commandLine().getErr().println("iolab-client get: " + url + ": " + reason
-                    + (e instanceof javax.net.ssl.SSLHandshakeException && !insecure ? " (--insecure trusts any certificate)" : ""));
+            String reason = e instanceof java.net.SocketTimeoutException
+                    ? "no response within " + timeout.toMillis() + " ms (--timeout)"
+                    : e.getMessage();
+            spec.commandLine()
+                    .getErr()
+                    .println("iolab-client get: " + url + ": " + reason
+                            + (e instanceof javax.net.ssl.SSLHandshakeException && !insecure
+                                    ? " (--insecure trusts any certificate)"
+                                    : ""));
             return 1;
         }
         try {
             String text = new String(response, StandardCharsets.ISO_8859_1);
             int end = text.indexOf("\r\n\r\n");
-            if (!text.startsWith("HTTP/1.") || end < 0 || end < 12 || !text.substring(9, 12).chars().allMatch(Character::isDigit)) {
+            if (!text.startsWith("HTTP/1.")
+                    || end < 0
+                    || end < 12
+                    || !text.substring(9, 12).chars().allMatch(Character::isDigit)) {
                 throw new BadResponse("not an HTTP/1.x response");
             }
             String head = text.substring(0, end);
@@ -107,7 +126,9 @@ final class GetCommand implements Callable<Integer> {
         return socket;
     }
 
-    /** Everything until the server closes, within the deadline and {@code --max-bytes}: a drip or an endless body ends. */
+    /**
+     * Everything until the server closes, within the deadline and {@code --max-bytes}: a drip or an endless body ends.
+     */
     private byte[] readUntilClose(java.net.Socket socket, long deadline) throws IOException, BadResponse {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         byte[] buffer = new byte[64 * 1024];
@@ -131,7 +152,9 @@ final class GetCommand implements Callable<Integer> {
 
     /** A TLS socket to {@code target}, its certificate checked against the URL's host unless {@code --insecure}. */
     private java.net.Socket tlsSocket(Target target) throws IOException {
-        javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) new ClientTls(insecure, false).context().getSocketFactory()
+        javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) new ClientTls(insecure, false)
+                .context()
+                .getSocketFactory()
                 .createSocket(target.hostName(), ((java.net.InetSocketAddress) target.address()).getPort());
         if (!insecure) {
             javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();

@@ -72,34 +72,55 @@ public final class Main implements Callable<Integer> {
             description = "Connections kept open, e.g. 100 or 10k (default: ${DEFAULT-VALUE}).")
     int connections;
 
-    @Option(names = {"-d", "--duration"}, defaultValue = "10s", converter = DurationConverter.class,
-            description = "Recorded time, as wrk takes it: 10 (seconds), 10s, 2m, 1h, 500ms (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = {"-d", "--duration"},
+            defaultValue = "10s",
+            converter = DurationConverter.class,
+            description =
+                    "Recorded time, as wrk takes it: 10 (seconds), 10s, 2m, 1h, 500ms (default: ${DEFAULT-VALUE}).")
     Duration duration;
 
     @Option(names = "--warmup", defaultValue = "0s", converter = DurationConverter.class,
             description = "Load applied before recording starts (default: ${DEFAULT-VALUE}).")
     Duration warmup;
 
-    @Option(names = {"-R", "--rate"}, defaultValue = "0", converter = RateConverter.class,
-            description = "Open loop: total requests per second on a fixed schedule, e.g. 20000 or 20k; 0 for a closed loop (default).")
+    @Option(
+            names = {"-R", "--rate"},
+            defaultValue = "0",
+            converter = RateConverter.class,
+            description =
+                    "Open loop: total requests per second on a fixed schedule, e.g. 20000 or 20k; 0 for a closed loop "
+                            + "(default).")
     double rate;
 
-    @Option(names = "--poisson", description = "With --rate: Poisson arrivals (exponential gaps, the same mean rate) instead of a fixed schedule.")
+    @Option(
+            names = "--poisson",
+            description =
+                    "With --rate: Poisson arrivals (exponential gaps, the same mean rate) instead of a fixed schedule.")
     boolean poisson;
 
-    @Option(names = {"--reconnect", "--no-keepalive"},
-            description = "A new connection per request: connect, send one, read the response, close (HTTP sends Connection: close).")
+    @Option(
+            names = {"--reconnect", "--no-keepalive"},
+            description =
+                    "A new connection per request: connect, send one, read the response, close (HTTP sends Connection: "
+                            + "close).")
     boolean reconnect;
 
     @Option(names = {"-k", "--insecure"}, description = "https: trust any certificate (a self-signed lab server's).")
     boolean insecure;
 
-    @Option(names = "--tls-resume",
-            description = "https: a new connection resumes an earlier session (TLS 1.3 tickets); by default every handshake is full, as wrk's.")
+    @Option(
+            names = "--tls-resume",
+            description =
+                    "https: a new connection resumes an earlier session (TLS 1.3 tickets); by default every handshake "
+                            + "is full, as wrk's.")
     boolean tlsResume;
 
-    @Option(names = "--udp",
-            description = "Echo over UDP, open loop only (--rate): counts datagrams echoed, lost, reordered and late; -c is the number of sockets.")
+    @Option(
+            names = "--udp",
+            description =
+                    "Echo over UDP, open loop only (--rate): counts datagrams echoed, lost, reordered and late; -c is "
+                            + "the number of sockets.")
     boolean udp;
 
     @Option(names = "--timeout", defaultValue = "2s", converter = DurationConverter.class,
@@ -116,7 +137,10 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "64", description = "echo: bytes per message (default: ${DEFAULT-VALUE}).")
     int size;
 
-    @Option(names = {"-m", "--method"}, defaultValue = "GET", description = "http: request method (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = {"-m", "--method"},
+            defaultValue = "GET",
+            description = "http: request method (default: ${DEFAULT-VALUE}).")
     String method;
 
     @Option(names = {"-H", "--header"}, description = "http: a request header 'Name: value'; repeatable.")
@@ -125,16 +149,25 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--body", description = "http: request body; @FILE reads it from a file.")
     String body;
 
-    @Option(names = "--pipeline", defaultValue = "1", description = "Requests in flight per connection (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--pipeline",
+            defaultValue = "1",
+            description = "Requests in flight per connection (default: ${DEFAULT-VALUE}).")
     int pipeline;
 
     @Option(names = "--latency", description = "Print the percentile distribution after the summary.")
     boolean latency;
 
-    @Option(names = "--hlog", paramLabel = "FILE", description = "Write the per-second interval histograms (HdrHistogram log).")
+    @Option(
+            names = "--hlog",
+            paramLabel = "FILE",
+            description = "Write the per-second interval histograms (HdrHistogram log).")
     Path hlog;
 
-    @Option(names = "--hgrm", paramLabel = "FILE", description = "Write the percentile distribution (HdrHistogram .hgrm, ms).")
+    @Option(
+            names = "--hgrm",
+            paramLabel = "FILE",
+            description = "Write the percentile distribution (HdrHistogram .hgrm, ms).")
     Path hgrm;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write a summary as JSON.")
@@ -161,8 +194,15 @@ public final class Main implements Callable<Integer> {
         out.print(summary.toString(StandardCharsets.UTF_8));
         out.flush();
         if (result.succeeded() == 0) {
-            spec.commandLine().getErr().println("iolab-client: no good response" + (result.badResponse() != null ? ": " + result.badResponse()
-                    : result.requests() > 0 ? ": every one of the " + result.requests() + " answered had a status of 400 or more" : ""));
+            spec.commandLine()
+                    .getErr()
+                    .println("iolab-client: no good response"
+                            + (result.badResponse() != null
+                                    ? ": " + result.badResponse()
+                                    : result.requests() > 0
+                                            ? ": every one of the " + result.requests()
+                                                    + " answered had a status of 400 or more"
+                                            : ""));
         }
         if (hgrm != null) {
             Report.writePercentiles(result, hgrm);
@@ -170,7 +210,9 @@ public final class Main implements Callable<Integer> {
         if (json != null) {
             Report.writeJson(result, json);
         }
-        return result.succeeded() == 0 ? 1 : 0; // the README's promise: 1 when nothing succeeded, a 503 to every request included
+        return result.succeeded() == 0
+                ? 1
+                : 0; // the README's promise: 1 when nothing succeeded, a 503 to every request included
     }
 
     private int datagrams() throws Exception {
@@ -201,17 +243,28 @@ public final class Main implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "name a TARGET: HOST:PORT or [IPv6]:PORT");
         }
         CommandLine.ParseResult given = spec.commandLine().getParseResult();
-        for (String tcpOnly : new String[] {"--reconnect", "--pipeline", "--method", "--header", "--body", "--connect-timeout", "--threads",
-                "--insecure", "--tls-resume"}) {
+        for (String tcpOnly : new String[] {
+            "--reconnect",
+            "--pipeline",
+            "--method",
+            "--header",
+            "--body",
+            "--connect-timeout",
+            "--threads",
+            "--insecure",
+            "--tls-resume"
+        }) {
             if (given.hasMatchedOption(tcpOnly)) {
                 throw new ParameterException(spec.commandLine(), tcpOnly + " does not apply to --udp");
             }
         }
         if (protocol != null && !protocol.equals("echo")) {
-            throw new ParameterException(spec.commandLine(), "--udp echoes datagrams: --protocol " + protocol + " does not apply");
+            throw new ParameterException(
+                    spec.commandLine(), "--udp echoes datagrams: --protocol " + protocol + " does not apply");
         }
         try {
-            return new DatagramSettings(Target.parse(target), connections, size, rate, poisson, warmup, duration, timeout);
+            return new DatagramSettings(
+                    Target.parse(target), connections, size, rate, poisson, warmup, duration, timeout);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -220,25 +273,45 @@ public final class Main implements Callable<Integer> {
     /** Checks the flags together and names the first one that is wrong. */
     LoadSettings settings() {
         if (target == null) {
-            throw new ParameterException(spec.commandLine(), "name a TARGET: HOST:PORT, [IPv6]:PORT, unix:/path or http://...");
+            throw new ParameterException(
+                    spec.commandLine(), "name a TARGET: HOST:PORT, [IPv6]:PORT, unix:/path or http://...");
         }
         try {
             Target parsed = Target.parse(target);
             String chosen = protocol != null ? protocol : parsed.path() != null ? "http" : "echo";
             Workload workload = switch (chosen) {
                 case "echo" -> new EchoWorkload(size);
-                case "http" -> new HttpWorkload(method, parsed.path() == null ? "/" : parsed.path(),
-                        parsed.host(), reconnect ? HttpWorkload.closing(headers) : headers, body());
-                default -> throw new IllegalArgumentException("--protocol: expected echo or http, not '" + chosen + "'");
+                case "http" ->
+                    new HttpWorkload(
+                            method,
+                            parsed.path() == null ? "/" : parsed.path(),
+                            parsed.host(),
+                            reconnect ? HttpWorkload.closing(headers) : headers,
+                            body());
+                default ->
+                    throw new IllegalArgumentException("--protocol: expected echo or http, not '" + chosen + "'");
             };
             if (poisson && rate <= 0) {
                 throw new IllegalArgumentException("--poisson needs --rate: arrivals are of an open loop");
             }
             if (!parsed.tls() && (insecure || tlsResume)) {
-                throw new IllegalArgumentException((insecure ? "--insecure" : "--tls-resume") + " needs an https:// target");
+                throw new IllegalArgumentException(
+                        (insecure ? "--insecure" : "--tls-resume") + " needs an https:// target");
             }
-            return new LoadSettings(parsed, workload, threads, connections, rate, pipeline, warmup, duration, timeout, connectTimeout,
-                    poisson, reconnect, parsed.tls() ? new ClientTls(insecure, tlsResume) : null);
+            return new LoadSettings(
+                    parsed,
+                    workload,
+                    threads,
+                    connections,
+                    rate,
+                    pipeline,
+                    warmup,
+                    duration,
+                    timeout,
+                    connectTimeout,
+                    poisson,
+                    reconnect,
+                    parsed.tls() ? new ClientTls(insecure, tlsResume) : null);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -258,7 +331,10 @@ public final class Main implements Callable<Integer> {
         return body.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** wrk's durations: a number of seconds ({@code 10}, {@code 2.5}), or with a unit: {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}. */
+    /**
+     * wrk's durations: a number of seconds ({@code 10}, {@code 2.5}), or with a unit: {@code 500ms}, {@code 10s},
+     * {@code 2m}, {@code 1h}.
+     */
     static final class DurationConverter implements ITypeConverter<Duration> {
         private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)?");
 
@@ -266,7 +342,8 @@ public final class Main implements Callable<Integer> {
         public Duration convert(String value) {
             Matcher m = DURATION.matcher(value.trim());
             if (!m.matches()) {
-                throw new CommandLine.TypeConversionException("expected a duration such as 10 (seconds), 500ms, 10s, 2m or 1h, not '" + value + "'");
+                throw new CommandLine.TypeConversionException(
+                        "expected a duration such as 10 (seconds), 500ms, 10s, 2m or 1h, not '" + value + "'");
             }
             long perUnit = switch (m.group(2) == null ? "s" : m.group(2)) {
                 case "ms" -> 1_000_000L;
@@ -274,7 +351,9 @@ public final class Main implements Callable<Integer> {
                 case "m" -> 60_000_000_000L;
                 default -> 3_600_000_000_000L;
             };
-            return Duration.ofNanos(new java.math.BigDecimal(m.group(1)).multiply(java.math.BigDecimal.valueOf(perUnit)).longValue());
+            return Duration.ofNanos(new java.math.BigDecimal(m.group(1))
+                    .multiply(java.math.BigDecimal.valueOf(perUnit))
+                    .longValue());
         }
     }
 
@@ -282,9 +361,12 @@ public final class Main implements Callable<Integer> {
     static double metric(String value) {
         Matcher m = METRIC.matcher(value.trim());
         if (!m.matches()) {
-            throw new CommandLine.TypeConversionException("expected a number such as 100, 10k or 1.5M, not '" + value + "'");
+            throw new CommandLine.TypeConversionException(
+                    "expected a number such as 100, 10k or 1.5M, not '" + value + "'");
         }
-        int power = m.group(2) == null ? 0 : "kmg".indexOf(Character.toLowerCase(m.group(2).charAt(0))) + 1;
+        int power = m.group(2) == null
+                ? 0
+                : "kmg".indexOf(Character.toLowerCase(m.group(2).charAt(0))) + 1;
         return Double.parseDouble(m.group(1)) * Math.pow(1000, power);
     }
 
@@ -296,7 +378,8 @@ public final class Main implements Callable<Integer> {
         public Integer convert(String value) {
             double n = metric(value);
             if (n != Math.rint(n) || n > Integer.MAX_VALUE) {
-                throw new CommandLine.TypeConversionException("expected a whole number such as 100 or 10k, not '" + value + "'");
+                throw new CommandLine.TypeConversionException(
+                        "expected a whole number such as 100 or 10k, not '" + value + "'");
             }
             return (int) n;
         }

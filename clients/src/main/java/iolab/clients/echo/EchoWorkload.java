@@ -37,12 +37,15 @@ public final class EchoWorkload implements Workload {
             @Override
             public void read(ByteBuffer input, Completion done) throws BadResponseException {
                 if (offset == 0 && startsWithHttp(input)) {
-                    throw new BadResponseException("the server answered in HTTP (\"" + firstLine(input) + "\"), not echo: a TARGET without a"
-                            + " scheme is echo; for an HTTP server give http://HOST:PORT/PATH");
+                    throw new BadResponseException(
+                            "the server answered in HTTP (\"" + firstLine(input) + "\"), not echo: a TARGET without a"
+                                    + " scheme is echo; for an HTTP server give http://HOST:PORT/PATH");
                 }
                 long owed = (long) done.inFlight() * payload.length - offset;
-                if (input.remaining() > owed) { // checked first: a whole extra echo would otherwise match, and be credited to nothing
-                    throw new BadResponseException("the server sent " + (input.remaining() - owed) + " bytes more than were sent to it");
+                if (input.remaining()
+                        > owed) { // checked first: a whole extra echo would otherwise match, and be credited to nothing
+                    throw new BadResponseException(
+                            "the server sent " + (input.remaining() - owed) + " bytes more than were sent to it");
                 }
                 while (input.hasRemaining()) {
                     int n = Math.min(input.remaining(), payload.length - offset);
@@ -71,7 +74,9 @@ public final class EchoWorkload implements Workload {
     }
 
     private static String firstLine(ByteBuffer input) {
-        String text = StandardCharsets.ISO_8859_1.decode(input.slice(input.position(), Math.min(input.remaining(), 80))).toString();
+        String text = StandardCharsets.ISO_8859_1
+                .decode(input.slice(input.position(), Math.min(input.remaining(), 80)))
+                .toString();
         int end = text.indexOf('\r');
         return end < 0 ? text : text.substring(0, end);
     }

@@ -164,7 +164,8 @@ public final class HttpWorkload implements Workload {
             int start = in.position();
             in.get(line, lineLength, n);
             lineLength += n;
-            if (before < STATUS_PREFIX.length() && !startsWith(0, STATUS_PREFIX.substring(0, Math.min(lineLength, STATUS_PREFIX.length())))) {
+            if (before < STATUS_PREFIX.length()
+                    && !startsWith(0, STATUS_PREFIX.substring(0, Math.min(lineLength, STATUS_PREFIX.length())))) {
                 // At once: another protocol's banner, or garbage, may never end in a blank line.
                 throw new BadResponseException("not an HTTP/1.x status line: '" + firstLine() + "'");
             }
@@ -217,7 +218,8 @@ public final class HttpWorkload implements Workload {
                     break;
                 }
                 if (i >= 15) {
-                    throw new BadResponseException("chunk size over 15 hex digits: '" + text(0, Math.min(end, 40)) + "'");
+                    throw new BadResponseException(
+                            "chunk size over 15 hex digits: '" + text(0, Math.min(end, 40)) + "'");
                 }
                 size = size * 16 + digit;
             }
@@ -244,7 +246,8 @@ public final class HttpWorkload implements Workload {
                 int lineEnd = indexOfCrlf(lineStart, end);
                 int colon = indexOf((byte) ':', lineStart, lineEnd);
                 if (colon <= lineStart) {
-                    throw new BadResponseException("malformed header line '" + text(lineStart, Math.min(lineEnd, lineStart + 60)) + "'");
+                    throw new BadResponseException(
+                            "malformed header line '" + text(lineStart, Math.min(lineEnd, lineStart + 60)) + "'");
                 }
                 if (nameIs(lineStart, colon, "content-length")) {
                     long length = 0;
@@ -259,9 +262,11 @@ public final class HttpWorkload implements Workload {
                     if (i == digits || skipSpaces(i, lineEnd) < lineEnd) {
                         throw new BadResponseException("malformed Content-Length");
                     }
-                    // RFC 9112, 6.3: differing lengths leave the framing invalid, an unrecoverable error for the recipient.
+                    // RFC 9112, 6.3: differing lengths leave the framing invalid, an unrecoverable error for the
+                    // recipient.
                     if (contentLength >= 0 && contentLength != length) {
-                        throw new BadResponseException("two differing Content-Length values: " + contentLength + " and " + length);
+                        throw new BadResponseException(
+                                "two differing Content-Length values: " + contentLength + " and " + length);
                     }
                     contentLength = length;
                 } else if (nameIs(lineStart, colon, "transfer-encoding")) {
@@ -333,7 +338,10 @@ public final class HttpWorkload implements Workload {
             return new String(line, from, Math.max(0, to - from), StandardCharsets.ISO_8859_1);
         }
 
-        /** The head's first line as far as it came (60 bytes at most), other control bytes as \xNN: a reason is one line. */
+        /**
+         * The head's first line as far as it came (60 bytes at most), other control bytes as \xNN: a reason is one
+         * line.
+         */
         private String firstLine() {
             StringBuilder text = new StringBuilder();
             for (int i = 0; i < Math.min(lineLength, 60) && line[i] != '\r' && line[i] != '\n'; i++) {

@@ -36,7 +36,9 @@ import java.util.function.Consumer;
  */
 public final class DatagramLoad {
 
-    /** Asked of the kernel for each client socket, so that the client's own buffers are not where datagrams are lost. */
+    /**
+     * Asked of the kernel for each client socket, so that the client's own buffers are not where datagrams are lost.
+     */
     static final int SOCKET_BUFFER = 4 << 20;
 
     private final DatagramSettings settings;
@@ -92,7 +94,8 @@ public final class DatagramLoad {
         }
     }
 
-    private DatagramResult measure(Consumer<String> progress, PrintStream hlogOut) throws IOException, InterruptedException {
+    private DatagramResult measure(Consumer<String> progress, PrintStream hlogOut)
+            throws IOException, InterruptedException {
         HistogramLogWriter log = hlogOut == null ? null : Intervals.startLog(hlogOut, settings.describe());
         long startNanos = System.nanoTime();
         measureStartNanos = startNanos + settings.warmup().toNanos();
@@ -131,9 +134,14 @@ public final class DatagramLoad {
             long nowSent = sent.get();
             long nowEchoed = echoed.get();
             if (progress != null) {
-                progress.accept(String.format(Locale.ROOT, "%6.1fs %10d sent %10d echoed   p50 %8.3f ms   p99 %8.3f ms   lost so far %d",
-                        (System.nanoTime() - measureStartNanos) / 1e9, nowSent - previousSent, nowEchoed - previousEchoed,
-                        interval.getValueAtPercentile(50) / 1e6, interval.getValueAtPercentile(99) / 1e6,
+                progress.accept(String.format(
+                        Locale.ROOT,
+                        "%6.1fs %10d sent %10d echoed   p50 %8.3f ms   p99 %8.3f ms   lost so far %d",
+                        (System.nanoTime() - measureStartNanos) / 1e9,
+                        nowSent - previousSent,
+                        nowEchoed - previousEchoed,
+                        interval.getValueAtPercentile(50) / 1e6,
+                        interval.getValueAtPercentile(99) / 1e6,
                         Math.max(0, nowSent - nowEchoed)));
             }
             previousSent = nowSent;
@@ -143,19 +151,38 @@ public final class DatagramLoad {
             }
         }
         java.util.OptionalLong dropsAfter = SocketDrops.of(ports);
-        long clientDrops = dropsBefore.isPresent() && dropsAfter.isPresent() ? dropsAfter.getAsLong() - dropsBefore.getAsLong() : -1;
-        return new DatagramResult(settings, settings.duration().toNanos() / 1e9, sent.get(), echoed.get(), late, reordered, duplicated,
-                refused.get(), bad, clientDrops, channels.getFirst().getOption(StandardSocketOptions.SO_RCVBUF), total, sendLag);
+        long clientDrops = dropsBefore.isPresent() && dropsAfter.isPresent()
+                ? dropsAfter.getAsLong() - dropsBefore.getAsLong()
+                : -1;
+        return new DatagramResult(
+                settings,
+                settings.duration().toNanos() / 1e9,
+                sent.get(),
+                echoed.get(),
+                late,
+                reordered,
+                duplicated,
+                refused.get(),
+                bad,
+                clientDrops,
+                channels.getFirst().getOption(StandardSocketOptions.SO_RCVBUF),
+                total,
+                sendLag);
     }
 
-    /** The schedule: slot i is due at its intended time, and is sent then or, when the sender is behind, as soon as it can be. */
+    /**
+     * The schedule: slot i is due at its intended time, and is sent then or, when the sender is behind, as soon as it
+     * can be.
+     */
     private void send() {
         ByteBuffer datagram = ByteBuffer.allocateDirect(settings.size());
         double gapNanos = 1e9 / settings.ratePerSecond();
         long startNanos = measureStartNanos - settings.warmup().toNanos();
         double intended = startNanos;
         for (long seq = 0; ; seq++) {
-            intended += settings.poisson() ? -Math.log(1 - ThreadLocalRandom.current().nextDouble()) * gapNanos : (seq == 0 ? 0 : gapNanos);
+            intended += settings.poisson()
+                    ? -Math.log(1 - ThreadLocalRandom.current().nextDouble()) * gapNanos
+                    : (seq == 0 ? 0 : gapNanos);
             long due = (long) intended;
             if (due >= sendEndNanos) {
                 return;
@@ -174,7 +201,8 @@ public final class DatagramLoad {
                     Thread.onSpinWait(); // the socket's send buffer is full: a datagram is sent whole or not at all
                 }
             } catch (IOException e) {
-                refused.incrementAndGet(); // an earlier datagram's ICMP report ("port unreachable"); this one was not sent
+                refused.incrementAndGet(); // an earlier datagram's ICMP report ("port unreachable"); this one was not
+                // sent
                 continue;
             }
             if (due >= measureStartNanos) {
@@ -186,7 +214,9 @@ public final class DatagramLoad {
 
     private void receive() {
         ByteBuffer reply = ByteBuffer.allocateDirect(DatagramSettings.RECEIVE_BUFFER);
-        long[] highest = new long[channels.size()]; // per socket: datagrams on two sockets may pass each other on the way, as on two paths
+        long[] highest = new long
+                [channels.size()]; // per socket: datagrams on two sockets may pass each other on the way, as on two
+        // paths
         java.util.Arrays.fill(highest, -1);
         try {
             while (receiving) {
@@ -212,7 +242,10 @@ public final class DatagramLoad {
                         }
                         long seq = reply.getLong(0);
                         long due = reply.getLong(Long.BYTES);
-                        if (seq < 0 || seq > Integer.MAX_VALUE || due < measureStartNanos - settings.warmup().toNanos() || due > sendEndNanos) {
+                        if (seq < 0
+                                || seq > Integer.MAX_VALUE
+                                || due < measureStartNanos - settings.warmup().toNanos()
+                                || due > sendEndNanos) {
                             bad++;
                             continue;
                         }

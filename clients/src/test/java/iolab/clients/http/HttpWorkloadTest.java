@@ -45,8 +45,10 @@ class HttpWorkloadTest {
 
     @Test
     void aHeadOverTheLimitIsABadResponse() {
-        byte[] bytes = ("HTTP/1.1 200 OK\r\nX-Padding: " + "p".repeat(HttpWorkload.MAX_HEAD_BYTES) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
-        Workload.BadResponseException e = assertThrows(Workload.BadResponseException.class, () -> reader().read(ByteBuffer.wrap(bytes), done));
+        byte[] bytes = ("HTTP/1.1 200 OK\r\nX-Padding: " + "p".repeat(HttpWorkload.MAX_HEAD_BYTES) + "\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        Workload.BadResponseException e =
+                assertThrows(Workload.BadResponseException.class, () -> reader().read(ByteBuffer.wrap(bytes), done));
         assertTrue(e.getMessage().contains("over " + HttpWorkload.MAX_HEAD_BYTES + " bytes"), e.getMessage());
     }
 
@@ -55,27 +57,41 @@ class HttpWorkloadTest {
         for (String size : new String[] {"-100", "+5", "", " 5", "5x", "0x5", "1234567890abcdef0"}) {
             byte[] bytes = ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + size + "\r\nhello\r\n0\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1);
-            Workload.BadResponseException e = assertThrows(Workload.BadResponseException.class, () -> reader().read(ByteBuffer.wrap(bytes), done),
+            Workload.BadResponseException e = assertThrows(
+                    Workload.BadResponseException.class,
+                    () -> reader().read(ByteBuffer.wrap(bytes), done),
                     "'" + size + "'");
             assertTrue(e.getMessage().contains("chunk size"), e.getMessage());
         }
         for (String size : new String[] {"5", "05", "5;name=value", "5 ;name", "5  "}) {
-            reader().read(ByteBuffer.wrap(("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + size + "\r\nhello\r\n0\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1)), done);
+            reader().read(
+                            ByteBuffer.wrap(("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + size
+                                            + "\r\nhello\r\n0\r\n\r\n")
+                                    .getBytes(StandardCharsets.ISO_8859_1)),
+                            done);
         }
         assertEquals(5, statuses.size(), statuses.toString());
     }
 
     @Test
     void differingContentLengthsAreInvalidFramingAndARepeatOfTheSameIsNot() throws Exception {
-        byte[] differing = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 5\r\n\r\nhello".getBytes(StandardCharsets.ISO_8859_1);
-        Workload.BadResponseException e = assertThrows(Workload.BadResponseException.class, () -> reader().read(ByteBuffer.wrap(differing), done));
+        byte[] differing = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 5\r\n\r\nhello"
+                .getBytes(StandardCharsets.ISO_8859_1);
+        Workload.BadResponseException e = assertThrows(
+                Workload.BadResponseException.class, () -> reader().read(ByteBuffer.wrap(differing), done));
         assertTrue(e.getMessage().contains("differing Content-Length"), e.getMessage());
         for (String value : new String[] {"", "1 2", "-1", "2x"}) {
-            byte[] bytes = ("HTTP/1.1 200 OK\r\nContent-Length: " + value + "\r\n\r\nok").getBytes(StandardCharsets.ISO_8859_1);
-            assertThrows(Workload.BadResponseException.class, () -> reader().read(ByteBuffer.wrap(bytes), done), "'" + value + "'");
+            byte[] bytes = ("HTTP/1.1 200 OK\r\nContent-Length: " + value + "\r\n\r\nok")
+                    .getBytes(StandardCharsets.ISO_8859_1);
+            assertThrows(
+                    Workload.BadResponseException.class,
+                    () -> reader().read(ByteBuffer.wrap(bytes), done),
+                    "'" + value + "'");
         }
-        reader().read(ByteBuffer.wrap("HTTP/1.1 200 OK\r\nContent-Length: 2\r\ncontent-length: 2 \r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1)), done);
+        reader().read(
+                        ByteBuffer.wrap("HTTP/1.1 200 OK\r\nContent-Length: 2\r\ncontent-length: 2 \r\n\r\nok"
+                                .getBytes(StandardCharsets.ISO_8859_1)),
+                        done);
         assertEquals(List.of(200), statuses);
     }
 
@@ -87,7 +103,8 @@ class HttpWorkloadTest {
     void theHttpReaderFramesResponsesSplitAnywhereInOrder() throws Exception {
         String responses = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"
                 + "HTTP/1.1 100 Continue\r\n\r\n"
-                + "HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\nT: 1\r\n\r\n"
+                + "HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\nT: "
+                + "1\r\n\r\n"
                 + "HTTP/1.1 204 No Content\r\n\r\n"
                 + "HTTP/1.1 500 Oops\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
         byte[] bytes = responses.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);

@@ -27,10 +27,15 @@ final class EchoCommand implements Callable<Integer> {
     public Integer call() {
         if (udp) {
             ServerSettings settings = options.datagramSettings();
-            return Serve.untilSignalled(DatagramServers.create(settings), "udp echo", settings, options.out(), options.err());
+            return Serve.untilSignalled(
+                    DatagramServers.create(settings), "udp echo", settings, options.out(), options.err());
         }
         ServerSettings settings = options.settings(false);
-        return Serve.untilSignalled(Servers.create(settings, new EchoProtocol(), NettyEcho::configure), "echo", settings,
-                options.out(), options.err());
+        return Serve.untilSignalled(
+                Servers.create(settings, new EchoProtocol(), NettyEcho::configure),
+                "echo",
+                settings,
+                options.out(),
+                options.err());
     }
 }

@@ -35,14 +35,24 @@ final class HttpCommand implements Callable<Integer> {
             description = "Largest request body; a larger one gets 413 (default: ${DEFAULT-VALUE}).")
     long maxBody;
 
-    @Option(names = "--header-timeout", defaultValue = "10s", paramLabel = "DURATION",
+    @Option(
+            names = "--header-timeout",
+            defaultValue = "10s",
+            paramLabel = "DURATION",
             converter = ServerOptions.DurationConverter.class,
-            description = "Close a connection whose request head is not complete this long after its first byte, empty lines included (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Close a connection whose request head is not complete this long after its first byte, empty lines "
+                            + "included (default: ${DEFAULT-VALUE}).")
     Duration headerTimeout;
 
-    @Option(names = "--body-timeout", defaultValue = "30s", paramLabel = "DURATION",
+    @Option(
+            names = "--body-timeout",
+            defaultValue = "30s",
+            paramLabel = "DURATION",
             converter = ServerOptions.DurationConverter.class,
-            description = "Close a connection whose request body is not complete this long after its head (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Close a connection whose request body is not complete this long after its head (default: "
+                            + "${DEFAULT-VALUE}).")
     Duration bodyTimeout;
 
     @Option(names = "--body-budget", paramLabel = "BYTES",
@@ -50,14 +60,20 @@ final class HttpCommand implements Callable<Integer> {
                     + "(default: 8 x --max-body, at least " + HttpSettings.DEFAULT_BODY_BUDGET_BYTES + ").")
     Long bodyBudget;
 
-    @Option(names = "--tls", description = "HTTPS: with --cert and --key, that certificate; without them, a self-signed one made at start, "
-            + "whose SHA-256 fingerprint is printed on the line after the ready line.")
+    @Option(
+            names = "--tls",
+            description =
+                    "HTTPS: with --cert and --key, that certificate; without them, a self-signed one made at start, "
+                            + "whose SHA-256 fingerprint is printed on the line after the ready line.")
     boolean tls;
 
     @Option(names = "--cert", paramLabel = "PEM", description = "--tls: the certificate chain, the server's first.")
     Path cert;
 
-    @Option(names = "--key", paramLabel = "PEM", description = "--tls: the private key (PKCS#8, or as OpenSSL writes it; unencrypted).")
+    @Option(
+            names = "--key",
+            paramLabel = "PEM",
+            description = "--tls: the private key (PKCS#8, or as OpenSSL writes it; unencrypted).")
     Path key;
 
     @Option(names = "--tls-provider", paramLabel = "PROVIDER",
@@ -75,8 +91,9 @@ final class HttpCommand implements Callable<Integer> {
                 throw new ParameterException(options.spec.commandLine(), e.getMessage());
             }
         } else if (cert != null || key != null || tlsProvider != null) {
-            throw new ParameterException(options.spec.commandLine(), (cert != null ? "--cert" : key != null ? "--key" : "--tls-provider")
-                    + " needs --tls");
+            throw new ParameterException(
+                    options.spec.commandLine(),
+                    (cert != null ? "--cert" : key != null ? "--key" : "--tls-provider") + " needs --tls");
         }
         if (!Files.isDirectory(root)) {
             throw new ParameterException(options.spec.commandLine(), "--root: not a directory: " + root);
@@ -90,31 +107,43 @@ final class HttpCommand implements Callable<Integer> {
         }
         Server server;
         try {
-            server = Servers.create(settings, new HttpProtocol(http), pipeline -> NettyHttp.configure(pipeline, maxBody));
+            server = Servers.create(
+                    settings, new HttpProtocol(http), pipeline -> NettyHttp.configure(pipeline, maxBody));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(options.spec.commandLine(), e.getMessage());
         }
         String fileNames = System.getProperty("sun.jnu.encoding", "");
         if (!fileNames.equalsIgnoreCase("UTF-8")) {
-            options.err().println("iolab-servers: file names are in " + fileNames + " (the locale has no UTF-8): files under --root"
-                    + " with non-ASCII names cannot be served; start with LC_ALL=C.UTF-8 to serve them");
+            options.err()
+                    .println("iolab-servers: file names are in " + fileNames
+                            + " (the locale has no UTF-8): files under --root"
+                            + " with non-ASCII names cannot be served; start with LC_ALL=C.UTF-8 to serve them");
         }
-        String afterReady = settings.tls() == null ? null : "iolab-servers: TLS certificate" + (settings.tls().identity().selfSigned()
-                ? " (self-signed, for localhost, 127.0.0.1 and ::1)" : "") + " SHA-256 fingerprint " + settings.tls().identity().fingerprint();
-        return Serve.untilSignalled(server, settings.tls() == null ? "http" : "https", settings, options.out(), options.err(), afterReady);
+        String afterReady = settings.tls() == null
+                ? null
+                : "iolab-servers: TLS certificate"
+                        + (settings.tls().identity().selfSigned()
+                                ? " (self-signed, for localhost, 127.0.0.1 and ::1)"
+                                : "")
+                        + " SHA-256 fingerprint " + settings.tls().identity().fingerprint();
+        return Serve.untilSignalled(
+                server, settings.tls() == null ? "http" : "https", settings, options.out(), options.err(), afterReady);
     }
 
     /** The server's TLS from the flags; a file that cannot be used is named, with why. */
     private Tls tls() {
         if ((cert == null) != (key == null)) {
-            throw new ParameterException(options.spec.commandLine(), cert == null ? "--key needs --cert" : "--cert needs --key");
+            throw new ParameterException(
+                    options.spec.commandLine(), cert == null ? "--key needs --cert" : "--cert needs --key");
         }
         try {
             Tls.Provider provider = tlsProvider == null ? Tls.Provider.JDK : Tls.Provider.fromName(tlsProvider);
             ServerIdentity identity = cert == null ? ServerIdentity.makeSelfSigned() : ServerIdentity.load(cert, key);
             return new Tls(identity, provider, headerTimeout);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(options.spec.commandLine(), (e.getMessage().startsWith("--") ? "" : "--tls-provider: ") + e.getMessage());
+            throw new ParameterException(
+                    options.spec.commandLine(),
+                    (e.getMessage().startsWith("--") ? "" : "--tls-provider: ") + e.getMessage());
         }
     }
 }

@@ -31,6 +31,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a protocol: echo or http (or variants, to list the servers)");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "name a protocol: echo or http (or variants, to list the servers)");
     }
 }

@@ -18,17 +18,23 @@ final class Serve {
     }
 
     /**
-     * Prints exactly one line once the server accepts ({@code ... listening on ADDRESS});
-     * scripts and the benchmark wait for it. SIGTERM and SIGINT stop the server gracefully
-     * and the process exits 0: we take those signals over from the JVM, whose own handler
-     * would exit 143 or 130.
+     * Prints exactly one line once the server accepts ({@code ... listening on ADDRESS}); scripts and the benchmark
+     * wait for it. SIGTERM and SIGINT stop the server gracefully and the process exits 0: we take those signals over
+     * from the JVM, whose own handler would exit 143 or 130.
      */
-    static int untilSignalled(Server server, String protocol, ServerSettings settings, PrintWriter out, PrintWriter err) {
+    static int untilSignalled(
+            Server server, String protocol, ServerSettings settings, PrintWriter out, PrintWriter err) {
         return untilSignalled(server, protocol, settings, out, err, null);
     }
 
     /** @param afterReady a line printed after the ready line (the TLS certificate's fingerprint), or null */
-    static int untilSignalled(Server server, String protocol, ServerSettings settings, PrintWriter out, PrintWriter err, String afterReady) {
+    static int untilSignalled(
+            Server server,
+            String protocol,
+            ServerSettings settings,
+            PrintWriter out,
+            PrintWriter err,
+            String afterReady) {
         CountDownLatch signalled = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), signal -> signalled.countDown());
         Signal.handle(new Signal("INT"), signal -> signalled.countDown());
@@ -51,8 +57,11 @@ final class Serve {
         out.flush();
         awaitUninterruptibly(signalled);
         int forced = server.stop(settings.grace());
-        err.println(server instanceof DatagramServer udp ? "iolab-servers: stopped; datagrams echoed " + udp.echoed()
-                : "iolab-servers: stopped; connections " + server.connections() + ", closed at the end of the grace period " + forced);
+        err.println(
+                server instanceof DatagramServer udp
+                        ? "iolab-servers: stopped; datagrams echoed " + udp.echoed()
+                        : "iolab-servers: stopped; connections " + server.connections()
+                                + ", closed at the end of the grace period " + forced);
         return 0;
     }
 

@@ -55,20 +55,39 @@ final class ServerOptions {
             description = "Listen backlog, capped by net.core.somaxconn (default: ${DEFAULT-VALUE}).")
     int backlog;
 
-    @Option(names = "--max-connections", paramLabel = "N",
-            description = "Open connections beyond which a new one is closed at once (default: four fifths of the process's open-file limit).")
+    @Option(
+            names = "--max-connections",
+            paramLabel = "N",
+            description =
+                    "Open connections beyond which a new one is closed at once (default: four fifths of the process's "
+                            + "open-file limit).")
     Integer maxConnections;
 
-    @Option(names = "--idle-timeout", defaultValue = "60s", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(
+            names = "--idle-timeout",
+            defaultValue = "60s",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
             description = "Close a connection that moved no byte for this long; 0 never (default: ${DEFAULT-VALUE}).")
     Duration idleTimeout;
 
-    @Option(names = "--grace", defaultValue = "5s", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "On SIGTERM or Ctrl-C, how long open connections may take to finish (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--grace",
+            defaultValue = "5s",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description =
+                    "On SIGTERM or Ctrl-C, how long open connections may take to finish (default: ${DEFAULT-VALUE}).")
     Duration grace;
 
-    @Option(names = "--accept-delay", defaultValue = "0", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "The four models: pause this long after each accept, so that connections wait in the listen queue (default: 0).")
+    @Option(
+            names = "--accept-delay",
+            defaultValue = "0",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description =
+                    "The four models: pause this long after each accept, so that connections wait in the listen queue "
+                            + "(default: 0).")
     Duration acceptDelay;
 
     @Option(names = "--selector", paramLabel = "PROVIDER",
@@ -122,14 +141,27 @@ final class ServerOptions {
         }
         try {
             ServerSettings.ModelSettings own = switch (ServerSettings.defaultsOf(chosen)) {
-                case ServerSettings.PoolSettings d -> new ServerSettings.PoolSettings(threads == null ? d.threads() : threads);
-                case ServerSettings.NioSettings d -> new ServerSettings.NioSettings(loops == null ? d.loops() : loops, selector,
-                        workers == null ? d.workers() : workers, workerQueue == null ? d.workerQueue() : workerQueue);
-                case ServerSettings.NettySettings d -> new ServerSettings.NettySettings(loops == null ? d.loops() : loops, nettyTransport);
+                case ServerSettings.PoolSettings d ->
+                    new ServerSettings.PoolSettings(threads == null ? d.threads() : threads);
+                case ServerSettings.NioSettings d ->
+                    new ServerSettings.NioSettings(
+                            loops == null ? d.loops() : loops,
+                            selector,
+                            workers == null ? d.workers() : workers,
+                            workerQueue == null ? d.workerQueue() : workerQueue);
+                case ServerSettings.NettySettings d ->
+                    new ServerSettings.NettySettings(loops == null ? d.loops() : loops, nettyTransport);
                 case ServerSettings.NoSettings d -> d;
             };
-            return new ServerSettings(chosen, endpoint(), backlog, maxConnections == null ? ServerSettings.DEFAULT_MAX_CONNECTIONS : maxConnections,
-                    idleTimeout, grace, acceptDelay, own);
+            return new ServerSettings(
+                    chosen,
+                    endpoint(),
+                    backlog,
+                    maxConnections == null ? ServerSettings.DEFAULT_MAX_CONNECTIONS : maxConnections,
+                    idleTimeout,
+                    grace,
+                    acceptDelay,
+                    own);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -149,11 +181,20 @@ final class ServerOptions {
         DatagramServers.unsupported(chosen).ifPresent(reason -> {
             throw usage("--udp: " + reason);
         });
-        for (String tcpOnly : new String[] {"--unix", "--backlog", "--max-connections", "--idle-timeout", "--accept-delay",
-                "--workers", "--worker-queue"}) {
+        for (String tcpOnly : new String[] {
+            "--unix",
+            "--backlog",
+            "--max-connections",
+            "--idle-timeout",
+            "--accept-delay",
+            "--workers",
+            "--worker-queue"
+        }) {
             if (spec.commandLine().getParseResult().hasMatchedOption(tcpOnly)) {
-                throw usage(tcpOnly + " does not apply to --udp: " + (tcpOnly.equals("--unix")
-                        ? "UDP here is over IPv4 or IPv6" : "a UDP socket has no connections to accept, time or hand off"));
+                throw usage(tcpOnly + " does not apply to --udp: "
+                        + (tcpOnly.equals("--unix")
+                                ? "UDP here is over IPv4 or IPv6"
+                                : "a UDP socket has no connections to accept, time or hand off"));
             }
         }
         if (loops != null && loops != 1) {
@@ -203,7 +244,8 @@ final class ServerOptions {
             }
             Matcher m = DURATION.matcher(value);
             if (!m.matches()) {
-                throw new picocli.CommandLine.TypeConversionException("expected a duration such as 500ms, 30s or 2m, not '" + value + "'");
+                throw new picocli.CommandLine.TypeConversionException(
+                        "expected a duration such as 500ms, 30s or 2m, not '" + value + "'");
             }
             long amount = Long.parseLong(m.group(1));
             return switch (m.group(2)) {

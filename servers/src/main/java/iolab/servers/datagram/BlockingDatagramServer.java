@@ -48,7 +48,8 @@ final class BlockingDatagramServer extends CountingDatagramServer {
     }
 
     private void receiveAndReply() {
-        DatagramPacket packet = new DatagramPacket(new byte[DatagramServers.RECEIVE_BUFFER], DatagramServers.RECEIVE_BUFFER);
+        DatagramPacket packet =
+                new DatagramPacket(new byte[DatagramServers.RECEIVE_BUFFER], DatagramServers.RECEIVE_BUFFER);
         try {
             while (true) {
                 packet.setLength(DatagramServers.RECEIVE_BUFFER);
@@ -62,12 +63,15 @@ final class BlockingDatagramServer extends CountingDatagramServer {
     }
 
     private void receiveAndHandOff() {
-        DatagramPacket packet = new DatagramPacket(new byte[DatagramServers.RECEIVE_BUFFER], DatagramServers.RECEIVE_BUFFER);
+        DatagramPacket packet =
+                new DatagramPacket(new byte[DatagramServers.RECEIVE_BUFFER], DatagramServers.RECEIVE_BUFFER);
         try {
             while (true) {
                 packet.setLength(DatagramServers.RECEIVE_BUFFER);
                 socket.receive(packet);
-                DatagramPacket reply = new DatagramPacket(Arrays.copyOf(packet.getData(), packet.getLength()), packet.getLength(),
+                DatagramPacket reply = new DatagramPacket(
+                        Arrays.copyOf(packet.getData(), packet.getLength()),
+                        packet.getLength(),
                         packet.getSocketAddress());
                 senders.execute(() -> {
                     try {

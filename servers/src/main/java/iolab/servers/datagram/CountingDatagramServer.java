@@ -3,7 +3,10 @@ package iolab.servers.datagram;
 import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** What every model's UDP echo keeps alike: the address it is bound to, the datagrams it has sent back, how it reports a failure. */
+/**
+ * What every model's UDP echo keeps alike: the address it is bound to, the datagrams it has sent back, how it reports a
+ * failure.
+ */
 abstract class CountingDatagramServer implements DatagramServer {
 
     private final AtomicLong echoed = new AtomicLong();

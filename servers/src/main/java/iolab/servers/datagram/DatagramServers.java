@@ -10,9 +10,9 @@ import java.util.Optional;
 public final class DatagramServers {
 
     /**
-     * What a server receives a datagram into: more than any UDP payload (65,507 bytes over IPv4, 65,527 over IPv6, whose
-     * length field leaves out the IP header), so that none is ever cut. Sized at IPv4's limit, IPv6's largest came back
-     * silently 20 bytes short.
+     * What a server receives a datagram into: more than any UDP payload (65,507 bytes over IPv4, 65,527 over IPv6,
+     * whose length field leaves out the IP header), so that none is ever cut. Sized at IPv4's limit, IPv6's largest
+     * came back silently 20 bytes short.
      */
     public static final int RECEIVE_BUFFER = 65_536;
 
@@ -22,8 +22,9 @@ public final class DatagramServers {
     /** Why {@code model} does not serve UDP, or empty. */
     public static Optional<String> unsupported(Model model) {
         return switch (model) {
-            case THREAD_PER_CONNECTION -> Optional.of("UDP has no connections, so thread-per-connection has nothing to give a thread;"
-                    + " --model pool --threads 1 is the course's one blocking recvfrom/sendto loop");
+            case THREAD_PER_CONNECTION ->
+                Optional.of("UDP has no connections, so thread-per-connection has nothing to give a thread;"
+                        + " --model pool --threads 1 is the course's one blocking recvfrom/sendto loop");
             case JDK -> Optional.of("--model jdk serves HTTP only");
             case POOL, VIRTUAL, NIO, NETTY -> Optional.empty();
         };

@@ -41,7 +41,9 @@ final class HttpCodec implements Codec {
     /** chunk-size, then nothing or BWS before a chunk extension (RFC 9112, 7.1). */
     private static final Pattern CHUNK_LINE = Pattern.compile("([0-9A-Fa-f]{1,15})(?:[ \t]*;.*)?");
     /** An IP literal of RFC 3986, 3.2.2 (IPv6 or IPvFuture), checked loosely: what may stand between the brackets. */
-    private static final Pattern IP_LITERAL = Pattern.compile("[0-9A-Fa-f:.]+|[vV][0-9A-Fa-f]+\\.[A-Za-z0-9\\-._~!$&'()*+,;=:]+");
+    private static final Pattern IP_LITERAL =
+            Pattern.compile("[0-9A-Fa-f:.]+|[vV][0-9A-Fa-f]+\\.[A-Za-z0-9\\-._~!$&'()*+,;=:]+");
+
     private static final byte[] NO_BODY = new byte[0];
 
     private enum State { HEAD, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, DISPATCH, WAITING, CLOSED }
@@ -254,7 +256,9 @@ final class HttpCodec implements Codec {
         return new String[] {line.substring(0, colon), value};
     }
 
-    /** Removes leading and trailing SP and HTAB, and nothing else: {@link String#strip} would also take VT, FF and FS. */
+    /**
+     * Removes leading and trailing SP and HTAB, and nothing else: {@link String#strip} would also take VT, FF and FS.
+     */
     private static String trimOws(String s) {
         int from = 0;
         int to = s.length();
@@ -489,7 +493,10 @@ final class HttpCodec implements Codec {
                     if (failure != null) {
                         Faults.closedAfter(failure);
                     }
-                    respond(then, request, failure == null ? response : Response.error(500, "the server failed on this request"),
+                    respond(
+                            then,
+                            request,
+                            failure == null ? response : Response.error(500, "the server failed on this request"),
                             keepAlive && failure == null);
                 }
 
@@ -593,7 +600,10 @@ final class HttpCodec implements Codec {
         return true;
     }
 
-    /** RFC 9112, 3.2 and RFC 3986, 3.2.2: {@code uri-host [ ":" port ]}, the host a reg-name or an IP literal; may be empty. */
+    /**
+     * RFC 9112, 3.2 and RFC 3986, 3.2.2: {@code uri-host [ ":" port ]}, the host a reg-name or an IP literal; may be
+     * empty.
+     */
     static boolean isValidHost(String host) {
         int end = host.length();
         int colon = host.lastIndexOf(':');
@@ -611,7 +621,9 @@ final class HttpCodec implements Codec {
         for (int i = 0; i < end; i++) {
             char c = host.charAt(i);
             if (c == '%') {
-                if (i + 2 >= end || Character.digit(host.charAt(i + 1), 16) < 0 || Character.digit(host.charAt(i + 2), 16) < 0) {
+                if (i + 2 >= end
+                        || Character.digit(host.charAt(i + 1), 16) < 0
+                        || Character.digit(host.charAt(i + 2), 16) < 0) {
                     return false;
                 }
                 i += 2;

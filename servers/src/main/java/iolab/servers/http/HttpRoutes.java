@@ -93,7 +93,8 @@ public final class HttpRoutes {
 
     /** The lab's plain-text error body, e.g. {@code 404 Not Found: /files/missing}. */
     public static byte[] errorBody(int status, String detail) {
-        return (status + " " + Response.reason(status) + (detail == null ? "" : ": " + detail) + "\n").getBytes(StandardCharsets.UTF_8);
+        return (status + " " + Response.reason(status) + (detail == null ? "" : ": " + detail) + "\n")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /** The content type of {@link #errorBody}. */

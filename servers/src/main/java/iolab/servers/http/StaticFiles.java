@@ -34,17 +34,32 @@ import java.util.stream.Stream;
 final class StaticFiles {
 
     private static final Map<String, String> TYPES = Map.ofEntries(
-            Map.entry("html", "text/html; charset=utf-8"), Map.entry("htm", "text/html; charset=utf-8"),
-            Map.entry("txt", "text/plain; charset=utf-8"), Map.entry("md", "text/markdown; charset=utf-8"),
-            Map.entry("css", "text/css"), Map.entry("js", "text/javascript"), Map.entry("json", "application/json"),
-            Map.entry("csv", "text/csv"), Map.entry("xml", "application/xml"), Map.entry("svg", "image/svg+xml"),
-            Map.entry("png", "image/png"), Map.entry("jpg", "image/jpeg"), Map.entry("jpeg", "image/jpeg"),
-            Map.entry("gif", "image/gif"), Map.entry("ico", "image/x-icon"), Map.entry("pdf", "application/pdf"),
-            Map.entry("wasm", "application/wasm"), Map.entry("zip", "application/zip"), Map.entry("gz", "application/gzip"));
+            Map.entry("html", "text/html; charset=utf-8"),
+            Map.entry("htm", "text/html; charset=utf-8"),
+            Map.entry("txt", "text/plain; charset=utf-8"),
+            Map.entry("md", "text/markdown; charset=utf-8"),
+            Map.entry("css", "text/css"),
+            Map.entry("js", "text/javascript"),
+            Map.entry("json", "application/json"),
+            Map.entry("csv", "text/csv"),
+            Map.entry("xml", "application/xml"),
+            Map.entry("svg", "image/svg+xml"),
+            Map.entry("png", "image/png"),
+            Map.entry("jpg", "image/jpeg"),
+            Map.entry("jpeg", "image/jpeg"),
+            Map.entry("gif", "image/gif"),
+            Map.entry("ico", "image/x-icon"),
+            Map.entry("pdf", "application/pdf"),
+            Map.entry("wasm", "application/wasm"),
+            Map.entry("zip", "application/zip"),
+            Map.entry("gz", "application/gzip"));
     private static final Pattern SINGLE_RANGE = Pattern.compile("bytes=(\\d{0,18})-(\\d{0,18})");
 
-    /** Linux's longest file name and path, in bytes: a longer one names no file, and asking for it is a 404, not a 500. */
+    /**
+     * Linux's longest file name and path, in bytes: a longer one names no file, and asking for it is a 404, not a 500.
+     */
     private static final int NAME_MAX = 255;
+
     private static final int PATH_MAX = 4096;
 
     private final Path root;
@@ -69,7 +84,8 @@ final class StaticFiles {
                 return Response.error(403, null);
             }
             if (segment.getBytes(StandardCharsets.UTF_8).length > NAME_MAX) {
-                return Response.error(404, null); // no file can have this name: the client's request, not the server's trouble
+                return Response.error(
+                        404, null); // no file can have this name: the client's request, not the server's trouble
             }
         }
         if (relative.getBytes(StandardCharsets.UTF_8).length > PATH_MAX) {
@@ -108,14 +124,17 @@ final class StaticFiles {
                 return Response.error(404, null); // ENAMETOOLONG under a root deeper than the checks above allow for
             }
             // The server's own trouble (out of descriptors, a disk error): never disguised as a missing file.
-            String reason = e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason() : e.getClass().getSimpleName();
+            String reason = e instanceof FileSystemException fs && fs.getReason() != null
+                    ? fs.getReason()
+                    : e.getClass().getSimpleName();
             return Response.error(500, "could not read it: " + reason);
         }
     }
 
     private Response file(HttpRequest request, Path file) throws IOException {
         long size = Files.size(file);
-        Instant modified = Files.getLastModifiedTime(file).toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant modified =
+                Files.getLastModifiedTime(file).toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         String lastModified = HttpDate.FORMAT.format(modified);
         String type = contentType(file);
         Instant since = parseDate(request.header("If-Modified-Since"));
@@ -144,7 +163,8 @@ final class StaticFiles {
                 if (status == 416) {
                     return Response.error(416, null).header("Content-Range", "bytes */" + size);
                 }
-                response = new Response(206).header("Content-Range", "bytes " + start + "-" + (start + length - 1) + "/" + size);
+                response = new Response(206)
+                        .header("Content-Range", "bytes " + start + "-" + (start + length - 1) + "/" + size);
             }
             // Several ranges, or a unit other than bytes: ignored, the whole file is sent (RFC 9110, 14.2).
         }
@@ -192,7 +212,10 @@ final class StaticFiles {
         }
     }
 
-    /** Decodes %XX once, as UTF-8; a malformed escape or malformed UTF-8 (overlong dots) is an error, never passed through. */
+    /**
+     * Decodes %XX once, as UTF-8; a malformed escape or malformed UTF-8 (overlong dots) is an error, never passed
+     * through.
+     */
     static String percentDecode(String raw) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
         for (int i = 0; i < raw.length(); i++) {

@@ -125,7 +125,9 @@ public final class BlockingServer implements Server {
             }
             Codec codec = connection.codec;
             // TLS hands over bytes through a stream's arrays; plain TCP reads straight into native memory.
-            ByteBuffer input = connection.tls == null ? ByteBuffer.allocateDirect(READ_BUFFER_BYTES) : ByteBuffer.allocate(READ_BUFFER_BYTES);
+            ByteBuffer input = connection.tls == null
+                    ? ByteBuffer.allocateDirect(READ_BUFFER_BYTES)
+                    : ByteBuffer.allocate(READ_BUFFER_BYTES);
             while (!connection.closeRequested) {
                 if (!input.hasRemaining()) {
                     // The codec needs more than a buffer's worth at once (long HTTP headers): grow.
@@ -238,10 +240,14 @@ public final class BlockingServer implements Server {
             deadlines.touch();
         }
 
-        /** Layers TLS on the connection and completes the handshake, or fails once the handshake timeout has closed it. */
+        /**
+         * Layers TLS on the connection and completes the handshake, or fails once the handshake timeout has closed it.
+         */
         void handshake(Tls settings) throws IOException {
             deadlines.handshakeStarted(settings.handshakeTimeout());
-            tls = (SSLSocket) settings.jdkContext().getSocketFactory().createSocket(channel.socket(), null, channel.socket().getPort(), true);
+            tls = (SSLSocket) settings.jdkContext()
+                    .getSocketFactory()
+                    .createSocket(channel.socket(), null, channel.socket().getPort(), true);
             tls.setUseClientMode(false);
             tls.startHandshake();
             tlsIn = tls.getInputStream();
@@ -340,7 +346,9 @@ public final class BlockingServer implements Server {
     /** For messages and results: the model's name and its thread policy. */
     @Override
     public String toString() {
-        return (settings.model() == Model.POOL ? "pool of " + settings.pool().threads() + " threads" : settings.model().cliName())
+        return (settings.model() == Model.POOL
+                        ? "pool of " + settings.pool().threads() + " threads"
+                        : settings.model().cliName())
                 + (settings.tls() == null ? "" : ", " + settings.tls());
     }
 }

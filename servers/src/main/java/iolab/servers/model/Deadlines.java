@@ -5,11 +5,12 @@ import iolab.servers.protocol.Codec;
 import java.time.Duration;
 
 /**
- * When a connection is closed without being asked, by one rule on every model: idle longer than the idle timeout (unless
- * work it asked for is still under way), a TLS handshake longer than its timeout, the protocol's own deadlines (an HTTP
- * header or body timeout), and a gentle close (RFC 9112, 9.6: after its last response the server shuts its output and
- * reads and drops what the peer still sends, until the peer closes) longer than {@link #LINGER_NANOS}. The connection's
- * own thread marks what happens; a sweep asks {@link #due} every period, on the blocking models from a thread of its own.
+ * When a connection is closed without being asked, by one rule on every model: idle longer than the idle timeout
+ * (unless work it asked for is still under way), a TLS handshake longer than its timeout, the protocol's own deadlines
+ * (an HTTP header or body timeout), and a gentle close (RFC 9112, 9.6: after its last response the server shuts its
+ * output and reads and drops what the peer still sends, until the peer closes) longer than {@link #LINGER_NANOS}. The
+ * connection's own thread marks what happens; a sweep asks {@link #due} every period, on the blocking models from a
+ * thread of its own.
  */
 final class Deadlines {
 
@@ -54,7 +55,7 @@ final class Deadlines {
      * Whether the connection is to be closed now.
      *
      * @param idleTimeoutNanos 0 for none
-     * @param busy             work the connection asked for is under way (a blocking task, a request being served): not idle
+     * @param busy work the connection asked for is under way (a blocking task, a request being served): not idle
      */
     boolean due(long now, long idleTimeoutNanos, boolean busy, Codec codec) {
         if (lingering()) {

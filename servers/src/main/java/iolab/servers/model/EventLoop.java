@@ -147,7 +147,8 @@ final class EventLoop implements Runnable {
         try {
             channel.configureBlocking(false);
             Endpoints.configureAccepted(channel);
-            Connection connection = new Connection(channel, protocol.newCodec(), tls == null ? null : new TlsChannel(channel, tls.newEngine()));
+            Connection connection = new Connection(
+                    channel, protocol.newCodec(), tls == null ? null : new TlsChannel(channel, tls.newEngine()));
             if (tls != null) {
                 connection.deadlines.handshakeStarted(tls.handshakeTimeout());
             }
@@ -267,7 +268,8 @@ final class EventLoop implements Runnable {
             }
             if (!tls.handshake()) {
                 key.interestOps(tls.interest());
-                if (tls.hasBufferedInput()) { // it had its turn with records still here: the loop's other connections go first
+                if (tls.hasBufferedInput()) { // it had its turn with records still here: the loop's other connections
+                    // go first
                     execute(() -> guarded(() -> {
                         if (!closed && handshakeDone()) {
                             read();
@@ -364,7 +366,10 @@ final class EventLoop implements Runnable {
             guarded(this::read);
         }
 
-        /** A step taken outside a selector event (a task on the loop): then the interest ops follow; a failure closes this connection only. */
+        /**
+         * A step taken outside a selector event (a task on the loop): then the interest ops follow; a failure closes
+         * this connection only.
+         */
         private void guarded(IoStep step) {
             try {
                 step.run();
@@ -379,7 +384,10 @@ final class EventLoop implements Runnable {
             }
         }
 
-        /** RFC 9112, 9.6: half-close, then read until the peer closes, so its late bytes cannot turn into a reset that destroys our last response. */
+        /**
+         * RFC 9112, 9.6: half-close, then read until the peer closes, so its late bytes cannot turn into a reset that
+         * destroys our last response.
+         */
         private void linger() throws IOException {
             if (deadlines.startLingering()) {
                 if (tls != null) {

@@ -42,8 +42,13 @@ public final class SelectorServer implements Server {
         this.protocol = protocol;
         this.provider = SelectorProviders.named(settings.nio().selector());
         this.counter = new ConnectionCounter(settings.maxConnections());
-        this.workers = new ThreadPoolExecutor(settings.nio().workers(), settings.nio().workers(), 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(settings.nio().workerQueue()), Thread.ofPlatform().name("worker-", 1).factory());
+        this.workers = new ThreadPoolExecutor(
+                settings.nio().workers(),
+                settings.nio().workers(),
+                0,
+                TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(settings.nio().workerQueue()),
+                Thread.ofPlatform().name("worker-", 1).factory());
     }
 
     @Override

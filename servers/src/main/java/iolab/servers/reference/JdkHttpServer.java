@@ -36,14 +36,17 @@ public final class JdkHttpServer implements Server {
 
     public JdkHttpServer(ServerSettings settings, long maxBodyBytes) {
         if (!(settings.endpoint() instanceof InetSocketAddress)) {
-            throw new IllegalArgumentException("--model jdk serves TCP only: the JDK's HttpServer has no Unix domain sockets");
+            throw new IllegalArgumentException(
+                    "--model jdk serves TCP only: the JDK's HttpServer has no Unix domain sockets");
         }
         this.settings = settings;
         this.maxBodyBytes = maxBodyBytes;
         this.counter = new ConnectionCounter(settings.maxConnections());
         System.setProperty("sun.net.httpserver.maxConnections", String.valueOf(settings.maxConnections()));
         if (settings.idleTimeout().isPositive()) {
-            System.setProperty("sun.net.httpserver.idleInterval", String.valueOf(Math.max(1, settings.idleTimeout().toSeconds())));
+            System.setProperty(
+                    "sun.net.httpserver.idleInterval",
+                    String.valueOf(Math.max(1, settings.idleTimeout().toSeconds())));
         }
     }
 
@@ -52,9 +55,10 @@ public final class JdkHttpServer implements Server {
         if (settings.tls() == null) {
             server = HttpServer.create((InetSocketAddress) settings.endpoint(), settings.backlog());
         } else {
-            com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create((InetSocketAddress) settings.endpoint(),
-                    settings.backlog());
-            https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(settings.tls().jdkContext()));
+            com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(
+                    (InetSocketAddress) settings.endpoint(), settings.backlog());
+            https.setHttpsConfigurator(
+                    new com.sun.net.httpserver.HttpsConfigurator(settings.tls().jdkContext()));
             server = https;
         }
         executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jdk-http-", 1).factory());
@@ -68,7 +72,8 @@ public final class JdkHttpServer implements Server {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             java.net.URI uri = exchange.getRequestURI();
-            HttpRoutes.Route route = HttpRoutes.route(exchange.getRequestMethod(), uri.getPath(), name -> parameter(uri.getRawQuery(), name));
+            HttpRoutes.Route route = HttpRoutes.route(
+                    exchange.getRequestMethod(), uri.getPath(), name -> parameter(uri.getRawQuery(), name));
             switch (route) {
                 case HttpRoutes.Route.Fixed fixed -> reply(exchange, 200, fixed.contentType(), fixed.body());
                 case HttpRoutes.Route.Echo echo -> echo(exchange);

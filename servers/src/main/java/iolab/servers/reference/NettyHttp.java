@@ -63,7 +63,8 @@ public final class NettyHttp extends SimpleChannelInboundHandler<FullHttpRequest
             return values == null ? null : values.getFirst();
         });
         switch (route) {
-            case HttpRoutes.Route.Fixed fixed -> send(ctx, request, response(HttpResponseStatus.OK, fixed.contentType(), fixed.body()), keepAlive);
+            case HttpRoutes.Route.Fixed fixed ->
+                send(ctx, request, response(HttpResponseStatus.OK, fixed.contentType(), fixed.body()), keepAlive);
             case HttpRoutes.Route.Echo echo -> {
                 String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream");
                 byte[] body = new byte[request.content().readableBytes()];
@@ -73,10 +74,19 @@ public final class NettyHttp extends SimpleChannelInboundHandler<FullHttpRequest
             case HttpRoutes.Route.Delay delay -> {
                 Slot slot = reserve();
                 boolean head = request.method().equals(HttpMethod.HEAD);
-                ctx.executor().schedule(() -> {
-                    fill(ctx, slot, withoutBodyIf(head, response(HttpResponseStatus.OK, "text/plain", delay.body())), keepAlive);
-                    ctx.flush();
-                }, delay.millis(), TimeUnit.MILLISECONDS);
+                ctx.executor()
+                        .schedule(
+                                () -> {
+                                    fill(
+                                            ctx,
+                                            slot,
+                                            withoutBodyIf(
+                                                    head, response(HttpResponseStatus.OK, "text/plain", delay.body())),
+                                            keepAlive);
+                                    ctx.flush();
+                                },
+                                delay.millis(),
+                                TimeUnit.MILLISECONDS);
             }
             case HttpRoutes.Route.Files files -> send(ctx, request, refused(HttpRoutes.noFiles()), keepAlive);
             case HttpRoutes.Route.Refused refused -> send(ctx, request, refused(refused), keepAlive);
@@ -84,7 +94,8 @@ public final class NettyHttp extends SimpleChannelInboundHandler<FullHttpRequest
     }
 
     private static FullHttpResponse refused(HttpRoutes.Route.Refused refused) {
-        FullHttpResponse response = response(HttpResponseStatus.valueOf(refused.status()), HttpRoutes.ERROR_TYPE, refused.body());
+        FullHttpResponse response =
+                response(HttpResponseStatus.valueOf(refused.status()), HttpRoutes.ERROR_TYPE, refused.body());
         if (refused.allow() != null) {
             response.headers().set(HttpHeaderNames.ALLOW, refused.allow());
         }
@@ -92,7 +103,8 @@ public final class NettyHttp extends SimpleChannelInboundHandler<FullHttpRequest
     }
 
     static FullHttpResponse response(HttpResponseStatus status, String type, byte[] body) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        FullHttpResponse response =
+                new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, type)
                 .set(HttpHeaderNames.SERVER, "iolab-netty")
@@ -101,7 +113,8 @@ public final class NettyHttp extends SimpleChannelInboundHandler<FullHttpRequest
         return response;
     }
 
-    private void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response, boolean keepAlive) {
+    private void send(
+            ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response, boolean keepAlive) {
         if (keepAlive && !request.protocolVersion().isKeepAliveDefault()) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }

@@ -59,16 +59,22 @@ public final class NettyServer implements Server {
     private volatile SocketAddress address;
     private io.netty.handler.ssl.SslContext sslContext;
 
-    /** Why {@code transport} cannot run here, or empty: epoll needs Netty's native library, which the build has for linux-x86_64 only. */
+    /**
+     * Why {@code transport} cannot run here, or empty: epoll needs Netty's native library, which the build has for
+     * linux-x86_64 only.
+     */
     public static java.util.Optional<String> unavailable(NettyTransport transport) {
         Throwable cause = switch (transport) {
             case NIO -> null;
             case EPOLL -> Epoll.isAvailable() ? null : Epoll.unavailabilityCause();
             case IO_URING -> IoUring.isAvailable() ? null : IoUring.unavailabilityCause();
         };
-        return cause == null ? java.util.Optional.empty() : java.util.Optional.of("transport '" + transport.cliName()
-                + "' is not available here (Netty's native library is built for linux-x86_64" + (transport == NettyTransport.IO_URING
-                ? ", and io_uring needs a kernel that allows it" : "") + "): " + cause);
+        return cause == null
+                ? java.util.Optional.empty()
+                : java.util.Optional.of("transport '" + transport.cliName()
+                        + "' is not available here (Netty's native library is built for linux-x86_64"
+                        + (transport == NettyTransport.IO_URING ? ", and io_uring needs a kernel that allows it" : "")
+                        + "): " + cause);
     }
 
     /** {@code protocolPipeline} adds the protocol's handlers to each new connection's pipeline. */
@@ -93,7 +99,8 @@ public final class NettyServer implements Server {
             case IO_URING -> IoUringIoHandler.newFactory();
         };
         acceptorGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("netty-acceptor"), io);
-        loopGroup = new MultiThreadIoEventLoopGroup(settings.netty().loops(), new DefaultThreadFactory("netty-loop"), io);
+        loopGroup =
+                new MultiThreadIoEventLoopGroup(settings.netty().loops(), new DefaultThreadFactory("netty-loop"), io);
         Class<? extends ServerChannel> channelType = switch (transport) {
             case NIO -> unix ? NioServerDomainSocketChannel.class : NioServerSocketChannel.class;
             case EPOLL -> unix ? EpollServerDomainSocketChannel.class : EpollServerSocketChannel.class;
@@ -151,7 +158,8 @@ public final class NettyServer implements Server {
         ChannelPipeline pipeline = channel.pipeline();
         if (sslContext != null) {
             io.netty.handler.ssl.SslHandler tls = sslContext.newHandler(channel.alloc());
-            tls.setHandshakeTimeoutMillis(settings.tls().handshakeTimeout().toMillis()); // a stalled handshake is cut off
+            tls.setHandshakeTimeoutMillis(
+                    settings.tls().handshakeTimeout().toMillis()); // a stalled handshake is cut off
             pipeline.addLast(tls);
         }
         if (settings.idleTimeout().isPositive()) {
@@ -194,8 +202,8 @@ public final class NettyServer implements Server {
 
     @Override
     public String toString() {
-        return "netty, " + settings.netty().transport().cliName() + " transport, " + settings.netty().loops() + " loop(s)"
-                + (settings.tls() == null ? "" : ", " + settings.tls());
+        return "netty, " + settings.netty().transport().cliName() + " transport, "
+                + settings.netty().loops() + " loop(s)" + (settings.tls() == null ? "" : ", " + settings.tls());
     }
 
     @io.netty.channel.ChannelHandler.Sharable

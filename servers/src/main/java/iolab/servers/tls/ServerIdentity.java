@@ -52,8 +52,8 @@ public record ServerIdentity(List<X509Certificate> chain, PrivateKey key, boolea
     }
 
     /**
-     * A P-256 key and a certificate for {@code localhost}, {@code 127.0.0.1} and {@code ::1}, signed by itself. The names are
-     * in subjectAltName, where clients look (Python's and the JDK's ignore the common name).
+     * A P-256 key and a certificate for {@code localhost}, {@code 127.0.0.1} and {@code ::1}, signed by itself. The
+     * names are in subjectAltName, where clients look (Python's and the JDK's ignore the common name).
      */
     public static ServerIdentity makeSelfSigned() {
         try {
@@ -62,15 +62,22 @@ public record ServerIdentity(List<X509Certificate> chain, PrivateKey key, boolea
             KeyPair pair = generator.generateKeyPair();
             X500Name subject = new X500Name("CN=localhost, O=iolab");
             Instant now = Instant.now();
-            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, new BigInteger(64, new SecureRandom()),
-                    Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(SELF_SIGNED_VALIDITY)), subject, pair.getPublic());
+            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                    subject,
+                    new BigInteger(64, new SecureRandom()),
+                    Date.from(now.minus(Duration.ofDays(1))),
+                    Date.from(now.plus(SELF_SIGNED_VALIDITY)),
+                    subject,
+                    pair.getPublic());
             builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                    new GeneralName(GeneralName.dNSName, "localhost"),
-                    new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-                    new GeneralName(GeneralName.iPAddress, "::1")}));
+                new GeneralName(GeneralName.dNSName, "localhost"),
+                new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                new GeneralName(GeneralName.iPAddress, "::1")
+            }));
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             X509Certificate certificate = new JcaX509CertificateConverter()
-                    .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
+                    .getCertificate(
+                            builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
             return new ServerIdentity(List.of(certificate), pair.getPrivate(), true);
         } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
             throw new IllegalStateException("cannot make a self-signed certificate: " + e, e);
@@ -86,7 +93,9 @@ public record ServerIdentity(List<X509Certificate> chain, PrivateKey key, boolea
     public static ServerIdentity load(Path certFile, Path keyFile) {
         List<X509Certificate> chain;
         try (InputStream in = Files.newInputStream(certFile)) {
-            chain = CertificateFactory.getInstance("X.509").generateCertificates(in).stream().map(c -> (X509Certificate) c).toList();
+            chain = CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
+                    .map(c -> (X509Certificate) c)
+                    .toList();
         } catch (IOException e) {
             throw new IllegalArgumentException("--cert: cannot read " + certFile + ": " + reason(e));
         } catch (CertificateException e) {
@@ -96,32 +105,40 @@ public record ServerIdentity(List<X509Certificate> chain, PrivateKey key, boolea
             throw new IllegalArgumentException("--cert: " + certFile + " holds no PEM certificate");
         }
         PrivateKey key;
-        try (Reader in = Files.newBufferedReader(keyFile, StandardCharsets.US_ASCII); PEMParser pem = new PEMParser(in)) {
+        try (Reader in = Files.newBufferedReader(keyFile, StandardCharsets.US_ASCII);
+                PEMParser pem = new PEMParser(in)) {
             Object object = pem.readObject();
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             key = switch (object) {
                 case PrivateKeyInfo info -> converter.getPrivateKey(info);
                 case PEMKeyPair pair -> converter.getKeyPair(pair).getPrivate();
                 case null -> throw new IllegalArgumentException("--key: " + keyFile + " holds no PEM private key");
-                default -> throw new IllegalArgumentException("--key: " + keyFile + " holds " + object.getClass().getSimpleName()
-                        + ", not an unencrypted private key");
+                default ->
+                    throw new IllegalArgumentException("--key: " + keyFile + " holds "
+                            + object.getClass().getSimpleName() + ", not an unencrypted private key");
             };
         } catch (IOException e) {
             throw new IllegalArgumentException("--key: cannot read " + keyFile + ": " + reason(e));
         }
         if (!chain.getFirst().getPublicKey().getAlgorithm().equals(key.getAlgorithm())) {
-            throw new IllegalArgumentException("--key: " + keyFile + " is a " + key.getAlgorithm() + " key, but the certificate's is "
-                    + chain.getFirst().getPublicKey().getAlgorithm());
+            throw new IllegalArgumentException(
+                    "--key: " + keyFile + " is a " + key.getAlgorithm() + " key, but the certificate's is "
+                            + chain.getFirst().getPublicKey().getAlgorithm());
         }
         return new ServerIdentity(chain, key, false);
     }
 
     private static String reason(IOException e) {
-        return e instanceof java.nio.file.NoSuchFileException ? "no such file"
-                : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
+        return e instanceof java.nio.file.NoSuchFileException
+                ? "no such file"
+                : e instanceof java.nio.file.AccessDeniedException
+                        ? "permission denied"
+                        : String.valueOf(e.getMessage());
     }
 
-    /** The certificate's SHA-256 fingerprint as {@code openssl x509 -fingerprint -sha256} prints it: {@code AB:CD:...}. */
+    /**
+     * The certificate's SHA-256 fingerprint as {@code openssl x509 -fingerprint -sha256} prints it: {@code AB:CD:...}.
+     */
     public String fingerprint() {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(chain.getFirst().getEncoded());

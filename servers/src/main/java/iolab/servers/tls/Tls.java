@@ -22,8 +22,10 @@ import java.util.Optional;
 public final class Tls {
 
     static {
-        // A client-initiated renegotiation costs the server a full handshake for a few hundred bytes, as often as the client
-        // likes (6-38 ms of CPU each here): nginx and BoringSSL refuse it, and so does every server here on the JDK's TLS,
+        // A client-initiated renegotiation costs the server a full handshake for a few hundred bytes, as often as the
+        // client
+        // likes (6-38 ms of CPU each here): nginx and BoringSSL refuse it, and so does every server here on the JDK's
+        // TLS,
         // with a handshake_failure alert. The JDK reads this once, when its first server handshake begins.
         System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
     }
@@ -67,8 +69,10 @@ public final class Tls {
     /** Why {@code provider} cannot run here, or empty: BoringSSL comes as a native library for linux-x86_64. */
     public static Optional<String> unavailable(Provider provider) {
         if (provider == Provider.OPENSSL && !OpenSsl.isAvailable()) {
-            return Optional.of("--tls-provider openssl is not available here (netty-tcnative's BoringSSL is built for linux-x86_64): "
-                    + OpenSsl.unavailabilityCause());
+            return Optional.of(
+                    "--tls-provider openssl is not available here (netty-tcnative's BoringSSL is built for "
+                            + "linux-x86_64): "
+                            + OpenSsl.unavailabilityCause());
         }
         return Optional.empty();
     }
@@ -119,7 +123,8 @@ public final class Tls {
             context.init(keys.getKeyManagers(), null, null);
             return context;
         } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new IllegalArgumentException("TLS: the certificate and key do not make a key store: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "TLS: the certificate and key do not make a key store: " + e.getMessage(), e);
         }
     }
 

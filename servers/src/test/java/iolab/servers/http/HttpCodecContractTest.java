@@ -93,7 +93,8 @@ class HttpCodecContractTest {
         Files.writeString(root.resolve("a.txt"), "content");
         Codec codec = new HttpProtocol(HttpSettings.defaults(root)).newCodec();
         Recording out = new Recording();
-        codec.received(ascii("GET /files/a.txt HTTP/1.1\r\nHost: t\r\n\r\nGET /files/ HTTP/1.1\r\nHost: t\r\n\r\n"), out);
+        codec.received(
+                ascii("GET /files/a.txt HTTP/1.1\r\nHost: t\r\n\r\nGET /files/ HTTP/1.1\r\nHost: t\r\n\r\n"), out);
         assertEquals(2, out.blockingWork.size(), "file metadata and listings may block: never on an event loop");
         assertTrue(out.sent.toString().contains("content"), out.sent.toString());
     }

@@ -52,9 +52,23 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "-c 0 127.0.0.1:1", "-t 2 -c 1 127.0.0.1:1", "--rate -5 127.0.0.1:1", "-d 10x 127.0.0.1:1", "-c 1.5k2 127.0.0.1:1", "-c 0.5 127.0.0.1:1",
-            "--protocol smtp 127.0.0.1:1", "nohost", "--insecure http://127.0.0.1:1/", "--tls-resume 127.0.0.1:1", "-H NoColon http://127.0.0.1:1/", "--frob 127.0.0.1:1",
-            "--poisson 127.0.0.1:1"})
+    @ValueSource(
+            strings = {
+                "",
+                "-c 0 127.0.0.1:1",
+                "-t 2 -c 1 127.0.0.1:1",
+                "--rate -5 127.0.0.1:1",
+                "-d 10x 127.0.0.1:1",
+                "-c 1.5k2 127.0.0.1:1",
+                "-c 0.5 127.0.0.1:1",
+                "--protocol smtp 127.0.0.1:1",
+                "nohost",
+                "--insecure http://127.0.0.1:1/",
+                "--tls-resume 127.0.0.1:1",
+                "-H NoColon http://127.0.0.1:1/",
+                "--frob 127.0.0.1:1",
+                "--poisson 127.0.0.1:1"
+            })
     void aWrongFlagGetsAReasonAndStatus2(String args) {
         Run run = run(args.isEmpty() ? new String[0] : args.split(" "));
         assertEquals(2, run.status(), run.err());
@@ -67,8 +81,19 @@ class CommandLineTest {
     void helpExplainsTheFlags() {
         Run run = run("--help");
         assertEquals(0, run.status());
-        for (String flag : new String[] {"--threads", "--connections", "--duration", "--rate", "--timeout", "--pipeline",
-                "--hlog", "--hgrm", "--json", "--warmup", "--poisson"}) {
+        for (String flag : new String[] {
+            "--threads",
+            "--connections",
+            "--duration",
+            "--rate",
+            "--timeout",
+            "--pipeline",
+            "--hlog",
+            "--hgrm",
+            "--json",
+            "--warmup",
+            "--poisson"
+        }) {
             assertTrue(run.out().contains(flag), flag);
         }
     }
@@ -77,13 +102,17 @@ class CommandLineTest {
     void poissonArrivalsDeliverTheAskedRate() throws Exception {
         try (TestServers.Counting server = new TestServers.Counting(-1, 0)) {
             Path json = dir.resolve("poisson.json");
-            Run run = run("-c", "4", "-R", "2000", "--poisson", "-d", "2s", "-q", "--json", json.toString(), server.url("/"));
+            Run run = run(
+                    "-c", "4", "-R", "2000", "--poisson", "-d", "2s", "-q", "--json", json.toString(), server.url("/"));
             assertEquals(0, run.status(), run.err());
             assertTrue(run.out().contains("open loop at 2000 req/s (Poisson arrivals)"), run.out());
-            // The schedule's slots, answered or not: about 4,000 in 2 s (a Poisson count's spread is 63, so ±400 is six of it).
+            // The schedule's slots, answered or not: about 4,000 in 2 s (a Poisson count's spread is 63, so ±400 is six
+            // of it).
             JsonObject summary = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
             long slots = summary.get("requests").getAsLong()
-                    + summary.getAsJsonObject("errors").entrySet().stream().mapToLong(e -> e.getValue().getAsLong()).sum();
+                    + summary.getAsJsonObject("errors").entrySet().stream()
+                            .mapToLong(e -> e.getValue().getAsLong())
+                            .sum();
             assertEquals(4_000, slots, 400, "the mean rate is the asked one: " + summary);
         }
     }
@@ -116,7 +145,9 @@ class CommandLineTest {
         }
         Run run = run("-c", "1", "-d", "500ms", "-q", "127.0.0.1:" + port);
         assertEquals(1, run.status(), run.out());
-        assertTrue(run.out().matches("(?s).*\n  Socket errors: connect [1-9]\\d*, read 0, write 0, timeout 0\n.*"), run.out());
+        assertTrue(
+                run.out().matches("(?s).*\n  Socket errors: connect [1-9]\\d*, read 0, write 0, timeout 0\n.*"),
+                run.out());
     }
 
     @ParameterizedTest
@@ -144,18 +175,24 @@ class CommandLineTest {
 
     @Test
     void theSummaryHasWrksLinesSoThatWrksParsersReadIt() throws Exception {
-        try (Server server = Servers.create(ServerSettings.defaults(Model.NIO, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
-                new HttpProtocol(HttpSettings.defaults(dir)), null)) {
+        try (Server server = Servers.create(
+                ServerSettings.defaults(Model.NIO, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
+                new HttpProtocol(HttpSettings.defaults(dir)),
+                null)) {
             server.start();
             String base = "http://127.0.0.1:" + ((InetSocketAddress) server.address()).getPort();
             Run found = run("-c", "2", "-d", "1", "-q", base + "/plaintext");
             assertEquals(0, found.status(), found.err());
-            Matcher requests = Pattern.compile("\n  (\\d+) requests in ([0-9.]+)s, ([0-9.]+)([KMGT]?)B read\n").matcher(found.out());
+            Matcher requests = Pattern.compile("\n  (\\d+) requests in ([0-9.]+)s, ([0-9.]+)([KMGT]?)B read\n")
+                    .matcher(found.out());
             assertTrue(requests.find(), found.out());
-            Matcher perSecond = Pattern.compile("\nRequests/sec:\\s+([0-9.]+)\n").matcher(found.out());
+            Matcher perSecond =
+                    Pattern.compile("\nRequests/sec:\\s+([0-9.]+)\n").matcher(found.out());
             assertTrue(perSecond.find(), found.out());
-            assertEquals(Double.parseDouble(requests.group(1)) / Double.parseDouble(requests.group(2)),
-                    Double.parseDouble(perSecond.group(1)), 0.01 * Double.parseDouble(perSecond.group(1)));
+            assertEquals(
+                    Double.parseDouble(requests.group(1)) / Double.parseDouble(requests.group(2)),
+                    Double.parseDouble(perSecond.group(1)),
+                    0.01 * Double.parseDouble(perSecond.group(1)));
             assertTrue(found.out().matches("(?s).*\nTransfer/sec:\\s+[0-9.]+[KMGT]?B\n.*"), found.out());
             assertFalse(found.out().contains("Non-2xx"), found.out());
             assertFalse(found.out().contains("Socket errors"), found.out());
@@ -167,12 +204,17 @@ class CommandLineTest {
 
     @Test
     void anEchoTargetPointedAtAnHttpServerIsToldSo() throws Exception {
-        try (Server server = Servers.create(ServerSettings.defaults(Model.NIO, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
-                new HttpProtocol(HttpSettings.defaults(dir)), null)) {
+        try (Server server = Servers.create(
+                ServerSettings.defaults(Model.NIO, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
+                new HttpProtocol(HttpSettings.defaults(dir)),
+                null)) {
             server.start();
-            Run run = run("-c", "1", "-d", "500ms", "-q", "127.0.0.1:" + ((InetSocketAddress) server.address()).getPort());
+            Run run = run(
+                    "-c", "1", "-d", "500ms", "-q", "127.0.0.1:" + ((InetSocketAddress) server.address()).getPort());
             assertEquals(1, run.status(), run.out());
-            assertTrue(run.err().contains("the server answered in HTTP (\"HTTP/1.1 400 Bad Request\"), not echo"), run.err());
+            assertTrue(
+                    run.err().contains("the server answered in HTTP (\"HTTP/1.1 400 Bad Request\"), not echo"),
+                    run.err());
             assertTrue(run.err().contains("give http://HOST:PORT/PATH"), run.err());
         }
     }
@@ -193,7 +235,9 @@ class CommandLineTest {
     void getEndsEveryBadExchangeWithOneLineAndStatus1() throws Exception {
         byte[] ok = "HTTP/1.1 200 OK\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         java.util.Map<String, TestServers.Behaviour> servers = new java.util.LinkedHashMap<>();
-        servers.put("malformed chunk size", answering("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n"));
+        servers.put(
+                "malformed chunk size",
+                answering("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n"));
         servers.put("not an HTTP/1.x response", answering("HTTP/1.1 2x0 OK\r\nContent-Length: 2\r\n\r\nok"));
         servers.put("no response within 500 ms", socket -> {
             socket.getInputStream().read(new byte[4096]);
