@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Run B against run A, configuration by configuration: the factor B/A with its interval and a
@@ -295,85 +296,43 @@ final class Compare {
     }
 
     private void writeHtml(Path file, List<Charts.Named> charts) throws IOException {
-        StringBuilder html = new StringBuilder(
-                        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>iolab: ")
-                .append(ReportWriter.esc(describe(b)))
-                .append(" against ")
-                .append(ReportWriter.esc(describe(a)))
-                .append("</title>\n")
-                .append(
-                        "<style>body{font-family:sans-serif;max-width:1200px;margin:auto;padding:1em}"
-                                + "table{border-collapse:collapse}"
-                                + "td,th{border:1px solid #bbb;padding:3px "
-                                + "6px;text-align:right}td:first-child{text-align:left}"
-                                + "img{max-width:100%}.faster{background:#e3f4e3}.slower{background:#fbe3e3}</style>"
-                                + "</head><body>\n")
-                .append("<h1>Run B against run A</h1>\n<p>A: ")
-                .append(ReportWriter.esc(describe(a)))
-                .append("<br>B: ")
-                .append(ReportWriter.esc(describe(b)))
-                .append("</p>\n")
-                .append(
-                        "<p>Each line is B's figure over A's for one configuration measured in both runs. The two "
-                                + "runs' rounds are not "
-                                + "paired, so the interval is the Mann–Whitney (Moses) interval of the factor: the "
-                                + "median of every round of B over every "
-                                + "round of A, and the range that covers the true factor with the coverage given. A "
-                                + "verdict needs that coverage to reach "
-                                + "95% and the interval to lie wholly above or below 1. Closed loops compare "
-                                + "throughput; open loops the server's CPU "
-                                + "time per response, where both runs sustained the "
-                                + "rate.</p>\n<table><tr><th>configuration</th><th>figure</th>"
-                                + "<th>A median</th><th>B "
-                                + "median</th><th>B/A</th><th>interval</th><th>coverage</th><th>rounds A, "
-                                + "B</th><th>verdict</th></tr>\n");
-        for (Comparison c : comparisons) {
-            RoundStatistics.Interval r = c.ratio();
-            String css = c.verdict() == RoundStatistics.Verdict.FASTER
-                    ? " class=\"faster\""
-                    : c.verdict() == RoundStatistics.Verdict.SLOWER ? " class=\"slower\"" : "";
-            if (c.figure() == Ratios.Figure.CPU_PER_RESPONSE && !css.isEmpty()) {
-                css = c.verdict() == RoundStatistics.Verdict.FASTER
-                        ? " class=\"slower\""
-                        : " class=\"faster\""; // costlier is worse
-            }
-            html.append("<tr")
-                    .append(css)
-                    .append("><td>")
-                    .append(ReportWriter.esc(c.id().toString()))
-                    .append("</td><td>")
-                    .append(c.figure().label)
-                    .append("</td><td>")
-                    .append(median(c.a(), c.figure()))
-                    .append("</td><td>")
-                    .append(median(c.b(), c.figure()))
-                    .append("</td><td>")
-                    .append(r == null ? "" : String.format(Locale.ROOT, "%.3f", r.median()))
-                    .append("</td><td>")
-                    .append(r == null ? "" : String.format(Locale.ROOT, "%.3f–%.3f", r.low(), r.high()))
-                    .append("</td><td>")
-                    .append(r == null ? "" : String.format(Locale.ROOT, "%.1f%%", 100 * r.coverage()))
-                    .append("</td><td>")
-                    .append(c.a().rounds())
-                    .append(", ")
-                    .append(c.b().rounds())
-                    .append("</td><td>")
-                    .append(ReportWriter.esc(c.verdictWords()))
-                    .append("</td></tr>\n");
-        }
-        html.append("</table>\n");
-        for (Charts.Named c : charts) {
-            html.append("<h2>")
-                    .append(ReportWriter.esc(c.title()))
-                    .append("</h2>\n<img src=\"charts/")
-                    .append(c.name())
-                    .append(".png\" alt=\"")
-                    .append(ReportWriter.esc(c.title()))
-                    .append("\">\n<p>")
-                    .append(ReportWriter.esc(c.caption()))
-                    .append("</p>\n");
-        }
-        Files.writeString(file, html.append("</body></html>\n"), StandardCharsets.UTF_8);
+        String rows = comparisons.stream()
+                .map(c -> "<tr" + css(c) + ">" + cells(c) + "</tr>\n")
+                .collect(Collectors.joining());
+        String figures = charts.stream()
+                .map(c -> "<h2>" + Page.esc(c.title()) + "</h2>\n<img src=\"charts/" + c.name() + ".png\" alt=\""
+                        + Page.esc(c.title()) + "\">\n<p>" + Page.esc(c.caption()) + "</p>\n")
+                .collect(Collectors.joining());
+        Files.writeString(
+                file,
+                Page.fill("compare.html", Map.of(
+                        "css", Page.css(),
+                        "a", Page.esc(describe(a)),
+                        "b", Page.esc(describe(b)),
+                        "rows", rows,
+                        "charts", figures)),
+                StandardCharsets.UTF_8);
+    }
+
+    private String cells(Comparison c) {
+        RoundStatistics.Interval r = c.ratio();
+        return "<td>" + Page.esc(c.id().toString()) + "</td><td>" + c.figure().label + "</td><td>"
+                + median(c.a(), c.figure()) + "</td><td>" + median(c.b(), c.figure()) + "</td><td>"
+                + (r == null ? "" : String.format(Locale.ROOT, "%.3f", r.median())) + "</td><td>"
+                + (r == null ? "" : String.format(Locale.ROOT, "%.3f–%.3f", r.low(), r.high())) + "</td><td>"
+                + (r == null ? "" : String.format(Locale.ROOT, "%.1f%%", 100 * r.coverage())) + "</td><td>"
+                + c.a().rounds() + ", " + c.b().rounds() + "</td><td>" + Page.esc(c.verdictWords()) + "</td>";
+    }
+
+    /** B's row marked better or worse: faster throughput is better, costlier CPU per response worse. */
+    private static String css(Comparison c) {
+        boolean better = c.figure() == Ratios.Figure.CPU_PER_RESPONSE
+                ? c.verdict() == RoundStatistics.Verdict.SLOWER
+                : c.verdict() == RoundStatistics.Verdict.FASTER;
+        boolean worse = c.figure() == Ratios.Figure.CPU_PER_RESPONSE
+                ? c.verdict() == RoundStatistics.Verdict.FASTER
+                : c.verdict() == RoundStatistics.Verdict.SLOWER;
+        return better ? " class=\"faster\"" : worse ? " class=\"slower\"" : "";
     }
 
     /** "run 20261129-123206, commit 55b3d3b1c2d3, AMD EPYC 7B13, 2 cores, Java 25.0.3 (results/reference)". */

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /** The report page and the two summaries (CSV for spreadsheets, Markdown for coursework). */
 final class ReportWriter {
@@ -275,40 +276,20 @@ final class ReportWriter {
         if (capacity.isEmpty()) {
             return "";
         }
-        StringBuilder html = new StringBuilder(
-                        "<h2 id=\"capacity\">Capacity at a latency goal</h2>\n<p>For each server, the highest "
-                                + "open-loop rate ")
-                .append(
-                        "it sustained with no error and p99 within the goal, searched in every round (bracket, then "
-                                + "bisect to 5%): the median over ")
-                .append(
-                        "rounds with its interval, and what failed just above it most often. Also as <a "
-                                + "href=\"capacity.csv\">capacity.csv</a>; ")
-                .append(
-                        "every probe is in <a "
-                                + "href=\"capacity-probes.csv\">capacity-probes.csv</a>.</p>\n<table>\n<tr><th>"
-                                + "workload</th>")
-                .append(
-                        "<th>connections</th><th>goal</th><th>server</th><th>capacity "
-                                + "(req/s)</th><th>interval</th><th>coverage</th><th>rounds</th>")
-                .append("<th>limited by</th></tr>\n");
-        for (Capacity.Result r : capacity) {
-            html.append(String.format(
-                    Locale.ROOT,
-                    "<tr><td>%s</td><td>%,d</td><td>p99 ≤ %s ms</td><td>%s</td><td>%,.0f</td><td>%,.0f–%,.0f</td>"
-                            + "<td>%.1f%%</td><td>%d</td><td class=\"status\">%s</td></tr>%n",
-                    esc(r.workload()),
-                    r.connections(),
-                    CapacityRound.number(r.sloMillis()),
-                    esc(r.server()),
-                    r.interval().median(),
-                    r.interval().low(),
-                    r.interval().high(),
-                    100 * r.interval().coverage(),
-                    r.interval().rounds(),
-                    esc(r.limitedBy())));
-        }
-        return html.append("</table>\n").toString();
+        return Page.fill("capacity.html", Map.of("rows", Page.rows(capacity, r -> String.format(
+                Locale.ROOT,
+                "<td>%s</td><td>%,d</td><td>p99 ≤ %s ms</td><td>%s</td><td>%,.0f</td><td>%,.0f–%,.0f</td>"
+                        + "<td>%.1f%%</td><td>%d</td><td class=\"status\">%s</td>",
+                esc(r.workload()),
+                r.connections(),
+                CapacityRound.number(r.sloMillis()),
+                esc(r.server()),
+                r.interval().median(),
+                r.interval().low(),
+                r.interval().high(),
+                100 * r.interval().coverage(),
+                r.interval().rounds(),
+                esc(r.limitedBy())))));
     }
 
     /** The capacities, one line each, for the console. */
@@ -334,66 +315,41 @@ final class ReportWriter {
     void writeHtml() throws IOException {
         JsonObject env = results.environment();
         String runId = runId(results);
-        StringBuilder html = new StringBuilder();
-        html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>iolab results: run ")
-                .append(esc(runId))
-                .append("</title>\n<style>\n")
-                .append(
-                        "body{font-family:system-ui,sans-serif;max-width:1240px;margin:2em auto;padding:0 "
-                                + "1em;color:#222;line-height:1.45}\n")
-                .append(
-                        "img{width:100%;height:auto;border:1px solid #ddd}figure{margin:2em "
-                                + "0}figcaption{font-size:.95em;color:#444}\n")
-                .append(
-                        "table{border-collapse:collapse;font-size:.85em;margin:1em 0}td,th{border:1px solid "
-                                + "#ccc;padding:.25em .5em;text-align:right}td{white-space:nowrap}\n")
-                .append(
-                        "td:first-child,th:first-child{text-align:left}.failed{color:#a00}.box{background:#f6f6f6;"
-                                + "border-left:4px solid #888;padding:.5em 1em}\n")
-                .append(
-                        ".warn{border-left-color:#c60}code{background:#eee;padding:0 "
-                                + ".2em}td.status{text-align:left;white-space:nowrap}\n</style>\n</head>\n<body>\n");
-        html.append("<h1>iolab: server I/O models compared</h1>\n<p>Run <code>")
-                .append(esc(runId))
-                .append("</code>, ")
-                .append(esc(value(env, "date", "date unknown")))
-                .append(", ")
-                .append(esc(value(env, "matrix", "?")))
-                .append(" matrix.</p>\n");
+        String date = esc(value(env, "date", "date unknown"));
+        Map<String, String> page = new LinkedHashMap<>();
+        page.put("css", Page.css());
+        page.put("runId", esc(runId));
+        page.put("date", date);
+        page.put("matrix", esc(value(env, "matrix", "?")));
+        page.put("problems", problems.isEmpty()
+                ? ""
+                : "<div class=\"box warn\" id=\"missing\"><h2>Missing or partial results</h2><ul>\n"
+                        + problems.stream().map(p -> "<li>" + esc(p) + "</li>\n").collect(Collectors.joining())
+                        + "</ul></div>\n");
+        page.put("verdicts", verdicts());
+        page.put("capacity", capacity());
+        page.put("stability", stability(env));
+        page.put("precision", precision(env));
+        page.put("method", Page.method());
+        page.put("charts", charts.stream().map(ReportWriter::figure).collect(Collectors.joining()));
+        page.put("numbers", numbers());
+        page.put("environment", environment(env));
+        page.put("citation", esc(citation(env, runId)));
+        page.put("commit", esc(commit(env)));
+        page.put("machine", esc(machine(env)));
+        Files.writeString(results.dir().resolve("report.html"), Page.fill("report.html", page), StandardCharsets.UTF_8);
+    }
 
-        if (!problems.isEmpty()) {
-            html.append("<div class=\"box warn\" id=\"missing\"><h2>Missing or partial results</h2><ul>\n");
-            problems.forEach(p -> html.append("<li>").append(esc(p)).append("</li>\n"));
-            html.append("</ul></div>\n");
-        }
-
-        html.append("<h2 id=\"verdicts\">Verdicts</h2>\n");
+    private String verdicts() {
         if (ratios.isEmpty()) {
-            html.append("<p>No block of this run measured a yardstick beside another server in the same rounds.</p>\n");
-        } else {
-            html.append("<p>Each server's figure over the yardstick's (the first of ")
-                    .append(esc(String.join(", ", results.catalog().yardsticks())))
-                    .append(
-                            " that the block measured), round by round, then the median of those ratios with its "
-                                    + "interval: throughput in the closed loop; ")
-                    .append(
-                            "server CPU time per response at an open-loop rate that every server of the block "
-                                    + "sustained, where they did the same work. ")
-                    .append(
-                            "A verdict only when the whole interval lies on one side of 1. Also as <a "
-                                    + "href=\"ratios.csv\">ratios.csv</a>.</p>\n")
-                    .append(
-                            "<table>\n<tr><th>workload</th><th>connections</th><th>load</th><th>figure</th><th>"
-                                    + "server</th><th>yardstick</th>")
-                    .append(
-                            "<th>ratio "
-                                    + "(median)</th><th>CI</th><th>coverage</th><th>rounds</th><th>verdict</th></tr>"
-                                    + "\n");
-            for (Ratios.Ratio r : ratios) {
-                html.append(String.format(
+            return "<p>No block of this run measured a yardstick beside another server in the same rounds.</p>\n";
+        }
+        return Page.fill("verdicts.html", Map.of(
+                "yardsticks", esc(String.join(", ", results.catalog().yardsticks())),
+                "rows", Page.rows(ratios, r -> String.format(
                         Locale.ROOT,
-                        "<tr><td>%s</td><td>%d</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%.2f×</td><td>"
-                                + "%.2f–%.2f</td><td>%.1f%%</td><td>%d</td><td class=\"status\">%s</td></tr>%n",
+                        "<td>%s</td><td>%d</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%.2f×</td>"
+                                + "<td>%.2f–%.2f</td><td>%.1f%%</td><td>%d</td><td class=\"status\">%s</td>",
                         esc(r.workload()),
                         r.connections(),
                         r.figure() == Ratios.Figure.CAPACITY
@@ -407,184 +363,72 @@ final class ReportWriter {
                         r.ratio().high(),
                         100 * r.ratio().coverage(),
                         r.ratio().rounds(),
-                        esc(r.verdictWords())));
-            }
-            html.append("</table>\n");
-        }
-        html.append(capacity());
-        html.append(stability(env));
-        html.append(precision(env));
+                        esc(r.verdictWords())))));
+    }
 
-        html.append("<h2 id=\"how-to-read\">How to read this</h2>\n<ul>\n")
-                .append(
-                        "<li>Each server ran in a JVM of its own, pinned to one core when <code>taskset</code> was "
-                                + "there, and the load generator ran on the other; ")
-                .append(
-                        "both share one machine and talk over loopback, so these are the costs of the I/O models, not "
-                                + "of a network.</li>\n")
-                .append(
-                        "<li>Each configuration was measured in several rounds; each round is one JMH trial (a warm-up "
-                                + "iteration, then one-second ")
-                .append(
-                        "measurement iterations) run in the experiment's JVM, which is the client, against a server "
-                                + "kept warm across rounds; a first ")
-                .append(
-                        "round, not counted, warms both. Each round visits every configuration in a new shuffled "
-                                + "order, ")
-                .append(
-                        "the servers of a block back to back, so a slow minute of the machine falls on all of them. "
-                                + "Throughput is the median over rounds; ")
-                .append(
-                        "its interval runs from the k-th smallest to the k-th largest round, the widest k whose chance "
-                                + "of covering the true median is ")
-                .append(
-                        "at least 95% (an order-statistic interval: it assumes nothing about the shape of the noise). "
-                                + "With six rounds it is the ")
-                .append(
-                        "range of the rounds, and covers with 96.9%; with five no interval reaches 95%, and no verdict "
-                                + "is given.</li>\n")
-                .append(
-                        "<li>A verdict compares two servers round by round, which cancels what a round did to both; "
-                                + "cite the ratio with its interval. ")
-                .append(
-                        "Two medians whose intervals overlap may still differ in a paired verdict, and the other way "
-                                + "round.</li>\n")
-                .append(
-                        "<li>Closed loop: each connection sends its next request only when the previous response is "
-                                + "in, so latency grows with connections. ")
-                .append(
-                        "Open loop: requests leave on a fixed schedule and latency is measured from the scheduled "
-                                + "time, as wrk2 does; that shows queueing that a closed loop hides.</li>\n")
-                .append(
-                        "<li>Errors (timeout, reset, wrong byte, status &ge; 400) are counted by kind during the "
-                                + "measurement and shown beside the ")
-                .append(
-                        "throughput and latency they came with (the errors columns; a hollow marker on the charts). "
-                                + "The pool leaving the connections beyond ")
-                .append(
-                        "its 200 threads unanswered is the lesson, not a fault. A configuration fails (no score) only "
-                                + "when its server stopped answering.</li>\n")
-                .append(
-                        "<li>Server threads, resident memory and CPU per response come from <code>/proc</code> of the "
-                                + "server process while it was measured. ")
-                .append(
-                        "Server and client CPU cores are each side's CPU time over wall time (each has one core): a "
-                                + "closed loop whose client used at least ")
-                .append(Row.BUSY_CORES)
-                .append(" of its core, and ")
-                .append(Row.BUSIER_BY)
-                .append(" more than the server, is marked client-bound: ")
-                .append("its score is the load generator's ceiling as much as the server's.</li>\n")
-                .append(
-                        "<li>Two cores, one machine: absolute figures will differ elsewhere; the ratios and shapes are "
-                                + "what carry over.</li>\n</ul>\n");
+    private static String figure(Charts.Named c) {
+        String name = esc(c.name());
+        return String.format(
+                Locale.ROOT,
+                "<figure id=\"%s\">\n<img src=\"charts/%s.png\" alt=\"%s\" width=\"%d\" height=\"%d\">\n"
+                        + "<figcaption><strong>%s.</strong> %s <a href=\"charts/%s.svg\">SVG</a></figcaption>\n"
+                        + "</figure>\n",
+                name,
+                name,
+                esc(c.title()),
+                ChartFiles.WIDTH,
+                ChartFiles.HEIGHT,
+                esc(c.title()),
+                esc(c.caption()),
+                name);
+    }
 
-        html.append("<h2 id=\"charts\">Charts</h2>\n");
-        for (Charts.Named c : charts) {
-            html.append("<figure id=\"")
-                    .append(esc(c.name()))
-                    .append("\">\n<img src=\"charts/")
-                    .append(esc(c.name()))
-                    .append(".png\" alt=\"")
-                    .append(esc(c.title()))
-                    .append("\" width=\"")
-                    .append(ChartFiles.WIDTH)
-                    .append("\" height=\"")
-                    .append(ChartFiles.HEIGHT)
-                    .append("\">\n<figcaption><strong>")
-                    .append(esc(c.title()))
-                    .append(".</strong> ")
-                    .append(esc(c.caption()))
-                    .append(" <a href=\"charts/")
-                    .append(esc(c.name()))
-                    .append(".svg\">SVG</a></figcaption>\n</figure>\n");
-        }
-
-        html.append(
-                        "<h2 id=\"numbers\">The numbers</h2>\n<p>Also as <a href=\"summary.csv\">summary.csv</a> and "
-                                + "<a href=\"summary.md\">summary.md</a>; ")
-                .append(
-                        "JMH's own output is <a href=\"jmh.json\">jmh.json</a>, latency histograms are the "
-                                + "<code>.hlog</code> and <code>.hgrm</code> files in <code>configurations/</code>. ")
-                .append(
-                        "Each row's file names start with its configuration, <code>workload_server_cN_closed</code> or "
-                                + "<code>_rRATE</code>.</p>\n")
-                .append("<div style=\"overflow-x:auto\"><table>\n<tr>");
-        List<Column> columns =
-                TABLE_COLUMNS.subList(1, TABLE_COLUMNS.size()); // the configuration's name repeats the columns after it
+    /** The numbers table's heading and rows, without the configuration's name: it repeats the columns after it. */
+    private String numbers() {
+        List<Column> columns = TABLE_COLUMNS.subList(1, TABLE_COLUMNS.size());
+        StringBuilder html = new StringBuilder("<tr>");
         columns.forEach(c -> html.append("<th>").append(esc(c.heading())).append("</th>"));
         html.append("</tr>\n");
         for (Row r : results.rows()) {
             html.append(r.scored() ? "<tr>" : "<tr class=\"failed\">");
             columns.forEach(c -> html.append(c.csvName().equals("status") ? "<td class=\"status\">" : "<td>")
-                    .append(esc(c.shown().apply(r))).append("</td>"));
+                    .append(esc(c.shown().apply(r)))
+                    .append("</td>"));
             html.append("</tr>\n");
         }
-        html.append("</table></div>\n");
+        return html.toString();
+    }
 
-        html.append("<h2 id=\"environment\">Environment</h2>\n");
+    private static String environment(JsonObject env) {
         if (env == null) {
-            html.append("<p class=\"failed\">environment.json is missing.</p>\n");
-        } else {
-            html.append("<table>\n");
-            flatten("", env, new LinkedHashMap<>())
-                    .forEach((k, v) -> html.append("<tr><th>")
-                            .append(esc(k))
-                            .append("</th><td style=\"text-align:left\">")
-                            .append(esc(v))
-                            .append("</td></tr>\n"));
-            html.append(
-                    "</table>\n<p>Every server and client setting of every configuration is in <a "
-                            + "href=\"environment.json\">environment.json</a>.</p>\n");
+            return "<p class=\"failed\">environment.json is missing.</p>\n";
         }
-
-        html.append("<h2 id=\"cite\">How to cite this</h2>\n<div class=\"box\"><p>")
-                .append(esc(citation(env, runId)))
-                .append("</p>\n")
-                .append("<p>Run id <code>")
-                .append(esc(runId))
-                .append("</code>; commit <code>")
-                .append(esc(commit(env)))
-                .append("</code>; ")
-                .append(esc(value(env, "date", "date unknown")))
-                .append("; ")
-                .append(esc(machine(env)))
-                .append(". The software itself: see <code>CITATION.cff</code> in the repository.</p></div>\n");
-        html.append("</body>\n</html>\n");
-        Files.writeString(results.dir().resolve("report.html"), html, StandardCharsets.UTF_8);
+        return "<table>\n"
+                + flatten("", env, new LinkedHashMap<>()).entrySet().stream()
+                        .map(e -> "<tr><th>" + esc(e.getKey()) + "</th><td style=\"text-align:left\">"
+                                + esc(e.getValue()) + "</td></tr>\n")
+                        .collect(Collectors.joining())
+                + "</table>\n<p>Every server and client setting of every configuration is in "
+                + "<a href=\"environment.json\">environment.json</a>.</p>\n";
     }
 
     /** How steady the machine was during the run, from environment.json's stability record. */
     private static String stability(JsonObject env) {
-        JsonObject st =
-                env != null && env.has("stability") && env.get("stability").isJsonObject()
-                        ? env.getAsJsonObject("stability")
-                        : null;
+        JsonObject st = object(env, "stability");
         if (st == null) {
             return "";
         }
-        StringBuilder html = new StringBuilder("<h2 id=\"stability\">The machine during the run</h2>\n<p>");
-        html.append(esc(value(st, "trials", "?")))
-                .append(" trials, ")
-                .append(esc(value(st, "disturbed", "?")))
-                .append(" of them disturbed (")
-                .append(esc(value(st, "disturbedAndCounted", "?")))
-                .append(" counted because their repeat was disturbed too), ")
-                .append(esc(value(st, "failed", "?")))
-                .append(" failed. Calibration loop before each trial, as a multiple of the run's reference: ")
-                .append(esc(spread(st, "calibrationServerCore")))
-                .append(" on the server's core, ")
-                .append(esc(spread(st, "calibrationClientCore")))
-                .append(" on the client's. Other processes: ")
-                .append(esc(spread(st, "otherCpuCores")))
-                .append(" cores; steal: ")
-                .append(esc(spread(st, "stealCpuCores")))
-                .append(" cores; interrupt handling (loopback traffic): ")
-                .append(esc(spread(st, "irqCpuCores")))
-                .append(" cores. Rule: ")
-                .append(esc(value(st, "rule", "?")))
-                .append(".</p>\n");
-        return html.toString();
+        return Page.fill("stability.html", Map.of(
+                "trials", esc(value(st, "trials", "?")),
+                "disturbed", esc(value(st, "disturbed", "?")),
+                "disturbedAndCounted", esc(value(st, "disturbedAndCounted", "?")),
+                "failed", esc(value(st, "failed", "?")),
+                "serverCore", esc(spread(st, "calibrationServerCore")),
+                "clientCore", esc(spread(st, "calibrationClientCore")),
+                "otherCores", esc(spread(st, "otherCpuCores")),
+                "stealCores", esc(spread(st, "stealCpuCores")),
+                "irqCores", esc(spread(st, "irqCpuCores")),
+                "rule", esc(value(st, "rule", "?"))));
     }
 
     /**
@@ -592,43 +436,23 @@ final class ReportWriter {
      * rounds.
      */
     static String precision(JsonObject env) {
-        JsonObject p =
-                env != null && env.has("precision") && env.get("precision").isJsonObject()
-                        ? env.getAsJsonObject("precision")
-                        : null;
+        JsonObject p = object(env, "precision");
         if (p == null || !p.has("reached")) {
             return "";
         }
         int reached = p.getAsJsonArray("reached").size();
         JsonObject notReached = p.getAsJsonObject("notReached");
-        StringBuilder html = new StringBuilder("<h2 id=\"precision\">Precision</h2>\n<p>");
-        html.append(String.format(
-                Locale.ROOT,
-                "%d of %d configurations have a throughput interval (%.0f%%) within ±%s%% of their median. ",
-                reached,
-                reached + notReached.size(),
-                100 * p.get("level").getAsDouble(),
-                value(p, "targetHalfWidthPct", "?").replaceAll("\\.0$", "")));
-        html.append(String.format(
-                Locale.ROOT,
-                "After %s fixed rounds, blocks wider than the target got more rounds, first where a round narrowed the "
-                        + "most per second, while the budget of %s lasted "
-                        + "(the rounds took %s in all).",
-                value(p, "fixedRounds", "?"),
-                minutes(p.get("budgetSeconds").getAsDouble()),
-                minutes(p.get("roundsSeconds").getAsDouble())));
-        html.append("</p>\n");
         JsonArray extra = p.getAsJsonArray("extraRounds");
+        String extraRounds;
         if (extra.isEmpty()) {
-            html.append("<p>No block got extra rounds.</p>\n");
+            extraRounds = "<p>No block got extra rounds.</p>\n";
         } else {
-            html.append(
-                    "<table class=\"narrow\"><tr><th>block</th><th>widest before</th><th>half-width "
-                            + "before</th><th>extra rounds</th></tr>\n");
+            StringBuilder table = new StringBuilder("<table class=\"narrow\"><tr><th>block</th><th>widest before</th>"
+                    + "<th>half-width before</th><th>extra rounds</th></tr>\n");
             for (var e : extra) {
                 JsonObject step = e.getAsJsonObject();
                 JsonArray rounds = step.getAsJsonArray("rounds");
-                html.append(String.format(
+                table.append(String.format(
                         Locale.ROOT,
                         "<tr><td>%s</td><td>%s</td><td>±%.1f%%</td><td>%d to %d</td></tr>%n",
                         esc(step.get("block").getAsString()),
@@ -637,21 +461,25 @@ final class ReportWriter {
                         rounds.get(0).getAsInt(),
                         rounds.get(1).getAsInt()));
             }
-            html.append("</table>\n");
+            extraRounds = table.append("</table>\n").toString();
         }
-        if (!notReached.isEmpty()) {
-            html.append("<p>Not within the target: ");
-            List<String> wide = new ArrayList<>();
-            notReached
-                    .entrySet()
-                    .forEach(e -> wide.add(String.format(
-                            Locale.ROOT,
-                            "%s ±%.1f%%",
-                            esc(e.getKey()),
-                            e.getValue().getAsDouble())));
-            html.append(String.join(", ", wide)).append(".</p>\n");
-        }
-        return html.toString();
+        String wide = notReached.entrySet().stream()
+                .map(e -> String.format(Locale.ROOT, "%s ±%.1f%%", esc(e.getKey()), e.getValue().getAsDouble()))
+                .collect(Collectors.joining(", "));
+        return Page.fill("precision.html", Map.of(
+                "reached", String.valueOf(reached),
+                "configurations", String.valueOf(reached + notReached.size()),
+                "level", String.format(Locale.ROOT, "%.0f", 100 * p.get("level").getAsDouble()),
+                "target", esc(value(p, "targetHalfWidthPct", "?").replaceAll("\\.0$", "")),
+                "fixedRounds", esc(value(p, "fixedRounds", "?")),
+                "budget", minutes(p.get("budgetSeconds").getAsDouble()),
+                "roundsTook", minutes(p.get("roundsSeconds").getAsDouble()),
+                "extraRounds", extraRounds,
+                "notReached", wide.isEmpty() ? "" : "<p>Not within the target: " + wide + ".</p>\n"));
+    }
+
+    private static JsonObject object(JsonObject env, String key) {
+        return env != null && env.has(key) && env.get(key).isJsonObject() ? env.getAsJsonObject(key) : null;
     }
 
     private static String minutes(double seconds) {
@@ -744,7 +572,7 @@ final class ReportWriter {
                 : value;
     }
 
-    static String esc(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    private static String esc(String text) {
+        return Page.esc(text);
     }
 }

@@ -72,7 +72,8 @@ class PlotTest {
             assertTrue(html.contains("src=\"charts/" + chart + ".png\""), chart);
         }
         for (String section : List.of(
-                "id=\"how-to-read\"",
+                "id=\"method\"",
+                "order-statistic interval",
                 "id=\"numbers\"",
                 "id=\"environment\"",
                 "id=\"cite\"",

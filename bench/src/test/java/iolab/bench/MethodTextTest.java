@@ -1,0 +1,28 @@
+package iolab.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** docs/method.md, the text the report shows, states the experiment's rules as the code applies them. */
+class MethodTextTest {
+
+    @Test
+    void theMethodTextGivesTheDisturbanceRuleTheBudgetAndTheTargetTheExperimentUses() throws Exception {
+        String method = Files.readString(Path.of("..", "docs", "method.md")).replaceAll("\\s+", " ");
+        for (String rule : new String[] {
+            String.format(Locale.ROOT, "more than %.2f× slower", TrialRunner.SLOW_CORE),
+            String.format(Locale.ROOT, "other processes used more than %.2f cores", TrialRunner.OTHER_CORES),
+            String.format(Locale.ROOT, "steal exceeded %.2f cores", TrialRunner.STEAL_CORES),
+            String.format(Locale.ROOT, "±%.0f%% of its median", 100 * ExtraRounds.TARGET_HALF_WIDTH),
+            String.format(Locale.ROOT, "%d s for the quick matrix's rounds", Matrix.QUICK_BUDGET.toSeconds()),
+            String.format(Locale.ROOT, "a warm-up iteration of %s s", Matrix.WARMUP_ITERATION.toMillis() / 1000.0)
+        }) {
+            assertTrue(method.contains(rule), "docs/method.md says: " + rule);
+        }
+    }
+}
