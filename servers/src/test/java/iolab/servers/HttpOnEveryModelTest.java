@@ -197,68 +197,30 @@ class HttpOnEveryModelTest {
         }
     }
 
+    /**
+     * What the codec refuses ({@code http.HttpGrammarTest} has every case) is answered and its connection closed by
+     * every lab model: a head too large for one read, a body over the limit, and a smuggling shape.
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource("labModels")
-    void eachLimitAndErrorGetsItsPreciseStatus(HttpCase c) throws Exception {
+    void aRefusedRequestIsAnsweredAndItsConnectionClosed(HttpCase c) throws Exception {
         HttpSettings http = new HttpSettings(root, 1000, HttpSettings.DEFAULT_HEADER_TIMEOUT);
         try (Server server = c.start(http)) {
-            String many = "X-F: 1\r\n".repeat(101);
             String[][] cases = {
-                    {"400", "GARBAGE\r\n\r\n"},
-                    {"414", "GET /" + "a".repeat(9000) + " HTTP/1.1\r\nHost: t\r\n\r\n"},
-                    {"431", "GET / HTTP/1.1\r\nHost: t\r\nX-Big: " + "b".repeat(17_000) + "\r\n\r\n"},
-                    {"431", "GET / HTTP/1.1\r\nHost: t\r\n" + many + "\r\n"},
-                    {"413", "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 1001\r\n\r\n"},
-                    {"413", "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n3e9\r\n"},
-                    {"501", "BREW /plaintext HTTP/1.1\r\nHost: t\r\n\r\n"},
-                    {"505", "GET /plaintext HTTP/2.0\r\nHost: t\r\n\r\n"},
-                    {"400", "GET /plaintext HTTP/1.1\r\n\r\n"},
-                    {"400", "GET /delay?ms=x HTTP/1.1\r\nHost: t\r\n\r\n"},
-                    {"501", "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"},
-                    {"417", "POST /echo HTTP/1.1\r\nHost: t\r\nExpect: teapot\r\nContent-Length: 1\r\n\r\nx"},
+                {"431", "GET / HTTP/1.1\r\nHost: t\r\nX-Big: " + "b".repeat(17_000) + "\r\n\r\n"},
+                {"413", "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n3e9\r\n"},
+                {"400", "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "0\r\n\r\n"},
             };
             for (String[] expected : cases) {
                 try (RawHttp client = new RawHttp(server.address())) {
                     Reply reply = client.exchange(expected[1]);
                     assertEquals(Integer.parseInt(expected[0]), reply.status(), abbreviate(expected[1]));
-                    assertTrue(reply.text().startsWith(expected[0]), "the body explains: " + reply.text());
+                    assertTrue(client.closedByServer(), "closed after " + abbreviate(expected[1]));
                 }
             }
             try (RawHttp client = new RawHttp(server.address())) {
                 assertEquals(200, client.exchange(get("/plaintext")).status(), "the server goes on serving");
-            }
-        }
-    }
-
-    /** The message shapes behind request smuggling: each is refused with 400 and the connection closed. */
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("labModels")
-    void ambiguousFramingIsRejectedNotGuessed(HttpCase c) throws Exception {
-        String[] smuggling = {
-                "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
-                "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
-                "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3, 4\r\n\r\nabcd",
-                "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: +3\r\n\r\nabc",
-                "POST /echo HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
-                "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n",
-                "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n",
-                "GET /plaintext HTTP/1.1\r\nHost: t\r\nX-A: 1\r\n  folded\r\n\r\n",
-                "GET /plaintext HTTP/1.1\nHost: t\r\n\r\n",
-                "GET /plaintext HTTP/1.1\r\nHost: t\nX-A: 1\r\n\r\n",
-                "GET /plaintext HTTP/1.1\r\nHost: t\rX-A: 1\r\n\r\n",
-                "GET /plaintext HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
-                "GET  /plaintext HTTP/1.1\r\nHost: t\r\n\r\n",
-                "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nz\r\n",
-                "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n",
-        };
-        try (Server server = c.start(HttpSettings.defaults(root))) {
-            for (String request : smuggling) {
-                try (RawHttp client = new RawHttp(server.address())) {
-                    Reply reply = client.exchange(request);
-                    assertEquals(400, reply.status(), abbreviate(request));
-                    assertEquals("close", reply.header("Connection"), abbreviate(request));
-                    assertTrue(client.closedByServer(), "closed after " + abbreviate(request));
-                }
             }
         }
     }
@@ -276,16 +238,6 @@ class HttpOnEveryModelTest {
                 RawHttp client = new RawHttp(server.address())) {
             assertEquals(200, client.exchange(get("/plaintext")).status());
             assertTrue(client.closedByServer());
-        }
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("labModels")
-    void aBadDelayIsRefusedWithAReason(HttpCase c) throws Exception {
-        try (Server server = c.start(HttpSettings.defaults(root)); RawHttp client = new RawHttp(server.address())) {
-            Reply reply = client.exchange("GET /delay?ms=999999 HTTP/1.1\r\nHost: t\r\n\r\n");
-            assertEquals(400, reply.status());
-            assertTrue(reply.text().contains("ms=N"), reply.text());
         }
     }
 }
