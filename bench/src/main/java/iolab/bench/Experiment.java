@@ -52,9 +52,6 @@ public final class Experiment {
 
     private final Matrix matrix;
     private final RunFolder folder;
-    private final Path runDir;
-    private final Path roundsDir;
-    private final String runId;
     private final PrintStream out;
     private final long seed = System.nanoTime();
     private final List<Trial> trials = new ArrayList<>();
@@ -78,9 +75,6 @@ public final class Experiment {
     private Experiment(Matrix matrix, RunFolder folder, PrintStream out) {
         this.matrix = matrix;
         this.folder = folder;
-        this.runDir = folder.dir();
-        this.roundsDir = folder.rounds();
-        this.runId = folder.id();
         this.out = out;
         this.runner = new TrialRunner(matrix, folder.logs(), out, warnings::add);
     }
@@ -131,7 +125,7 @@ public final class Experiment {
     private void runAll() throws IOException {
         List<Configuration> configurations = matrix.configurations();
         // Written before the first trial, so an interrupted run still says where it ran.
-        Map<String, Object> environment = Environment.collect(runId, matrix, configurations, projectDir());
+        Map<String, Object> environment = Environment.collect(folder.id(), matrix, configurations, projectDir());
         environment.put(
                 "order",
                 Map.of(
@@ -144,14 +138,19 @@ public final class Experiment {
         out.printf(
                 "iolab experiment %s: %d configurations × %d rounds = %d trials, after a round that warms up (%s "
                         + "matrix), %s%n",
-                runId, configurations.size(), matrix.rounds(), matrix.trials(), matrix.name(), Pinning.describe());
+                folder.id(),
+                configurations.size(),
+                matrix.rounds(),
+                matrix.trials(),
+                matrix.name(),
+                Pinning.describe());
         runner.calibrate();
         startNanos = System.nanoTime();
         Random random = new Random(seed);
-        try (WarmServers servers = new WarmServers(runId, folder.logs())) {
+        try (WarmServers servers = new WarmServers(folder.id(), folder.logs())) {
             capacity = new CapacityRounds(
                     matrix.searches(),
-                    runDir,
+                    folder.dir(),
                     (c, dir, files, round, attempt) -> runner.run(
                             servers,
                             c,
@@ -221,8 +220,8 @@ public final class Experiment {
             }
             try {
                 RoundFiles.merge(
-                        roundsDir,
-                        runDir,
+                        folder.rounds(),
+                        folder.dir(),
                         c,
                         scored,
                         c.loadSettings(Target.parse(runner.address(c.id())), warmup(), measurement()));
@@ -230,8 +229,8 @@ public final class Experiment {
                 warnings.add(c.id() + ": its rounds' files could not be merged: " + e);
             }
         }
-        Trial.write(trials, runDir.resolve(Trial.FILE));
-        capacity.write(runDir);
+        Trial.write(trials, folder.dir().resolve(Trial.FILE));
+        capacity.write(folder.dir());
         JsonArray merged = new JsonArray();
         trials.stream().filter(t -> t.counted() && t.scored()).map(t -> runner.jmhResult(t.files()))
                 .filter(Objects::nonNull).forEach(merged::add);
@@ -242,13 +241,13 @@ public final class Experiment {
         environment.put("warnings", warnings);
         folder.writeJson("environment.json", environment);
         warnings.forEach(w -> out.println("warning: " + w));
-        out.printf("%nDone in %s. Results: %s%n%n", minutes(System.nanoTime() - startNanos), runDir);
+        out.printf("%nDone in %s. Results: %s%n%n", minutes(System.nanoTime() - startNanos), folder.dir());
         if (Boolean.parseBoolean(System.getProperty(BACKLOG_PROPERTY))) {
             out.printf(
                     "%nThe listen backlog: a storm of short connections against nio slow to accept, backlog %s%n",
                     BacklogSweep.BACKLOGS);
             try {
-                BacklogSweep.run(runDir, runId, BacklogSweep.BACKLOGS, BACKLOG_DURATION, out);
+                BacklogSweep.run(folder.dir(), folder.id(), BacklogSweep.BACKLOGS, BACKLOG_DURATION, out);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted", e);
@@ -259,8 +258,8 @@ public final class Experiment {
                     "%nUDP echo: %s at %s datagrams/s, %d rounds%n", UdpSweep.SERVERS, UdpSweep.RATES, UdpSweep.ROUNDS);
             try {
                 UdpSweep.run(
-                        runDir,
-                        runId,
+                        folder.dir(),
+                        folder.id(),
                         UdpSweep.SERVERS,
                         UdpSweep.RATES,
                         UdpSweep.ROUNDS,
@@ -272,7 +271,7 @@ public final class Experiment {
                 throw new IOException("interrupted", e);
             }
         }
-        Plot.render(runDir, out); // the summary table, then the charts and report
+        Plot.render(folder.dir(), out); // the summary table, then the charts and report
     }
 
     /**
@@ -474,7 +473,7 @@ public final class Experiment {
         Trial trial = runner.run(
                 servers,
                 c,
-                roundsDir,
+                folder.rounds(),
                 Trial.files(c.id(), round, attempt),
                 round,
                 attempt,

@@ -326,6 +326,18 @@ final class ClientLoop implements Runnable {
     }
 
     /**
+     * Whether a request sent at {@code originNanos} that fails or is given up at {@code now} was sent in the warm-up
+     * and ends in the measurement: then it is issued in the measurement, as an answered one would be recorded there.
+     */
+    private boolean adoptedIntoMeasurement(long originNanos, long now) {
+        boolean adopted = originNanos < recordFromNanos && now >= recordFromNanos;
+        if (adopted) {
+            issued.setRelease(issued.getPlain() + 1);
+        }
+        return adopted;
+    }
+
+    /**
      * Counts an error of a request whose latency origin (intended or actual send time) is {@code originNanos}, if it is
      * a recorded one.
      */
@@ -803,8 +815,7 @@ final class ClientLoop implements Runnable {
             }
             while (!originNanos.isEmpty()) {
                 long origin = originNanos.poll();
-                if (origin < recordFromNanos && now >= recordFromNanos) {
-                    issued.setRelease(issued.getPlain() + 1); // sent in the warm-up, and it failed in the measurement
+                if (adoptedIntoMeasurement(origin, now)) {
                     origin = now;
                 }
                 if (origin >= recordFromNanos) {
@@ -841,13 +852,12 @@ final class ClientLoop implements Runnable {
          */
         void countUnfinished() {
             boolean measured = recordFromNanos != Long.MAX_VALUE; // nothing recorded, nothing counted
+            long now = System.nanoTime();
             if (measured) {
-                giveUp(System.nanoTime(), true);
+                giveUp(now, true);
             }
             while (!originNanos.isEmpty()) {
-                if (originNanos.poll() < recordFromNanos && measured) {
-                    issued.setRelease(issued.getPlain() + 1); // sent in the warm-up, and it failed in the measurement
-                }
+                adoptedIntoMeasurement(originNanos.poll(), now);
                 if (measured) {
                     count(ErrorKind.UNANSWERED);
                 }
