@@ -228,20 +228,7 @@ public class ServerBenchmark {
             measured.add(interval);
             // The drain's responses, and in the closed loop the censored requests: the last, short interval of the log.
             hlog.outputIntervalHistogram(interval);
-            LoadResult result = new LoadResult(
-                    run.settings(),
-                    completed,
-                    seconds,
-                    measured,
-                    run.censored(),
-                    run.connections(),
-                    run.errors(),
-                    run.statuses(),
-                    run.sendLag(),
-                    run.serviceTime(),
-                    run.bytesRead(),
-                    run.badResponse(),
-                    null);
+            LoadResult result = run.result(completed, seconds, measured, null);
             figures.trial(connectSeconds, result.errors());
             Report.writeJson(result, dir.resolve(files + ".json"));
             Report.writePercentiles(result, dir.resolve(files + ".hgrm"));

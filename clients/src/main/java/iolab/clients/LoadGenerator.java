@@ -69,20 +69,7 @@ public final class LoadGenerator {
                     break;
                 }
             }
-            return new LoadResult(
-                    settings,
-                    run.completed(),
-                    settings.duration().toNanos() / 1e9,
-                    total,
-                    run.censored(),
-                    run.connections(),
-                    run.errors(),
-                    run.statuses(),
-                    run.sendLag(),
-                    run.serviceTime(),
-                    run.bytesRead(),
-                    run.badResponse(),
-                    run.handshakes());
+            return run.result(run.completed(), settings.duration().toNanos() / 1e9, total, run.handshakes());
         }
     }
 }

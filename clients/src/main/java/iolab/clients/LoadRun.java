@@ -189,6 +189,15 @@ public final class LoadRun implements AutoCloseable {
         return recorders.connectTime().getIntervalHistogram();
     }
 
+    /**
+     * The load's result once it has stopped: {@code requests} responses in {@code seconds} with {@code latency}, the
+     * rest (censored waits, connections, errors, statuses, send lag, service time, bytes) as this run counted it.
+     */
+    public LoadResult result(long requests, double seconds, Histogram latency, LoadResult.Handshakes handshakes) {
+        return new LoadResult(settings, requests, seconds, latency, censored(), connections(), errors(), statuses(),
+                sendLag(), serviceTime(), bytesRead(), badResponse(), handshakes);
+    }
+
     /** HTTPS: the handshakes since recording started (or the previous call); null for plain TCP. */
     public LoadResult.Handshakes handshakes() {
         if (settings.tls() == null) {
