@@ -38,8 +38,9 @@ public interface Outbound {
     /**
      * True while earlier output still waits for the peer to read it. A codec answers no further
      * request then: the model hands the unread input back once the output has drained, so a peer
-     * that pipelines and never reads costs one response's worth of memory and work, not one per
-     * request it sent. A blocking model's writes finish before they return: never backlogged.
+     * that pipelines and never reads costs one response's worth of memory and work (the selector
+     * model: one read's responses, which it stages and writes together), not one per request it
+     * sent. A blocking model's writes finish before they return: never backlogged.
      */
     boolean backlogged();
 
