@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
-# Requests/s on GET /plaintext, measured by wrk, for every HTTP server of the lab (as its jar lists them) and nginx.
+# Requests/s on GET /plaintext, measured by wrk, for the lab's HTTP servers (as its jar lists them) and nginx, at one
+# request in flight per connection and pipelined (bench/pipeline.lua, as TechEmpower's plaintext test pipelines 16).
 #
-#   bench/http-plaintext.sh [ROUNDS] [DURATION]      (defaults: 3 rounds of 10s)
+#   bench/http-plaintext.sh [ROUNDS] [DURATION]      (defaults: 5 rounds of 8s)
+#   SERVERS="nio netty-epoll nginx" DEPTHS="1 16" bench/http-plaintext.sh
 #
 # Every server runs on core 0 and wrk (-t1 -c100) on core 1, on 127.0.0.1. nio and Netty
 # get one event loop, nginx one worker; the blocking models share core 0 with everything
-# else in their JVM. The servers are taken in turn, round after round (A B C A B C ...),
-# so that a noisy neighbour hurts them all alike; each gets a 3 s warm-up first.
+# else in their JVM. Each round takes every server at every depth once, in a new shuffled
+# order, so that a noisy neighbour hurts them all alike; each gets a 3 s warm-up first.
+# Prints each round, the medians, and the per-round ratios to nginx (and of nio to Netty
+# epoll) with their median: compare within a round, not across runs.
 # Installs wrk and nginx-light from Debian's packages when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROUNDS=${1:-3}
-DURATION=${2:-10s}
+ROUNDS=${1:-5}
+DURATION=${2:-8s}
 CONNECTIONS=100
+DEPTHS=${DEPTHS:-1 16}
 
 need() { command -v "$1" >/dev/null 2>&1; }
 if ! need wrk || ! need nginx; then
@@ -65,44 +70,65 @@ CONF
 
 stop() { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; }
 
-measure() {
-    taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"$1" "http://127.0.0.1:$PORT/plaintext" |
+measure() { # duration depth
+    DEPTH=$2 taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"$1" -s bench/pipeline.lua "http://127.0.0.1:$PORT/plaintext" |
         awk '/Requests\/sec/ {print $2} /Non-2xx|Socket errors/ {print "ERRORS: " $0 > "/dev/stderr"}'
 }
 
-# Every HTTP server the jar lists that this machine can run (no list of our own), then nginx.
+# Every HTTP server the jar lists that this machine can run (no list of our own), then nginx; or those SERVERS names.
 declare -A FLAGS
-SERVERS=""
+LISTED=""
 while IFS=$'\t' read -r label _protocols _kind flags _; do
     FLAGS[$label]=$flags
-    SERVERS="$SERVERS $label"
+    LISTED="$LISTED $label"
 done < <("$JAVA" -jar "$JAR" variants --available --protocol http)
-SERVERS="${SERVERS# } nginx"
+SERVERS=${SERVERS:-${LISTED# } nginx}
+for name in $SERVERS; do
+    [ "$name" = nginx ] || [ -n "${FLAGS[$name]:-}" ] || { echo "no such HTTP server here: $name" >&2; exit 2; }
+done
 declare -A RESULTS
-echo "wrk -t1 -c$CONNECTIONS -d$DURATION http://127.0.0.1:PORT/plaintext, server on core 0, wrk on core 1; $ROUNDS rounds"
+echo "wrk -t1 -c$CONNECTIONS -d$DURATION -s bench/pipeline.lua (depths: $DEPTHS), server on core 0, wrk on core 1; $ROUNDS rounds"
 echo "JDK: $("$JAVA" -version 2>&1 | head -1); $(nginx -v 2>&1); CPU: $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
 for round in $(seq "$ROUNDS"); do
-    for name in $SERVERS; do
+    for turn in $(for name in $SERVERS; do for depth in $DEPTHS; do echo "$name:$depth"; done; done | shuf); do
+        name=${turn%:*}
+        depth=${turn#*:}
         start "$name"
-        measure 3s >/dev/null
-        rps=$(measure "$DURATION")
+        measure 3s "$depth" >/dev/null
+        rps=$(measure "$DURATION" "$depth")
         stop
-        RESULTS[$name]="${RESULTS[$name]:-} $rps"
-        printf 'round %d  %-22s %12s req/s\n' "$round" "$name" "$rps"
+        RESULTS[$name:$depth]="${RESULTS[$name:$depth]:-} $rps"
+        printf 'round %d  %-22s depth %-3s %12s req/s\n' "$round" "$name" "$depth" "$rps"
     done
 done
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-echo
-printf '%-22s %12s   %s\n' server "median req/s" "rounds"
-for name in $SERVERS; do
-    printf '%-22s %12.0f   %s\n' "$name" "$(echo "${RESULTS[$name]}" | median)" "${RESULTS[$name]}"
-done
-nio=$(echo "${RESULTS[nio]}" | median)
-echo
-for ref in netty-nio netty-epoll nginx; do
-    printf 'nio / %-12s %.2fx   (per round:' "$ref" "$(echo "$nio / $(echo "${RESULTS[$ref]}" | median)" | bc -l)"
-    read -r -a a <<< "${RESULTS[nio]}"; read -r -a b <<< "${RESULTS[$ref]}"
-    for i in "${!a[@]}"; do printf ' %.2f' "$(echo "${a[$i]} / ${b[$i]}" | bc -l)"; done
+# ratio A B: the median of the per-round ratios A/B, then each round's
+ratio() {
+    read -r -a a <<< "${RESULTS[$1]}"
+    read -r -a b <<< "${RESULTS[$2]}"
+    local per=""
+    for i in "${!a[@]}"; do per="$per $(echo "${a[$i]} / ${b[$i]}" | bc -l)"; done
+    printf '%-30s %.2fx   (per round:' "${1/:/ d} / ${2/:/ d}" "$(echo "$per" | median)"
+    for r in $per; do printf ' %.2f' "$r"; done
     echo ")"
+}
+echo
+printf '%-22s %-6s %12s   %s\n' server depth "median req/s" "rounds"
+for name in $SERVERS; do
+    for depth in $DEPTHS; do
+        printf '%-22s %-6s %12.0f   %s\n' "$name" "$depth" "$(echo "${RESULTS[$name:$depth]}" | median)" "${RESULTS[$name:$depth]}"
+    done
 done
+echo
+for depth in $DEPTHS; do
+    for name in $SERVERS; do
+        [ "$name" = nginx ] || [[ " $SERVERS " != *" nginx "* ]] || ratio "$name:$depth" "nginx:$depth"
+    done
+    [[ " $SERVERS " == *" nio "* && " $SERVERS " == *" netty-epoll "* ]] && ratio "nio:$depth" "netty-epoll:$depth"
+done
+first=${DEPTHS%% *}
+last=${DEPTHS##* }
+if [ "$first" != "$last" ]; then
+    for name in $SERVERS; do ratio "$name:$last" "$name:$first"; done
+fi
