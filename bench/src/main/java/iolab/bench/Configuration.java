@@ -96,7 +96,7 @@ public record Configuration(ServerVariant server, Workload workload, int connect
                 CLIENT_THREADS,
                 connections,
                 ratePerSecond,
-                1,
+                workload.pipeline(),
                 warmup,
                 measurement,
                 TIMEOUT,
@@ -118,7 +118,7 @@ public record Configuration(ServerVariant server, Workload workload, int connect
         settings.put("serverJvmFlags", SERVER_JVM_FLAGS);
         settings.put("serverArguments", serverArguments(Path.of("ROOT")));
         settings.put("clientThreads", CLIENT_THREADS);
-        settings.put("clientPipeline", 1);
+        settings.put("clientPipeline", workload.pipeline());
         settings.put("clientTimeout", TIMEOUT.toString());
         settings.put("clientConnectTimeout", CONNECT_TIMEOUT.toString());
         return settings;

@@ -137,6 +137,8 @@ public record Matrix(
                 "quick",
                 List.of(
                         new Group(List.of(Workload.PLAINTEXT), models, List.of(10, 100, 1_000, 10_000), CLOSED),
+                        // TechEmpower's plaintext test: 16 requests in flight per connection.
+                        new Group(List.of(Workload.PLAINTEXT_PIPELINED), models, List.of(1_000), CLOSED),
                         // Thread-per-connection's 1,000 threads are plaintext's lesson at 1,000 already; echo compares
                         // the rest.
                         new Group(
@@ -150,15 +152,14 @@ public record Matrix(
                                 List.of(1_000),
                                 CLOSED)),
                 // One-second trials: the noise here is between rounds (a slow minute of the machine), not within one,
-                // so the
-                // time goes to more rounds, which the order-statistic interval needs (9 drop the extremes, 12 two from
-                // each end).
+                // so the time goes to more rounds, which the order-statistic interval needs (9 drop the extremes, 12
+                // two from each end).
                 1,
                 1,
                 6,
                 QUICK_BUDGET,
-                // The latency question: how much load each model carries at 1,000 connections before its p99 passes 10
-                // ms.
+                // The latency question: how much load each model carries at 1,000 connections before its p99 passes
+                // 10 ms.
                 List.of(new Capacity(
                         List.of(Workload.PLAINTEXT),
                         List.of(
@@ -184,6 +185,12 @@ public record Matrix(
                                 CLOSED),
                         new Group(
                                 List.of(Workload.PLAINTEXT, Workload.DELAY_10MS), ALL_SERVERS, ALL_CONNECTIONS, CLOSED),
+                        // TechEmpower's plaintext test, at its connection counts.
+                        new Group(
+                                List.of(Workload.PLAINTEXT_PIPELINED),
+                                ALL_SERVERS,
+                                List.of(256, 1_024, 4_096, 15_000),
+                                CLOSED),
                         new Group(
                                 List.of(Workload.PLAINTEXT),
                                 ALL_SERVERS,
@@ -194,18 +201,17 @@ public record Matrix(
                                 ALL_SERVERS,
                                 List.of(100, 1_000),
                                 List.of(2_500L, 5_000L, 10_000L, 15_000L, 20_000L, 25_000L)),
-                        // A new connection per request: the accept path, a thread start per connection, the hand-off to
-                        // a pool.
+                        // A new connection per request: the accept path, a thread start per connection, the hand-off
+                        // to a pool.
                         new Group(
                                 List.of(Workload.PLAINTEXT_CLOSE, Workload.ECHO_64_CLOSE),
                                 ALL_SERVERS,
                                 List.of(1, 10, 100),
                                 CLOSED),
                         // HTTPS: the cipher per response on kept-alive connections, and a full handshake per request.
-                        // One server of each
-                        // kind: nio's poll selector and Netty's other transports change nothing that TLS does; Netty
-                        // epoll on BoringSSL
-                        // beside it on the JDK's TLS says what the JDK's implementation costs.
+                        // One server of each kind: nio's poll selector and Netty's other transports change nothing
+                        // that TLS does; Netty epoll on BoringSSL beside it on the JDK's TLS says what the JDK's
+                        // implementation costs.
                         new Group(List.of(Workload.PLAINTEXT_TLS), TLS_SERVERS, List.of(10, 1_000), CLOSED),
                         new Group(List.of(Workload.PLAINTEXT_TLS_CLOSE), TLS_SERVERS, List.of(1, 10, 100), CLOSED)),
                 2,

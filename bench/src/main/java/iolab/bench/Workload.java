@@ -13,6 +13,11 @@ public enum Workload {
     ECHO_64("echo-64", "echo", null, 0, 64, false, false),
     ECHO_16K("echo-16k", "echo", null, 0, 16 * 1024, false, false),
     PLAINTEXT("plaintext", "http", "/plaintext", 0, 0, false, false),
+    /**
+     * {@code /plaintext} with 16 requests in flight per connection, sent in one write, the next 16 once all are
+     * answered: TechEmpower's plaintext test, and wrk's pipelining.
+     */
+    PLAINTEXT_PIPELINED("plaintext-pipelined", "http", "/plaintext", 0, 0, false, false, 16),
     DELAY_10MS("delay-10ms", "http", "/delay?ms=10", 10, 0, false, false),
     FILE_1M("file-1m", "http", "/files/" + Workload.FILE_NAME, 0, 0, false, false),
     /**
@@ -39,6 +44,7 @@ public enum Workload {
     private final int messageBytes;
     private final boolean reconnect;
     private final boolean tls;
+    private final int pipeline;
 
     Workload(
             String label,
@@ -48,13 +54,24 @@ public enum Workload {
             int messageBytes,
             boolean reconnect,
             boolean tls) {
+        this(label, protocol, path, delayMillis, messageBytes, reconnect, tls, 1);
+    }
+
+    Workload(String label, String protocol, String path, int delayMillis, int messageBytes, boolean reconnect,
+            boolean tls, int pipeline) {
         this.tls = tls;
+        this.pipeline = pipeline;
         this.label = label;
         this.protocol = protocol;
         this.path = path;
         this.delayMillis = delayMillis;
         this.messageBytes = messageBytes;
         this.reconnect = reconnect;
+    }
+
+    /** Requests in flight per connection, sent together: 1 unless pipelined. */
+    public int pipeline() {
+        return pipeline;
     }
 
     /** A new connection per request: connect, one request, the response, close. */
@@ -81,7 +98,8 @@ public enum Workload {
 
     /** What each request asks for: an HTTP path, or the size of an echo message. */
     public String request() {
-        String what = (tls ? "https " : "") + (path != null ? path : messageBytes + "-byte messages echoed");
+        String what = (tls ? "https " : "") + (path != null ? path : messageBytes + "-byte messages echoed")
+                + (pipeline > 1 ? ", " + pipeline + " pipelined in one write" : "");
         return reconnect
                 ? what
                         + (tls
