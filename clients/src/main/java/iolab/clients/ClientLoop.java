@@ -248,18 +248,13 @@ final class ClientLoop implements Runnable {
                     selector.selectNow(handle);
                     if (waitNanos >= SPIN_BELOW_NANOS) {
                         // Selector timeouts have millisecond grain, and sleeping through the slot would send it late
-                        // (the
-                        // open loop counts lateness as latency). Below a millisecond it naps instead of polling, so
-                        // that at
-                        // a low rate its CPU follows the rate, not a whole core. Below 100 µs it polls: a nap of 50 µs
-                        // takes about 110 with the timer's slack, and a response that arrives meanwhile waits for it.
-                        // At
-                        // 20,000 req/s on 100 connections against nginx, napping there gave a p50 of 0.21-0.28 ms and a
-                        // p99
-                        // of 0.4-2.1x wrk2's (median 1.19x, 6 pairs); polling a p50 of 0.04 ms and 0.32-1.41x (median
-                        // 0.40x,
-                        // 4 pairs), with the loop waiting for its core no longer (bench/generator-vs-wrk2.sh,
-                        // 2026-12-02).
+                        // (the open loop counts lateness as latency). Below a millisecond it naps instead of polling,
+                        // so that at a low rate its CPU follows the rate, not a whole core. Below 100 µs it polls: a
+                        // nap of 50 µs takes about 110 with the timer's slack, and a response that arrives meanwhile
+                        // waits for it. At 20,000 req/s on 100 connections against nginx, napping there gave a p50 of
+                        // 0.21-0.28 ms and a p99 of 0.4-2.1x wrk2's (median 1.19x, 6 pairs); polling a p50 of 0.04 ms
+                        // and 0.32-1.41x (median 0.40x, 4 pairs), with the loop waiting for its core no longer
+                        // (bench/generator-vs-wrk2.sh, 2026-12-02).
                         java.util.concurrent.locks.LockSupport.parkNanos(Math.min(waitNanos, MAX_NAP_NANOS));
                     }
                 }
@@ -371,11 +366,9 @@ final class ClientLoop implements Runnable {
     void recordBlocked(long paceNanos) {
         long windowStart = windowStartNanos();
         // Answered at last, but blocked from before the window into it: the requests it would have sent meanwhile,
-        // after the one
-        // it had sent, had known waits. Without them a server that leaves 700 of 1,000 connections waiting through the
-        // window
-        // and answers them in the drain (thread-per-connection's 1,000 runnable threads) shows its 300 fast ones' p50
-        // alone.
+        // after the one it had sent, had known waits. Without them a server that leaves 700 of 1,000 connections
+        // waiting through the window and answers them in the drain (thread-per-connection's 1,000 runnable threads)
+        // shows its 300 fast ones' p50 alone.
         while (!lateSince.isEmpty()) {
             long since = lateSince.poll();
             long until = lateUntil.poll();

@@ -161,8 +161,7 @@ class LoadRunTest {
     @Test
     void aRequestSentInTheWarmUpThatFailsInTheMeasurementIsCountedThere() throws Exception {
         // A server that reads and never answers: each connection's first request is sent before the recording starts
-        // and
-        // times out after it; it waited into the measurement, as an unanswered one does, and is not dropped.
+        // and times out after it; it waited into the measurement, as an unanswered one does, and is not dropped.
         AtomicInteger received = new AtomicInteger(); // connections whose request has arrived
         try (TestServers.Raw server = new TestServers.Raw(socket -> {
             if (socket.getInputStream().read() >= 0) {
@@ -310,8 +309,7 @@ class LoadRunTest {
     void aStarvedConnectionsWaitRunsOnThroughItsTimeoutsAndReconnects() throws Exception {
         // Two of ten connections served, the others only read, with a timeout far shorter than the window: each starved
         // connection times out and is made again, still unserved, several times. Its user has waited since its first
-        // request,
-        // so the censored waits reach past the timeout; cut at each timeout, the p50 could never exceed it.
+        // request, so the censored waits reach past the timeout; cut at each timeout, the p50 could never exceed it.
         AtomicInteger accepted = new AtomicInteger();
         try (TestServers.Raw server = new TestServers.Raw(socket -> {
             if (accepted.incrementAndGet() <= 2) {

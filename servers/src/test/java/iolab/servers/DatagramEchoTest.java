@@ -60,10 +60,8 @@ class DatagramEchoTest {
             b.setSoTimeout(5000);
             Random random = new Random(7);
             // Empty, small, one Ethernet MTU's payload, one that IP must fragment and the family's largest (IPv6's
-            // length
-            // field leaves out its header): each is one datagram, sent back whole.
-            // Netty's nio and epoll datagram channels write nothing for an empty buffer, so they cannot echo an empty
-            // datagram.
+            // length field leaves out its header): each is one datagram, sent back whole. Netty's nio and epoll
+            // datagram channels write nothing for an empty buffer, so they cannot echo an empty datagram.
             boolean nettyDropsEmpty = variant == ServerVariant.NETTY_NIO || variant == ServerVariant.NETTY_EPOLL;
             int largest = loopback.contains(":") ? 65_527 : 65_507;
             for (int size :

@@ -44,8 +44,8 @@ class BacklogSweepTest {
         BacklogPoint large = points.get(1);
         String said = printed.toString(StandardCharsets.UTF_8);
         // Beyond a backlog of one the kernel drops the handshake's last ACK: the connection waits a second, then three,
-        // and
-        // keeps losing the one place in the queue to newcomers, so at the end much of the storm is still unanswered.
+        // and keeps losing the one place in the queue to newcomers, so at the end much of the storm is still
+        // unanswered.
         assertTrue(one.listenOverflows() + one.listenDrops() > 0, said);
         assertTrue(one.unanswered() >= BacklogSweep.IN_PROGRESS / 4, "a quarter of the storm stalled: " + said);
         assertTrue(

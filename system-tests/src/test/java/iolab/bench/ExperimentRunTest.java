@@ -129,8 +129,7 @@ class ExperimentRunTest {
                 .findFirst()
                 .orElseThrow();
         // Whether the machine kept 2,000 req/s, and how many rounds it disturbed, is the experiment's to report, not
-        // the test's:
-        // the row has both rounds, a count of disturbed ones that agrees with rounds.csv, and a verdict on
+        // the test's: the row has both rounds, a count of disturbed ones that agrees with rounds.csv, and a verdict on
         // sustainability.
         String[] row = open.split(",", -1);
         assertEquals("open", row[4], open);

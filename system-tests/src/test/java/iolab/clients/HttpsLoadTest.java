@@ -95,8 +95,7 @@ class HttpsLoadTest {
         assertEquals(0, full.errorCount(), full.errors().toString());
         assertTrue(full.requests() > 5, "requests: " + full.requests());
         // A handshake per request, and up to one more per connection at each end: those whose connect began in the
-        // warm-up
-        // (its request is not counted) and those still in flight when the run stopped.
+        // warm-up (its request is not counted) and those still in flight when the run stopped.
         assertTrue(
                 full.handshakes().completed() >= full.requests()
                         && full.handshakes().completed() <= full.requests() + 2 * 4,
@@ -107,8 +106,7 @@ class HttpsLoadTest {
         LoadResult resumed = load(true, true);
         assertEquals(0, resumed.errorCount(), resumed.errors().toString());
         // How many resume depends on whether a TLS 1.3 ticket arrived before its connection closed, which timing
-        // decides
-        // (one run here: 23 of 54): the behaviour is that tickets are taken and used at all.
+        // decides (one run here: 23 of 54): the behaviour is that tickets are taken and used at all.
         assertTrue(
                 resumed.handshakes().resumed() > 0,
                 "after the first, the server's tickets resume the session: " + resumed.handshakes());

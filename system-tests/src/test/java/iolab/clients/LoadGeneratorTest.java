@@ -90,11 +90,9 @@ class LoadGeneratorTest {
                     result.latencyMillis(99.9) >= 400, "p99.9 " + result.latencyMillis(99.9) + " ms hides the stall");
             assertEquals(0, result.errorCount(), result.errors().toString());
             // Every slot of the 3 s schedule is accounted for (answered here; failed, unanswered or unsent otherwise):
-            // how fast
-            // the machine answered them is the experiment's to measure, not this test's.
-            // The schedule starts as the connections come up, a few milliseconds before the 3 s are timed: a few slots
-            // more
-            // (3,003-3,009 in five of ten runs here), never fewer.
+            // how fast the machine answered them is the experiment's to measure, not this test's. The schedule starts
+            // as the connections come up, a few milliseconds before the 3 s are timed: a few slots more (3,003-3,009 in
+            // five of ten runs here), never fewer.
             long slots = result.requests() + result.errorCount();
             assertTrue(slots >= 2_998 && slots <= 3_050, "slots of 3 s at 1,000 req/s: " + slots);
             // The stall is the server's: requests owed while their connections waited on it are not the client's
@@ -107,8 +105,7 @@ class LoadGeneratorTest {
                             + " ms)");
             assertTrue(!result.clientLimited(), "a server stall is not the client's");
             // Uncorrected, from the actual send (wrk2's -U): the requests that waited to be sent look fast. The
-            // difference is
-            // what the correction is for.
+            // difference is what the correction is for.
             assertEquals(
                     result.requests(),
                     result.serviceTimeNanos().getTotalCount(),
@@ -173,14 +170,12 @@ class LoadGeneratorTest {
                     result.errors().toString());
             assertTrue(result.requests() > 0, "the run goes on after the error");
             // Both answers come in one read: the second is a bad response, never credited to the request sent next (it
-            // was:
-            // 1.6 times as many responses as requests the server saw, and 4 bad ones).
+            // was: 1.6 times as many responses as requests the server saw, and 4 bad ones).
             assertTrue(
                     result.errors().get(ErrorKind.BAD_RESPONSE) >= result.requests() / 2,
                     result.requests() + " credited, " + result.errors());
             // Both answers come in one read: the second is a bad response, never credited to the request sent next (it
-            // was:
-            // 1.6 times as many responses as requests the server saw, and 4 bad ones).
+            // was: 1.6 times as many responses as requests the server saw, and 4 bad ones).
             assertTrue(
                     result.errors().get(ErrorKind.BAD_RESPONSE) >= result.requests() / 2,
                     result.requests() + " credited, " + result.errors());

@@ -23,10 +23,8 @@ public final class Tls {
 
     static {
         // A client-initiated renegotiation costs the server a full handshake for a few hundred bytes, as often as the
-        // client
-        // likes (6-38 ms of CPU each here): nginx and BoringSSL refuse it, and so does every server here on the JDK's
-        // TLS,
-        // with a handshake_failure alert. The JDK reads this once, when its first server handshake begins.
+        // client likes (6-38 ms of CPU each here): nginx and BoringSSL refuse it, and so does every server here on the
+        // JDK's TLS, with a handshake_failure alert. The JDK reads this once, when its first server handshake begins.
         System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
     }
 
