@@ -273,8 +273,8 @@ final class EventLoop implements Runnable {
             }
             if (!tls.handshake()) {
                 key.interestOps(tls.interest());
-                if (tls.hasBufferedInput()) { // it had its turn with records still here: the loop's other connections
-                    // go first
+                // It had its turn with records still here: the loop's other connections go first.
+                if (tls.hasBufferedInput()) {
                     execute(() -> guarded(() -> {
                         if (!closed && handshakeDone()) {
                             read();
@@ -427,6 +427,11 @@ final class EventLoop implements Runnable {
                     return;
                 }
             }
+            writeOrQueue(bytes);
+        }
+
+        /** Writes what the kernel takes now, unless earlier output still waits; queues a copy of the rest after it. */
+        private void writeOrQueue(ByteBuffer bytes) throws IOException {
             if (!backlogged()) {
                 while (bytes.hasRemaining() && io.write(bytes) > 0) {
                     deadlines.touch();
@@ -437,16 +442,13 @@ final class EventLoop implements Runnable {
             }
         }
 
-        /** Writes what this read's responses staged, in one write when the kernel takes it; queues what it does not. */
+        /**
+         * Writes what this read's responses staged, in one write when the kernel takes it. Nothing is queued while
+         * bytes are staged (they are staged only when the output is not backlogged), so they cannot overtake.
+         */
         private void writeStaged() throws IOException {
-            ByteBuffer out = staged.flip();
             try {
-                while (out.hasRemaining() && io.write(out) > 0) {
-                    deadlines.touch();
-                }
-                if (out.hasRemaining()) {
-                    unsent.add(ByteBuffer.allocate(out.remaining()).put(out).flip());
-                }
+                writeOrQueue(staged.flip());
             } finally {
                 staged.clear();
             }
