@@ -201,8 +201,8 @@ public final class DatagramLoad {
                     Thread.onSpinWait(); // the socket's send buffer is full: a datagram is sent whole or not at all
                 }
             } catch (IOException e) {
-                refused.incrementAndGet(); // an earlier datagram's ICMP report ("port unreachable"); this one was not
-                // sent
+                // An earlier datagram's ICMP report ("port unreachable"); this one was not sent.
+                refused.incrementAndGet();
                 continue;
             }
             if (due >= measureStartNanos) {
@@ -214,9 +214,8 @@ public final class DatagramLoad {
 
     private void receive() {
         ByteBuffer reply = ByteBuffer.allocateDirect(DatagramSettings.RECEIVE_BUFFER);
-        long[] highest = new long
-                [channels.size()]; // per socket: datagrams on two sockets may pass each other on the way, as on two
-        // paths
+        // Per socket: datagrams on two sockets may pass each other on the way, as on two paths.
+        long[] highest = new long[channels.size()];
         java.util.Arrays.fill(highest, -1);
         try {
             while (receiving) {
