@@ -525,15 +525,9 @@ final class ClientLoop implements Runnable {
             }
             try {
                 tcpEstablishedNanos = now;
+                int port = ((java.net.InetSocketAddress) settings.target().address()).getPort();
                 tls = new iolab.tls.TlsChannel(
-                        channel,
-                        settings.tls()
-                                .newEngine(
-                                        tlsContext,
-                                        settings.target().hostName(),
-                                        ((java.net.InetSocketAddress)
-                                                        settings.target().address())
-                                                .getPort()));
+                        channel, settings.tls().newEngine(tlsContext, settings.target().hostName(), port));
                 io = tls;
                 handshake(now);
             } catch (IOException e) {

@@ -251,14 +251,7 @@ class LoadRunTest {
     @Test
     void connectionsThatGetNoAnswerAreCountedAsStarvedAndTheirWaitsEnterTheLatencyAsLowerBounds() throws Exception {
         // Like a pool of 2 threads behind 10 connections: the first two connections are echoed, the others only read.
-        java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
-        try (TestServers.Raw server = new TestServers.Raw(socket -> {
-            if (accepted.incrementAndGet() <= 2) {
-                socket.getInputStream().transferTo(socket.getOutputStream());
-            } else {
-                socket.getInputStream().transferTo(OutputStream.nullOutputStream());
-            }
-        })) {
+        try (TestServers.Raw server = new TestServers.Raw(TestServers.servingOnlyTheFirst(2))) {
             LoadSettings settings = new LoadSettings(
                     Target.parse(server.target()),
                     new EchoWorkload(8),
@@ -310,14 +303,7 @@ class LoadRunTest {
         // Two of ten connections served, the others only read, with a timeout far shorter than the window: each starved
         // connection times out and is made again, still unserved, several times. Its user has waited since its first
         // request, so the censored waits reach past the timeout; cut at each timeout, the p50 could never exceed it.
-        AtomicInteger accepted = new AtomicInteger();
-        try (TestServers.Raw server = new TestServers.Raw(socket -> {
-            if (accepted.incrementAndGet() <= 2) {
-                socket.getInputStream().transferTo(socket.getOutputStream());
-            } else {
-                socket.getInputStream().transferTo(OutputStream.nullOutputStream());
-            }
-        })) {
+        try (TestServers.Raw server = new TestServers.Raw(TestServers.servingOnlyTheFirst(2))) {
             Duration timeout = Duration.ofMillis(150);
             LoadSettings settings = new LoadSettings(
                     Target.parse(server.target()),

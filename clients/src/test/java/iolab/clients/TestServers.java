@@ -80,6 +80,21 @@ public final class TestServers {
         };
     }
 
+    /**
+     * Like a pool of {@code served} threads: echoes the first {@code served} connections it accepts and only reads
+     * every later one, those made again included.
+     */
+    public static Behaviour servingOnlyTheFirst(int served) {
+        java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+        return socket -> {
+            if (accepted.incrementAndGet() <= served) {
+                socket.getInputStream().transferTo(socket.getOutputStream());
+            } else {
+                socket.getInputStream().transferTo(OutputStream.nullOutputStream());
+            }
+        };
+    }
+
     /** Reads a little, then resets the connection. */
     public static Behaviour resetting() {
         return socket -> {
