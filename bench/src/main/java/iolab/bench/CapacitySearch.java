@@ -15,7 +15,7 @@ final class CapacitySearch {
 
     /** The bisection stops when the failing rate is at most this factor above the passing one. */
     static final double PRECISION = 1.05;
-    /** A search never probes more often than this; the capacity is then the best bracket found. */
+    /** A search from a guess never probes more often than this; the capacity is then the best bracket found. */
     static final int MAX_PROBES = 12;
 
     /** What one probe at {@code rate} found; {@code limitedBy} is empty when it passed. */
@@ -43,10 +43,13 @@ final class CapacitySearch {
      *     squares at each step
      * @param floor no rate below this is tried
      * @param ceiling no rate above this is tried
+     * @param maxProbes no more probes than this; the capacity is then the highest rate that passed so far
      */
-    static Result search(Prober prober, long start, double step, long floor, long ceiling) throws InterruptedException {
-        if (floor < 1 || ceiling < floor || step <= 1) {
-            throw new IllegalArgumentException("floor " + floor + ", ceiling " + ceiling + ", step " + step);
+    static Result search(Prober prober, long start, double step, long floor, long ceiling, int maxProbes)
+            throws InterruptedException {
+        if (floor < 1 || ceiling < floor || step <= 1 || maxProbes < 1) {
+            throw new IllegalArgumentException(
+                    "floor " + floor + ", ceiling " + ceiling + ", step " + step + ", probes " + maxProbes);
         }
         List<Probe> probes = new ArrayList<>();
         Probe pass = null;
@@ -58,7 +61,7 @@ final class CapacitySearch {
             fail = probe;
         }
         // The bracket: away from the first probe until the other outcome, each step the square of the one before.
-        for (double factor = step; (pass == null || fail == null) && probes.size() < MAX_PROBES; factor *= factor) {
+        for (double factor = step; (pass == null || fail == null) && probes.size() < maxProbes; factor *= factor) {
             if (fail == null) {
                 if (pass.rate() >= ceiling) {
                     break;
@@ -77,7 +80,7 @@ final class CapacitySearch {
             }
         }
         // The bisection, geometric: rates are compared as ratios.
-        while (pass != null && fail != null && fail.rate() > pass.rate() * PRECISION && probes.size() < MAX_PROBES) {
+        while (pass != null && fail != null && fail.rate() > pass.rate() * PRECISION && probes.size() < maxProbes) {
             long middle = Math.round(Math.sqrt((double) pass.rate() * fail.rate()));
             if (middle <= pass.rate() || middle >= fail.rate()) {
                 break;

@@ -13,9 +13,16 @@ class CapacitySearchTest {
                 rate, rate <= knee, rate <= knee ? "" : "latency", rate <= knee ? 5 : 50, rate);
     }
 
+    /** A search from a guess, as round 1 makes it. */
+    private static CapacitySearch.Result search(
+            CapacitySearch.Prober prober, long start, double step, long floor, long ceiling)
+            throws InterruptedException {
+        return CapacitySearch.search(prober, start, step, floor, ceiling, CapacitySearch.MAX_PROBES);
+    }
+
     @Test
     void aGuessTooLowBracketsUpwardsThenBisectsToWithinFivePercent() throws Exception {
-        CapacitySearch.Result r = CapacitySearch.search(knee(37_000), 10_000, 2, 100, 1_000_000);
+        CapacitySearch.Result r = search(knee(37_000), 10_000, 2, 100, 1_000_000);
         assertTrue(
                 r.capacity() <= 37_000 && r.capacity() * CapacitySearch.PRECISION >= 37_000, "found " + r.capacity());
         assertEquals("latency", r.limitedBy());
@@ -24,25 +31,39 @@ class CapacitySearchTest {
 
     @Test
     void aGuessTooHighBracketsDownwards() throws Exception {
-        CapacitySearch.Result r = CapacitySearch.search(knee(2_000), 40_000, 2, 100, 1_000_000);
+        CapacitySearch.Result r = search(knee(2_000), 40_000, 2, 100, 1_000_000);
         assertTrue(r.capacity() <= 2_000 && r.capacity() * CapacitySearch.PRECISION >= 2_000, "found " + r.capacity());
     }
 
     @Test
     void anEarlierCapacityIsConfirmedInTwoProbes() throws Exception {
-        CapacitySearch.Result r = CapacitySearch.search(knee(20_000), 20_000, CapacitySearch.PRECISION, 100, 1_000_000);
+        CapacitySearch.Result r = search(knee(20_000), 20_000, CapacitySearch.PRECISION, 100, 1_000_000);
         assertEquals(20_000, r.capacity());
         assertEquals(2, r.probes().size(), r.probes().toString());
     }
 
     @Test
+    void aLaterRoundStopsAtItsProbeLimitWithTheHighestRateThatPassed() throws Exception {
+        // From an earlier median of 20,000 at a 10% step, a knee that moved up to 50,000 is not bracketed in four.
+        CapacitySearch.Result r = CapacitySearch.search(
+                knee(50_000), 20_000, CapacityRounds.LATER_STEP, 100, 1_000_000, CapacityRounds.LATER_MAX_PROBES);
+        assertEquals(CapacityRounds.LATER_MAX_PROBES, r.probes().size(), r.probes().toString());
+        assertEquals(r.probes().get(r.probes().size() - 1).rate(), r.capacity(), "the last rate passed, and counts");
+        assertEquals("", r.limitedBy(), "nothing above it failed");
+        CapacitySearch.Result steady = CapacitySearch.search(
+                knee(21_000), 20_000, CapacityRounds.LATER_STEP, 100, 1_000_000, CapacityRounds.LATER_MAX_PROBES);
+        assertTrue(steady.probes().size() <= 3, "a steady knee is bracketed and bisected in three: " + steady);
+        assertTrue(steady.capacity() <= 21_000 && steady.capacity() * CapacitySearch.PRECISION >= 21_000);
+    }
+
+    @Test
     void nothingPassingAndEverythingPassingAreSaidSo() throws Exception {
-        CapacitySearch.Result none = CapacitySearch.search(
+        CapacitySearch.Result none = search(
                 rate -> new CapacitySearch.Probe(rate, false, "errors", 0, 0), 1_000, 2, 100, 10_000);
         assertEquals(0, none.capacity());
         assertEquals("errors", none.limitedBy());
         assertEquals(100, none.probes().get(none.probes().size() - 1).rate(), "it went down to the floor");
-        CapacitySearch.Result all = CapacitySearch.search(knee(Long.MAX_VALUE), 1_000, 2, 100, 10_000);
+        CapacitySearch.Result all = search(knee(Long.MAX_VALUE), 1_000, 2, 100, 10_000);
         assertEquals(10_000, all.capacity(), "the ceiling passed");
         assertEquals("", all.limitedBy());
     }

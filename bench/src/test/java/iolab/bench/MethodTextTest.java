@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MethodTextTest {
 
     @Test
-    void theMethodTextGivesTheDisturbanceRuleTheBudgetAndTheTargetTheExperimentUses() throws Exception {
+    void theMethodTextGivesTheRulesTheBudgetAndTheTargetTheExperimentUses() throws Exception {
         String method = Files.readString(Path.of("..", "docs", "method.md")).replaceAll("\\s+", " ");
         for (String rule : new String[] {
             String.format(Locale.ROOT, "more than %.2f× slower", TrialRunner.SLOW_CORE),
@@ -20,7 +20,13 @@ class MethodTextTest {
             String.format(Locale.ROOT, "steal exceeded %.2f cores", TrialRunner.STEAL_CORES),
             String.format(Locale.ROOT, "±%.0f%% of its median", 100 * ExtraRounds.TARGET_HALF_WIDTH),
             String.format(Locale.ROOT, "%d s for the quick matrix's rounds", Matrix.QUICK_BUDGET.toSeconds()),
-            String.format(Locale.ROOT, "a warm-up iteration of %s s", Matrix.WARMUP_ITERATION.toMillis() / 1000.0)
+            String.format(Locale.ROOT, "a warm-up iteration of %s s", Matrix.WARMUP_ITERATION.toMillis() / 1000.0),
+            String.format(Locale.ROOT, "at its largest connection count, for %d s", Matrix.WARM_UP_ROUND_ITERATIONS),
+            String.format(
+                    Locale.ROOT,
+                    "with a %.0f%% step and stop after %d probes",
+                    100 * (CapacityRounds.LATER_STEP - 1),
+                    CapacityRounds.LATER_MAX_PROBES)
         }) {
             assertTrue(method.contains(rule), "docs/method.md says: " + rule);
         }

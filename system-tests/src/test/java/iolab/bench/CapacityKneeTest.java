@@ -72,7 +72,8 @@ class CapacityKneeTest {
                     500,
                     2,
                     CapacityRounds.FLOOR,
-                    20_000);
+                    20_000,
+                    CapacitySearch.MAX_PROBES);
 
             System.out.println("capacity search: " + result);
             assertTrue(result.capacity() <= 2_000, "no more than Little's law allows: " + result);
