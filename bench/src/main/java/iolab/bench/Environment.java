@@ -82,7 +82,11 @@ final class Environment {
         jmh.put("warmupIterations", matrix.warmups());
         jmh.put("measurementIterations", matrix.iterations());
         jmh.put("warmupIterationSeconds", Matrix.WARMUP_ITERATION.toMillis() / 1000.0);
-        jmh.put("iterationSeconds", 1);
+        jmh.put("closedLoopIterationSeconds", matrix.iteration().toMillis() / 1000.0);
+        jmh.put("openLoopIterationSeconds", Matrix.SECOND_ITERATION.toMillis() / 1000.0);
+        jmh.put("warmUpRound", Map.of(
+                "iterations", Matrix.WARM_UP_ROUND_ITERATIONS,
+                "iterationSeconds", Matrix.SECOND_ITERATION.toMillis() / 1000.0));
         jmh.put("responsesPerOperation", ServerBenchmark.BATCH);
         env.put("jmh", jmh);
         env.putAll(catalog());

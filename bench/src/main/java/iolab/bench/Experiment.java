@@ -224,7 +224,7 @@ public final class Experiment {
                         folder.dir(),
                         c,
                         scored,
-                        c.loadSettings(Target.parse(runner.address(c.id())), warmup(), measurement()));
+                        c.loadSettings(Target.parse(runner.address(c.id())), warmup(), matrix.measurementOf(c)));
             } catch (IOException | RuntimeException e) {
                 warnings.add(c.id() + ": its rounds' files could not be merged: " + e);
             }
@@ -524,10 +524,6 @@ public final class Experiment {
 
     private Duration warmup() {
         return Matrix.WARMUP_ITERATION.multipliedBy(Math.max(1, matrix.warmups()));
-    }
-
-    private Duration measurement() {
-        return Duration.ofSeconds(matrix.iterations());
     }
 
     private static Path projectDir() {

@@ -20,7 +20,9 @@ import java.util.function.Function;
  *
  * @param warmups JMH warm-up iterations of {@link #WARMUP_ITERATION}, per trial: the server and the client are warm
  *     from the rounds before, so this only lets the trial's new connections settle
- * @param iterations JMH measurement iterations of one second, per trial
+ * @param iterations JMH measurement iterations per trial
+ * @param iteration how long a closed loop's measurement iteration lasts; an open loop's lasts a second
+ *     ({@link #iterationOf}), whatever this says
  * @param rounds how many times each configuration is measured, each time in a new shuffled order
  * @param budget how long the rounds may take in all: after the fixed rounds, blocks whose intervals are still wide get
  *     more rounds while this lasts ({@link ExtraRounds}); zero for none. A disturbed trial is measured again only while
@@ -33,6 +35,7 @@ public record Matrix(
         List<Group> groups,
         int warmups,
         int iterations,
+        Duration iteration,
         int rounds,
         Duration budget,
         List<Capacity> capacities) {
@@ -41,12 +44,22 @@ public record Matrix(
         if (budget.isNegative()) {
             throw new IllegalArgumentException("the budget must not be negative: " + budget);
         }
+        if (!iteration.isPositive()) {
+            throw new IllegalArgumentException("an iteration must last: " + iteration);
+        }
         capacities = List.copyOf(capacities);
     }
 
     /** A matrix without capacity searches. */
-    public Matrix(String name, List<Group> groups, int warmups, int iterations, int rounds, Duration budget) {
-        this(name, groups, warmups, iterations, rounds, budget, List.of());
+    public Matrix(
+            String name,
+            List<Group> groups,
+            int warmups,
+            int iterations,
+            Duration iteration,
+            int rounds,
+            Duration budget) {
+        this(name, groups, warmups, iterations, iteration, rounds, budget, List.of());
     }
 
     /**
@@ -91,6 +104,19 @@ public record Matrix(
             ServerVariant.JDK);
 
     public static final Duration WARMUP_ITERATION = Duration.ofMillis(300);
+    /**
+     * An open loop's measurement iteration in every matrix, since its sustainability rule reads each whole second; and
+     * round 0's.
+     */
+    public static final Duration SECOND_ITERATION = Duration.ofSeconds(1);
+    /**
+     * The quick matrix's closed-loop iteration. The noise of this machine is slow: measured every 100 ms through one
+     * minute of a closed loop (nio and virtual at 1,000 connections), means over 0.5 s, 1 s and 4 s spread by 11%,
+     * 10-11% and 8-11%. A longer trial buys little precision, and the half second it saves buys rounds: 6 fixed rounds
+     * of the quick matrix take 90 s less, which its blocks' extra rounds get (an interval of 9 rounds leaves out the
+     * highest and the lowest, one of 6 is their range).
+     */
+    public static final Duration QUICK_ITERATION = Duration.ofMillis(500);
 
     /**
      * The quick matrix's rounds, extra ones included: with the build, its tests and the charts (about 95 s), the main
@@ -151,11 +177,11 @@ public record Matrix(
                                 List.of(ServerVariant.POOL, ServerVariant.VIRTUAL, ServerVariant.NIO),
                                 List.of(1_000),
                                 CLOSED)),
-                // One-second trials: the noise here is between rounds (a slow minute of the machine), not within one,
-                // so the time goes to more rounds, which the order-statistic interval needs (9 drop the extremes, 12
-                // two from each end).
+                // Half-second trials: the noise here is slow (QUICK_ITERATION), so the time goes to more rounds,
+                // which the order-statistic interval needs (9 drop the extremes, 12 two from each end).
                 1,
                 1,
+                QUICK_ITERATION,
                 6,
                 QUICK_BUDGET,
                 // The latency question: how much load each model carries at 1,000 connections before its p99 passes
@@ -216,6 +242,7 @@ public record Matrix(
                         new Group(List.of(Workload.PLAINTEXT_TLS_CLOSE), TLS_SERVERS, List.of(1, 10, 100), CLOSED)),
                 2,
                 3,
+                Duration.ofSeconds(1),
                 6,
                 FULL_BUDGET,
                 List.of(new Capacity(
@@ -261,7 +288,7 @@ public record Matrix(
         int iterations = count(properties, "iolab.iterations", base.iterations, 1);
         int rounds = count(properties, "iolab.rounds", base.rounds, 1);
         Duration budget = duration(properties, "iolab.budget", base.budget);
-        Matrix matrix = new Matrix(base.name, groups, warmups, iterations, rounds, budget, capacities);
+        Matrix matrix = new Matrix(base.name, groups, warmups, iterations, base.iteration, rounds, budget, capacities);
         if (matrix.configurations().isEmpty()) {
             throw new IllegalArgumentException("nothing to run: no server asked for serves a workload asked for");
         }
@@ -307,7 +334,7 @@ public record Matrix(
                         c.connections,
                         c.sloMillis))
                 .toList();
-        return new Matrix(name, runnable, warmups, iterations, rounds, budget, searchable);
+        return new Matrix(name, runnable, warmups, iterations, iteration, rounds, budget, searchable);
     }
 
     /** Every capacity search, without repeats; a server is searched only on a workload it serves. */
@@ -356,6 +383,16 @@ public record Matrix(
                     (a, b) -> b.connections() > a.connections() ? b : a);
         }
         return List.copyOf(largest.values());
+    }
+
+    /** How long one measurement iteration of {@code c} lasts: a second for an open loop, {@link #iteration} else. */
+    public Duration iterationOf(Configuration c) {
+        return c.openLoop() ? SECOND_ITERATION : iteration;
+    }
+
+    /** How long a counted trial of {@code c} measures. */
+    public Duration measurementOf(Configuration c) {
+        return iterationOf(c).multipliedBy(iterations);
     }
 
     /** How many trials the run will measure, repeats of disturbed ones aside. */

@@ -172,7 +172,8 @@ final class TrialRunner {
                 .warmupIterations(matrix.warmups())
                 .warmupTime(TimeValue.milliseconds(Matrix.WARMUP_ITERATION.toMillis()))
                 .measurementIterations(round == 0 ? Matrix.WARM_UP_ROUND_ITERATIONS : matrix.iterations())
-                .measurementTime(TimeValue.seconds(1))
+                .measurementTime(TimeValue.milliseconds(
+                        (round == 0 ? Matrix.SECOND_ITERATION : matrix.iterationOf(c)).toMillis()))
                 .timeout(TimeValue.seconds(60))
                 .shouldFailOnError(true)
                 .output(logs.resolve(files + ".jmh.log").toString())

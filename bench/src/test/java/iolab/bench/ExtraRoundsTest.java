@@ -25,6 +25,7 @@ class ExtraRoundsTest {
                     Matrix.CLOSED)),
             0,
             1,
+            Duration.ofSeconds(1),
             6,
             Duration.ofMinutes(1));
 

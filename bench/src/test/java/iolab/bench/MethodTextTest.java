@@ -24,6 +24,10 @@ class MethodTextTest {
             String.format(Locale.ROOT, "at its largest connection count, for %d s", Matrix.WARM_UP_ROUND_ITERATIONS),
             String.format(
                     Locale.ROOT,
+                    "one measurement iteration of %s s in the quick matrix",
+                    Matrix.QUICK_ITERATION.toMillis() / 1000.0),
+            String.format(
+                    Locale.ROOT,
                     "with a %.0f%% step and stop after %d probes",
                     100 * (CapacityRounds.LATER_STEP - 1),
                     CapacityRounds.LATER_MAX_PROBES)

@@ -39,6 +39,7 @@ class ExperimentRunTest {
                         List.of(0L, 2_000L))),
                 0,
                 1,
+                java.time.Duration.ofSeconds(1),
                 2,
                 java.time.Duration.ZERO);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
@@ -206,6 +207,7 @@ class ExperimentRunTest {
                         List.of(Workload.PLAINTEXT), List.of(ServerVariant.POOL), List.of(210), Matrix.CLOSED)),
                 1,
                 2,
+                java.time.Duration.ofSeconds(1),
                 1,
                 java.time.Duration.ZERO);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
