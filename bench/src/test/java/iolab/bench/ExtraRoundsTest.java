@@ -94,6 +94,38 @@ class ExtraRoundsTest {
     }
 
     @Test
+    void aStepIsWorthWhatItIsExpectedToNarrow() {
+        List<Trial> trials = new ArrayList<>();
+        // c=10 had its extra rounds: 15, evenly from -40% to +40% (±23% between the 4th and the 12th). c=1000 has its
+        // six, ±3% but for one round 20% low and one 20% high.
+        double[] six = {80, 97, 100, 100, 103, 120};
+        for (String id : List.of("plaintext_nio_c10_closed", "plaintext_pool_c10_closed")) {
+            for (int round = 1; round <= 15; round++) {
+                trials.add(trial(id, round, 100 * (1 + 0.4 * (-1 + 2 * (round - 1) / 14.0)), true));
+            }
+        }
+        for (String id : List.of("plaintext_nio_c1000_closed", "plaintext_pool_c1000_closed")) {
+            for (int round = 1; round <= six.length; round++) {
+                trials.add(trial(id, round, six[round - 1], true));
+            }
+        }
+        Map<String, List<Duration>> times = Map.of(
+                "plaintext_nio_c10_closed", List.of(Duration.ofSeconds(2)),
+                "plaintext_pool_c10_closed", List.of(Duration.ofSeconds(2)),
+                "plaintext_nio_c1000_closed", List.of(Duration.ofSeconds(2)),
+                "plaintext_pool_c1000_closed", List.of(Duration.ofSeconds(2)));
+        List<ExtraRounds.Want> wants = ExtraRounds.wanted(MATRIX.blocks(), trials, times);
+        assertEquals(10, ExtraRounds.wanted(MATRIX.blocks(), trials).get(0).block().connections(), "c=10 is wider");
+        assertEquals(
+                1_000,
+                wants.get(0).block().connections(),
+                "but nine rounds leave out c=1000's extremes, and eighteen narrow c=10 little: " + wants);
+        assertEquals(0.20, ExtraRounds.expectedHalfWidth(six, 6), 1e-9, "as many rounds as there are: their interval");
+        assertEquals(
+                0.132, ExtraRounds.expectedHalfWidth(six, 9), 1e-9, "nine: the 2nd and 8th of nine, read off six");
+    }
+
+    @Test
     void uncountedAndFailedTrialsDoNotCount() {
         List<Trial> trials = new ArrayList<>();
         addRounds(trials, "plaintext_nio_c10_closed", 100, 2);
