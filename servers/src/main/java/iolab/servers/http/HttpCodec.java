@@ -64,7 +64,13 @@ final class HttpCodec implements Codec {
     private String method;
     private String target;
     private int minorVersion;
-    private List<String[]> headers;
+    private final HeaderFields headers = new HeaderFields();
+    private HeaderFields trailers;
+    /** The request line's bytes, parsed where they lie: a connection reuses the one array. */
+    private byte[] requestLine = new byte[64];
+    /** The last target read: a client that asks for the same target again gets the same String, not a new one. */
+    private String lastTarget = "";
+    private final ResponseWriter writer = new ResponseWriter();
     private byte[] body;
     private int bodyLength;
     private long bodyReserved;
@@ -129,7 +135,7 @@ final class HttpCodec implements Codec {
         if (status == 503) {
             response.header("Retry-After", "1");
         }
-        response.writeTo(out, false, false);
+        writer.write(out, response, false, false, false);
         close(out);
     }
 
@@ -160,7 +166,7 @@ final class HttpCodec implements Codec {
                 throw new HttpException(400, "request line not ended by CRLF");
             }
             // Checked now, not once the head is complete: a bad line (HTTP/0.9's "GET /x") is refused at once.
-            parseRequestLine(text(in, start, lineEnd - 1));
+            parseRequestLine(in, start, lineEnd - 1);
             requestLineBytes = lineEnd + 1 - start;
             headScanned = requestLineBytes;
         }
@@ -176,7 +182,8 @@ final class HttpCodec implements Codec {
         if (headEnd - headerStart > MAX_HEADER_BYTES) {
             throw new HttpException(431, "header section longer than " + MAX_HEADER_BYTES + " bytes");
         }
-        headers = parseHeaders(text(in, headerStart, headEnd));
+        headers.clear();
+        headers.add(in, headerStart, headEnd, "header", MAX_HEADER_FIELDS);
         in.position(headEnd + 2);
         headScanned = 0;
         requestLineBytes = 0;
@@ -203,57 +210,75 @@ final class HttpCodec implements Codec {
         return -1;
     }
 
-    private void parseRequestLine(String line) throws HttpException {
-        String[] parts = line.split(" ", -1);
-        if (parts.length != 3 || !isToken(parts[0]) || parts[1].isEmpty()) {
+    /** {@code method SP request-target SP HTTP-version} (RFC 9112, 3), from the line's bytes in {@code in}. */
+    private void parseRequestLine(ByteBuffer in, int from, int to) throws HttpException {
+        int n = to - from;
+        if (n > requestLine.length) {
+            requestLine = new byte[Math.max(n, 2 * requestLine.length)];
+        }
+        byte[] b = requestLine;
+        in.get(from, b, 0, n);
+        int firstSpace = -1;
+        int secondSpace = -1;
+        int spaces = 0;
+        for (int i = 0; i < n; i++) {
+            if (b[i] == '\r') {
+                throw new HttpException(400, "bare CR");
+            }
+            if (b[i] == ' ' && spaces++ == 0) {
+                firstSpace = i;
+            } else if (b[i] == ' ' && spaces == 2) {
+                secondSpace = i;
+            }
+        }
+        if (spaces != 2 || !isToken(b, 0, firstSpace) || secondSpace == firstSpace + 1) {
             throw new HttpException(400, "malformed request line");
         }
-        for (int i = 0; i < parts[1].length(); i++) {
-            char c = parts[1].charAt(i);
+        for (int i = firstSpace + 1; i < secondSpace; i++) {
+            int c = b[i] & 0xff;
             if (c <= ' ' || c >= 0x7f || c == '#') {
                 throw new HttpException(400, "malformed request target");
             }
         }
-        String version = parts[2];
-        if (version.length() != 8 || !version.startsWith("HTTP/") || !isDigit(version.charAt(5))
-                || version.charAt(6) != '.' || !isDigit(version.charAt(7))) {
+        int v = secondSpace + 1;
+        if (n - v != 8 || b[v] != 'H' || b[v + 1] != 'T' || b[v + 2] != 'T' || b[v + 3] != 'P' || b[v + 4] != '/'
+                || !isDigit((char) b[v + 5]) || b[v + 6] != '.' || !isDigit((char) b[v + 7])) {
             throw new HttpException(400, "malformed HTTP version");
         }
-        if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
+        if (b[v + 5] != '1' || (b[v + 7] != '1' && b[v + 7] != '0')) {
+            String version = new String(b, v, 8, StandardCharsets.ISO_8859_1);
             throw new HttpException(505, version + " (this server speaks HTTP/1.0 and HTTP/1.1)");
         }
-        method = parts[0];
-        target = parts[1];
-        minorVersion = version.charAt(7) - '0';
+        method = methodName(b, firstSpace);
+        if (!sameText(lastTarget, b, firstSpace + 1, secondSpace)) {
+            lastTarget = new String(b, firstSpace + 1, secondSpace - firstSpace - 1, StandardCharsets.ISO_8859_1);
+        }
+        target = lastTarget;
+        minorVersion = b[v + 7] - '0';
     }
 
-    private static List<String[]> parseHeaders(String section) throws HttpException {
-        List<String[]> fields = new ArrayList<>();
-        // The section's line ends were checked (CRLF only) by text(); each field ends with one.
-        for (int lineStart = 0, lineEnd; (lineEnd = section.indexOf("\r\n", lineStart)) >= 0; lineStart = lineEnd + 2) {
-            if (fields.size() == MAX_HEADER_FIELDS) {
-                throw new HttpException(431, "more than " + MAX_HEADER_FIELDS + " header fields");
+    private static final String[] METHODS = HttpProtocol.KNOWN_METHODS.toArray(String[]::new);
+
+    /** The known method the first {@code length} bytes name, as its constant; any other token as a new String. */
+    private static String methodName(byte[] b, int length) {
+        for (String known : METHODS) {
+            if (sameText(known, b, 0, length)) {
+                return known;
             }
-            fields.add(parseField(section.substring(lineStart, lineEnd), "header"));
         }
-        return fields;
+        return new String(b, 0, length, StandardCharsets.ISO_8859_1);
     }
 
-    /** {@code name ":" OWS value OWS} (RFC 9112, 5): only spaces and tabs are trimmed, any other control is refused. */
-    private static String[] parseField(String line, String what) throws HttpException {
-        char first = line.isEmpty() ? ' ' : line.charAt(0);
-        if (first == ' ' || first == '\t') {
-            throw new HttpException(400, "obsolete line folding");
+    private static boolean sameText(String text, byte[] b, int from, int to) {
+        if (text.length() != to - from) {
+            return false;
         }
-        int colon = line.indexOf(':');
-        if (colon <= 0 || !isToken(line.substring(0, colon))) {
-            throw new HttpException(400, "malformed " + what + " field name");
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) != (b[from + i] & 0xff)) {
+                return false;
+            }
         }
-        String value = trimOws(line.substring(colon + 1));
-        if (hasControl(value)) {
-            throw new HttpException(400, "control character in a " + what + " field value");
-        }
-        return new String[] {line.substring(0, colon), value};
+        return true;
     }
 
     /**
@@ -273,15 +298,15 @@ final class HttpCodec implements Codec {
 
     /** Decides how the body is framed, refusing every ambiguous combination. */
     private void chooseFraming(ByteBuffer in, Outbound out) throws HttpException, IOException {
-        List<String> hosts = HttpRequest.valuesOf(headers, "Host");
-        if (hosts.size() > 1 || (minorVersion == 1 && hosts.isEmpty())) {
-            throw new HttpException(400, hosts.isEmpty() ? "HTTP/1.1 request without Host" : "more than one Host");
+        int hosts = headers.count("Host");
+        if (hosts > 1 || (minorVersion == 1 && hosts == 0)) {
+            throw new HttpException(400, hosts == 0 ? "HTTP/1.1 request without Host" : "more than one Host");
         }
-        if (!hosts.isEmpty() && !isValidHost(hosts.getFirst())) {
+        if (hosts == 1 && !headers.firstValueMatches("Host", HttpCodec::isValidHost)) {
             throw new HttpException(400, "invalid Host");
         }
-        List<String> transferEncodings = HttpRequest.valuesOf(headers, "Transfer-Encoding");
-        List<String> contentLengths = HttpRequest.valuesOf(headers, "Content-Length");
+        List<String> transferEncodings = headers.values("Transfer-Encoding");
+        List<String> contentLengths = headers.values("Content-Length");
         boolean chunked = false;
         long length = 0;
         if (!transferEncodings.isEmpty()) {
@@ -323,7 +348,7 @@ final class HttpCodec implements Codec {
                 throw new HttpException(413, "body of " + length + " bytes, more than " + settings.maxBodyBytes());
             }
         }
-        List<String> expectations = HttpRequest.valuesOf(headers, "Expect");
+        List<String> expectations = headers.values("Expect");
         if (!expectations.isEmpty()) {
             String expect = String.join(", ", expectations);
             if (!expect.equalsIgnoreCase("100-continue")) {
@@ -404,6 +429,10 @@ final class HttpCodec implements Codec {
         reserveBody((int) (bodyLength + chunkRemaining));
         state = chunkRemaining == 0 ? State.TRAILERS : State.CHUNK_DATA;
         trailerBytes = 0;
+        if (chunkRemaining == 0) {
+            trailers = trailers == null ? new HeaderFields() : trailers;
+            trailers.clear();
+        }
         return true;
     }
 
@@ -433,17 +462,18 @@ final class HttpCodec implements Codec {
 
     /** Trailer fields are checked and dropped: none of them may change how the request is handled. */
     private boolean readTrailers(ByteBuffer in) throws HttpException {
-        int before = in.position();
-        String line = readLine(in, MAX_HEADER_BYTES - trailerBytes, "trailer section");
-        if (line == null) {
+        int start = in.position();
+        int end = lineEnd(in, MAX_HEADER_BYTES - trailerBytes, "trailer section");
+        if (end < 0) {
             return false;
         }
-        trailerBytes += in.position() - before;
-        if (line.isEmpty()) {
+        trailerBytes += end + 1 - start;
+        if (end == start + 1) {
             state = State.DISPATCH;
         } else {
-            parseField(line, "trailer");
+            trailers.add(in, start, end + 1, "trailer", MAX_HEADER_FIELDS);
         }
+        in.position(end + 1);
         return true;
     }
 
@@ -454,20 +484,29 @@ final class HttpCodec implements Codec {
 
     /** A CRLF-terminated line, or null until it has fully arrived. */
     private static String readLine(ByteBuffer in, int maxBytes, String what) throws HttpException {
+        int end = lineEnd(in, maxBytes, what);
+        if (end < 0) {
+            return null;
+        }
+        String line = text(in, in.position(), end - 1);
+        in.position(end + 1);
+        return line;
+    }
+
+    /** Where the CRLF-terminated line at {@code in}'s position ends (the index of its LF), or -1 until it arrives. */
+    private static int lineEnd(ByteBuffer in, int maxBytes, String what) throws HttpException {
         int start = in.position();
         int end = indexOf(in, start, start + maxBytes + 2, (byte) '\n');
         if (end < 0) {
             if (in.remaining() > maxBytes + 1) {
                 throw new HttpException(400, what + " too long");
             }
-            return null;
+            return -1;
         }
         if (end == start || in.get(end - 1) != '\r') {
             throw new HttpException(400, what + " not ended by CRLF");
         }
-        String line = text(in, start, end - 1);
-        in.position(end + 1);
-        return line;
+        return end;
     }
 
     // ---------------------------------------------------------------- dispatch
@@ -519,7 +558,7 @@ final class HttpCodec implements Codec {
     private void respond(Outbound out, HttpRequest request, Response response, boolean keepAlive) throws IOException {
         responding = true;
         try {
-            response.writeTo(out, request.isHead(), keepAlive, request.minorVersion() == 0);
+            writer.write(out, response, request.isHead(), keepAlive, request.minorVersion() == 0);
         } finally {
             responding = false;
             releaseBody(); // handed over: the model holds what it could not write yet, within its own bound
@@ -587,13 +626,16 @@ final class HttpCodec implements Codec {
         return table;
     }
 
-    private static boolean isToken(String s) {
-        if (s.isEmpty()) {
+    static boolean isTchar(byte b) {
+        return b >= 0 && TCHAR[b];
+    }
+
+    private static boolean isToken(byte[] b, int from, int to) {
+        if (from >= to) {
             return false;
         }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c >= 128 || !TCHAR[c]) {
+        for (int i = from; i < to; i++) {
+            if (!isTchar(b[i])) {
                 return false;
             }
         }
@@ -605,25 +647,32 @@ final class HttpCodec implements Codec {
      * empty.
      */
     static boolean isValidHost(String host) {
-        int end = host.length();
-        int colon = host.lastIndexOf(':');
-        if (colon >= 0 && (!host.startsWith("[") || colon > host.lastIndexOf(']'))) {
-            for (int i = colon + 1; i < end; i++) {
-                if (!isDigit(host.charAt(i))) {
+        byte[] bytes = host.getBytes(StandardCharsets.ISO_8859_1); // what is not Latin-1 becomes '?', not a reg-name
+        return isValidHost(bytes, 0, bytes.length);
+    }
+
+    /** {@link #isValidHost(String)} over bytes {@code from} to {@code to}, as a request carries it. */
+    static boolean isValidHost(byte[] host, int from, int to) {
+        int end = to;
+        int colon = lastIndexOf(host, from, to, (byte) ':');
+        boolean bracketed = to > from && host[from] == '[';
+        if (colon >= 0 && (!bracketed || colon > lastIndexOf(host, from, to, (byte) ']'))) {
+            for (int i = colon + 1; i < to; i++) {
+                if (!isDigit((char) host[i])) {
                     return false;
                 }
             }
             end = colon;
         }
-        if (host.startsWith("[")) {
-            return end >= 2 && host.charAt(end - 1) == ']' && IP_LITERAL.matcher(host.substring(1, end - 1)).matches();
+        if (bracketed) {
+            return end - from >= 2 && host[end - 1] == ']'
+                    && IP_LITERAL.matcher(new String(host, from + 1, end - from - 2, StandardCharsets.ISO_8859_1))
+                            .matches();
         }
-        for (int i = 0; i < end; i++) {
-            char c = host.charAt(i);
+        for (int i = from; i < end; i++) {
+            int c = host[i] & 0xff;
             if (c == '%') {
-                if (i + 2 >= end
-                        || Character.digit(host.charAt(i + 1), 16) < 0
-                        || Character.digit(host.charAt(i + 2), 16) < 0) {
+                if (i + 2 >= end || Character.digit(host[i + 1], 16) < 0 || Character.digit(host[i + 2], 16) < 0) {
                     return false;
                 }
                 i += 2;
@@ -632,6 +681,15 @@ final class HttpCodec implements Codec {
             }
         }
         return true;
+    }
+
+    private static int lastIndexOf(byte[] b, int from, int to, byte wanted) {
+        for (int i = to - 1; i >= from; i--) {
+            if (b[i] == wanted) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** A control character other than HTAB (RFC 9110, 5.5: not allowed in a field value). */

@@ -1,5 +1,6 @@
 package iolab.servers.http;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -12,21 +13,32 @@ public final class HttpDate {
     public static final DateTimeFormatter FORMAT =
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
 
-    private record Cached(long epochSecond, String formatted) {
+    /** {@code line} is the whole field line, {@code Date: ...} and CRLF, as bytes for the lab's response writer. */
+    private record Cached(long epochSecond, String formatted, byte[] line) {
     }
 
-    private static volatile Cached cached = new Cached(Long.MIN_VALUE, "");
+    private static volatile Cached cached = new Cached(Long.MIN_VALUE, "", new byte[0]);
 
     private HttpDate() {
     }
 
     public static String now() {
+        return current().formatted();
+    }
+
+    /** {@code Date: <now>\r\n} in bytes; the same array all second long: never write to it. */
+    static byte[] line() {
+        return current().line();
+    }
+
+    private static Cached current() {
         long second = System.currentTimeMillis() / 1000;
         Cached date = cached;
         if (date.epochSecond() != second) {
-            date = new Cached(second, FORMAT.format(Instant.ofEpochSecond(second)));
+            String formatted = FORMAT.format(Instant.ofEpochSecond(second));
+            date = new Cached(second, formatted, ("Date: " + formatted + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
             cached = date;
         }
-        return date.formatted();
+        return date;
     }
 }

@@ -1,17 +1,15 @@
 package iolab.servers.http;
 
-import java.util.List;
-import java.util.Locale;
 
 /**
  * A parsed request. {@code path} is the raw (still percent-encoded) path of the target,
  * from origin-form or absolute-form; {@code query} is what followed {@code ?}, or null.
  */
 record HttpRequest(String method, String target, String path, String query, int minorVersion,
-                   List<String[]> headers, byte[] body) {
+                   HeaderFields headers, byte[] body) {
 
     /** Splits the target (origin-, absolute-, asterisk- or authority-form, RFC 9112 3.2) into path and query. */
-    static HttpRequest parse(String method, String target, int minorVersion, List<String[]> headers, byte[] body)
+    static HttpRequest parse(String method, String target, int minorVersion, HeaderFields headers, byte[] body)
             throws HttpException {
         String pathAndQuery;
         int schemeEnd = target.indexOf("://");
@@ -38,36 +36,14 @@ record HttpRequest(String method, String target, String path, String query, int 
         return new HttpRequest(method, target, path, query, minorVersion, headers, body);
     }
 
-    /** The value of the one field named {@code name} (case-insensitive), or null. */
+    /** The value of the first field named {@code name} (case-insensitive), or null. */
     String header(String name) {
-        for (String[] field : headers) {
-            if (field[0].equalsIgnoreCase(name)) {
-                return field[1];
-            }
-        }
-        return null;
-    }
-
-    /** Every value of the fields named {@code name}, in order. */
-    List<String> headers(String name) {
-        return valuesOf(headers, name);
-    }
-
-    /** Every value of the fields named {@code name} (case-insensitive) in {@code fields}, in order. */
-    static List<String> valuesOf(List<String[]> fields, String name) {
-        return fields.stream().filter(field -> field[0].equalsIgnoreCase(name)).map(field -> field[1]).toList();
+        return headers.value(name);
     }
 
     /** Whether a {@code Connection} field lists {@code option} (close, keep-alive). */
     boolean connectionHas(String option) {
-        for (String value : headers("Connection")) {
-            for (String token : value.split(",")) {
-                if (token.trim().toLowerCase(Locale.ROOT).equals(option)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return headers.hasToken("Connection", option);
     }
 
     /** HTTP/1.1 keeps the connection unless told to close; HTTP/1.0 closes unless asked to keep it. */

@@ -14,8 +14,10 @@ public final class HttpRoutes {
     /** The longest wait {@code /delay} accepts. */
     public static final long MAX_DELAY_MILLIS = 60_000;
 
-    private static final byte[] PLAINTEXT_BYTES = HttpProtocol.PLAINTEXT_BODY.getBytes(StandardCharsets.UTF_8);
-    private static final byte[] JSON_BYTES = HttpProtocol.JSON_BODY.getBytes(StandardCharsets.UTF_8);
+    private static final Route.Fixed PLAINTEXT =
+            new Route.Fixed("text/plain", HttpProtocol.PLAINTEXT_BODY.getBytes(StandardCharsets.UTF_8));
+    private static final Route.Fixed JSON =
+            new Route.Fixed("application/json", HttpProtocol.JSON_BODY.getBytes(StandardCharsets.UTF_8));
 
     private HttpRoutes() {
     }
@@ -23,7 +25,7 @@ public final class HttpRoutes {
     /** What a request asks for, once its method and target are known. */
     public sealed interface Route {
 
-        /** {@code /plaintext} and {@code /json}: a fixed body. */
+        /** {@code /plaintext} and {@code /json}: a fixed body, one instance each, so a server may keep its reply. */
         record Fixed(String contentType, byte[] body) implements Route {
         }
 
@@ -60,9 +62,9 @@ public final class HttpRoutes {
         boolean read = method.equals("GET") || method.equals("HEAD");
         switch (path) {
             case "/plaintext":
-                return read ? new Route.Fixed("text/plain", PLAINTEXT_BYTES) : notAllowed("GET, HEAD");
+                return read ? PLAINTEXT : notAllowed("GET, HEAD");
             case "/json":
-                return read ? new Route.Fixed("application/json", JSON_BYTES) : notAllowed("GET, HEAD");
+                return read ? JSON : notAllowed("GET, HEAD");
             case "/echo":
                 return method.equals("POST") ? new Route.Echo() : notAllowed("POST");
             case "/delay":

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A response and its writer. Every response carries {@code Date}, {@code Server} and
- * {@code Content-Length}; the body is bytes or a region of a file, never both.
+ * A response: its status, fields and body, which {@link ResponseWriter} sends. Every response carries {@code Date},
+ * {@code Server} and {@code Content-Length}; the body is bytes or a region of a file, never both.
  */
 final class Response {
 
@@ -36,6 +36,8 @@ final class Response {
     private long filePosition;
     private long fileLength;
     private long contentLength;
+    /** {@link #encodedFields()}, once asked for; volatile since a fixed route's response is shared by threads. */
+    private volatile byte[] fields;
 
     Response(int status) {
         this.status = status;
@@ -48,6 +50,7 @@ final class Response {
 
     Response header(String name, String value) {
         headers.add(new String[] {name, value});
+        fields = null;
         return this;
     }
 
@@ -57,6 +60,7 @@ final class Response {
         }
         this.body = bytes;
         this.contentLength = bytes.length;
+        fields = null;
         return this;
     }
 
@@ -67,58 +71,53 @@ final class Response {
         this.filePosition = position;
         this.fileLength = length;
         this.contentLength = length;
+        fields = null;
         return this;
     }
 
     /** For HEAD and 304: the length the body would have, with no body sent. */
     Response contentLengthOnly(long length) {
         this.contentLength = length;
+        fields = null;
         return this;
     }
 
-    /** Writes the response; with {@code head} only its header section. */
-    void writeTo(Outbound out, boolean head, boolean keepAlive) throws IOException {
-        writeTo(out, head, keepAlive, false);
+    /**
+     * Everything of the head after the status and {@code Date} lines and before {@code Connection}: {@code Server},
+     * the fields set here, {@code Content-Length}. Encoded once, so a response that many requests share (a fixed
+     * route's) costs no encoding per request.
+     */
+    byte[] encodedFields() {
+        byte[] encoded = fields;
+        if (encoded == null) {
+            StringBuilder text = new StringBuilder(96).append("Server: ").append(SERVER).append("\r\n");
+            for (String[] field : headers) {
+                text.append(field[0]).append(": ").append(field[1]).append("\r\n");
+            }
+            text.append("Content-Length: ").append(contentLength).append("\r\n");
+            encoded = text.toString().getBytes(StandardCharsets.ISO_8859_1);
+            fields = encoded;
+        }
+        return encoded;
     }
 
-    /** {@code http10}: the request was HTTP/1.0, where keeping the connection must be said out loud. */
-    void writeTo(Outbound out, boolean head, boolean keepAlive, boolean http10) throws IOException {
-        StringBuilder text = new StringBuilder(160)
-                .append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n")
-                .append("Date: ").append(HttpDate.now()).append("\r\n")
-                .append("Server: ").append(SERVER).append("\r\n");
-        for (String[] field : headers) {
-            text.append(field[0]).append(": ").append(field[1]).append("\r\n");
-        }
-        text.append("Content-Length: ").append(contentLength).append("\r\n");
-        if (!keepAlive) {
-            text.append("Connection: close\r\n");
-        } else if (http10) {
-            text.append("Connection: keep-alive\r\n");
-        }
-        text.append("\r\n");
-        byte[] headBytes = text.toString().getBytes(StandardCharsets.ISO_8859_1);
-        boolean withBody = !head && status != 304;
-        try {
-            if (withBody && file == null && body.length > 0 && body.length < 16 * 1024) {
-                // One write for a small response: fewer syscalls and segments.
-                out.send(ByteBuffer.allocate(headBytes.length + body.length).put(headBytes).put(body).flip());
-                return;
-            }
-            out.send(ByteBuffer.wrap(headBytes));
-            if (withBody && file != null) {
-                FileChannel sending = file;
-                file = null; // the model owns it now, and closes it
-                out.sendFile(sending, filePosition, fileLength);
-            } else if (withBody) {
-                out.send(ByteBuffer.wrap(body));
-            }
-        } finally {
-            closeFile(); // also when the peer reset the connection before the file was handed over
-        }
+    byte[] body() {
+        return body;
     }
 
-    private void closeFile() {
+    boolean hasFile() {
+        return file != null;
+    }
+
+    /** Hands the body's file over to the model, which closes it from now on. */
+    void sendFile(Outbound out) throws IOException {
+        FileChannel sending = file;
+        file = null;
+        out.sendFile(sending, filePosition, fileLength);
+    }
+
+    /** Closes the body's file if it was not handed over (the peer reset the connection before it could be). */
+    void closeFile() {
         if (file != null) {
             try {
                 file.close();
@@ -131,8 +130,10 @@ final class Response {
 
     /** The interim {@code 100 Continue}. */
     static void writeContinue(Outbound out) throws IOException {
-        out.send(ByteBuffer.wrap("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
+        out.send(ByteBuffer.wrap(CONTINUE));
     }
+
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
     static String reason(int status) {
         return REASONS.getOrDefault(status, "Unknown");

@@ -2,7 +2,9 @@ package iolab.servers.http;
 
 import iolab.servers.http.HttpRoutes.Route;
 
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The lab codec's side of {@link HttpRoutes}: a route becomes a response now, or work that may block. */
 final class Routes {
@@ -17,6 +19,9 @@ final class Routes {
         }
     }
 
+    /** One reply per fixed route, shared by every request for it: its head is encoded once. */
+    private static final Map<Route.Fixed, Reply> FIXED = new ConcurrentHashMap<>();
+
     private final StaticFiles files;
 
     Routes(StaticFiles files) {
@@ -25,7 +30,8 @@ final class Routes {
 
     Reply route(HttpRequest request) {
         return switch (HttpRoutes.route(request.method(), request.path(), request::queryParameter)) {
-            case Route.Fixed fixed -> now(new Response(200).body(fixed.contentType(), fixed.body()));
+            case Route.Fixed fixed ->
+                FIXED.computeIfAbsent(fixed, route -> now(new Response(200).body(route.contentType(), route.body())));
             case Route.Echo echo -> now(new Response(200).body(contentType(request), request.body()));
             case Route.Delay delay -> new Reply.Later(() -> {
                 Thread.sleep(delay.millis());

@@ -84,7 +84,7 @@ class HttpCodecContractTest {
                 throw new IOException("Connection reset by peer");
             }
         };
-        assertThrows(IOException.class, () -> response.writeTo(reset, false, true));
+        assertThrows(IOException.class, () -> new ResponseWriter().write(reset, response, false, true, false));
         assertFalse(channel.isOpen(), "the file is closed when the response fails");
     }
 

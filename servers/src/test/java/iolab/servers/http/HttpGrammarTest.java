@@ -89,6 +89,51 @@ class HttpGrammarTest {
         }
     }
 
+    /** The head is checked where it lies, byte by byte: what each check accepts and refuses. */
+    @Test
+    void theHeadsBytesAreCheckedAsTheRfcSays() throws Exception {
+        String[][] cases = {
+            {"200", "GET /plaintext HTTP/1.1\r\nHOST: t\r\nx-any: caf\u00e9 \t\r\n\r\n"}, // obs-text in a value
+            {"200", "GET /plaintext HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n"},
+            {"200", "GET /plaintext HTTP/1.1\r\nHost: a%20b.example\r\n\r\n"},
+            {"200", "GET /plaintext HTTP/1.1\r\nHost:\r\n\r\n"}, // empty: allowed (RFC 9112, 3.2)
+            {"400", "GET /plaintext HTTP/1.1\r\nHost: a b\r\n\r\n"},
+            {"400", "GET /plaintext HTTP/1.1\r\nHost: [::1\r\n\r\n"},
+            {"400", "GET /plaintext HTTP/1.1\r\nHost: t:8x\r\n\r\n"},
+            {"400", "GET /plaintext HTTP/1.1\r\nHost: t\r\nX-A: a\u0001b\r\n\r\n"},
+            {"400", "GET /plaintext HTTP/1.1\r\nHost: t\r\nX-A: a\u007fb\r\n\r\n"},
+            {"400", "GET /plaintext HTTP/1.1\r\nHost: t\r\nX@A: 1\r\n\r\n"},
+            {"400", "GET /plaintext HTTP/1.1\r\nHost: t\r\n: 1\r\n\r\n"},
+            {"400", "GET /plaintext HTTP/1.1\r\nHost: t\r\nNoColon\r\n\r\n"},
+            {"400", "GET /plain\rtext HTTP/1.1\r\nHost: t\r\n\r\n"},
+            {"400", "GET /plain#text HTTP/1.1\r\nHost: t\r\n\r\n"},
+            {"400", "GET /plaintext HTTP/1.1 \r\nHost: t\r\n\r\n"},
+            {"400", "G(T /plaintext HTTP/1.1\r\nHost: t\r\n\r\n"},
+            {"400", "GET /plaintext http/1.1\r\nHost: t\r\n\r\n"},
+            {"505", "GET /plaintext HTTP/1.2\r\nHost: t\r\n\r\n"},
+            {"501", "GETS /plaintext HTTP/1.1\r\nHost: t\r\n\r\n"},
+            {"400", "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n X: 1\r\n\r\n"},
+            {"400", "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX: \u0001\r\n\r\n"},
+            {"200", "POST /echo HTTP/1.1\r\nHost: t\r\ntransfer-ENCODING: Chunked\r\n\r\n1\r\nx\r\n0\r\nX: 1\r\n\r\n"},
+        };
+        for (String[] expected : cases) {
+            assertEquals(Integer.parseInt(expected[0]), answer(HttpSettings.defaults(root), expected[1]).status(),
+                    abbreviate(expected[1]));
+        }
+    }
+
+    /** Connection's options are a comma-separated list, matched without regard to case. */
+    @Test
+    void connectionCloseIsFoundInAListInAnyCase() throws Exception {
+        assertTrue(answer(HttpSettings.defaults(root),
+                "GET /plaintext HTTP/1.1\r\nHost: t\r\nConnection: x, CLOSE \r\n\r\n").closeRequested());
+        assertTrue(!answer(HttpSettings.defaults(root),
+                "GET /plaintext HTTP/1.1\r\nHost: t\r\nConnection: closed\r\n\r\n").closeRequested());
+        assertTrue(!answer(HttpSettings.defaults(root),
+                "GET /plaintext HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n").closeRequested());
+        assertTrue(answer(HttpSettings.defaults(root), "GET /plaintext HTTP/1.0\r\n\r\n").closeRequested());
+    }
+
     @Test
     void aBadDelayIsRefusedWithAReason() throws Exception {
         Answer answer = answer(HttpSettings.defaults(root), "GET /delay?ms=999999 HTTP/1.1\r\nHost: t\r\n\r\n");
