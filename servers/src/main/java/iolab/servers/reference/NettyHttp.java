@@ -4,25 +4,35 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.AsciiString;
 import iolab.servers.http.HttpDate;
 import iolab.servers.http.HttpRoutes;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,8 +52,42 @@ public final class NettyHttp extends SimpleChannelInboundHandler<FullHttpRequest
     }
 
     public static void configure(ChannelPipeline pipeline, long maxBodyBytes) {
-        pipeline.addLast(new HttpServerCodec(), new HttpServerExpectContinueHandler(),
+        pipeline.addLast(new HttpServerCodec(), new HttpServerExpectContinueHandler(), new BodilessRequests(),
                 new HttpObjectAggregator((int) Math.min(Integer.MAX_VALUE, maxBodyBytes)), new NettyHttp());
+    }
+
+    /**
+     * A request without a body (the decoder's head, then its empty last content) becomes one full request here, so
+     * that the aggregator, which builds a composite buffer and a trailer for every request, sees only those with a
+     * body; any other message passes through as it came.
+     */
+    private static final class BodilessRequests extends ChannelInboundHandlerAdapter {
+        private HttpRequest held;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            if (held != null) {
+                HttpRequest head = held;
+                held = null;
+                if (message instanceof LastHttpContent last
+                        && last.decoderResult().isSuccess() && !last.content().isReadable()
+                        && last.trailingHeaders().isEmpty()) {
+                    last.release();
+                    ctx.fireChannelRead(new DefaultFullHttpRequest(head.protocolVersion(),
+                            head.method(), head.uri(), Unpooled.EMPTY_BUFFER, head.headers(),
+                            EmptyHttpHeaders.INSTANCE));
+                    return;
+                }
+                ctx.fireChannelRead(head);
+            }
+            if (message instanceof HttpRequest head && !(message instanceof FullHttpRequest)
+                    && head.decoderResult().isSuccess() && !HttpUtil.isTransferEncodingChunked(head)
+                    && HttpUtil.getContentLength(head, 0L) == 0) {
+                held = head;
+                return;
+            }
+            ctx.fireChannelRead(message);
+        }
     }
 
     @Override
@@ -57,14 +101,19 @@ public final class NettyHttp extends SimpleChannelInboundHandler<FullHttpRequest
         if (target.regionMatches(true, 0, "http://", 0, 7) || target.regionMatches(true, 0, "https://", 0, 8)) {
             target = java.net.URI.create(target).getRawPath(); // absolute-form
         }
-        QueryStringDecoder uri = new QueryStringDecoder(target);
-        HttpRoutes.Route route = HttpRoutes.route(request.method().name(), uri.path(), name -> {
-            List<String> values = uri.parameters().get(name);
-            return values == null ? null : values.getFirst();
-        });
+        HttpRoutes.Route route;
+        if (target.indexOf('?') < 0 && target.indexOf('%') < 0) {
+            route = HttpRoutes.route(request.method().name(), target, name -> null); // nothing to decode
+        } else {
+            QueryStringDecoder uri = new QueryStringDecoder(target);
+            route = HttpRoutes.route(request.method().name(), uri.path(), name -> {
+                List<String> values = uri.parameters().get(name);
+                return values == null ? null : values.getFirst();
+            });
+        }
         switch (route) {
             case HttpRoutes.Route.Fixed fixed ->
-                send(ctx, request, response(HttpResponseStatus.OK, fixed.contentType(), fixed.body()), keepAlive);
+                send(ctx, request, FIXED.computeIfAbsent(fixed, FixedResponse::new).response(), keepAlive);
             case HttpRoutes.Route.Echo echo -> {
                 String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream");
                 byte[] body = new byte[request.content().readableBytes()];
@@ -113,10 +162,60 @@ public final class NettyHttp extends SimpleChannelInboundHandler<FullHttpRequest
         return response;
     }
 
+    /**
+     * A fixed route's response as Netty's best users write it (TechEmpower's Netty entry): its headers built once a
+     * second from constants and not validated again, shared by every response of that second, and its body one
+     * read-only direct buffer that each response takes a view of.
+     */
+    private static final class FixedResponse {
+        private static final AsciiString SERVER = AsciiString.cached("iolab-netty");
+
+        private final AsciiString contentType;
+        private final AsciiString contentLength;
+        private final ByteBuf body;
+        /** The headers of the second in {@link #date}. */
+        private volatile Headers current = new Headers("", EmptyHttpHeaders.INSTANCE);
+
+        private record Headers(String date, HttpHeaders headers) {
+        }
+
+        FixedResponse(HttpRoutes.Route.Fixed route) {
+            contentType = AsciiString.cached(route.contentType());
+            contentLength = AsciiString.cached(Integer.toString(route.body().length));
+            body = Unpooled.unreleasableBuffer(
+                    Unpooled.directBuffer(route.body().length).writeBytes(route.body()).asReadOnly());
+        }
+
+        FullHttpResponse response() {
+            String date = HttpDate.now(); // the same String all second long
+            Headers headers = current;
+            if (headers.date() != date) {
+                headers = new Headers(date, DefaultHttpHeadersFactory.headersFactory().withValidation(false)
+                        .newHeaders()
+                        .set(HttpHeaderNames.CONTENT_TYPE, contentType)
+                        .set(HttpHeaderNames.SERVER, SERVER)
+                        .set(HttpHeaderNames.DATE, new AsciiString(date))
+                        .set(HttpHeaderNames.CONTENT_LENGTH, contentLength));
+                current = headers;
+            }
+            return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body.duplicate(),
+                    headers.headers(), EmptyHttpHeaders.INSTANCE);
+        }
+    }
+
+    private static final Map<HttpRoutes.Route.Fixed, FixedResponse> FIXED = new ConcurrentHashMap<>();
+
+    /** {@code response} with one more header: on a copy of its headers, which may be shared. */
+    private static FullHttpResponse with(FullHttpResponse response, AsciiString name, AsciiString value) {
+        FullHttpResponse copy = response.replace(response.content());
+        copy.headers().set(name, value);
+        return copy;
+    }
+
     private void send(
             ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response, boolean keepAlive) {
         if (keepAlive && !request.protocolVersion().isKeepAliveDefault()) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            response = with(response, HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         fill(ctx, reserve(), withoutBodyIf(request.method().equals(HttpMethod.HEAD), response), keepAlive);
     }
@@ -136,8 +235,8 @@ public final class NettyHttp extends SimpleChannelInboundHandler<FullHttpRequest
             if (next.keepAlive) {
                 ctx.write(next.response); // flushed once per read, in channelReadComplete
             } else {
-                next.response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-                ctx.writeAndFlush(next.response).addListener(ChannelFutureListener.CLOSE);
+                ctx.writeAndFlush(with(next.response, HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE))
+                        .addListener(ChannelFutureListener.CLOSE);
                 inOrder.forEach(dropped -> { if (dropped.response != null) dropped.response.release(); });
                 inOrder.clear();
             }
