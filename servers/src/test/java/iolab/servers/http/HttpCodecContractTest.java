@@ -73,6 +73,36 @@ class HttpCodecContractTest {
         }
     }
 
+    /**
+     * The pre-encoded responses are byte for byte what the codec wrote when it built each one from strings: status
+     * line, Date, Server, the route's fields, Content-Length, then Connection where it must be said; in request order.
+     */
+    @Test
+    void responsesAreByteForByteAsBefore() throws IOException {
+        Codec codec = new HttpProtocol(HttpSettings.defaults(root)).newCodec();
+        Recording out = new Recording();
+        String requests = "GET /plaintext HTTP/1.1\r\nHost: t\r\n\r\n"
+                + "HEAD /json HTTP/1.1\r\nHost: t\r\n\r\n"
+                + "GET /nothing HTTP/1.1\r\nHost: t\r\n\r\n"
+                + "GET /json HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+                + "GET /plaintext HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+        codec.received(ByteBuffer.wrap(requests.getBytes(StandardCharsets.ISO_8859_1)), out);
+        String expected = "HTTP/1.1 200 OK\r\nDate: D\r\nServer: iolab\r\nContent-Type: text/plain\r\n"
+                + "Content-Length: 13\r\n\r\nHello, World!"
+                + "HTTP/1.1 200 OK\r\nDate: D\r\nServer: iolab\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 27\r\n\r\n"
+                + "HTTP/1.1 404 Not Found\r\nDate: D\r\nServer: iolab\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                + "Content-Length: 14\r\n\r\n404 Not Found\n"
+                + "HTTP/1.1 200 OK\r\nDate: D\r\nServer: iolab\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 27\r\nConnection: keep-alive\r\n\r\n{\"message\":\"Hello, World!\"}"
+                + "HTTP/1.1 200 OK\r\nDate: D\r\nServer: iolab\r\nContent-Type: text/plain\r\n"
+                + "Content-Length: 13\r\nConnection: close\r\n\r\nHello, World!";
+        String sent = out.sent.toString().replaceAll("Date: [A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} "
+                + "\\d{2}:\\d{2}:\\d{2} GMT", "Date: D");
+        assertEquals(expected, sent);
+        assertTrue(out.closeRequested, "Connection: close closes");
+    }
+
     @Test
     void aFileChannelIsClosedWhenTheHeadCannotBeWritten() throws IOException {
         Path file = Files.writeString(root.resolve("a.txt"), "content");
