@@ -24,10 +24,6 @@ final class HeaderFields {
         count = 0;
     }
 
-    int size() {
-        return count;
-    }
-
     /**
      * Adds the fields of {@code in}'s bytes from {@code from} to {@code to}: whole lines, each ended by CRLF. Refuses
      * a bare CR or LF, a folded line, a name that is not a token, a control character in a value, and more than
@@ -80,14 +76,8 @@ final class HeaderFields {
                 throw new HttpException(400, "control character in a " + what + " field value");
             }
         }
-        int valueStart = nameEnd + 1;
-        int valueEnd = lineEnd;
-        while (valueStart < valueEnd && (b[valueStart] == ' ' || b[valueStart] == '\t')) {
-            valueStart++;
-        }
-        while (valueEnd > valueStart && (b[valueEnd - 1] == ' ' || b[valueEnd - 1] == '\t')) {
-            valueEnd--;
-        }
+        int valueStart = skipOws(nameEnd + 1, lineEnd);
+        int valueEnd = trimOws(valueStart, lineEnd);
         if (4 * count + 4 > bounds.length) {
             bounds = Arrays.copyOf(bounds, 2 * bounds.length);
         }
@@ -113,19 +103,25 @@ final class HeaderFields {
         return true;
     }
 
-    /** Whether field i is named {@code name} (letters, digits and '-'), compared without regard to case. */
+    /** Where the optional whitespace (SP, HTAB) that starts at {@code from} ends, at {@code to} at the latest. */
+    private int skipOws(int from, int to) {
+        while (from < to && (bytes[from] == ' ' || bytes[from] == '\t')) {
+            from++;
+        }
+        return from;
+    }
+
+    /** Where bytes {@code from} to {@code to} end without the optional whitespace at their end. */
+    private int trimOws(int from, int to) {
+        while (to > from && (bytes[to - 1] == ' ' || bytes[to - 1] == '\t')) {
+            to--;
+        }
+        return to;
+    }
+
+    /** Whether field i is named {@code name}. */
     private boolean named(int field, String name) {
-        int start = bounds[4 * field];
-        if (bounds[4 * field + 1] - start != name.length()) {
-            return false;
-        }
-        for (int k = 0; k < name.length(); k++) {
-            // A name is all tchar: OR-ing in 0x20 lowers a letter and maps no other tchar onto a letter or '-'.
-            if ((bytes[start + k] | 0x20) != (name.charAt(k) | 0x20)) {
-                return false;
-            }
-        }
-        return true;
+        return equalsIgnoreCase(bounds[4 * field], bounds[4 * field + 1], name);
     }
 
     /** How many fields are named {@code name}. */
@@ -174,10 +170,10 @@ final class HeaderFields {
     }
 
     /**
-     * Whether a field named {@code name} lists {@code lowerToken} among its comma-separated elements (as
+     * Whether a field named {@code name} lists {@code token} among its comma-separated elements (as
      * {@code Connection} lists {@code close}), compared without regard to case.
      */
-    boolean hasToken(String name, String lowerToken) {
+    boolean hasToken(String name, String token) {
         for (int i = 0; i < count; i++) {
             if (!named(i, name)) {
                 continue;
@@ -188,15 +184,8 @@ final class HeaderFields {
                 while (comma < valueEnd && bytes[comma] != ',') {
                     comma++;
                 }
-                int from = element;
-                int to = comma;
-                while (from < to && (bytes[from] == ' ' || bytes[from] == '\t')) {
-                    from++;
-                }
-                while (to > from && (bytes[to - 1] == ' ' || bytes[to - 1] == '\t')) {
-                    to--;
-                }
-                if (equalsIgnoreCase(from, to, lowerToken)) {
+                int from = skipOws(element, comma);
+                if (equalsIgnoreCase(from, trimOws(from, comma), token)) {
                     return true;
                 }
                 element = comma + 1;
@@ -205,16 +194,17 @@ final class HeaderFields {
         return false;
     }
 
-    private boolean equalsIgnoreCase(int from, int to, String lower) {
-        if (to - from != lower.length()) {
+    /**
+     * Whether bytes {@code from} to {@code to} spell {@code text} (letters, digits and '-') in any case. OR-ing in
+     * 0x20 lowers a letter, and maps onto a letter, a digit or '-' no byte a checked field holds but a letter, a digit
+     * or '-' (only CR and the controls 0x10-0x19 would, and those are refused).
+     */
+    private boolean equalsIgnoreCase(int from, int to, String text) {
+        if (to - from != text.length()) {
             return false;
         }
-        for (int k = 0; k < lower.length(); k++) {
-            int c = bytes[from + k] & 0xff;
-            if (c >= 'A' && c <= 'Z') {
-                c += 'a' - 'A';
-            }
-            if (c != lower.charAt(k)) {
+        for (int k = 0; k < text.length(); k++) {
+            if ((bytes[from + k] | 0x20) != (text.charAt(k) | 0x20)) {
                 return false;
             }
         }

@@ -644,15 +644,9 @@ final class HttpCodec implements Codec {
 
     /**
      * RFC 9112, 3.2 and RFC 3986, 3.2.2: {@code uri-host [ ":" port ]}, the host a reg-name or an IP literal; may be
-     * empty.
+     * empty. Bytes {@code from} to {@code to} of {@code host}, as the request carries them.
      */
-    static boolean isValidHost(String host) {
-        byte[] bytes = host.getBytes(StandardCharsets.ISO_8859_1); // what is not Latin-1 becomes '?', not a reg-name
-        return isValidHost(bytes, 0, bytes.length);
-    }
-
-    /** {@link #isValidHost(String)} over bytes {@code from} to {@code to}, as a request carries it. */
-    static boolean isValidHost(byte[] host, int from, int to) {
+    private static boolean isValidHost(byte[] host, int from, int to) {
         int end = to;
         int colon = lastIndexOf(host, from, to, (byte) ':');
         boolean bracketed = to > from && host[from] == '[';

@@ -173,7 +173,7 @@ public final class NettyHttp extends SimpleChannelInboundHandler<FullHttpRequest
         private final AsciiString contentType;
         private final AsciiString contentLength;
         private final ByteBuf body;
-        /** The headers of the second in {@link #date}. */
+        /** The headers of the second whose {@code Date} they carry. */
         private volatile Headers current = new Headers("", EmptyHttpHeaders.INSTANCE);
 
         private record Headers(String date, HttpHeaders headers) {
