@@ -232,7 +232,7 @@ ATTACKS = {
     "pipelined-listings": (pipelined_listings, []),
     "stalled-readers": (stalled_readers, []),
     "resets": (resets, []),
-    "bodies": (bodies, ["--threads", "100"]),
+    "bodies": (bodies, ["--pool-size", "100"]),
     "crlf-trickle": (crlf_trickle, ["--header-timeout", "2s", "--idle-timeout", "60s"]),
     "body-trickle": (body_trickle, ["--body-timeout", "2s", "--idle-timeout", "60s"]),
     "head-byte-by-byte": (head_byte_by_byte, []),
@@ -321,8 +321,8 @@ def main():
                 figures = emfile(args.jar, model_args, root)
             else:
                 run, extra = ATTACKS[attack]
-                if model != "pool" and "--threads" in extra:  # only the pool takes a thread count
-                    i = extra.index("--threads")
+                if model != "pool" and "--pool-size" in extra:  # only the pool takes a thread count
+                    i = extra.index("--pool-size")
                     extra = extra[:i] + extra[i + 2:]
                 server = Server(args.jar, "http", model_args, ["--root", root, *extra])
                 try:

@@ -185,6 +185,17 @@ public final class Report {
         percentiles(r.latencyNanos(), out);
     }
 
+    /** wrk2's {@code -U}: the open loop's service times, from each request's actual send. */
+    public static void uncorrectedPercentiles(LoadResult r, PrintStream out) {
+        if (!r.settings().openLoop()) {
+            out.println("Uncorrected latency: the closed loop times each request from its actual send; its "
+                    + "distribution is the one above (-L).");
+            return;
+        }
+        out.println("Uncorrected latency (ms, from each request's actual send, not its intended time):");
+        percentiles(r.serviceTimeNanos(), out);
+    }
+
     private static void percentiles(org.HdrHistogram.Histogram nanos, PrintStream out) {
         nanos.outputPercentileDistribution(out, 5, NANOS_PER_MILLI);
     }

@@ -72,6 +72,11 @@ public enum ServerVariant {
         return model.servesEcho() && !httpsOnly();
     }
 
+    /** The TLS this variant is a variant of, or null: it then takes the server's default. */
+    public Tls.Provider tlsProvider() {
+        return tlsProvider;
+    }
+
     public Model model() {
         return model;
     }
@@ -97,22 +102,13 @@ public enum ServerVariant {
     }
 
     /**
-     * The servers jar's flags that start this variant, with {@code --tls} if {@code tls} (always, for a variant of
-     * TLS).
+     * The servers jar's flags that start this variant: {@code --model} and its label, the experiment's word for it,
+     * with {@code --tls} if {@code tls} (always, for a variant of TLS).
      */
     public List<String> arguments(boolean tls) {
-        List<String> args = new ArrayList<>(List.of("--model", model.cliName()));
-        if (selector != null) {
-            args.addAll(List.of("--selector", selector));
-        }
-        if (transport != null) {
-            args.addAll(List.of("--transport", transport.cliName()));
-        }
+        List<String> args = new ArrayList<>(List.of("--model", label()));
         if (tls || httpsOnly()) {
             args.add("--tls");
-        }
-        if (tlsProvider != null) {
-            args.addAll(List.of("--tls-provider", tlsProvider.cliName()));
         }
         return args;
     }

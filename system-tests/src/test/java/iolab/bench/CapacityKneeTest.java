@@ -31,7 +31,7 @@ class CapacityKneeTest {
     @Test
     void theSearchFindsTheKneeOfAPoolOfTwentyThreadsAtTenMillisecondsAtMostTwoThousandPerSecond() throws Exception {
         try (ServerProcess server = ServerProcess.start(
-                List.of("http", "--model", "pool", "--threads", "20", "--bind", "127.0.0.1", "--port", "0"),
+                List.of("http", "--model", "pool", "--pool-size", "20", "--bind", "127.0.0.1", "--port", "0"),
                 "capacity-knee-test",
                 dir.resolve("server.log"))) {
             Target target = Target.parse(server.address());

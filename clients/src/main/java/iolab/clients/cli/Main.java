@@ -35,7 +35,6 @@ import java.util.regex.Pattern;
 
 /** {@code java -jar iolab-client.jar [options] TARGET}: the lab's load generator, with flags a wrk user knows. */
 @Command(name = "iolab-client",
-        mixinStandardHelpOptions = true,
         version = "iolab-client 0.1",
         sortOptions = false,
         description = {"Loads a server over many connections and measures latency with HdrHistogram.",
@@ -155,8 +154,23 @@ public final class Main implements Callable<Integer> {
             description = "Requests in flight per connection (default: ${DEFAULT-VALUE}).")
     int pipeline;
 
-    @Option(names = "--latency", description = "Print the percentile distribution after the summary.")
+    @Option(
+            names = {"-L", "--latency"},
+            description = "Print the percentile distribution after the summary (wrk2's -L).")
     boolean latency;
+
+    @Option(
+            names = {"-U", "--u_latency"},
+            description = "Open loop: also print the uncorrected distribution, each response timed from its actual "
+                    + "send (wrk2's -U). The closed loop has only that one.")
+    boolean uncorrectedLatency;
+
+    // wrk2 spells version -v; picocli's standard mixin has only -V, so both are declared here.
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Option(names = {"-v", "-V", "--version"}, versionHelp = true, description = "Print the version and exit.")
+    boolean version;
 
     @Option(
             names = "--hlog",
@@ -189,6 +203,9 @@ public final class Main implements Callable<Integer> {
             Report.summary(result, print);
             if (latency) {
                 Report.percentiles(result, print);
+            }
+            if (uncorrectedLatency) {
+                Report.uncorrectedPercentiles(result, print);
             }
         }
         out.print(summary.toString(StandardCharsets.UTF_8));

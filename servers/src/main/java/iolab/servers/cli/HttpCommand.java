@@ -83,6 +83,16 @@ final class HttpCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ServerSettings settings = options.settings(true);
+        Tls.Provider variantTls = options.variant().tlsProvider();
+        if (variantTls != null && !tls) {
+            throw new ParameterException(
+                    options.spec.commandLine(), "--model " + options.model + " serves HTTPS only: add --tls");
+        }
+        if (variantTls != null && tlsProvider != null) {
+            throw new ParameterException(
+                    options.spec.commandLine(),
+                    "--tls-provider: --model " + options.model + " names its TLS provider already");
+        }
         if (tls) {
             Tls chosen = tls();
             try {
@@ -137,7 +147,10 @@ final class HttpCommand implements Callable<Integer> {
                     options.spec.commandLine(), cert == null ? "--key needs --cert" : "--cert needs --key");
         }
         try {
-            Tls.Provider provider = tlsProvider == null ? Tls.Provider.JDK : Tls.Provider.fromName(tlsProvider);
+            Tls.Provider variantTls = options.variant().tlsProvider();
+            Tls.Provider provider = variantTls != null
+                    ? variantTls
+                    : tlsProvider == null ? Tls.Provider.JDK : Tls.Provider.fromName(tlsProvider);
             ServerIdentity identity = cert == null ? ServerIdentity.makeSelfSigned() : ServerIdentity.load(cert, key);
             return new Tls(identity, provider, headerTimeout);
         } catch (IllegalArgumentException e) {

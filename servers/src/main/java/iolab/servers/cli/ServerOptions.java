@@ -2,6 +2,7 @@ package iolab.servers.cli;
 
 import iolab.servers.Model;
 import iolab.servers.ServerSettings;
+import iolab.servers.ServerVariant;
 import iolab.servers.datagram.DatagramServers;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,24 +28,34 @@ final class ServerOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "MODEL",
-            description = "thread-per-connection, pool, virtual, nio, or the references netty and (http only) jdk.")
+    @Option(names = "--model", required = true, paramLabel = "SERVER",
+            description = "thread-per-connection, pool, virtual, nio, or the references netty and (http only) jdk; "
+                    + "or a server as the experiment names it (-Dservers=): nio-poll, netty-nio, netty-epoll, "
+                    + "netty-iouring, netty-epoll-boringssl. Bare netty runs the yardstick's transport, epoll, where "
+                    + "this machine has it.")
     String model;
 
     @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
             description = "IPv4 or IPv6 address to listen on (default: ${DEFAULT-VALUE}).")
     String bind;
 
-    @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT",
-            description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
-    int port;
+    @Option(names = "--port", paramLabel = "PORT",
+            description = "TCP or UDP port; 0 picks a free one (default: 8080 for http, " + ECHO_PORT + " for echo).")
+    Integer port;
+
+    /** Echo's own port is 7 (RFC 862), which needs root; this one is in the same spirit and apart from HTTP's. */
+    static final int ECHO_PORT = 7007;
 
     @Option(names = "--unix", paramLabel = "PATH",
             description = "Listen on this Unix domain socket path instead of TCP.")
     Path unix;
 
-    @Option(names = "--threads", paramLabel = "N",
-            description = "pool: number of platform threads (default: " + ServerSettings.DEFAULT_THREADS + ").")
+    @Option(names = "--pool-size", paramLabel = "N",
+            description = "pool: its number of platform threads (default: " + ServerSettings.DEFAULT_THREADS + ").")
+    Integer poolSize;
+
+    /** The pool size's first spelling, which scripts may still have: the client's --threads means event loops. */
+    @Option(names = "--threads", paramLabel = "N", hidden = true)
     Integer threads;
 
     @Option(names = "--loops", paramLabel = "N",
@@ -95,7 +106,7 @@ final class ServerOptions {
     String selector;
 
     @Option(names = "--transport", paramLabel = "TRANSPORT",
-            description = "netty: nio, epoll or io_uring (default: nio).")
+            description = "netty: nio, epoll or io_uring (default: epoll where this machine has it, else nio).")
     String transport;
 
     @Option(names = "--workers", paramLabel = "N",
@@ -108,18 +119,35 @@ final class ServerOptions {
                     + ServerSettings.DEFAULT_WORKER_QUEUE + ").")
     Integer workerQueue;
 
+    /**
+     * The server {@code --model} names: a variant's label (the experiment's word) or a bare model, whose variant is
+     * the plain one, or for netty the yardstick's transport where this machine has it.
+     */
+    ServerVariant variant() {
+        if (model.equals(Model.NETTY.cliName())) {
+            return ServerVariant.NETTY_EPOLL.unavailable().isEmpty() || transport != null
+                    ? ServerVariant.NETTY_EPOLL
+                    : ServerVariant.NETTY_NIO;
+        }
+        try {
+            return ServerVariant.named(model);
+        } catch (IllegalArgumentException e) {
+            throw usage("--model: unknown server '" + model + "' (known: " + ServerVariant.labels() + ", netty)");
+        }
+    }
+
     /** Checks the options together and names the first one that is wrong. */
     ServerSettings settings(boolean http) {
-        Model chosen;
-        try {
-            chosen = Model.fromName(model);
-        } catch (IllegalArgumentException e) {
-            throw usage("--model: " + e.getMessage());
+        ServerVariant variant = variant();
+        Model chosen = variant.model();
+        if (threads != null && poolSize != null) {
+            throw usage("--threads is the old spelling of --pool-size: give one of them");
         }
-        if (chosen == Model.JDK && !http) {
-            throw usage("--model jdk serves HTTP only");
+        Integer poolSize = threads != null ? threads : this.poolSize;
+        if (!http && !variant.servesEcho()) {
+            throw usage("--model " + model + " serves HTTP" + (variant.httpsOnly() ? "S" : "") + " only");
         }
-        requireFor(threads != null, "--threads", chosen == Model.POOL, "pool");
+        requireFor(poolSize != null, threads != null ? "--threads" : "--pool-size", chosen == Model.POOL, "pool");
         requireFor(loops != null, "--loops", chosen == Model.NIO || chosen == Model.NETTY, "nio and netty");
         requireFor(selector != null, "--selector", chosen == Model.NIO, "nio");
         requireFor(workers != null, "--workers", chosen == Model.NIO, "nio");
@@ -128,25 +156,44 @@ final class ServerOptions {
         if (selector != null && !selector.equals("epoll") && !selector.equals("poll")) {
             throw usage("--selector: expected epoll or poll, not '" + selector + "'");
         }
-        ServerSettings.NettyTransport nettyTransport = ServerSettings.NettyTransport.NIO;
+        if (selector != null && !model.equals(chosen.cliName())) {
+            throw usage("--selector: --model " + model + " names its selector already");
+        }
+        ServerSettings fromVariant = variant.configure(ServerSettings.defaults(chosen, new InetSocketAddress(0)));
+        ServerSettings.NettyTransport nettyTransport =
+                chosen == Model.NETTY ? fromVariant.netty().transport() : ServerSettings.NettyTransport.NIO;
         if (transport != null) {
+            if (!model.equals(chosen.cliName())) {
+                throw usage("--transport: --model " + model + " names its transport already");
+            }
             try {
                 nettyTransport = ServerSettings.NettyTransport.fromName(transport);
             } catch (IllegalArgumentException e) {
                 throw usage("--transport: " + e.getMessage());
             }
+        } else if (model.equals(Model.NETTY.cliName())) {
+            err().println("iolab-servers: --model netty runs Netty's " + nettyTransport.cliName() + " transport"
+                    + (nettyTransport == ServerSettings.NettyTransport.EPOLL
+                            ? " (the lab's yardstick, netty-epoll)"
+                            : " (epoll is unavailable here: "
+                                    + ServerVariant.NETTY_EPOLL.unavailable().orElse("") + ")"));
         }
-        if (port < 0 || port > 65535) {
-            throw usage("--port: expected 0 to 65535, not " + port);
+        int chosenPort = port != null ? port : http ? 8080 : ECHO_PORT;
+        if (chosenPort < 0 || chosenPort > 65535) {
+            throw usage("--port: expected 0 to 65535, not " + chosenPort);
+        }
+        if (threads != null) {
+            err().println("iolab-servers: --threads is now --pool-size (the pool's size; the client's --threads is "
+                    + "its event loops); the old spelling still works");
         }
         try {
             ServerSettings.ModelSettings own = switch (ServerSettings.defaultsOf(chosen)) {
                 case ServerSettings.PoolSettings d ->
-                    new ServerSettings.PoolSettings(threads == null ? d.threads() : threads);
+                    new ServerSettings.PoolSettings(poolSize == null ? d.threads() : poolSize);
                 case ServerSettings.NioSettings d ->
                     new ServerSettings.NioSettings(
                             loops == null ? d.loops() : loops,
-                            selector,
+                            selector != null ? selector : fromVariant.nio().selector(),
                             workers == null ? d.workers() : workers,
                             workerQueue == null ? d.workerQueue() : workerQueue);
                 case ServerSettings.NettySettings d ->
@@ -155,7 +202,7 @@ final class ServerOptions {
             };
             return new ServerSettings(
                     chosen,
-                    endpoint(),
+                    endpoint(chosenPort),
                     backlog,
                     maxConnections == null ? ServerSettings.DEFAULT_MAX_CONNECTIONS : maxConnections,
                     idleTimeout,
@@ -172,12 +219,7 @@ final class ServerOptions {
      * socket, so one loop. Each option that does not apply is named, not ignored.
      */
     ServerSettings datagramSettings() {
-        Model chosen;
-        try {
-            chosen = Model.fromName(model);
-        } catch (IllegalArgumentException e) {
-            throw usage("--model: " + e.getMessage());
-        }
+        Model chosen = variant().model();
         DatagramServers.unsupported(chosen).ifPresent(reason -> {
             throw usage("--udp: " + reason);
         });
@@ -204,7 +246,7 @@ final class ServerOptions {
         return settings.model().hasEventLoops() ? settings.withLoops(1) : settings;
     }
 
-    private SocketAddress endpoint() {
+    private SocketAddress endpoint(int port) {
         if (unix != null) {
             return UnixDomainSocketAddress.of(unix.toAbsolutePath());
         }

@@ -24,7 +24,7 @@ public final class DatagramServers {
         return switch (model) {
             case THREAD_PER_CONNECTION ->
                 Optional.of("UDP has no connections, so thread-per-connection has nothing to give a thread;"
-                        + " --model pool --threads 1 is the course's one blocking recvfrom/sendto loop");
+                        + " --model pool --pool-size 1 is the course's one blocking recvfrom/sendto loop");
             case JDK -> Optional.of("--model jdk serves HTTP only");
             case POOL, VIRTUAL, NIO, NETTY -> Optional.empty();
         };

@@ -138,6 +138,26 @@ class CommandLineTest {
     }
 
     @Test
+    void wrk2sLatencyAndVersionFlagsWork() throws Exception {
+        for (String version : new String[] {"-v", "-V", "--version"}) {
+            Run run = run(version);
+            assertEquals(0, run.status(), version + ": " + run.err());
+            assertTrue(run.out().startsWith("iolab-client "), version + ": " + run.out());
+        }
+        try (TestServers.Counting server = new TestServers.Counting(-1, 0)) {
+            Run open = run("-c", "2", "-d", "1s", "-R", "200", "-L", "-U", "-q", server.url("/plaintext"));
+            assertEquals(0, open.status(), open.err());
+            int corrected = open.out().indexOf("Percentile");
+            int uncorrected = open.out().indexOf("Uncorrected latency (ms");
+            assertTrue(corrected >= 0 && uncorrected > corrected, open.out());
+            assertTrue(open.out().indexOf("Percentile", uncorrected) > uncorrected, "-U prints its own distribution");
+            Run closed = run("-c", "2", "-d", "500ms", "--u_latency", "--latency", "-q", server.url("/plaintext"));
+            assertEquals(0, closed.status(), closed.err());
+            assertTrue(closed.out().contains("the closed loop times each request from its actual send"), closed.out());
+        }
+    }
+
+    @Test
     void nothingSucceededIsStatus1() throws Exception {
         int port;
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
