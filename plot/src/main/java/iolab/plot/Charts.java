@@ -44,7 +44,11 @@ import java.util.stream.Collectors;
 final class Charts {
 
     /** A chart and what the report says under it. */
-    record Named(String name, String title, String caption, JFreeChart chart) {
+    record Named(String name, String title, String caption, JFreeChart chart, int height) {
+
+        Named(String name, String title, String caption, JFreeChart chart) {
+            this(name, title, caption, chart, ChartFiles.HEIGHT);
+        }
     }
 
     private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 22);

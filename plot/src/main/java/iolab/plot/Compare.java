@@ -123,7 +123,7 @@ final class Compare {
         writeCsv(out.resolve("compare.csv"));
         List<Charts.Named> charts = charts();
         for (Charts.Named c : charts) {
-            ChartFiles.write(c.chart(), out.resolve("charts"), c.name());
+            ChartFiles.write(c, out.resolve("charts"));
         }
         writeHtml(out.resolve("compare.html"), charts);
         console.printf(

@@ -50,6 +50,11 @@ final class Page {
         return out.toString();
     }
 
+    /** The pages' script: sortable, filterable tables (report.js). */
+    static String script() {
+        return resource("report.js");
+    }
+
     /** The pages' style sheet. */
     static String css() {
         return resource("report.css");

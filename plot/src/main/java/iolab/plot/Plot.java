@@ -2,13 +2,17 @@ package iolab.plot;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Draws a results folder: {@code charts/} (PNG and SVG), {@code report.html}, {@code summary.csv}, {@code summary.md}
- * and {@code ratios.csv}.
+ * Draws a results folder: {@code charts/} (PNG and SVG), {@code report.html} with {@code percentiles.html} and
+ * {@code method.html}, {@code findings.md}, {@code summary.csv}, {@code summary.md} and {@code ratios.csv}.
  */
 public final class Plot {
 
@@ -32,24 +36,34 @@ public final class Plot {
         if (!results.udp().isEmpty()) {
             drawn.add(Udp.chart(results.udp(), results.catalog(), ReportWriter.provenance(results)));
         }
+        List<Ratios.Ratio> ratios = new ArrayList<>(Ratios.of(results));
+        ratios.addAll(Capacity.ratios(results.capacityRounds(), results.catalog().yardsticks()));
+        Charts.Named forest = ratios.isEmpty()
+                ? null
+                : ForestPlot.chart(ratios, new Styles(results.catalog()), ReportWriter.provenance(results));
+        if (forest != null) {
+            drawn.add(0, forest);
+        }
+        Map<String, String> imageMaps = new LinkedHashMap<>();
         for (Charts.Named c : drawn) {
-            ChartFiles.write(c.chart(), resultsDir.resolve("charts"), c.name());
+            imageMaps.put(c.name(), ChartFiles.write(c, resultsDir.resolve("charts")));
         }
         List<String> problems = new ArrayList<>(results.missing());
         results.rows().stream().filter(r -> !r.scored())
                 .forEach(r -> problems.add(r.id() + " has no score: " + r.failure()));
         problems.addAll(charts.notes());
-        List<Ratios.Ratio> ratios = new ArrayList<>(Ratios.of(results));
-        ratios.addAll(Capacity.ratios(results.capacityRounds(), results.catalog().yardsticks()));
+        Findings findings = new Findings(results, ratios);
+        Files.writeString(resultsDir.resolve("findings.md"), findings.markdown(), StandardCharsets.UTF_8);
         if (!capacity.isEmpty()) {
             Capacity.write(capacity, resultsDir.resolve(Capacity.CSV));
         }
-        Ratios.write(ratios, resultsDir.resolve("ratios.csv"));
-        ReportWriter report = new ReportWriter(results, ratios, drawn, problems);
+        Ratios.write(ratios, r -> findings.caveat(r).orElse(""), resultsDir.resolve("ratios.csv"));
+        ReportWriter report = new ReportWriter(results, ratios, findings, drawn, imageMaps, problems);
         report.writeSummaries();
         report.writeHtml();
         report.printTable(out);
         out.println();
+        report.printFindings(out);
         report.printVerdicts(out);
         out.println();
         report.printCapacity(out);

@@ -174,14 +174,15 @@ final class Ratios {
         return values;
     }
 
-    static void write(List<Ratio> ratios, Path file) throws IOException {
+    /** @param caveat what a setting explains about a ratio ("" for nothing), in a quoted last column */
+    static void write(List<Ratio> ratios, Function<Ratio, String> caveat, Path file) throws IOException {
         StringBuilder csv = new StringBuilder(
                 "workload,connections,loop,offered_req_per_s,figure,server,baseline,rounds,ratio_median,"
-                        + "ci95_low,ci95_high,coverage_pct,verdict\n");
+                        + "ci95_low,ci95_high,coverage_pct,verdict,caveat\n");
         for (Ratio r : ratios) {
             csv.append(String.format(
                     Locale.ROOT,
-                    "%s,%d,%s,%s,%s,%s,%s,%d,%.4f,%.4f,%.4f,%.1f,%s%n",
+                    "%s,%d,%s,%s,%s,%s,%s,%d,%.4f,%.4f,%.4f,%.1f,%s,%s%n",
                     r.workload(),
                     r.connections(),
                     r.figure() == Figure.CAPACITY ? "open" : r.rate() == 0 ? "closed" : "open",
@@ -194,7 +195,8 @@ final class Ratios {
                     r.ratio().low(),
                     r.ratio().high(),
                     100 * r.ratio().coverage(),
-                    r.verdictWords().replace(' ', '_')));
+                    r.verdictWords().replace(' ', '_'),
+                    caveat.apply(r).isEmpty() ? "" : "\"" + caveat.apply(r).replace("\"", "\"\"") + "\""));
         }
         Files.writeString(file, csv, StandardCharsets.UTF_8);
     }

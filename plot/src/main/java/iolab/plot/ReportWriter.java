@@ -10,11 +10,13 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -160,20 +162,64 @@ final class ReportWriter {
                     "status",
                     r -> !r.scored() ? "failed: " + r.failure() : r.hadErrors() ? "errors: " + r.errorKinds() : "ok"));
 
+    /** The median's interval as the tables write it, low–high: an interval need not be symmetric. */
+    private static final Column INTERVAL = new Column(
+            "interval (req/s)",
+            "interval",
+            r -> r.interval() == null
+                    ? ""
+                    : String.format(Locale.ROOT, "%,.0f–%,.0f", r.interval().low(), r.interval().high()));
+
+    /** The tables' order: what identifies a row, its figures and whether to trust them first; the rest after. */
+    private static final List<String> TABLE_ORDER = List.of(
+            "id", "workload", "server", "connections", "loop", "offered_req_per_s", "median_req_per_s", "interval",
+            "ci_coverage_pct", "rounds", "status", "errors", "error_pct", "p50_ms", "p99_ms", "p99_9_ms",
+            "connections_served", "connections_starved", "fairness", "client_bound", "client_limited",
+            "disturbed_rounds", "sustainable", "p90_ms", "max_ms", "censored_pct", "send_lag_p99_ms", "server_threads",
+            "server_rss_mib", "server_cpu_us_per_response", "server_cpu_cores", "client_cpu_cores");
+
     static {
-        TABLE_COLUMNS = COLUMNS.stream().filter(Column::inTables).toList();
+        TABLE_COLUMNS = TABLE_ORDER.stream()
+                .map(name -> name.equals("interval")
+                        ? INTERVAL
+                        : COLUMNS.stream()
+                                .filter(c -> c.csvName().equals(name) && c.inTables())
+                                .findFirst()
+                                .orElseThrow(() -> new IllegalStateException("no table column " + name)))
+                .toList();
     }
 
     private final ResultsFolder results;
     private final List<Ratios.Ratio> ratios;
+    private final Findings findings;
     private final List<Charts.Named> charts;
+    private final Map<String, String> imageMaps;
     private final List<String> problems;
 
-    ReportWriter(ResultsFolder results, List<Ratios.Ratio> ratios, List<Charts.Named> charts, List<String> problems) {
+    /** @param imageMaps each chart's image map (its points' tooltips), by the chart's name */
+    ReportWriter(
+            ResultsFolder results,
+            List<Ratios.Ratio> ratios,
+            Findings findings,
+            List<Charts.Named> charts,
+            Map<String, String> imageMaps,
+            List<String> problems) {
         this.results = results;
         this.ratios = ratios;
+        this.findings = findings;
         this.charts = charts;
+        this.imageMaps = imageMaps;
         this.problems = problems;
+    }
+
+    /** What the run found, for a terminal. */
+    void printFindings(PrintStream out) {
+        List<String> sentences = findings.sentences();
+        if (!sentences.isEmpty()) {
+            out.println("Findings:");
+            sentences.forEach(f -> out.println("  " + f));
+            out.println();
+        }
     }
 
     /** The verdicts for a terminal, one pair a line. */
@@ -262,7 +308,7 @@ final class ReportWriter {
                     .append(String.join(
                             " | ",
                             TABLE_COLUMNS.stream()
-                                    .map(c -> c.shown().apply(r).replace("|", "\\|"))
+                                    .map(c -> grouped(c.shown().apply(r)).replace("|", "\\|"))
                                     .toList()))
                     .append(" |\n");
         }
@@ -316,6 +362,7 @@ final class ReportWriter {
         JsonObject env = results.environment();
         String runId = runId(results);
         String date = esc(value(env, "date", "date unknown"));
+        List<Charts.Named> inCharts = charts.stream().filter(c -> !c.name().equals(ForestPlot.NAME)).toList();
         Map<String, String> page = new LinkedHashMap<>();
         page.put("css", Page.css());
         page.put("runId", esc(runId));
@@ -326,18 +373,53 @@ final class ReportWriter {
                 : "<div class=\"box warn\" id=\"missing\"><h2>Missing or partial results</h2><ul>\n"
                         + problems.stream().map(p -> "<li>" + esc(p) + "</li>\n").collect(Collectors.joining())
                         + "</ul></div>\n");
+        page.put("findings", findingsHtml());
         page.put("verdicts", verdicts());
-        page.put("capacity", capacity());
+        String capacity = capacity();
+        page.put("capacity", capacity);
+        page.put("capacityLink",
+                capacity.isEmpty() ? "" : "<li><a href=\"#capacity\">Capacity at a latency goal</a></li>\n");
+        page.put("chartLinks", inCharts.stream()
+                .map(c -> "<li><a href=\"#" + esc(c.name()) + "\">" + esc(c.title()) + "</a></li>\n")
+                .collect(Collectors.joining()));
+        page.put("charts", inCharts.stream().map(this::figure).collect(Collectors.joining()));
+        page.put("numbers", numbers());
+        page.put("jmh", Files.exists(results.dir().resolve("jmh.json"))
+                ? "; JMH's own output is <a href=\"jmh.json\">jmh.json</a>"
+                : "");
         page.put("stability", stability(env));
         page.put("precision", precision(env));
-        page.put("method", Page.method());
-        page.put("charts", charts.stream().map(ReportWriter::figure).collect(Collectors.joining()));
-        page.put("numbers", numbers());
         page.put("environment", environment(env));
         page.put("citation", esc(citation(env, runId)));
         page.put("commit", esc(commit(env)));
         page.put("machine", esc(machine(env)));
+        page.put("script", Page.script());
         Files.writeString(results.dir().resolve("report.html"), Page.fill("report.html", page), StandardCharsets.UTF_8);
+        Files.writeString(
+                results.dir().resolve("method.html"),
+                Page.fill("method.html", Map.of("css", Page.css(), "method", Page.method())),
+                StandardCharsets.UTF_8);
+        Files.writeString(
+                results.dir().resolve("percentiles.html"),
+                PercentilesPage.html(results, provenance(results)),
+                StandardCharsets.UTF_8);
+    }
+
+    /** The findings' sentences, then the forest plot of every verdict. */
+    private String findingsHtml() {
+        List<String> sentences = findings.sentences();
+        String list = sentences.isEmpty()
+                ? "<p>No block of this run measured a yardstick beside another server: there is no ratio to report."
+                        + "</p>\n"
+                : "<ul class=\"findings\">\n"
+                        + sentences.stream().map(f -> "<li>" + esc(f) + "</li>\n").collect(Collectors.joining())
+                        + "</ul>\n<p>Each sentence is written by the plotter from this run's data "
+                        + "(<a href=\"findings.md\">findings.md</a>); how to read an interval and a verdict: "
+                        + "<a href=\"method.html\">How iolab measures</a>.</p>\n";
+        return list + charts.stream()
+                .filter(c -> c.name().equals(ForestPlot.NAME))
+                .map(this::figure)
+                .collect(Collectors.joining());
     }
 
     private String verdicts() {
@@ -348,8 +430,9 @@ final class ReportWriter {
                 "yardsticks", esc(String.join(", ", results.catalog().yardsticks())),
                 "rows", Page.rows(ratios, r -> String.format(
                         Locale.ROOT,
-                        "<td>%s</td><td>%d</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%.2f×</td>"
-                                + "<td>%.2f–%.2f</td><td>%.1f%%</td><td>%d</td><td class=\"status\">%s</td>",
+                        "<td>%s</td><td>%,d</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%.2f×</td>"
+                                + "<td>%.2f–%.2f</td><td>%.1f%%</td><td>%d</td><td class=\"status\">%s</td>"
+                                + "<td class=\"text\">%s</td>",
                         esc(r.workload()),
                         r.connections(),
                         r.figure() == Ratios.Figure.CAPACITY
@@ -363,41 +446,77 @@ final class ReportWriter {
                         r.ratio().high(),
                         100 * r.ratio().coverage(),
                         r.ratio().rounds(),
-                        esc(r.verdictWords())))));
+                        esc(r.verdictWords()),
+                        esc(findings.caveat(r).orElse(""))))));
     }
 
-    private static String figure(Charts.Named c) {
+    /** A chart as the page shows it: the PNG at its own size, its points' tooltips from its image map. */
+    private String figure(Charts.Named c) {
         String name = esc(c.name());
         return String.format(
                 Locale.ROOT,
-                "<figure id=\"%s\">\n<img src=\"charts/%s.png\" alt=\"%s\" width=\"%d\" height=\"%d\">\n"
-                        + "<figcaption><strong>%s.</strong> %s <a href=\"charts/%s.svg\">SVG</a></figcaption>\n"
-                        + "</figure>\n",
+                "<figure id=\"%s\">\n<img src=\"charts/%s.png\" alt=\"%s\" width=\"%d\" height=\"%d\" "
+                        + "usemap=\"#%s-map\">\n%s\n"
+                        + "<figcaption><strong>%s.</strong> %s Hover over a point for its values. "
+                        + "<a href=\"charts/%s.svg\">SVG</a></figcaption>\n</figure>\n",
                 name,
                 name,
                 esc(c.title()),
                 ChartFiles.WIDTH,
-                ChartFiles.HEIGHT,
+                c.height(),
+                name,
+                imageMaps.getOrDefault(c.name(), ""),
                 esc(c.title()),
                 esc(c.caption()),
                 name);
     }
 
-    /** The numbers table's heading and rows, without the configuration's name: it repeats the columns after it. */
+    /**
+     * The numbers table: a heading row, then a row per configuration whose first cell links its latency files, numbers
+     * with thousands separators.
+     */
     private String numbers() {
-        List<Column> columns = TABLE_COLUMNS.subList(1, TABLE_COLUMNS.size());
-        StringBuilder html = new StringBuilder("<tr>");
-        columns.forEach(c -> html.append("<th>").append(esc(c.heading())).append("</th>"));
-        html.append("</tr>\n");
+        StringBuilder html = new StringBuilder("<thead><tr>");
+        TABLE_COLUMNS.forEach(c -> html.append("<th>").append(esc(c.heading())).append("</th>"));
+        html.append("</tr></thead>\n<tbody>\n");
         for (Row r : results.rows()) {
             html.append(r.scored() ? "<tr>" : "<tr class=\"failed\">");
-            columns.forEach(c -> html.append(c.csvName().equals("status") ? "<td class=\"status\">" : "<td>")
-                    .append(esc(c.shown().apply(r)))
-                    .append("</td>"));
+            html.append("<td class=\"text\">").append(esc(r.id())).append(files(r)).append("</td>");
+            TABLE_COLUMNS.subList(1, TABLE_COLUMNS.size())
+                    .forEach(c -> html.append(c.csvName().equals("status") ? "<td class=\"status\">" : "<td>")
+                            .append(esc(grouped(c.shown().apply(r))))
+                            .append("</td>"));
             html.append("</tr>\n");
         }
-        return html.toString();
+        return html.append("</tbody>\n").toString();
     }
+
+    /** Links to the configuration's files that exist: " · hgrm · hlog · json". */
+    private String files(Row r) {
+        Path folder = results.perConfiguration();
+        StringBuilder links = new StringBuilder();
+        for (String kind : List.of(".hgrm", ".hlog", ".json", ".service.hgrm", ".sendlag.hgrm")) {
+            Path file = folder.resolve(r.id() + kind);
+            if (Files.isRegularFile(file)) {
+                String href = results.dir().relativize(file).toString().replace('\\', '/');
+                links.append(" · <a href=\"").append(esc(href)).append("\">").append(kind.substring(1)).append("</a>");
+            }
+        }
+        return links.toString();
+    }
+
+    /** {@code 132433} as {@code 132,433}, {@code >=2000.000} as {@code >=2,000.000}; any other text as it is. */
+    static String grouped(String cell) {
+        java.util.regex.Matcher m = GROUPABLE.matcher(cell);
+        if (!m.matches() || m.group(2).length() < 4) {
+            return cell;
+        }
+        return Objects.toString(m.group(1), "") + String.format(Locale.ROOT, "%,d", Long.parseLong(m.group(2)))
+                + Objects.toString(m.group(3), "");
+    }
+
+    private static final java.util.regex.Pattern GROUPABLE =
+            java.util.regex.Pattern.compile("(>=|-)?(\\d+)(\\.\\d+)?");
 
     private static String environment(JsonObject env) {
         if (env == null) {

@@ -145,7 +145,8 @@ final class ResultsFolder {
      * Where each configuration's merged files are: {@code configurations/}, or the run's folder itself in runs made
      * before it.
      */
-    private Path perConfiguration() {
+    /** Where the configurations' .hlog, .hgrm and .json files are: their folder, or the run's in older runs. */
+    Path perConfiguration() {
         return Files.isDirectory(dir.resolve(ConfigurationId.FOLDER)) ? dir.resolve(ConfigurationId.FOLDER) : dir;
     }
 

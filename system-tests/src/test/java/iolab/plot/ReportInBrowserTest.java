@@ -14,19 +14,25 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The report as a real browser draws it: headless Chromium takes a screenshot. */
+/**
+ * The report as a real browser draws it: headless Chromium loads it with no console message, its tables sort, every
+ * local link of its pages resolves, and a screenshot shows its charts.
+ */
 class ReportInBrowserTest {
+
+    private static final Pattern LINK = Pattern.compile("(?<![a-z])(?:href|src)=\"([^\"]+)\"");
 
     @TempDir
     Path dir;
 
-    @Test
-    void chromiumRendersTheReportWithItsCharts() throws Exception {
+    private Path chromium() throws Exception {
         Optional<Path> chromium = Stream.of("chromium", "chromium-browser", "google-chrome")
                 .flatMap(name -> Stream.of(
                                 System.getenv().getOrDefault("PATH", "/usr/bin").split(":"))
@@ -39,6 +45,70 @@ class ReportInBrowserTest {
                         + "plot/check-report.sh)");
         SampleResults.write(dir);
         Plot.render(dir, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        return chromium.get();
+    }
+
+    @Test
+    void theReportLoadsWithoutAConsoleMessageAndItsTablesSort() throws Exception {
+        Path chromium = chromium();
+        for (String page : List.of("report.html#selftest", "percentiles.html", "method.html")) {
+            Path dom = dir.resolve("dom.html");
+            Path log = dir.resolve("console.log");
+            Process p = new ProcessBuilder(
+                            chromium.toString(),
+                            "--headless",
+                            "--no-sandbox",
+                            "--disable-gpu",
+                            "--disable-dev-shm-usage",
+                            "--enable-logging=stderr",
+                            "--v=0",
+                            "--virtual-time-budget=5000",
+                            "--dump-dom",
+                            dir.toUri() + page)
+                    .redirectOutput(dom.toFile())
+                    .redirectError(log.toFile())
+                    .start();
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "chromium finished");
+            assertEquals(0, p.exitValue(), Files.readString(log));
+            // Chromium logs every console message of the page, an uncaught error or a file that failed to load too.
+            List<String> console =
+                    Files.readAllLines(log).stream().filter(l -> l.contains(":CONSOLE")).toList();
+            assertEquals(List.of(), console, page + " wrote to the console");
+            if (page.startsWith("report.html")) {
+                assertTrue(
+                        Files.readString(dom).contains("data-selftest=\"sorted\""),
+                        "sorting the numbers table by req/s put its rows in order both ways");
+            }
+        }
+    }
+
+    @Test
+    void everyLocalLinkOfThePagesResolves() throws Exception {
+        SampleResults.write(dir);
+        Plot.render(dir, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        int links = 0;
+        for (String page : List.of("report.html", "percentiles.html", "method.html")) {
+            String html = Files.readString(dir.resolve(page));
+            Matcher m = LINK.matcher(html);
+            while (m.find()) {
+                String target = m.group(1).replace("&amp;", "&");
+                if (target.startsWith("#")) {
+                    assertTrue(html.contains("id=\"" + target.substring(1) + "\"")
+                                    || html.contains("name=\"" + target.substring(1) + "\""),
+                            page + ": no anchor " + target);
+                } else if (!target.matches("^[a-z]+:.*")) {
+                    Path file = dir.resolve(target.replaceFirst("#.*", ""));
+                    assertTrue(Files.exists(file), page + " links " + target + ", which is not there");
+                }
+                links++;
+            }
+        }
+        assertTrue(links > 20, "the pages link their charts, files and each other: " + links);
+    }
+
+    @Test
+    void chromiumRendersTheReportWithItsCharts() throws Exception {
+        Optional<Path> chromium = Optional.of(chromium());
 
         Path screenshot = dir.resolve("screenshot.png");
         Process p = new ProcessBuilder(
