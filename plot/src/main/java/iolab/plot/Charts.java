@@ -291,6 +291,12 @@ final class Charts {
                         r.score()));
             }
         }
+        if (closed.stream().anyMatch(Row::hadErrors)) {
+            key(plot, "hollow: had errors", new Ellipse2D.Double(-5, -5, 10, 10), false);
+        }
+        if (closed.stream().anyMatch(Row::clientBound)) {
+            key(plot, "ring: client-bound", new Ellipse2D.Double(-9, -9, 18, 18), false);
+        }
         return new Named("throughput-" + workload, "Throughput vs connections: " + workload,
                 "Closed loop: each connection sends its next request when the response arrives. The median over "
                         + "rounds; bars: its interval across rounds (see the tables for its coverage); "
@@ -360,14 +366,17 @@ final class Charts {
         for (Map.Entry<String, Function<Row, Double>> p : percentiles.entrySet()) {
             YIntervalSeriesCollection data = new YIntervalSeriesCollection();
             Function<Row, RoundStatistics.Interval> across = intervals.getOrDefault(p.getKey(), r -> null);
-            for (Map.Entry<String, List<Row>> server : byServer(closed).entrySet()) {
+            Map<String, List<Row>> servers = byServer(closed);
+            List<String> order = List.copyOf(servers.keySet());
+            for (Map.Entry<String, List<Row>> server : servers.entrySet()) {
                 YIntervalSeries series = new YIntervalSeries(server.getKey());
+                double dodge = dodge(order.indexOf(server.getKey()), order.size());
                 for (Row r : server.getValue()) {
                     Double y = p.getValue().apply(r);
                     if (y != null && y > 0) {
                         RoundStatistics.Interval ci = across.apply(r);
                         series.add(
-                                r.connections(),
+                                r.connections() * dodge,
                                 y,
                                 ci == null ? y : Math.min(y, ci.low()),
                                 ci == null ? y : Math.max(y, ci.high()));
@@ -386,7 +395,8 @@ final class Charts {
                 if (y != null && y > 0 && r.account().lowerBound(p.getKey())) {
                     // A lower bound: the censored waits of starved connections reach this percentile.
                     org.jfree.chart.annotations.XYTextAnnotation atLeast =
-                            new org.jfree.chart.annotations.XYTextAnnotation("≥", r.connections(), y);
+                            new org.jfree.chart.annotations.XYTextAnnotation(
+                                    "≥", r.connections() * dodge(order.indexOf(r.server()), order.size()), y);
                     atLeast.setFont(LABEL);
                     atLeast.setTextAnchor(org.jfree.chart.ui.TextAnchor.BOTTOM_CENTER);
                     panel.addAnnotation(atLeast);
@@ -395,6 +405,11 @@ final class Charts {
             combined.add(panel);
         }
         combined.setFixedLegendItems(((XYPlot) combined.getSubplots().get(0)).getLegendItems());
+        if (closed.stream().anyMatch(r -> !r.account().lowerBounds().isEmpty())) {
+            org.jfree.chart.LegendItemCollection items = combined.getFixedLegendItems();
+            items.add(new org.jfree.chart.LegendItem("≥: a lower bound (starved connections' waits)", Color.BLACK));
+            combined.setFixedLegendItems(items);
+        }
         return new Named("latency-" + workload, "p50, p99 and p99.9 vs connections: " + workload,
                 "Closed loop, so latency grows with the connections queued on the server (Little's law): compare the "
                         + "models at equal connections. "
@@ -421,39 +436,63 @@ final class Charts {
                 chart("Server cost vs connections — " + workload + " (closed loop)", combined));
     }
 
+    /**
+     * Little's law as bars: each server's throughput at each connection count, and over its bar a line at its own
+     * ceiling, N in service / the wait. A bar that reaches its line is bounded by its threads or workers; one below it,
+     * by CPU.
+     */
     private Named littlesLaw(String workload, List<Row> closed) {
-        double delaySeconds = catalog.delayMillis(workload) / 1000.0;
-        XYSeriesCollection data = series(closed, Row::score);
-        XYLineAndShapeRenderer renderer = lines(data, true);
-        int measured = data.getSeriesCount();
-        for (int i = 0; i < measured; i++) {
-            String server = (String) data.getSeriesKey(i);
-            XYSeries ceiling = new XYSeries(server + " ceiling", false, true);
-            for (int n = 0; n < data.getSeries(i).getItemCount(); n++) {
-                int connections = data.getSeries(i).getX(n).intValue();
-                ceiling.add(connections, catalog.inService(server, connections) / delaySeconds);
-            }
-            data.addSeries(ceiling);
-            Color color = styles.color(server);
-            renderer.setSeriesPaint(measured + i, new Color(color.getRed(), color.getGreen(), color.getBlue(), 150));
-            renderer.setSeriesStroke(
-                    measured + i,
-                    new BasicStroke(
-                            1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {1.5f, 3f}, 0f));
-            renderer.setSeriesShape(
-                    measured + i,
-                    new java.awt.geom.Rectangle2D.Double(-5, -0.75, 10, 1.5)); // a bar: the ceiling's level
+        int delayMillis = catalog.delayMillis(workload);
+        org.jfree.data.category.DefaultCategoryDataset measured = new org.jfree.data.category.DefaultCategoryDataset();
+        org.jfree.data.category.DefaultCategoryDataset ceilings = new org.jfree.data.category.DefaultCategoryDataset();
+        List<String> servers = List.copyOf(byServer(closed).keySet());
+        for (Row r : closed.stream().sorted(Comparator.comparingInt(Row::connections)).toList()) {
+            String column = String.format(Locale.ROOT, "%,d connections", r.connections());
+            measured.addValue(r.score(), r.server(), column);
+            double ceiling = catalog.inService(r.server(), r.connections()) * 1000.0 / delayMillis;
+            ceilings.addValue(ceiling, r.server(), column);
         }
-        XYPlot plot = plot(data, connectionsAxis(), new NumberAxis("Throughput (responses/s)"), renderer);
+        org.jfree.chart.renderer.category.BarRenderer bars = new org.jfree.chart.renderer.category.BarRenderer();
+        bars.setBarPainter(new org.jfree.chart.renderer.category.StandardBarPainter());
+        bars.setShadowVisible(false);
+        bars.setItemMargin(0.1);
+        org.jfree.chart.renderer.category.LevelRenderer level = new org.jfree.chart.renderer.category.LevelRenderer();
+        level.setItemMargin(0.1);
+        level.setMaximumItemWidth(1);
+        level.setDefaultStroke(new BasicStroke(3f));
+        for (int i = 0; i < servers.size(); i++) {
+            Color color = styles.color(servers.get(i));
+            int row = measured.getRowIndex(servers.get(i));
+            bars.setSeriesPaint(row, new Color(color.getRed(), color.getGreen(), color.getBlue(), 170));
+            level.setSeriesPaint(row, Color.BLACK);
+            level.setSeriesStroke(row, new BasicStroke(3f));
+            level.setSeriesVisibleInLegend(row, i == 0);
+        }
+        bars.setDefaultToolTipGenerator(new org.jfree.chart.labels.StandardCategoryToolTipGenerator(
+                "{0} at {1}: {2} responses/s", new DecimalFormat("#,##0")));
+        level.setDefaultToolTipGenerator(new org.jfree.chart.labels.StandardCategoryToolTipGenerator(
+                "{0}'s ceiling at {1}: {2} responses/s", new DecimalFormat("#,##0")));
+        level.setLegendItemLabelGenerator((dataset, series) -> "each server's ceiling, N in service / "
+                + delayMillis + " ms");
+        NumberAxis y = new NumberAxis("Throughput (responses/s)");
+        y.setLabelFont(LABEL);
+        y.setTickLabelFont(TICKS);
+        org.jfree.chart.axis.CategoryAxis x = new org.jfree.chart.axis.CategoryAxis(null);
+        x.setTickLabelFont(LABEL);
+        org.jfree.chart.plot.CategoryPlot plot = new org.jfree.chart.plot.CategoryPlot(measured, x, y, bars);
+        plot.setDataset(1, ceilings);
+        plot.setRenderer(1, level);
+        plot.setDatasetRenderingOrder(org.jfree.chart.plot.DatasetRenderingOrder.FORWARD);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setRangeGridlinePaint(new Color(0xBBBBBB));
         return new Named(
                 "littles-law-" + workload,
                 "Little's law: " + workload,
-                "Each request waits " + Math.round(delaySeconds * 1000)
-                        + " ms on the server, so at most N requests in service give N / "
-                        + Math.round(delaySeconds * 1000)
-                        + " ms responses per second (dotted, thin): N is the connections, but at most "
-                        + limits() + ". Below its ceiling a server is limited by CPU.",
-                chart("Throughput against the Little's-law ceiling — " + workload, plot));
+                "Each request waits " + delayMillis + " ms on the server, so at most N requests in service give N / "
+                        + delayMillis + " ms responses per second: the black line over each bar is that server's own "
+                        + "ceiling, N being the connections, but at most " + limits() + ". A bar that reaches its "
+                        + "line is bounded by its threads or workers; one below it, by CPU.",
+                chart("Throughput against each server's Little's-law ceiling — " + workload, plot));
     }
 
     /** "200 for pool, 200 for nio": the servers whose threads or workers bound the requests in service. */
@@ -552,11 +591,14 @@ final class Charts {
 
     private XYSeriesCollection series(List<Row> rows, Function<Row, Double> y) {
         XYSeriesCollection data = new XYSeriesCollection();
-        for (Map.Entry<String, List<Row>> server : byServer(rows).entrySet()) {
+        Map<String, List<Row>> servers = byServer(rows);
+        int place = 0;
+        for (Map.Entry<String, List<Row>> server : servers.entrySet()) {
             XYSeries series = new XYSeries(server.getKey());
+            double dodge = dodge(place++, servers.size());
             server.getValue().stream()
                     .filter(r -> y.apply(r) != null && y.apply(r) > 0)
-                    .forEach(r -> series.add(r.connections(), y.apply(r)));
+                    .forEach(r -> series.add(r.connections() * dodge, y.apply(r)));
             data.addSeries(series);
         }
         return data;
@@ -626,6 +668,15 @@ final class Charts {
         NumberAxis linear = new NumberAxis(label);
         linear.setAutoRangeIncludesZero(true);
         return linear;
+    }
+
+    /** Adds to a chart's legend what a marker style means: hollow, a ring. */
+    private static void key(XYPlot plot, String label, java.awt.Shape shape, boolean filled) {
+        org.jfree.chart.LegendItemCollection items = plot.getLegendItems();
+        items.add(new org.jfree.chart.LegendItem(
+                label, null, null, null, true, shape, filled, Color.BLACK, true, Color.BLACK, new BasicStroke(1.5f),
+                false, new java.awt.geom.Line2D.Double(), new BasicStroke(1f), Color.BLACK));
+        plot.setFixedLegendItems(items);
     }
 
     private static LogAxis logAxis(String label) {
