@@ -36,8 +36,7 @@ public final class Plot {
         if (!results.udp().isEmpty()) {
             drawn.add(Udp.chart(results.udp(), results.catalog(), ReportWriter.provenance(results)));
         }
-        List<Ratios.Ratio> ratios = new ArrayList<>(Ratios.of(results));
-        ratios.addAll(Capacity.ratios(results.capacityRounds(), results.catalog().yardsticks()));
+        List<Ratios.Ratio> ratios = Ratios.all(results);
         Charts.Named forest = ratios.isEmpty()
                 ? null
                 : ForestPlot.chart(ratios, new Styles(results.catalog()), ReportWriter.provenance(results));

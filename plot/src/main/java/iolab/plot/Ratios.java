@@ -125,6 +125,13 @@ final class Ratios {
     private Ratios() {
     }
 
+    /** Every ratio of a run: the trials' figures, then the capacities'. */
+    static List<Ratio> all(ResultsFolder results) {
+        List<Ratio> all = new ArrayList<>(of(results));
+        all.addAll(Capacity.ratios(results.capacityRounds(), results.catalog().yardsticks()));
+        return all;
+    }
+
     static List<Ratio> of(ResultsFolder results) {
         Map<String, List<Row>> blocks = new LinkedHashMap<>();
         for (Row r : results.rows()) {
