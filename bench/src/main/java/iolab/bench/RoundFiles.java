@@ -1,6 +1,7 @@
 package iolab.bench;
 
 import iolab.runfiles.ConfigurationId;
+import iolab.runfiles.IntervalLog;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -10,14 +11,9 @@ import iolab.clients.LoadResult;
 import iolab.clients.LoadRun;
 import iolab.clients.LoadSettings;
 import iolab.clients.Report;
-import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.HistogramLogReader;
-import org.HdrHistogram.HistogramLogWriter;
 
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,14 +64,14 @@ final class RoundFiles {
             for (Map.Entry<String, JsonElement> e : summary.getAsJsonObject("statuses").entrySet()) {
                 statuses.merge(Integer.valueOf(e.getKey()), e.getValue().getAsLong(), Long::sum);
             }
-            for (Histogram interval : read(rounds.resolve(base + ".hlog"))) {
+            for (Histogram interval : IntervalLog.read(rounds.resolve(base + ".hlog"))) {
                 interval.setTag(trial);
                 intervals.add(interval);
                 latency.add(interval);
             }
-            read(rounds.resolve(base + ".sendlag.hlog")).forEach(sendLag::add);
-            read(rounds.resolve(base + ".service.hlog")).forEach(serviceTime::add);
-            read(rounds.resolve(base + ".censored.hlog")).forEach(censored::add);
+            IntervalLog.read(rounds.resolve(base + ".sendlag.hlog")).forEach(sendLag::add);
+            IntervalLog.read(rounds.resolve(base + ".service.hlog")).forEach(serviceTime::add);
+            IntervalLog.read(rounds.resolve(base + ".censored.hlog")).forEach(censored::add);
             shares.add(Report.connectionShares(summary));
         }
         LoadResult result = new LoadResult(
@@ -99,29 +95,10 @@ final class RoundFiles {
         if (settings.openLoop()) {
             Report.writePercentiles(serviceTime, c.key().file(runDir, ".service.hgrm"));
         }
-        try (PrintStream out =
-                new PrintStream(Files.newOutputStream(c.key().file(runDir, ".hlog")), false, StandardCharsets.UTF_8)) {
-            HistogramLogWriter log = new HistogramLogWriter(out);
-            log.outputComment("iolab: " + c.describe()
-                    + ", every counted round's intervals, each tagged with its round; values in nanoseconds");
-            log.outputLogFormatVersion();
-            long base = intervals.isEmpty()
-                    ? System.currentTimeMillis()
-                    : intervals.get(0).getStartTimeStamp();
-            log.outputStartTime(base);
-            log.setBaseTime(base);
-            log.outputBaseTime(base);
-            log.outputLegend();
-            intervals.forEach(log::outputIntervalHistogram);
-        }
-    }
-
-    private static List<Histogram> read(Path hlog) throws IOException {
-        List<Histogram> intervals = new ArrayList<>();
-        HistogramLogReader reader = new HistogramLogReader(hlog.toFile());
-        for (EncodableHistogram h; (h = reader.nextIntervalHistogram()) != null; ) {
-            intervals.add((Histogram) h);
-        }
-        return intervals;
+        IntervalLog.write(
+                intervals,
+                "iolab: " + c.describe()
+                        + ", every counted round's intervals, each tagged with its round; values in nanoseconds",
+                c.key().file(runDir, ".hlog"));
     }
 }

@@ -1,8 +1,6 @@
 package iolab.runfiles;
 
-import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.HistogramLogReader;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,12 +33,7 @@ public final class Sustainability {
      */
     public static boolean sustained(Path hlog, long ratePerSecond) {
         try {
-            HistogramLogReader reader = new HistogramLogReader(hlog.toFile());
-            List<Histogram> intervals = new ArrayList<>();
-            for (EncodableHistogram h; (h = reader.nextIntervalHistogram()) != null; ) {
-                intervals.add((Histogram) h);
-            }
-            return sustained(intervals, ratePerSecond);
+            return sustained(IntervalLog.read(hlog), ratePerSecond);
         } catch (IOException | RuntimeException e) {
             return false;
         }
