@@ -88,6 +88,11 @@ public final class Experiment {
             System.exit(2);
             return;
         }
+        String hosts = System.getProperty("iolab.hosts", "");
+        if (!hosts.isBlank()) {
+            System.exit(hosts(Path.of(hosts)));
+            return;
+        }
         Path results = Path.of(System.getProperty("iolab.results", "results")).toAbsolutePath();
         try {
             Pinning.pinSelfToClientCore(); // this JVM is the client: its trials run here
@@ -104,6 +109,36 @@ public final class Experiment {
         } catch (InterruptedException e) {
             System.exit(1);
         }
+    }
+
+    /**
+     * {@code -Dhosts=FILE}: every host is checked before anything starts (ssh without a prompt, the JDK, the clock),
+     * and the first that fails is refused in one line, status 2. Running the servers and the load on the hosts is not
+     * built yet, which the last line says, also with status 2, so that no run on this machine passes for one on them.
+     */
+    private static int hosts(Path file) {
+        try {
+            List<iolab.bench.hosts.Preflight.Checked> checked =
+                    iolab.bench.hosts.Preflight.check(iolab.bench.hosts.HostsFile.read(file));
+            checked.forEach(c -> System.out.printf(
+                    java.util.Locale.ROOT,
+                    "iolab experiment: %s ready: Java %d, clock %+d ms from this one (within %d ms)%n",
+                    c.host().role() + " host " + c.host().destination(),
+                    c.javaMajor(),
+                    c.offsetMillis(),
+                    c.uncertaintyMillis()));
+            System.err.println("iolab experiment: -Dhosts: every host is ready, but running the servers and the load "
+                    + "on them is not built yet; without -Dhosts the experiment runs on this machine");
+        } catch (iolab.bench.hosts.Preflight.Refused e) {
+            System.err.println("iolab experiment: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            System.err.println("iolab experiment: " + e.getMessage());
+        } catch (IOException e) {
+            System.err.println("iolab experiment: -Dhosts: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 2;
     }
 
     /** Runs {@code matrix}; returns the new results folder, to which {@code results/latest} now points. */
