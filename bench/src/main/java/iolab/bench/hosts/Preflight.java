@@ -68,9 +68,21 @@ public final class Preflight {
     }
 
     /** Runs {@code command} on {@code host}; its output, or the refusal with ssh's own last line. */
-    private static String run(Host host, String command) throws Refused, IOException, InterruptedException {
-        Process p = new ProcessBuilder(host.ssh(command)).redirectInput(ProcessBuilder.Redirect.PIPE).start();
-        p.getOutputStream().close();
+    static String run(Host host, String command) throws Refused, IOException, InterruptedException {
+        return run(host, command, null);
+    }
+
+    /** The same with {@code input} (a file) as the command's standard input. */
+    static String run(Host host, String command, java.nio.file.Path input)
+            throws Refused, IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(host.ssh(command));
+        if (input != null) {
+            builder.redirectInput(input.toFile());
+        }
+        Process p = builder.start();
+        if (input == null) {
+            p.getOutputStream().close();
+        }
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(SSH_SECONDS, TimeUnit.SECONDS)) {
@@ -79,6 +91,9 @@ public final class Preflight {
         }
         if (p.exitValue() == 255) {
             throw new Refused(host, "ssh cannot reach it without a prompt: " + lastLine(err));
+        }
+        if (p.exitValue() != 0 && input != null) {
+            throw new Refused(host, "'" + command + "' failed there: " + lastLine(err));
         }
         return out;
     }

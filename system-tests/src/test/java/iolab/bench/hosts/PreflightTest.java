@@ -119,6 +119,25 @@ class PreflightTest {
     }
 
     @Test
+    void theJarsReachAHostByCopyCheckedByHash() throws Exception {
+        Host host = file(hosts.line("server", 0, ""), hosts.line("load", 1, "")).get(1);
+        Path jar = dir.resolve("benchmarks.jar");
+        byte[] bytes = new byte[3 << 20];
+        new java.util.Random(7).nextBytes(bytes);
+        Files.write(jar, bytes);
+        Path there = dir.resolve("host-1/jars"); // the simulated hosts share this machine's files
+        assertTrue(Deploy.jar(host, jar, there.toString()), "copied the first time");
+        assertTrue(java.util.Arrays.equals(bytes, Files.readAllBytes(there.resolve("benchmarks.jar"))));
+        assertTrue(!Deploy.jar(host, jar, there.toString()), "not again while its hash matches");
+        Files.write(there.resolve("benchmarks.jar"), new byte[] {1, 2, 3});
+        assertTrue(Deploy.jar(host, jar, there.toString()), "copied again once it differs");
+        assertTrue(java.util.Arrays.equals(bytes, Files.readAllBytes(there.resolve("benchmarks.jar"))));
+        Preflight.Refused refused =
+                assertThrows(Preflight.Refused.class, () -> Deploy.jar(host, jar, "/proc/iolab-cannot-be-made"));
+        assertTrue(refused.getMessage().contains("failed there"), refused.getMessage());
+    }
+
+    @Test
     void aClockThatCannotBeReadPreciselyIsRefused() throws Exception {
         Preflight.Refused refused = assertThrows(Preflight.Refused.class, () -> Preflight.check(file(
                 hosts.line("server", 0, "java=" + JAVA),
