@@ -11,13 +11,12 @@ import iolab.runfiles.RoundStatistics;
 import iolab.runfiles.Sustainability;
 import iolab.runfiles.CapacityProbe;
 import iolab.runfiles.CapacityRound;
+import iolab.runfiles.IntervalLog;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.HistogramLogReader;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -351,11 +350,7 @@ final class ResultsFolder {
             return null;
         }
         try {
-            HistogramLogReader reader = new HistogramLogReader(file.toFile());
-            List<Histogram> intervals = new ArrayList<>();
-            for (EncodableHistogram h; (h = reader.nextIntervalHistogram()) != null; ) {
-                intervals.add((Histogram) h);
-            }
+            List<Histogram> intervals = IntervalLog.read(file);
             if (intervals.stream().mapToLong(Histogram::getTotalCount).sum() == 0) {
                 missing.add(name + ": empty; that configuration is left out of the percentile-distribution chart");
                 return null;

@@ -1,8 +1,6 @@
 package iolab.runfiles;
 
-import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.HistogramLogReader;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -108,10 +106,7 @@ public record BacklogPoint(
     private static Histogram histogram(Path hlog) throws IOException {
         Histogram all = new Histogram(3);
         if (Files.exists(hlog)) {
-            HistogramLogReader reader = new HistogramLogReader(hlog.toFile());
-            for (EncodableHistogram h; (h = reader.nextIntervalHistogram()) != null; ) {
-                all.add((Histogram) h);
-            }
+            IntervalLog.read(hlog).forEach(all::add);
         }
         return all;
     }
