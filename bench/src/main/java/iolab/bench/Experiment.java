@@ -129,9 +129,7 @@ public final class Experiment {
                     c.uncertaintyMillis()));
             System.err.println("iolab experiment: -Dhosts: every host is ready, but running the servers and the load "
                     + "on them is not built yet; without -Dhosts the experiment runs on this machine");
-        } catch (iolab.bench.hosts.Preflight.Refused e) {
-            System.err.println("iolab experiment: " + e.getMessage());
-        } catch (IllegalArgumentException e) {
+        } catch (iolab.bench.hosts.Preflight.Refused | IllegalArgumentException e) {
             System.err.println("iolab experiment: " + e.getMessage());
         } catch (IOException e) {
             System.err.println("iolab experiment: -Dhosts: " + e);

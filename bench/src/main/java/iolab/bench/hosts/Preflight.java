@@ -67,7 +67,10 @@ public final class Preflight {
         return checked;
     }
 
-    /** Runs {@code command} on {@code host}; its output, or the refusal with ssh's own last line. */
+    /**
+     * Runs {@code command} on {@code host}; its output, or the refusal with ssh's own last line (status 255) or the
+     * command's (any other status but 0).
+     */
     static String run(Host host, String command) throws Refused, IOException, InterruptedException {
         return run(host, command, null);
     }
@@ -92,7 +95,7 @@ public final class Preflight {
         if (p.exitValue() == 255) {
             throw new Refused(host, "ssh cannot reach it without a prompt: " + lastLine(err));
         }
-        if (p.exitValue() != 0 && input != null) {
+        if (p.exitValue() != 0) {
             throw new Refused(host, "'" + command + "' failed there: " + lastLine(err));
         }
         return out;
