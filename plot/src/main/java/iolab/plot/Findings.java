@@ -14,8 +14,8 @@ import java.util.stream.Collectors;
 /**
  * What a run found, in at most {@link #MOST} sentences the run itself writes: one per block of verdicts (a workload, a
  * connection count, a figure), each ratio with its interval, coverage, verdict and the caveat a setting explains. The
- * blocks chosen: the first workload at its most and its fewest connections (the C10k question), every other workload at
- * its most, then the capacity at the latency goal.
+ * blocks chosen: the workload measured at the most connection counts at its most and its fewest connections (the C10k
+ * question), the capacity at the latency goal, then every other workload at its most connections.
  */
 final class Findings {
 
@@ -28,20 +28,20 @@ final class Findings {
     static final String README_END = "<!-- /findings -->";
 
     private final ResultsFolder results;
-    private final List<Ratios.Ratio> ratios;
+    private final List<String> sentences;
 
     Findings(ResultsFolder results, List<Ratios.Ratio> ratios) {
         this.results = results;
-        this.ratios = ratios;
+        this.sentences = choose(ratios);
     }
 
     /** The sentences, plain text, best first within each. */
     List<String> sentences() {
-        Map<String, List<Ratios.Ratio>> blocks = new LinkedHashMap<>();
-        for (Ratios.Ratio r : ratios) {
-            blocks.computeIfAbsent(r.figure() + " " + r.workload() + " " + r.connections() + " " + r.rate(),
-                    k -> new ArrayList<>()).add(r);
-        }
+        return sentences;
+    }
+
+    private List<String> choose(List<Ratios.Ratio> ratios) {
+        Map<String, List<Ratios.Ratio>> blocks = Ratios.byBlock(ratios);
         List<List<Ratios.Ratio>> throughput = blocks.values().stream()
                 .filter(b -> b.get(0).figure() == Ratios.Figure.THROUGHPUT)
                 .toList();

@@ -36,10 +36,7 @@ final class ForestPlot {
     }
 
     static Charts.Named chart(List<Ratios.Ratio> ratios, Styles styles, String provenance) {
-        Map<String, List<Ratios.Ratio>> blocks = new LinkedHashMap<>();
-        for (Ratios.Ratio r : ratios) {
-            blocks.computeIfAbsent(block(r), k -> new ArrayList<>()).add(r);
-        }
+        Map<String, List<Ratios.Ratio>> blocks = Ratios.byBlock(ratios);
         Map<String, XIntervalSeries> series = new LinkedHashMap<>();
         List<String> labels = new ArrayList<>();
         List<double[]> bands = new ArrayList<>();
@@ -82,7 +79,7 @@ final class ForestPlot {
         }
         renderer.setDefaultToolTipGenerator((dataset, seriesIndex, item) -> {
             Ratios.Ratio r = byRow.get((int) dataset.getYValue(seriesIndex, item));
-            return block(r) + ": " + r.sentence();
+            return r.block() + ": " + r.sentence();
         });
         LogAxis x = new ReadableLogAxis("Ratio to the yardstick measured in the same rounds (log scale; 1 = the same)");
         x.setRange(floor, high * 1.15);
@@ -115,18 +112,5 @@ final class ForestPlot {
                         + "(throughput, server CPU per response, capacity at the latency goal).",
                 Charts.chart("Verdicts: each server against the yardstick", plot, provenance),
                 height);
-    }
-
-    private static String block(Ratios.Ratio r) {
-        return String.format(
-                Locale.ROOT,
-                "%s, %,d connections, %s%s, against %s",
-                r.workload(),
-                r.connections(),
-                r.figure().label.replace('_', ' '),
-                r.figure() == Ratios.Figure.CAPACITY
-                        ? " (p99 ≤ " + iolab.runfiles.CapacityRound.number(r.sloMillis()) + " ms)"
-                        : r.rate() == 0 ? "" : " at " + r.rate() + " req/s",
-                Findings.name(r.baseline()));
     }
 }

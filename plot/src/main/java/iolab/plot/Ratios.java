@@ -104,6 +104,23 @@ final class Ratios {
                     verdictWords());
         }
 
+        /**
+         * "plaintext, 1,000 connections, throughput, against Netty epoll": the block of verdicts this ratio belongs to,
+         * a workload, connection count and figure measured against one yardstick in the same rounds.
+         */
+        String block() {
+            return String.format(
+                    Locale.ROOT,
+                    "%s, %,d connections, %s%s, against %s",
+                    workload,
+                    connections,
+                    figure.label.replace('_', ' '),
+                    figure == Figure.CAPACITY
+                            ? " (p99 ≤ " + CapacityRound.number(sloMillis) + " ms)"
+                            : rate == 0 ? "" : " at " + rate + " req/s",
+                    Findings.name(baseline));
+        }
+
         String where() {
             if (figure == Figure.CAPACITY) {
                 return String.format(
@@ -123,6 +140,13 @@ final class Ratios {
     }
 
     private Ratios() {
+    }
+
+    /** {@code ratios} by {@link Ratio#block()}, blocks and ratios in the order given. */
+    static Map<String, List<Ratio>> byBlock(List<Ratio> ratios) {
+        Map<String, List<Ratio>> blocks = new LinkedHashMap<>();
+        ratios.forEach(r -> blocks.computeIfAbsent(r.block(), k -> new ArrayList<>()).add(r));
+        return blocks;
     }
 
     /** Every ratio of a run: the trials' figures, then the capacities'. */
