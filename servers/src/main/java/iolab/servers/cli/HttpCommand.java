@@ -94,7 +94,7 @@ final class HttpCommand implements Callable<Integer> {
                     "--tls-provider: --model " + options.model + " names its TLS provider already");
         }
         if (tls) {
-            Tls chosen = tls();
+            Tls chosen = tls(variantTls);
             try {
                 settings = settings.withTls(chosen);
             } catch (IllegalArgumentException e) {
@@ -140,14 +140,17 @@ final class HttpCommand implements Callable<Integer> {
                 server, settings.tls() == null ? "http" : "https", settings, options.out(), options.err(), afterReady);
     }
 
-    /** The server's TLS from the flags; a file that cannot be used is named, with why. */
-    private Tls tls() {
+    /**
+     * The server's TLS from the flags; a file that cannot be used is named, with why.
+     *
+     * @param variantTls the provider {@code --model} names, or null: then {@code --tls-provider}'s, else the JDK's
+     */
+    private Tls tls(Tls.Provider variantTls) {
         if ((cert == null) != (key == null)) {
             throw new ParameterException(
                     options.spec.commandLine(), cert == null ? "--key needs --cert" : "--cert needs --key");
         }
         try {
-            Tls.Provider variantTls = options.variant().tlsProvider();
             Tls.Provider provider = variantTls != null
                     ? variantTls
                     : tlsProvider == null ? Tls.Provider.JDK : Tls.Provider.fromName(tlsProvider);
