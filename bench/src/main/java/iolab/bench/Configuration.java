@@ -106,6 +106,27 @@ public record Configuration(ServerVariant server, Workload workload, int connect
                 workload.tls() ? new ClientTls(true, false) : null);
     }
 
+    /**
+     * The {@code iolab-client} command line of one load host's share of this configuration: {@code connections} of
+     * them, at {@code rate} requests per second (0: the closed loop), with the same threads and timeouts as
+     * {@link #loadSettings}.
+     */
+    public List<String> clientArguments(
+            String address, int connections, double rate, Duration warmup, Duration measurement) {
+        List<String> args = new ArrayList<>(workload.clientArguments(address));
+        args.addAll(List.of(
+                "--threads", String.valueOf(CLIENT_THREADS),
+                "--connections", String.valueOf(connections),
+                "--warmup", warmup.toMillis() + "ms",
+                "--duration", measurement.toMillis() + "ms",
+                "--timeout", TIMEOUT.toMillis() + "ms",
+                "--connect-timeout", CONNECT_TIMEOUT.toMillis() + "ms"));
+        if (rate > 0) {
+            args.addAll(List.of("--rate", String.format(java.util.Locale.ROOT, "%.3f", rate)));
+        }
+        return args;
+    }
+
     /** Every setting, for environment.json. */
     public Map<String, Object> settings() {
         Map<String, Object> settings = new LinkedHashMap<>();

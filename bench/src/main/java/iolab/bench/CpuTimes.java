@@ -19,19 +19,23 @@ record CpuTimes(long nanoTime, long busyNanos, long irqNanos, long stealNanos) {
     /** Null where there is no {@code /proc/stat}. */
     static CpuTimes now() {
         try {
-            long now = System.nanoTime();
-            for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
-                if (line.startsWith("cpu ")) {
-                    String[] f = line.trim().split("\\s+");
-                    // cpu user nice system idle iowait irq softirq steal ...
-                    long irq = Long.parseLong(f[6]) + Long.parseLong(f[7]);
-                    long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + irq;
-                    long steal = f.length > 8 ? Long.parseLong(f[8]) : 0;
-                    return new CpuTimes(now, busy * NANOS_PER_TICK, irq * NANOS_PER_TICK, steal * NANOS_PER_TICK);
-                }
-            }
+            return parse(System.nanoTime(), Files.readString(Path.of("/proc/stat")));
         } catch (IOException | RuntimeException e) {
-            // no /proc: nothing to say
+            return null; // no /proc: nothing to say
+        }
+    }
+
+    /** From the text of {@code /proc/stat} read at {@code nanoTime}; null without its {@code cpu} line. */
+    static CpuTimes parse(long nanoTime, String procStat) {
+        for (String line : procStat.lines().toList()) {
+            if (line.startsWith("cpu ")) {
+                String[] f = line.trim().split("\\s+");
+                // cpu user nice system idle iowait irq softirq steal ...
+                long irq = Long.parseLong(f[6]) + Long.parseLong(f[7]);
+                long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + irq;
+                long steal = f.length > 8 ? Long.parseLong(f[8]) : 0;
+                return new CpuTimes(nanoTime, busy * NANOS_PER_TICK, irq * NANOS_PER_TICK, steal * NANOS_PER_TICK);
+            }
         }
         return null;
     }

@@ -21,6 +21,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * {@code mvn -pl bench verify}: runs the matrix in rounds and writes {@code results/<run id>/}.
@@ -69,14 +72,14 @@ public final class Experiment {
     /** Disturbed trials that counted because the budget had no room to measure them again. */
     private final List<String> notRepeated = new ArrayList<>();
     private CapacityRounds capacity;
-    private final TrialRunner runner;
+    private final Trials runner;
     private long startNanos;
 
-    private Experiment(Matrix matrix, RunFolder folder, PrintStream out) {
+    private Experiment(Matrix matrix, RunFolder folder, PrintStream out, Function<Consumer<String>, Trials> runner) {
         this.matrix = matrix;
         this.folder = folder;
         this.out = out;
-        this.runner = new TrialRunner(matrix, folder.logs(), out, warnings::add);
+        this.runner = runner.apply(warnings::add);
     }
 
     public static void main(String[] args) {
@@ -88,12 +91,12 @@ public final class Experiment {
             System.exit(2);
             return;
         }
+        Path results = Path.of(System.getProperty("iolab.results", "results")).toAbsolutePath();
         String hosts = System.getProperty("iolab.hosts", "");
         if (!hosts.isBlank()) {
-            System.exit(hosts(Path.of(hosts)));
+            System.exit(acrossHosts(matrix, Path.of(hosts), results));
             return;
         }
-        Path results = Path.of(System.getProperty("iolab.results", "results")).toAbsolutePath();
         try {
             Pinning.pinSelfToClientCore(); // this JVM is the client: its trials run here
             Path runDir = run(matrix, results, System.out);
@@ -112,37 +115,59 @@ public final class Experiment {
     }
 
     /**
-     * {@code -Dhosts=FILE}: every host is checked before anything starts (ssh without a prompt, the JDK, the clock),
-     * and the first that fails is refused in one line, status 2. Running the servers and the load on the hosts is not
-     * built yet, which the last line says, also with status 2, so that no run on this machine passes for one on them.
+     * {@code -Dhosts=FILE}: every host is checked before anything starts (ssh without a prompt, the JDK, the clock) and
+     * given the lab's jars, and the first that fails is refused in one line, status 2; then the matrix runs with its
+     * servers on the server host and its load from the load hosts ({@link HostTrials}). The listen-backlog and UDP
+     * sweeps stay on one machine: they are not run across hosts.
      */
-    private static int hosts(Path file) {
+    private static int acrossHosts(Matrix matrix, Path file, Path results) {
+        HostTrials.Deployed deployed;
         try {
             List<iolab.bench.hosts.Preflight.Checked> checked =
                     iolab.bench.hosts.Preflight.check(iolab.bench.hosts.HostsFile.read(file));
             checked.forEach(c -> System.out.printf(
-                    java.util.Locale.ROOT,
+                    Locale.ROOT,
                     "iolab experiment: %s ready: Java %d, clock %+d ms from this one (within %d ms)%n",
                     c.host().role() + " host " + c.host().destination(),
                     c.javaMajor(),
                     c.offsetMillis(),
                     c.uncertaintyMillis()));
-            System.err.println("iolab experiment: -Dhosts: every host is ready, but running the servers and the load "
-                    + "on them is not built yet; without -Dhosts the experiment runs on this machine");
+            deployed = HostTrials.deploy(checked, "run-" + ProcessHandle.current().pid());
         } catch (iolab.bench.hosts.Preflight.Refused | IllegalArgumentException e) {
             System.err.println("iolab experiment: " + e.getMessage());
+            return 2;
         } catch (IOException e) {
             System.err.println("iolab experiment: -Dhosts: " + e);
+            return 2;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return 2;
         }
-        return 2;
+        try {
+            Path runDir = run(matrix, results, System.out, (folder, warnings) ->
+                    new HostTrials(deployed, matrix.runnableHere(), folder, System.out, warnings));
+            try (var measured = Files.list(runDir.resolve(iolab.runfiles.ConfigurationId.FOLDER))) {
+                return measured.findAny().isPresent() ? 0 : 1;
+            }
+        } catch (IOException | RuntimeException e) {
+            System.err.println("iolab experiment: " + e);
+            return 1;
+        }
     }
 
     /** Runs {@code matrix}; returns the new results folder, to which {@code results/latest} now points. */
     public static Path run(Matrix matrix, Path results, PrintStream out) throws IOException {
+        return run(matrix, results, out, (folder, warnings) ->
+                new TrialRunner(matrix.runnableHere(), folder.id(), folder.logs(), out, warnings));
+    }
+
+    /** The same, its trials run where {@code trials} runs them. */
+    static Path run(
+            Matrix matrix, Path results, PrintStream out, BiFunction<RunFolder, Consumer<String>, Trials> trials)
+            throws IOException {
         RunFolder folder = RunFolder.create(results);
-        Experiment experiment = new Experiment(matrix.runnableHere(), folder, out);
+        Experiment experiment =
+                new Experiment(matrix.runnableHere(), folder, out, warnings -> trials.apply(folder, warnings));
         // A server this machine cannot run is skipped with its reason, not failed.
         for (Configuration c : matrix.configurations()) {
             c.server()
@@ -167,6 +192,7 @@ public final class Experiment {
                         "rule",
                         "per round: blocks (workload, connections, load) shuffled; within a block, its servers back to "
                                 + "back, shuffled"));
+        environment.put("hosts", runner.hosts());
         folder.writeJson("environment.json", environment);
         out.printf(
                 "iolab experiment %s: %d configurations × %d rounds = %d trials, after a round that warms up (%s "
@@ -176,16 +202,15 @@ public final class Experiment {
                 matrix.rounds(),
                 matrix.trials(),
                 matrix.name(),
-                Pinning.describe());
+                runner.where());
         runner.calibrate();
         startNanos = System.nanoTime();
         Random random = new Random(seed);
-        try (WarmServers servers = new WarmServers(folder.id(), folder.logs())) {
+        try (runner) {
             capacity = new CapacityRounds(
                     matrix.searches(),
                     folder.dir(),
                     (c, dir, files, round, attempt) -> runner.run(
-                            servers,
                             c,
                             dir,
                             files,
@@ -212,15 +237,15 @@ public final class Experiment {
             List<Configuration> warmUp = matrix.warmUp();
             for (Configuration c : order(matrix, random)) {
                 if (warmUp.contains(c)) {
-                    measure(servers, c, 0, 1);
+                    measure(c, 0, 1);
                 }
             }
             capacity.warmUp(this::capacityGuess);
             for (int round = 1; round <= matrix.rounds(); round++) {
-                measureFixedRound(servers, random, round);
+                measureFixedRound(random, round);
             }
-            extraRounds(servers, random);
-            servers.restarts()
+            extraRounds(random);
+            runner.restarts()
                     .forEach((server, n) -> warnings.add(server + " died and was started again " + n + " time(s)"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -275,7 +300,12 @@ public final class Experiment {
         folder.writeJson("environment.json", environment);
         warnings.forEach(w -> out.println("warning: " + w));
         out.printf("%nDone in %s. Results: %s%n%n", minutes(System.nanoTime() - startNanos), folder.dir());
-        if (Boolean.parseBoolean(System.getProperty(BACKLOG_PROPERTY))) {
+        boolean here = runner instanceof TrialRunner;
+        if (!here && (Boolean.parseBoolean(System.getProperty(BACKLOG_PROPERTY))
+                || Boolean.parseBoolean(System.getProperty(UDP_PROPERTY)))) {
+            out.println("The listen-backlog and UDP sweeps are not run across hosts: they run on one machine only");
+        }
+        if (here && Boolean.parseBoolean(System.getProperty(BACKLOG_PROPERTY))) {
             out.printf(
                     "%nThe listen backlog: a storm of short connections against nio slow to accept, backlog %s%n",
                     BacklogSweep.BACKLOGS);
@@ -286,7 +316,7 @@ public final class Experiment {
                 throw new IOException("interrupted", e);
             }
         }
-        if (Boolean.parseBoolean(System.getProperty(UDP_PROPERTY))) {
+        if (here && Boolean.parseBoolean(System.getProperty(UDP_PROPERTY))) {
             out.printf(
                     "%nUDP echo: %s at %s datagrams/s, %d rounds%n", UdpSweep.SERVERS, UdpSweep.RATES, UdpSweep.ROUNDS);
             try {
@@ -311,7 +341,7 @@ public final class Experiment {
      * A fixed round: every configuration once, blocks shuffled, and the capacity searches at a random place among them
      * (where a block ends); then the disturbed ones again while the budget has room.
      */
-    private void measureFixedRound(WarmServers servers, Random random, int round) throws InterruptedException {
+    private void measureFixedRound(Random random, int round) throws InterruptedException {
         long roundStart = System.nanoTime();
         List<Configuration> order = order(matrix, random);
         List<Integer> blockEnds = new ArrayList<>();
@@ -326,12 +356,12 @@ public final class Experiment {
             if (i == capacityAt) {
                 capacity.round(round, random, this::capacityGuess);
             }
-            if (i < order.size() && !measure(servers, order.get(i), round, 1).disturbed().isEmpty()) {
+            if (i < order.size() && !measure(order.get(i), round, 1).disturbed().isEmpty()) {
                 disturbed.add(order.get(i));
             }
         }
         roundTimes.add(Duration.ofNanos(System.nanoTime() - roundStart));
-        repeatDisturbed(servers, disturbed, round, matrix.rounds() - round);
+        repeatDisturbed(disturbed, round, matrix.rounds() - round);
     }
 
     private static boolean sameBlock(Configuration a, Configuration b) {
@@ -341,14 +371,14 @@ public final class Experiment {
     }
 
     /** An extra round of one block: its servers once, shuffled; the disturbed ones again while the budget has room. */
-    private void measureRound(WarmServers servers, List<Configuration> order, int round) {
+    private void measureRound(List<Configuration> order, int round) {
         List<Configuration> disturbed = new ArrayList<>();
         for (Configuration c : order) {
-            if (!measure(servers, c, round, 1).disturbed().isEmpty()) {
+            if (!measure(c, round, 1).disturbed().isEmpty()) {
                 disturbed.add(c);
             }
         }
-        repeatDisturbed(servers, disturbed, round, 0);
+        repeatDisturbed(disturbed, round, 0);
     }
 
     /**
@@ -356,13 +386,13 @@ public final class Experiment {
      * come, fit in the budget (the fixed rounds at the median time their first passes took); otherwise the disturbed
      * trial counts, marked, and environment.json says so. Without this, a noisy machine's repeats run past any budget.
      */
-    private void repeatDisturbed(WarmServers servers, List<Configuration> disturbed, int round, int fixedRoundsLeft) {
+    private void repeatDisturbed(List<Configuration> disturbed, int round, int fixedRoundsLeft) {
         for (Configuration c : disturbed) {
             Duration planned = roundTimes.isEmpty() ? Duration.ZERO : Duration.ofNanos((long) RoundStatistics.median(
                     roundTimes.stream().mapToDouble(Duration::toNanos).toArray())).multipliedBy(fixedRoundsLeft);
             Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
             if (elapsed.plus(ExtraRounds.meanTrialTime(c, trialTimes)).plus(planned).compareTo(matrix.budget()) <= 0) {
-                measure(servers, c, round, 2);
+                measure(c, round, 2);
             } else {
                 notRepeated.add(Trial.files(c.id(), round, 1));
                 out.printf(
@@ -401,7 +431,7 @@ public final class Experiment {
      * time, while the budget lasts; environment.json's {@code precision} says what each got and which configurations
      * reached the target.
      */
-    private void extraRounds(WarmServers servers, Random random) {
+    private void extraRounds(Random random) {
         Duration budget = matrix.budget();
         List<Map<String, Object>> given = new ArrayList<>();
         int round = matrix.rounds();
@@ -445,7 +475,7 @@ public final class Experiment {
             for (int i = 0; i < chosen.rounds(); i++) {
                 List<Configuration> order = new ArrayList<>(chosen.block().configurations());
                 Collections.shuffle(order, random);
-                measureRound(servers, order, ++round);
+                measureRound(order, ++round);
             }
         }
         Map<String, RoundStatistics.Interval> intervals = ExtraRounds.intervals(trials);
@@ -493,7 +523,7 @@ public final class Experiment {
         return order;
     }
 
-    private Trial measure(WarmServers servers, Configuration c, int round, int attempt) {
+    private Trial measure(Configuration c, int round, int attempt) {
         int position = trials.size() + 1;
         long elapsed = System.nanoTime() - startNanos;
         int total = Math.max(matrix.trials() + matrix.warmUp().size(), position);
@@ -504,7 +534,6 @@ public final class Experiment {
                 position, total, round, c.describe() + (attempt > 1 ? " (again)" : ""), minutes(elapsed), left);
         long trialStartNanos = System.nanoTime();
         Trial trial = runner.run(
-                servers,
                 c,
                 folder.rounds(),
                 Trial.files(c.id(), round, attempt),

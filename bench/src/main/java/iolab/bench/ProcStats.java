@@ -17,23 +17,29 @@ public record ProcStats(long nanoTime, int threads, long rssKiB, long cpuNanos) 
     public static ProcStats of(long pid) {
         try {
             long now = System.nanoTime();
-            int threads = 0;
-            long rss = 0;
-            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
-                if (line.startsWith("Threads:")) {
-                    threads = Integer.parseInt(value(line));
-                } else if (line.startsWith("VmRSS:")) {
-                    rss = Long.parseLong(value(line).replace("kB", "").trim());
-                }
-            }
-            String stat = Files.readAllLines(Path.of("/proc", String.valueOf(pid), "stat")).get(0);
-            // Fields after the command name, which may itself hold spaces and parentheses.
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
-            return new ProcStats(now, threads, rss, ticks * NANOS_PER_TICK);
+            Path proc = Path.of("/proc", String.valueOf(pid));
+            return parse(now, Files.readString(proc.resolve("status")), Files.readString(proc.resolve("stat")));
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** From the text of a process's {@code /proc/PID/status} and {@code stat}, read at {@code nanoTime}. */
+    static ProcStats parse(long nanoTime, String status, String stat) {
+        int threads = 0;
+        long rss = 0;
+        for (String line : status.lines().toList()) {
+            if (line.startsWith("Threads:")) {
+                threads = Integer.parseInt(value(line));
+            } else if (line.startsWith("VmRSS:")) {
+                rss = Long.parseLong(value(line).replace("kB", "").trim());
+            }
+        }
+        String first = stat.strip().lines().findFirst().orElseThrow();
+        // Fields after the command name, which may itself hold spaces and parentheses.
+        String[] fields = first.substring(first.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+        return new ProcStats(nanoTime, threads, rss, ticks * NANOS_PER_TICK);
     }
 
     private static String value(String line) {

@@ -36,58 +36,17 @@ final class RoundFiles {
 
     static void merge(Path rounds, Path runDir, Configuration c, List<String> trials, LoadSettings settings)
             throws IOException {
-        Histogram latency = new Histogram(LoadRun.SIGNIFICANT_DIGITS);
-        Histogram sendLag = new Histogram(LoadRun.SIGNIFICANT_DIGITS);
-        Histogram serviceTime = new Histogram(LoadRun.SIGNIFICANT_DIGITS);
-        Histogram censored = new Histogram(LoadRun.SIGNIFICANT_DIGITS);
-        List<ConnectionShares> shares = new ArrayList<>();
-        Map<ErrorKind, Long> errors = new EnumMap<>(ErrorKind.class);
-        Map<Integer, Long> statuses = new TreeMap<>();
+        List<String> bases = trials.stream().map(t -> c.id() + "." + t).toList();
+        LoadResult result = add(rounds, bases, settings, false);
         List<Histogram> intervals = new ArrayList<>();
-        long requests = 0;
-        long bytesRead = 0;
-        String badResponse = null;
-        double seconds = 0;
         for (String trial : trials) {
-            String base = c.id() + "." + trial;
-            JsonObject summary = JsonParser.parseString(Files.readString(rounds.resolve(base + ".json")))
-                    .getAsJsonObject();
-            requests += summary.get("requests").getAsLong();
-            bytesRead += summary.get("bytesRead").getAsLong();
-            if (badResponse == null && summary.has("badResponse")) {
-                badResponse = summary.get("badResponse").getAsString();
-            }
-            seconds += summary.get("durationSeconds").getAsDouble();
-            for (Map.Entry<String, JsonElement> e : summary.getAsJsonObject("errors").entrySet()) {
-                errors.merge(ErrorKind.labelled(e.getKey()), e.getValue().getAsLong(), Long::sum);
-            }
-            for (Map.Entry<String, JsonElement> e : summary.getAsJsonObject("statuses").entrySet()) {
-                statuses.merge(Integer.valueOf(e.getKey()), e.getValue().getAsLong(), Long::sum);
-            }
-            for (Histogram interval : IntervalLog.read(rounds.resolve(base + ".hlog"))) {
+            for (Histogram interval : IntervalLog.read(rounds.resolve(c.id() + "." + trial + ".hlog"))) {
                 interval.setTag(trial);
                 intervals.add(interval);
-                latency.add(interval);
             }
-            IntervalLog.read(rounds.resolve(base + ".sendlag.hlog")).forEach(sendLag::add);
-            IntervalLog.read(rounds.resolve(base + ".service.hlog")).forEach(serviceTime::add);
-            IntervalLog.read(rounds.resolve(base + ".censored.hlog")).forEach(censored::add);
-            shares.add(Report.connectionShares(summary));
         }
-        LoadResult result = new LoadResult(
-                settings,
-                requests,
-                seconds,
-                latency,
-                censored,
-                ConnectionShares.median(shares),
-                errors,
-                statuses,
-                sendLag,
-                serviceTime,
-                bytesRead,
-                badResponse,
-                null);
+        Histogram sendLag = result.sendLagNanos();
+        Histogram serviceTime = result.serviceTimeNanos();
         Files.createDirectories(runDir.resolve(ConfigurationId.FOLDER));
         Report.writeJson(result, c.key().file(runDir, ".json"));
         Report.writePercentiles(result, c.key().file(runDir, ".hgrm"));
@@ -100,5 +59,67 @@ final class RoundFiles {
                 "iolab: " + c.describe()
                         + ", every counted round's intervals, each tagged with its round; values in nanoseconds",
                 c.key().file(runDir, ".hlog"));
+    }
+
+    /**
+     * The trial files {@code dir/<base>.*} of {@code bases} added up into one result: counts, errors and statuses add,
+     * histograms are added (never percentiles averaged). {@code atOnce}: the parts ran at the same time (the load hosts
+     * of one trial), so the result lasted as long as the longest and its connections are all the parts' together;
+     * otherwise one after another (the rounds of a configuration): durations add, and each round's connection shares,
+     * over a connection set of its own, give their medians.
+     */
+    static LoadResult add(Path dir, List<String> bases, LoadSettings settings, boolean atOnce) throws IOException {
+        Histogram latency = new Histogram(LoadRun.SIGNIFICANT_DIGITS);
+        Histogram sendLag = new Histogram(LoadRun.SIGNIFICANT_DIGITS);
+        Histogram serviceTime = new Histogram(LoadRun.SIGNIFICANT_DIGITS);
+        Histogram censored = new Histogram(LoadRun.SIGNIFICANT_DIGITS);
+        List<ConnectionShares> shares = new ArrayList<>();
+        Map<ErrorKind, Long> errors = new EnumMap<>(ErrorKind.class);
+        Map<Integer, Long> statuses = new TreeMap<>();
+        long[] responses = new long[bases.size()];
+        long requests = 0;
+        long bytesRead = 0;
+        String badResponse = null;
+        double seconds = 0;
+        for (int i = 0; i < bases.size(); i++) {
+            String base = bases.get(i);
+            JsonObject summary =
+                    JsonParser.parseString(Files.readString(dir.resolve(base + ".json"))).getAsJsonObject();
+            responses[i] = summary.get("requests").getAsLong();
+            requests += responses[i];
+            bytesRead += summary.get("bytesRead").getAsLong();
+            if (badResponse == null && summary.has("badResponse")) {
+                badResponse = summary.get("badResponse").getAsString();
+            }
+            double duration = summary.get("durationSeconds").getAsDouble();
+            seconds = atOnce ? Math.max(seconds, duration) : seconds + duration;
+            for (Map.Entry<String, JsonElement> e : summary.getAsJsonObject("errors").entrySet()) {
+                errors.merge(ErrorKind.labelled(e.getKey()), e.getValue().getAsLong(), Long::sum);
+            }
+            for (Map.Entry<String, JsonElement> e : summary.getAsJsonObject("statuses").entrySet()) {
+                statuses.merge(Integer.valueOf(e.getKey()), e.getValue().getAsLong(), Long::sum);
+            }
+            IntervalLog.read(dir.resolve(base + ".hlog")).forEach(latency::add);
+            IntervalLog.read(dir.resolve(base + ".sendlag.hlog")).forEach(sendLag::add);
+            IntervalLog.read(dir.resolve(base + ".service.hlog")).forEach(serviceTime::add);
+            IntervalLog.read(dir.resolve(base + ".censored.hlog")).forEach(censored::add);
+            shares.add(Report.connectionShares(summary));
+        }
+        boolean allShares = shares.stream().allMatch(java.util.Objects::nonNull);
+        return new LoadResult(
+                settings,
+                requests,
+                seconds,
+                latency,
+                censored,
+                atOnce ? (allShares ? ConnectionShares.together(shares, responses) : null)
+                        : ConnectionShares.median(shares),
+                errors,
+                statuses,
+                sendLag,
+                serviceTime,
+                bytesRead,
+                badResponse,
+                null);
     }
 }

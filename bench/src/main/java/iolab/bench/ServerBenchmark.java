@@ -230,26 +230,7 @@ public class ServerBenchmark {
             hlog.outputIntervalHistogram(interval);
             LoadResult result = run.result(completed, seconds, measured, null);
             figures.trial(connectSeconds, result.errors());
-            Report.writeJson(result, dir.resolve(files + ".json"));
-            Report.writePercentiles(result, dir.resolve(files + ".hgrm"));
-            // In every configuration's files, empty in the closed loop: how late the client itself sent.
-            try (PrintStream lag = new PrintStream(
-                            Files.newOutputStream(dir.resolve(files + ".sendlag.hlog")),
-                            false,
-                            StandardCharsets.UTF_8);
-                    PrintStream service = new PrintStream(
-                            Files.newOutputStream(dir.resolve(files + ".service.hlog")),
-                            false,
-                            StandardCharsets.UTF_8);
-                    PrintStream censored = new PrintStream(
-                            Files.newOutputStream(dir.resolve(files + ".censored.hlog")),
-                            false,
-                            StandardCharsets.UTF_8)) {
-                Intervals.startLog(lag, run.settings()).outputIntervalHistogram(result.sendLagNanos());
-                Intervals.startLog(service, run.settings()).outputIntervalHistogram(result.serviceTimeNanos());
-                // The requests never answered, at their wait: the lower bounds among the latencies of the .hlog.
-                Intervals.startLog(censored, run.settings()).outputIntervalHistogram(result.censoredNanos());
-            }
+            Report.writeTrialFiles(result, dir, files);
         } finally {
             run.close();
             hlogOut.close();

@@ -35,7 +35,7 @@ import java.util.stream.Stream;
  * beside its {@link Trial} row (its JMH result, its connect phase, its errors by kind, its
  * server's address) is kept here by the trial's files' name for the run's end.
  */
-final class TrialRunner {
+final class TrialRunner implements Trials {
 
     /**
      * A trial is disturbed when the calibration loop on either core took this much longer than the run's reference...
@@ -50,6 +50,7 @@ final class TrialRunner {
     private final Path logs;
     private final PrintStream out;
     private final Consumer<String> warnings;
+    private final WarmServers servers;
     private double serverCoreReference;
     private double clientCoreReference;
     private final Map<String, JsonObject> jmhResults = new LinkedHashMap<>();
@@ -60,7 +61,8 @@ final class TrialRunner {
     /** Each trial's errors by kind, by its files' name. */
     private final Map<String, ErrorCounts> errorCounts = new LinkedHashMap<>();
 
-    TrialRunner(Matrix matrix, Path logs, PrintStream out, Consumer<String> warnings) {
+    TrialRunner(Matrix matrix, String runTag, Path logs, PrintStream out, Consumer<String> warnings) {
+        this.servers = new WarmServers(runTag, logs);
         this.matrix = matrix;
         this.logs = logs;
         this.out = out;
@@ -71,7 +73,18 @@ final class TrialRunner {
      * The run's reference for the calibration loop: the median of several timings on each core, after the JIT has
      * compiled it.
      */
-    void calibrate() {
+    @Override
+    public String where() {
+        return "one machine, " + Pinning.describe();
+    }
+
+    @Override
+    public Map<String, Object> hosts() {
+        return Map.of("roles", "one machine: the server and the load (" + Pinning.describe() + ")");
+    }
+
+    @Override
+    public void calibrate() {
         for (int i = 0; i < 3; i++) {
             Calibration.millisOn(Pinning.SERVER_CORE);
             Calibration.millisOn(Pinning.CLIENT_CORE);
@@ -91,29 +104,29 @@ final class TrialRunner {
                 clientCoreReference);
     }
 
-    JsonObject jmhResult(String files) {
+    @Override
+    public JsonObject jmhResult(String files) {
         return jmhResults.get(files);
     }
 
-    String address(String configurationId) {
+    @Override
+    public String address(String configurationId) {
         return addresses.get(configurationId);
     }
 
-    double connectSeconds(String files) {
+    @Override
+    public double connectSeconds(String files) {
         return connectSeconds.getOrDefault(files, Double.NaN);
     }
 
-    ErrorCounts errors(String files) {
+    @Override
+    public ErrorCounts errors(String files) {
         return errorCounts.getOrDefault(files, ErrorCounts.NONE);
     }
 
-    /**
-     * One calibrated trial of {@code c} on its warm server, the {@code position}-th of the run, its files
-     * {@code dir/<files>.*}, waiting {@code drainMillis} at its end for the responses still due; failed, not thrown,
-     * when it cannot run.
-     */
-    Trial run(
-            WarmServers servers,
+    /** One calibrated trial: {@link Trials#run}. */
+    @Override
+    public Trial run(
             Configuration c,
             Path dir,
             String files,
@@ -254,7 +267,8 @@ final class TrialRunner {
      * How steady the machine was: the calibration loop's spread, what else ran, what was stolen, how many trials were
      * disturbed.
      */
-    Map<String, Object> stability(List<Trial> trials, List<String> notRepeated) {
+    @Override
+    public Map<String, Object> stability(List<Trial> trials, List<String> notRepeated) {
         Map<String, Object> stability = new LinkedHashMap<>();
         stability.put(
                 "rule",
@@ -295,8 +309,18 @@ final class TrialRunner {
         return stability;
     }
 
+    @Override
+    public Map<String, Integer> restarts() {
+        return servers.restarts();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        servers.close();
+    }
+
     /** Min, median, 90th percentile and max of the figures present. */
-    private static Map<String, Object> spread(Stream<Double> values) {
+    static Map<String, Object> spread(Stream<Double> values) {
         double[] v = values.filter(d -> d != null && !d.isNaN()).mapToDouble(Double::doubleValue).sorted().toArray();
         if (v.length == 0) {
             return Map.of();

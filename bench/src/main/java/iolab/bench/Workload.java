@@ -109,6 +109,29 @@ public enum Workload {
     }
 
     /** Server-side wait per request (the /delay stand-in for a database call), 0 for none. */
+    /**
+     * The target and flags of {@code iolab-client} that make this workload's requests to {@code address}
+     * (HOST:PORT), as {@link #client} makes them in this JVM: what a load host runs.
+     */
+    public java.util.List<String> clientArguments(String address) {
+        java.util.List<String> args = new java.util.ArrayList<>();
+        if (protocol.equals("echo")) {
+            args.addAll(java.util.List.of(address, "--protocol", "echo", "--size", String.valueOf(messageBytes)));
+        } else {
+            args.add((tls ? "https://" : "http://") + address + path);
+        }
+        if (tls) {
+            args.add("--insecure"); // the lab's servers make a self-signed certificate at start
+        }
+        if (reconnect) {
+            args.add("--reconnect");
+        }
+        if (pipeline > 1) {
+            args.addAll(java.util.List.of("--pipeline", String.valueOf(pipeline)));
+        }
+        return args;
+    }
+
     public int delayMillis() {
         return delayMillis;
     }

@@ -66,6 +66,8 @@ final class ClientLoop implements Runnable {
     private final int firstConnection;
     /** Until every connection has connected (or failed once), nothing is sent: connecting is a phase of its own. */
     private boolean connectPhase = true;
+    /** The load starts no sooner than this ({@link System#nanoTime()}): the instant hosts sharing a load agreed on. */
+    long startNotBeforeNanos = Long.MIN_VALUE;
     private int settledConnects;
     private final long connectPhaseDeadlineNanos;
     final CountDownLatch connectPhaseDone = new CountDownLatch(1);
@@ -232,11 +234,14 @@ final class ClientLoop implements Runnable {
                 if (running) {
                     startConnects(now);
                 }
-                if (connectPhase
-                        && (settledConnects >= connections.length || now > connectPhaseDeadlineNanos || !running)) {
+                boolean connected = settledConnects >= connections.length || now > connectPhaseDeadlineNanos;
+                if (connectPhase && ((connected && now >= startNotBeforeNanos) || !running)) {
                     endConnectPhase(now);
                 }
                 long waitNanos = TIMEOUT_CHECK_NANOS;
+                if (connectPhase && connected) {
+                    waitNanos = Math.min(waitNanos, startNotBeforeNanos - now);
+                }
                 if (!schedule.isEmpty()) {
                     waitNanos = Math.min(waitNanos, schedule.peek().nextIntendedNanos - now);
                 }

@@ -60,6 +60,41 @@ public record ConnectionShares(int connections, int served, long min, double med
                 median(known.stream().filter(s -> !Double.isNaN(s.fairness())).toList(), ConnectionShares::fairness));
     }
 
+    /**
+     * The shares of connection sets loaded at once (by several load hosts), {@code responses[i]} the responses of set
+     * i: counts add, the least and most are the least and most of all, Jain's fairness is exact (each set's sum of
+     * squares follows from its fairness and its sum), and the median is the median of the sets' medians, which is
+     * near the whole set's when the sets are alike, as equal shares of one load are.
+     */
+    public static ConnectionShares together(java.util.List<ConnectionShares> shares, long[] responses) {
+        int connections = 0;
+        int served = 0;
+        long min = Long.MAX_VALUE;
+        long max = 0;
+        double sum = 0;
+        double squares = 0;
+        for (int i = 0; i < shares.size(); i++) {
+            ConnectionShares s = shares.get(i);
+            connections += s.connections();
+            served += s.served();
+            min = Math.min(min, s.min());
+            max = Math.max(max, s.max());
+            sum += responses[i];
+            if (responses[i] > 0 && s.fairness() > 0) {
+                squares += (double) responses[i] * responses[i] / (s.connections() * s.fairness());
+            }
+        }
+        return shares.isEmpty()
+                ? null
+                : new ConnectionShares(
+                        connections,
+                        served,
+                        min,
+                        median(shares, ConnectionShares::median),
+                        max,
+                        squares == 0 ? Double.NaN : sum * sum / (connections * squares));
+    }
+
     private static double median(
             java.util.List<ConnectionShares> shares, java.util.function.ToDoubleFunction<ConnectionShares> figure) {
         return median(shares.stream().mapToDouble(figure).sorted().toArray());

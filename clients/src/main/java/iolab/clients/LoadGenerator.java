@@ -16,6 +16,9 @@ import java.util.function.Consumer;
  */
 public final class LoadGenerator {
 
+    /** Later than this after the agreed instant, a start is reported late. */
+    private static final long LATE_NANOS = 100_000_000L;
+
     private LoadGenerator() {
     }
 
@@ -25,9 +28,25 @@ public final class LoadGenerator {
      */
     public static LoadResult run(LoadSettings settings, Consumer<String> progress, Path hlog)
             throws IOException, InterruptedException {
-        try (LoadRun run = LoadRun.start(settings);
+        return run(settings, progress, hlog, Long.MIN_VALUE);
+    }
+
+    /**
+     * The same, the load (its warm-up first) starting no sooner than {@code startAtNanos} ({@link System#nanoTime()}):
+     * load hosts sharing one schedule start it at one instant; one whose connections took longer starts late, and says
+     * so on {@code progress}.
+     */
+    public static LoadResult run(LoadSettings settings, Consumer<String> progress, Path hlog, long startAtNanos)
+            throws IOException, InterruptedException {
+        try (LoadRun run = LoadRun.start(settings, startAtNanos);
              PrintStream hlogOut = hlog == null ? null : new PrintStream(Files.newOutputStream(hlog), false)) {
             run.awaitConnected(); // the warm-up starts with the load, once the connections are up
+            long lateNanos = System.nanoTime() - startAtNanos;
+            if (startAtNanos != Long.MIN_VALUE && lateNanos > LATE_NANOS && progress != null) {
+                progress.accept(String.format(
+                        "started %d ms after the agreed instant: the connections took that much longer",
+                        lateNanos / 1_000_000));
+            }
             Intervals.sleepUntil(System.nanoTime() + settings.warmup().toNanos());
             long measureStartNanos = System.nanoTime();
             if (settings.warmup().isPositive()) {

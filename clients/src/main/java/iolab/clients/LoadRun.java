@@ -73,6 +73,14 @@ public final class LoadRun implements AutoCloseable {
      * Nothing is recorded until {@link #startRecording()}, unless the settings have no warm-up.
      */
     public static LoadRun start(LoadSettings settings) throws IOException {
+        return start(settings, Long.MIN_VALUE);
+    }
+
+    /**
+     * The same, with the load starting no sooner than {@code notBeforeNanos} ({@link System#nanoTime()}) even when the
+     * connections are up before: hosts that share a load start it at one instant.
+     */
+    public static LoadRun start(LoadSettings settings, long notBeforeNanos) throws IOException {
         LoadRun run = new LoadRun(settings);
         long startNanos = System.nanoTime();
         int first = 0;
@@ -81,6 +89,7 @@ public final class LoadRun implements AutoCloseable {
                 int count = settings.connections() / settings.threads()
                         + (i < settings.connections() % settings.threads() ? 1 : 0);
                 ClientLoop loop = new ClientLoop(settings, run.recorders, count, first, startNanos);
+                loop.startNotBeforeNanos = notBeforeNanos;
                 first += count;
                 run.loops.add(loop);
                 run.threads.add(Thread.ofPlatform().name("client-loop-" + i).start(loop));

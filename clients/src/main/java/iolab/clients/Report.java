@@ -211,6 +211,28 @@ public final class Report {
         }
     }
 
+    /**
+     * The files one trial leaves, wherever its load ran ({@code dir/<files>.*}): the summary ({@code .json}), the
+     * percentiles ({@code .hgrm}) and one-interval logs of the send lag, the service time and the censored values (the
+     * requests never answered, at their wait: the lower bounds among the latencies of the trial's {@code .hlog}). The
+     * experiment merges them over rounds, and over the load hosts of a run across hosts; empty logs where the loop has
+     * no such values (the closed loop's send lag).
+     */
+    public static void writeTrialFiles(LoadResult r, Path dir, String files) throws IOException {
+        writeJson(r, dir.resolve(files + ".json"));
+        writePercentiles(r, dir.resolve(files + ".hgrm"));
+        Map<String, org.HdrHistogram.Histogram> logs = new LinkedHashMap<>();
+        logs.put(".sendlag.hlog", r.sendLagNanos());
+        logs.put(".service.hlog", r.serviceTimeNanos());
+        logs.put(".censored.hlog", r.censoredNanos());
+        for (Map.Entry<String, org.HdrHistogram.Histogram> log : logs.entrySet()) {
+            try (PrintStream out =
+                    new PrintStream(Files.newOutputStream(dir.resolve(files + log.getKey())), false, "UTF-8")) {
+                Intervals.startLog(out, r.settings()).outputIntervalHistogram(log.getValue());
+            }
+        }
+    }
+
     /** A summary a program can read: settings, counts, throughput, percentiles in ms, errors by kind. */
     public static void writeJson(LoadResult r, Path file) throws IOException {
         LoadSettings s = r.settings();

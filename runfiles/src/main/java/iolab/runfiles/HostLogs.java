@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -15,7 +16,8 @@ import java.util.TreeMap;
  * that cover the same second of the schedule are added into one histogram, never their percentiles averaged. A host's
  * interval belongs to the second of the schedule its start falls in, counted from the instant all hosts agreed to
  * start, so hosts whose clocks or first intervals differ by less than half an interval still line up. A host with fewer
- * intervals than the others (it died or fell behind) is named, and the merge is partial.
+ * intervals than the others (it died or fell behind), or whose first interval began more than half an interval from the
+ * agreed instant (it started late), is named, and the merge is partial.
  */
 public final class HostLogs {
 
@@ -23,7 +25,8 @@ public final class HostLogs {
      * @param total every host's every value: what one histogram recording all of them holds
      * @param intervals the merged intervals, one per second of the schedule, in order
      * @param intervalsByHost how many intervals each host's log had, by host
-     * @param partial why the merge is short of a whole run, or empty: the hosts that had fewer intervals than the most
+     * @param partial why the merge is short of a whole run, or empty: the hosts that had fewer intervals than the most,
+     *     or began away from the agreed instant
      */
     public record Merged(Histogram total, List<Histogram> intervals, Map<String, Integer> intervalsByHost,
             String partial) {
@@ -47,23 +50,31 @@ public final class HostLogs {
             throws IOException {
         TreeMap<Long, Histogram> seconds = new TreeMap<>();
         Map<String, Integer> counts = new LinkedHashMap<>();
+        List<String> short_ = new ArrayList<>();
         Histogram total = null;
         for (Map.Entry<String, Path> log : logs.entrySet()) {
             long offset = offsetMillis.getOrDefault(log.getKey(), 0L);
             int count = 0;
             for (Histogram h : IntervalLog.read(log.getValue())) {
                 long start = h.getStartTimeStamp() - offset - startMillis;
+                if (count == 0 && Math.abs(start) > intervalMillis / 2) {
+                    short_.add(String.format(
+                            Locale.ROOT,
+                            "%s began measuring %+d ms from the agreed instant",
+                            log.getKey(),
+                            start));
+                }
                 long slot = Math.floorDiv(start + intervalMillis / 2, intervalMillis);
+                // Auto-resizing: each host's histograms cover only the range their own values needed.
                 Histogram into = seconds.computeIfAbsent(slot, s -> {
-                    Histogram empty =
-                            new Histogram(h.getHighestTrackableValue(), h.getNumberOfSignificantValueDigits());
+                    Histogram empty = new Histogram(h.getNumberOfSignificantValueDigits());
                     empty.setStartTimeStamp(startMillis + s * intervalMillis);
                     empty.setEndTimeStamp(startMillis + (s + 1) * intervalMillis);
                     return empty;
                 });
                 into.add(h);
                 if (total == null) {
-                    total = new Histogram(h.getHighestTrackableValue(), h.getNumberOfSignificantValueDigits());
+                    total = new Histogram(h.getNumberOfSignificantValueDigits());
                 }
                 total.add(h);
                 count++;
@@ -71,7 +82,6 @@ public final class HostLogs {
             counts.put(log.getKey(), count);
         }
         int most = counts.values().stream().mapToInt(Integer::intValue).max().orElse(0);
-        List<String> short_ = new ArrayList<>();
         counts.forEach((host, n) -> {
             if (n < most) {
                 short_.add(host + " has " + n + " of " + most + " intervals");

@@ -10,13 +10,13 @@ import java.util.regex.Pattern;
 
 /**
  * {@code -Dhosts=FILE}: one host a line, {@code ROLE DESTINATION [port=N] [identity=FILE] [java=PATH]
- * [known_hosts=FILE]}, where
+ * [known_hosts=FILE] [cpus=LIST] [clock=COMMAND]}, where
  * ROLE is {@code server} (exactly one) or {@code load} (one or more) and DESTINATION is what {@code ssh} takes;
  * {@code #} starts a comment. A mistake is named with its line.
  */
 public final class HostsFile {
 
-    private static final Pattern OPTION = Pattern.compile("(port|identity|java|known_hosts|clock)=(.+)");
+    private static final Pattern OPTION = Pattern.compile("(port|identity|java|known_hosts|cpus|clock)=(.+)");
 
     private HostsFile() {
     }
@@ -51,6 +51,7 @@ public final class HostsFile {
         Path identity = null;
         String java = "java";
         Path knownHosts = null;
+        String cpus = "";
         String clock = Host.DEFAULT_CLOCK;
         // Options are name=value; clock's value is a shell command and runs to the end of the line.
         String rest = words.length > 2 ? words[2] : "";
@@ -59,7 +60,7 @@ public final class HostsFile {
             Matcher m = OPTION.matcher(next[0]);
             if (!m.matches()) {
                 throw new IllegalArgumentException(where + ": unknown option '" + next[0]
-                        + "' (port=N, identity=FILE, java=PATH, known_hosts=FILE)");
+                        + "' (port=N, identity=FILE, java=PATH, known_hosts=FILE, cpus=LIST, clock=COMMAND)");
             }
             switch (m.group(1)) {
                 case "port" -> {
@@ -75,10 +76,17 @@ public final class HostsFile {
                 case "identity" -> identity = Path.of(m.group(2));
                 case "java" -> java = m.group(2);
                 case "known_hosts" -> knownHosts = Path.of(m.group(2));
+                case "cpus" -> {
+                    if (!m.group(2).matches("\\d+(-\\d+)?(,\\d+(-\\d+)?)*")) {
+                        throw new IllegalArgumentException(where + ": cpus: expected a CPU list as taskset takes it "
+                                + "(0, 1-3, 0,2), not " + m.group(2));
+                    }
+                    cpus = m.group(2);
+                }
                 default -> clock = m.group(2);
             }
             rest = next.length > 1 ? next[1] : "";
         }
-        return new Host(words[0], words[1], port, identity, java, knownHosts, clock);
+        return new Host(words[0], words[1], port, identity, java, knownHosts, cpus, clock);
     }
 }

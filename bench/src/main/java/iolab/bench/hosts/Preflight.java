@@ -25,7 +25,6 @@ public final class Preflight {
     public static final long MOST_UNCERTAINTY_MILLIS = 50;
 
     private static final int CLOCK_SAMPLES = 7;
-    private static final long SSH_SECONDS = 20;
     private static final Pattern JAVA_VERSION = Pattern.compile("version \"(\\d+)");
 
     /**
@@ -50,7 +49,7 @@ public final class Preflight {
     public static List<Checked> check(List<Host> hosts) throws Refused, IOException, InterruptedException {
         List<Checked> checked = new ArrayList<>();
         for (Host host : hosts) {
-            String java = run(host, host.java() + " -version 2>&1 | head -1");
+            String java = host.run(host.java() + " -version 2>&1 | head -1");
             Matcher m = JAVA_VERSION.matcher(java);
             if (!m.find()) {
                 throw new Refused(
@@ -65,40 +64,6 @@ public final class Preflight {
             checked.add(clock(host, major));
         }
         return checked;
-    }
-
-    /**
-     * Runs {@code command} on {@code host}; its output, or the refusal with ssh's own last line (status 255) or the
-     * command's (any other status but 0).
-     */
-    static String run(Host host, String command) throws Refused, IOException, InterruptedException {
-        return run(host, command, null);
-    }
-
-    /** The same with {@code input} (a file) as the command's standard input. */
-    static String run(Host host, String command, java.nio.file.Path input)
-            throws Refused, IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(host.ssh(command));
-        if (input != null) {
-            builder.redirectInput(input.toFile());
-        }
-        Process p = builder.start();
-        if (input == null) {
-            p.getOutputStream().close();
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(SSH_SECONDS, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new Refused(host, "ssh did not finish in " + SSH_SECONDS + " s");
-        }
-        if (p.exitValue() == 255) {
-            throw new Refused(host, "ssh cannot reach it without a prompt: " + lastLine(err));
-        }
-        if (p.exitValue() != 0) {
-            throw new Refused(host, "'" + command + "' failed there: " + lastLine(err));
-        }
-        return out;
     }
 
     /**
@@ -121,7 +86,7 @@ public final class Preflight {
                 if (line == null || !line.strip().matches("\\d{10,}")) {
                     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
                     throw new Refused(host, "its clock could not be read (" + host.clock() + "): "
-                            + (line == null ? lastLine(err) : line.strip()));
+                            + (line == null ? Host.lastLine(err) : line.strip()));
                 }
                 long roundTrip = received - sent;
                 if (roundTrip < bestRoundTrip) {
@@ -144,10 +109,5 @@ public final class Preflight {
                     MOST_UNCERTAINTY_MILLIS));
         }
         return new Checked(host, major, offset, uncertainty);
-    }
-
-    private static String lastLine(String text) {
-        List<String> lines = text.strip().lines().filter(l -> !l.isBlank()).toList();
-        return lines.isEmpty() ? "(no message)" : lines.get(lines.size() - 1).strip();
     }
 }

@@ -187,6 +187,21 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Write a summary as JSON.")
     Path json;
 
+    @Option(
+            names = "--files",
+            paramLabel = "BASE",
+            description = "Write BASE.hlog, BASE.json, BASE.hgrm, the send-lag, service-time and censored logs "
+                    + "(BASE.sendlag.hlog, ...) as a trial of the experiment leaves them, and BASE.load.json (this "
+                    + "client's CPU).")
+    Path files;
+
+    @Option(
+            names = "--start-at",
+            paramLabel = "EPOCH_MS",
+            description = "Start the load (its warm-up first) at this instant, ms since the epoch on this host's "
+                    + "clock, once connected: hosts sharing one load start it together.")
+    Long startAt;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress lines.")
     boolean quiet;
 
@@ -197,7 +212,33 @@ public final class Main implements Callable<Integer> {
         }
         LoadSettings settings = settings();
         PrintWriter out = spec.commandLine().getOut();
-        LoadResult result = LoadGenerator.run(settings, quiet ? null : line -> out.println(line), hlog);
+        long startAtNanos = startAt == null
+                ? Long.MIN_VALUE
+                : System.nanoTime() + (startAt - System.currentTimeMillis()) * 1_000_000L;
+        if (files != null && hlog == null) {
+            hlog = Path.of(files + ".hlog");
+        }
+        long cpuBefore = cpuNanos();
+        long wallBefore = System.nanoTime();
+        LoadResult result = LoadGenerator.run(
+                settings,
+                quiet ? null : line -> out.println(line),
+                hlog,
+                startAtNanos);
+        if (files != null) {
+            Path dir = files.toAbsolutePath().getParent();
+            String name = files.getFileName().toString();
+            Report.writeTrialFiles(result, dir, name);
+            long busy = cpuNanos() - cpuBefore;
+            // Over the whole run, waiting for the agreed instant included: a share of one core that understates the
+            // load's, so that a client called saturated was.
+            long wall = System.nanoTime() - wallBefore;
+            Report.writeJson(
+                    java.util.Map.of(
+                            "cpuCores", (double) busy / Math.max(1, wall),
+                            "availableProcessors", Runtime.getRuntime().availableProcessors()),
+                    dir.resolve(name + ".load.json"));
+        }
         java.io.ByteArrayOutputStream summary = new java.io.ByteArrayOutputStream();
         try (java.io.PrintStream print = new java.io.PrintStream(summary, true, StandardCharsets.UTF_8)) {
             Report.summary(result, print);
@@ -230,6 +271,10 @@ public final class Main implements Callable<Integer> {
         return result.succeeded() == 0
                 ? 1
                 : 0; // the README's promise: 1 when nothing succeeded, a 503 to every request included
+    }
+
+    private static long cpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
     }
 
     private int datagrams() throws Exception {
@@ -269,7 +314,9 @@ public final class Main implements Callable<Integer> {
             "--connect-timeout",
             "--threads",
             "--insecure",
-            "--tls-resume"
+            "--tls-resume",
+            "--files",
+            "--start-at"
         }) {
             if (given.hasMatchedOption(tcpOnly)) {
                 throw new ParameterException(spec.commandLine(), tcpOnly + " does not apply to --udp");

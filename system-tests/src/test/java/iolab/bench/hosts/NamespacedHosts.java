@@ -11,12 +11,15 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Hosts simulated on this machine: each a network namespace of its own with a veth pair to this one and an sshd on
- * the namespace's address only, all made here and removed on close. Load goes nowhere else.
+ * Hosts simulated on this machine: each a network namespace of its own, joined to the others and to this machine by
+ * veth pairs on one bridge, with an sshd on the namespace's address only, all made here and removed on close. Load goes
+ * nowhere else.
  */
-final class NamespacedHosts implements AutoCloseable {
+public final class NamespacedHosts implements AutoCloseable {
 
-    static final int PORT = 2222;
+    public static final int PORT = 2222;
+    /** The simulated hosts' network: this machine is .1 on it, host i is .(2 + i). */
+    private static final String NET = "10.213.100";
 
     private final Path dir;
     private final List<String> namespaces = new ArrayList<>();
@@ -24,7 +27,7 @@ final class NamespacedHosts implements AutoCloseable {
     private final String tag = String.valueOf(ProcessHandle.current().pid() % 100_000);
 
     /** Why hosts cannot be simulated here, or empty: namespaces need root, ip(8), sshd and ssh. */
-    static Optional<String> unavailable() {
+    public static Optional<String> unavailable() {
         if (!"root".equals(System.getProperty("user.name"))) {
             return Optional.of("network namespaces need root");
         }
@@ -37,32 +40,34 @@ final class NamespacedHosts implements AutoCloseable {
     }
 
     /** {@code count} hosts; the first {@code withSshd} of them run sshd. */
-    NamespacedHosts(Path dir, int count, int withSshd) throws Exception {
+    public NamespacedHosts(Path dir, int count, int withSshd) throws Exception {
         this.dir = dir;
         keygen("host_key");
         keygen("user_key");
         Files.copy(dir.resolve("user_key.pub"), dir.resolve("authorized_keys"));
         Files.createDirectories(Path.of("/run/sshd"));
+        // One switch: a bridge in a namespace of its own, so that the hosts reach each other and this machine reaches
+        // them without forwarding anything through this machine's own firewall (Docker's, say, drops forwarded
+        // packets).
+        String sw = "iolab-" + tag + "-sw";
+        sh("ip", "netns", "add", sw);
+        namespaces.add(sw);
+        sh("ip", "netns", "exec", sw, "ip", "link", "add", "br0", "type", "bridge");
+        sh("ip", "netns", "exec", sw, "ip", "link", "set", "br0", "up");
+        plug(sw, null, "il" + tag + "c", NET + ".1");
         for (int i = 0; i < count; i++) {
             String ns = "iolab-" + tag + "-" + i;
-            String outside = "il" + tag + "h" + i;
-            String inside = "il" + tag + "n" + i;
-            String net = "10.213." + (100 + i);
             sh("ip", "netns", "add", ns);
             namespaces.add(ns);
-            sh("ip", "link", "add", outside, "type", "veth", "peer", "name", inside);
-            sh("ip", "link", "set", inside, "netns", ns);
-            sh("ip", "addr", "add", net + ".1/24", "dev", outside);
-            sh("ip", "link", "set", outside, "up");
-            sh("ip", "netns", "exec", ns, "ip", "addr", "add", net + ".2/24", "dev", inside);
-            sh("ip", "netns", "exec", ns, "ip", "link", "set", inside, "up");
             sh("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
-            addresses.add(net + ".2");
+            String net = NET + "." + (2 + i);
+            plug(sw, ns, "il" + tag + "h" + i, net);
+            addresses.add(net);
             if (i < withSshd) {
                 Path config = dir.resolve("sshd_config_" + i);
                 Files.writeString(config, String.join("\n",
                         "Port " + PORT,
-                        "ListenAddress " + net + ".2",
+                        "ListenAddress " + net,
                         "HostKey " + dir.resolve("host_key"),
                         "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
                         "PidFile " + dir.resolve("sshd_" + i + ".pid"),
@@ -73,27 +78,50 @@ final class NamespacedHosts implements AutoCloseable {
                         ""));
                 sh("ip", "netns", "exec", ns, "/usr/sbin/sshd", "-f", config.toString(), "-E",
                         dir.resolve("sshd_" + i + ".log").toString());
-                awaitPort(net + ".2");
+                awaitPort(net);
             }
         }
     }
 
-    String address(int i) {
+    /**
+     * A veth pair from the switch's bridge to {@code ns} (this machine's own namespace where null), its end there
+     * named {@code name} and given {@code address}.
+     */
+    private static void plug(String sw, String ns, String name, String address) throws Exception {
+        String peer = name + "s";
+        sh("ip", "link", "add", name, "type", "veth", "peer", "name", peer);
+        sh("ip", "link", "set", peer, "netns", sw);
+        sh("ip", "netns", "exec", sw, "ip", "link", "set", peer, "master", "br0", "up");
+        List<String> in = ns == null ? List.of() : List.of("ip", "netns", "exec", ns);
+        if (ns != null) {
+            sh("ip", "link", "set", name, "netns", ns);
+        }
+        sh(concat(in, "ip", "addr", "add", address + "/24", "dev", name));
+        sh(concat(in, "ip", "link", "set", name, "up"));
+    }
+
+    private static String[] concat(List<String> prefix, String... command) {
+        List<String> all = new ArrayList<>(prefix);
+        all.addAll(List.of(command));
+        return all.toArray(String[]::new);
+    }
+
+    public String address(int i) {
         return addresses.get(i);
     }
 
-    Path key() {
+    public Path key() {
         return dir.resolve("user_key");
     }
 
     /** A hosts-file line for host {@code i} with this key and a known-hosts file of this run's own. */
-    String line(String role, int i, String extra) {
+    public String line(String role, int i, String extra) {
         return role + " root@" + address(i) + " port=" + PORT + " identity=" + key() + " known_hosts="
                 + dir.resolve("known_hosts") + (extra.isEmpty() ? "" : " " + extra);
     }
 
     /** A key that no host accepts. */
-    Path strangerKey() throws Exception {
+    public Path strangerKey() throws Exception {
         keygen("stranger_key");
         return dir.resolve("stranger_key");
     }
