@@ -652,8 +652,16 @@ final class ReportWriter {
     private static String machine(JsonObject env) {
         JsonObject m = env != null && env.has("machine") ? env.getAsJsonObject("machine") : null;
         JsonObject jdk = env != null && env.has("jdk") ? env.getAsJsonObject("jdk") : null;
-        return value(m, "cpuModel", "an unknown CPU") + ", " + value(m, "cores", "?") + " cores, Java "
-                + value(jdk, "java.version", "?");
+        JsonObject hosts = env != null && env.has("hosts") && env.get("hosts").isJsonObject()
+                ? env.getAsJsonObject("hosts")
+                : null;
+        String roles = value(hosts, "roles", "");
+        if (roles.startsWith("across hosts") && hosts.has("server") && hosts.get("server").isJsonObject()) {
+            // The machine that ran the controller is not the one measured: the server host is.
+            m = hosts.getAsJsonObject("server");
+        }
+        return value(m, "cpuModel", "an unknown CPU").strip() + ", " + value(m, "cores", "?") + " cores, Java "
+                + value(jdk, "java.version", "?") + (roles.startsWith("across hosts") ? "; " + roles : "");
     }
 
     private static Map<String, String> flatten(String prefix, JsonObject o, Map<String, String> into) {

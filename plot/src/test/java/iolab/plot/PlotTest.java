@@ -35,6 +35,23 @@ class PlotTest {
     Path dir;
 
     @Test
+    void aRunAcrossHostsNamesTheServerHostAndTheRolesWhereItsChartsSayWhereTheyWereMeasured() throws Exception {
+        SampleResults.write(dir);
+        Path env = dir.resolve("environment.json");
+        Files.writeString(env, Files.readString(env).replaceFirst("\\{", """
+                {
+                  "hosts": {
+                    "roles": "across hosts: 1 server host, 2 load host(s)",
+                    "server": {"role": "server", "cpuModel": " Server CPU @ 3.0GHz", "cores": "64"}
+                  },
+                """));
+        assertEquals(
+                "run 20261125-060000, commit 0123456789ab, Server CPU @ 3.0GHz, 64 cores, Java 25.0.3; across hosts: "
+                        + "1 server host, 2 load host(s)",
+                ReportWriter.provenance(ResultsFolder.read(dir)));
+    }
+
+    @Test
     void aWholeFolderGetsEveryChartTheReportAndTheSummaries() throws Exception {
         SampleResults.write(dir);
         List<String> problems =

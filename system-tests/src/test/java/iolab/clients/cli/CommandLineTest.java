@@ -28,6 +28,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -67,7 +68,9 @@ class CommandLineTest {
                 "--tls-resume 127.0.0.1:1",
                 "-H NoColon http://127.0.0.1:1/",
                 "--frob 127.0.0.1:1",
-                "--poisson 127.0.0.1:1"
+                "--poisson 127.0.0.1:1",
+                "--udp --rate 10 --files x 127.0.0.1:1",
+                "--start-at soon 127.0.0.1:1"
             })
     void aWrongFlagGetsAReasonAndStatus2(String args) {
         Run run = run(args.isEmpty() ? new String[0] : args.split(" "));
@@ -134,6 +137,31 @@ class CommandLineTest {
             assertEquals(0, summary.getAsJsonObject("errors").get("connect").getAsLong(), summary.toString());
             assertTrue(summary.get("bytesRead").getAsLong() > 0, summary.toString());
             assertTrue(Files.size(hgrm) > 0 && Files.size(hlog) > 0);
+        }
+    }
+
+    /**
+     * What a load host of a run across hosts runs: the load waits for the agreed instant, and leaves the files a trial
+     * of the experiment leaves.
+     */
+    @Test
+    void aLoadStartsNoSoonerThanTheAgreedInstantAndLeavesATrialsFiles() throws Exception {
+        try (TestServers.Counting server = new TestServers.Counting(-1, 0)) {
+            long agreed = System.currentTimeMillis() + 1_500;
+            Run run = run("-c", "4", "--warmup", "200ms", "-d", "1s", "--quiet", "--start-at", String.valueOf(agreed),
+                    "--files", dir.resolve("part").toString(), server.url("/plaintext"));
+            assertEquals(0, run.status(), run.err());
+            for (String file : List.of(".hlog", ".json", ".hgrm", ".sendlag.hlog", ".service.hlog", ".censored.hlog",
+                    ".load.json")) {
+                assertTrue(Files.size(dir.resolve("part" + file)) > 0, file);
+            }
+            List<org.HdrHistogram.Histogram> intervals = iolab.runfiles.IntervalLog.read(dir.resolve("part.hlog"));
+            assertTrue(intervals.get(0).getStartTimeStamp() >= agreed + 200,
+                    "measured from the agreed instant and its warm-up on, not before: "
+                            + (intervals.get(0).getStartTimeStamp() - agreed) + " ms after the instant");
+            JsonObject usage = JsonParser.parseString(Files.readString(dir.resolve("part.load.json")))
+                    .getAsJsonObject();
+            assertTrue(usage.get("cpuCores").getAsDouble() > 0, usage.toString());
         }
     }
 
