@@ -49,8 +49,6 @@ final class HostTrials implements Trials {
     static final double SATURATED = 0.9;
     /** Between the controller's word and the agreed instant: the word's way there, and the connections. */
     private static final Duration LEAD = Duration.ofSeconds(1);
-    private static final long SETTLE_MILLIS = 10_000;
-    private static final int SETTLE_SLACK = 16;
 
     /**
      * The hosts, checked and given the lab's jars: what a run across hosts needs before its first trial.
@@ -141,10 +139,6 @@ final class HostTrials implements Trials {
         return "for i in 1 2 3 4 5; do bash -c '" + connect + "' 2>/dev/null; done | sort -n | head -1";
     }
 
-    /** What a server process there is, with its descriptors when idle. */
-    private record Running(ServerProcess process, long idleDescriptors) {
-    }
-
     /** A server's {@code /proc} read at one instant there ({@code nanoTime} on its clock) with its descriptors. */
     private record Snapshot(ProcStats server, CpuTimes machine, long descriptors) {
     }
@@ -156,13 +150,11 @@ final class HostTrials implements Trials {
     private final Path logs;
     private final PrintStream out;
     private final Consumer<String> warnings;
-    private final Map<String, Running> servers = new LinkedHashMap<>();
+    private final WarmServers servers;
     private final Map<Host, LoadAgent> agents = new LinkedHashMap<>();
-    private final Map<String, Integer> starts = new LinkedHashMap<>();
     private final Map<String, String> addresses = new LinkedHashMap<>();
     private final Map<String, ErrorCounts> errorCounts = new LinkedHashMap<>();
     private final List<String> partial = new ArrayList<>();
-    private String root;
 
     HostTrials(Deployed hosts, Matrix matrix, RunFolder folder, PrintStream out, Consumer<String> warnings) {
         this.hosts = hosts;
@@ -171,6 +163,9 @@ final class HostTrials implements Trials {
         this.logs = folder.logs();
         this.out = out;
         this.warnings = warnings;
+        Host server = hosts.server().host();
+        this.servers = new WarmServers(runTag, logs,
+                new ServerHost(server, hosts.classPaths().get(server), hosts.workDirs().get(server)));
     }
 
     private Host serverHost() {
@@ -222,8 +217,8 @@ final class HostTrials implements Trials {
 
     private Trial runTrial(Configuration c, Path dir, String files, int round, int attempt, int position)
             throws Preflight.Refused, IOException, InterruptedException {
-        Running server = serverFor(c);
-        addresses.put(c.id(), server.process().address());
+        ServerProcess server = servers.serverFor(c);
+        addresses.put(c.id(), server.address());
         Duration warmup = Matrix.WARMUP_ITERATION.multipliedBy(Math.max(1, matrix.warmups()));
         Duration measurement = round == 0
                 ? Matrix.SECOND_ITERATION.multipliedBy(Matrix.WARM_UP_ROUND_ITERATIONS)
@@ -231,11 +226,12 @@ final class HostTrials implements Trials {
         for (int i = 0; i < hosts.load().size(); i++) {
             agentOn(hosts.load().get(i).host(), i + 1);
         }
+        servers.awaitQuiet();
         long agreed = System.currentTimeMillis() + LEAD.toMillis() + c.connections() / 5; // 5 connects a ms
         long measureFrom = agreed + warmup.toMillis();
 
         Process sampler = new ProcessBuilder(serverHost().ssh(sampling(
-                        server.process().pid(),
+                        server.pid(),
                         measureFrom + hosts.server().offsetMillis(),
                         measurement.toMillis())))
                 .redirectErrorStream(true)
@@ -249,7 +245,7 @@ final class HostTrials implements Trials {
             String name = files + ".h" + (i + 1);
             names.add(name);
             List<String> args = new ArrayList<>(
-                    c.clientArguments(server.process().address(), connections, rate, warmup, measurement));
+                    c.clientArguments(server.address(), connections, rate, warmup, measurement));
             args.addAll(List.of(
                     "--files", hosts.workDirs().get(load.host()) + "/" + name,
                     "--start-at", String.valueOf(agreed + load.offsetMillis()),
@@ -311,7 +307,7 @@ final class HostTrials implements Trials {
         HostLogs.write(intervals, "iolab: " + c.describe() + " from " + merged.size() + " load host(s); values in "
                 + "nanoseconds", dir.resolve(files + ".hlog"));
         LoadResult result = RoundFiles.add(
-                dir, merged, c.loadSettings(Target.parse(server.process().address()), warmup, measurement), true);
+                dir, merged, c.loadSettings(Target.parse(server.address()), warmup, measurement), true);
         Report.writeTrialFiles(result, dir, files);
         ErrorCounts errors = ErrorCounts.of(JsonParser.parseString(Files.readString(dir.resolve(files + ".json")))
                 .getAsJsonObject());
@@ -326,7 +322,10 @@ final class HostTrials implements Trials {
             partial.add(files + ": " + partly);
             disturbed = disturbed.isEmpty() ? partly : disturbed + "; " + partly;
         }
-        settle(c, server);
+        String unsettled = servers.settle(c);
+        if (unsettled != null) {
+            warnings.accept(files + ": " + unsettled);
+        }
         return new Trial(
                 c.id(),
                 round,
@@ -447,53 +446,6 @@ final class HostTrials implements Trials {
         return agent;
     }
 
-    private Running serverFor(Configuration c) throws Preflight.Refused, IOException, InterruptedException {
-        String key = c.serverProcess();
-        Running running = servers.get(key);
-        if (running != null && running.process().isAlive()) {
-            return running;
-        }
-        Host host = serverHost();
-        if (root == null) {
-            // The HTTP servers' file, as on one machine: made here, copied there.
-            Path here = ServerRoot.create();
-            root = hosts.workDirs().get(host) + "/root";
-            host.run("mkdir -p '" + root + "' && cat > '" + root + "/" + Workload.FILE_NAME + "'",
-                    here.resolve(Workload.FILE_NAME));
-        }
-        List<String> arguments = new ArrayList<>(c.serverArguments(Path.of(root)));
-        arguments.set(arguments.indexOf("--bind") + 1, host.address());
-        int n = starts.merge(key, 1, Integer::sum);
-        ServerProcess process = ServerProcess.startOn(host, hosts.classPaths().get(host), arguments, runTag,
-                logs.resolve(key + (n == 1 ? "" : "." + n) + ".server.log"));
-        running = new Running(process, descriptors(process.pid()));
-        servers.put(key, running);
-        return running;
-    }
-
-    private long descriptors(long pid) throws Preflight.Refused, IOException, InterruptedException {
-        String count = serverHost().run("ls /proc/" + pid + "/fd 2>/dev/null | wc -l").strip();
-        return count.matches("\\d+") ? Long.parseLong(count) : 0;
-    }
-
-    /** Waits until the server has closed the trial's connections there, as {@link WarmServers#settle} does here. */
-    private void settle(Configuration c, Running server) throws Preflight.Refused, IOException, InterruptedException {
-        long deadline = System.currentTimeMillis() + SETTLE_MILLIS;
-        long open;
-        while ((open = descriptors(server.process().pid())) > server.idleDescriptors() + SETTLE_SLACK) {
-            if (System.currentTimeMillis() > deadline || !server.process().isAlive()) {
-                warnings.accept(c.id() + ": the server still held " + open + " descriptors " + SETTLE_MILLIS / 1000
-                        + " s after the trial (idle: " + server.idleDescriptors() + ")");
-                return;
-            }
-            Thread.sleep(200);
-        }
-    }
-
-    private static String quoted(String word) {
-        return "'" + word.replace("'", "'\\''") + "'";
-    }
-
     @Override
     public JsonObject jmhResult(String files) {
         return null; // the load ran on other hosts, not in JMH
@@ -532,15 +484,7 @@ final class HostTrials implements Trials {
                 TrialRunner.STEAL_CORES,
                 MOST_SEND_LAG_MILLIS,
                 100 * SATURATED));
-        stability.put("otherCpuCores", TrialRunner.spread(trials.stream().map(t -> t.cost().otherCores())));
-        stability.put("irqCpuCores", TrialRunner.spread(trials.stream().map(t -> t.cost().irqCores())));
-        stability.put("stealCpuCores", TrialRunner.spread(trials.stream().map(t -> t.cost().stealCores())));
-        stability.put("trials", trials.size());
-        stability.put("disturbed", trials.stream().filter(t -> !t.disturbed().isEmpty()).count());
-        stability.put("disturbedAndCounted", trials.stream()
-                .filter(t -> !t.disturbed().isEmpty() && t.counted())
-                .count());
-        stability.put("failed", trials.stream().filter(t -> !t.scored()).count());
+        TrialRunner.machineAndCounts(stability, trials);
         stability.put("partial", partial);
         stability.put("disturbedNotRepeated", notRepeated);
         return stability;
@@ -548,13 +492,7 @@ final class HostTrials implements Trials {
 
     @Override
     public Map<String, Integer> restarts() {
-        Map<String, Integer> restarts = new LinkedHashMap<>();
-        starts.forEach((key, n) -> {
-            if (n > 1) {
-                restarts.put(key, n - 1);
-            }
-        });
-        return restarts;
+        return servers.restarts();
     }
 
     @Override
@@ -562,10 +500,7 @@ final class HostTrials implements Trials {
         for (LoadAgent agent : agents.values()) {
             agent.close();
         }
-        for (Running running : servers.values()) {
-            running.process().close();
-        }
-        servers.clear();
+        servers.close();
         for (Map.Entry<Host, String> work : hosts.workDirs().entrySet()) {
             try {
                 work.getKey().run("rm -rf '" + work.getValue() + "'");

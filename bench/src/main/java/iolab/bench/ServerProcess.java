@@ -73,13 +73,9 @@ public final class ServerProcess implements AutoCloseable {
         java.addAll(List.of("-cp", classPath, "iolab.servers.cli.Main"));
         java.addAll(arguments);
         String remote = "echo " + PID + "$$; LC_ALL=C.UTF-8 exec " + host.pin()
-                + String.join(" ", java.stream().map(ServerProcess::quoted).toList()) + " 2>&1";
+                + String.join(" ", java.stream().map(Host::quote).toList()) + " 2>&1";
         List<String> command = host.ssh(remote);
         return started(new ProcessBuilder(command).redirectErrorStream(true).start(), command, host, log);
-    }
-
-    private static String quoted(String word) {
-        return "'" + word.replace("'", "'\\''") + "'";
     }
 
     private static ServerProcess started(Process process, List<String> command, Host host, Path log)

@@ -62,7 +62,7 @@ final class TrialRunner implements Trials {
     private final Map<String, ErrorCounts> errorCounts = new LinkedHashMap<>();
 
     TrialRunner(Matrix matrix, String runTag, Path logs, PrintStream out, Consumer<String> warnings) {
-        this.servers = new WarmServers(runTag, logs);
+        this.servers = new WarmServers(runTag, logs, ServerMachine.HERE);
         this.matrix = matrix;
         this.logs = logs;
         this.out = out;
@@ -292,21 +292,25 @@ final class TrialRunner implements Trials {
         stability.put(
                 "calibrationClientCore",
                 spread(trials.stream().map(t -> t.calibration().clientCore())));
+        machineAndCounts(stability, trials);
+        stability.put("disturbedNotRepeated", notRepeated);
+        return stability;
+    }
+
+    /**
+     * What every run says of its trials, wherever they ran: the server machine's other processes, interrupts and steal
+     * over them, and how many were disturbed, disturbed and counted, and failed.
+     */
+    static void machineAndCounts(Map<String, Object> stability, List<Trial> trials) {
         stability.put("otherCpuCores", spread(trials.stream().map(t -> t.cost().otherCores())));
         stability.put("irqCpuCores", spread(trials.stream().map(t -> t.cost().irqCores())));
         stability.put("stealCpuCores", spread(trials.stream().map(t -> t.cost().stealCores())));
         stability.put("trials", trials.size());
-        stability.put(
-                "disturbed",
-                trials.stream().filter(t -> !t.disturbed().isEmpty()).count());
-        stability.put(
-                "disturbedAndCounted",
-                trials.stream()
-                        .filter(t -> !t.disturbed().isEmpty() && t.counted())
-                        .count());
+        stability.put("disturbed", trials.stream().filter(t -> !t.disturbed().isEmpty()).count());
+        stability.put("disturbedAndCounted", trials.stream()
+                .filter(t -> !t.disturbed().isEmpty() && t.counted())
+                .count());
         stability.put("failed", trials.stream().filter(t -> !t.scored()).count());
-        stability.put("disturbedNotRepeated", notRepeated);
-        return stability;
     }
 
     @Override
@@ -320,7 +324,7 @@ final class TrialRunner implements Trials {
     }
 
     /** Min, median, 90th percentile and max of the figures present. */
-    static Map<String, Object> spread(Stream<Double> values) {
+    private static Map<String, Object> spread(Stream<Double> values) {
         double[] v = values.filter(d -> d != null && !d.isNaN()).mapToDouble(Double::doubleValue).sorted().toArray();
         if (v.length == 0) {
             return Map.of();

@@ -1,19 +1,17 @@
 package iolab.bench;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The servers of a run, each started once and kept warm across its rounds (the experiment's first round, not counted,
  * warms them): a round then costs the load, not a server JVM's start and JIT warm-up, and the rounds compare one server
- * process with itself. One process per server and protocol, pinned to the server's core; one that has died is started
- * again, and the log says so.
+ * process with itself. One process per server and protocol, pinned to the server's core, on this machine or on a server
+ * host ({@link ServerMachine}); one that has died is started again, and the log says so.
  */
 final class WarmServers implements AutoCloseable {
 
@@ -33,13 +31,14 @@ final class WarmServers implements AutoCloseable {
 
     private final String runTag;
     private final Path logs;
+    private final ServerMachine machine;
     private final Map<String, Running> servers = new LinkedHashMap<>();
     private final Map<String, Integer> starts = new LinkedHashMap<>();
-    private Path root;
 
-    WarmServers(String runTag, Path logs) {
+    WarmServers(String runTag, Path logs, ServerMachine machine) {
         this.runTag = runTag;
         this.logs = logs;
+        this.machine = machine;
     }
 
     /** The running server for {@code c}, started if it is not (or no longer) running. */
@@ -49,13 +48,10 @@ final class WarmServers implements AutoCloseable {
         if (running != null && running.process.isAlive()) {
             return running.process;
         }
-        if (root == null) {
-            root = ServerRoot.create();
-        }
         int n = starts.merge(key, 1, Integer::sum);
-        ServerProcess process = ServerProcess.start(c.serverArguments(root), runTag,
+        ServerProcess process = machine.start(c.serverArguments(machine.root()), runTag,
                 logs.resolve(key + (n == 1 ? "" : "." + n) + ".server.log"));
-        servers.put(key, new Running(process, descriptors(process.pid())));
+        servers.put(key, new Running(process, machine.descriptors(process.pid())));
         return process;
     }
 
@@ -66,10 +62,10 @@ final class WarmServers implements AutoCloseable {
      */
     void awaitQuiet() throws InterruptedException {
         long deadline = System.nanoTime() + QUIET_LIMIT.toNanos();
-        List<ProcStats> before = servers.values().stream().map(r -> ProcStats.of(r.process.pid())).toList();
+        List<ProcStats> before = servers.values().stream().map(r -> machine.stats(r.process.pid())).toList();
         while (System.nanoTime() < deadline) {
             Thread.sleep(QUIET_WINDOW_MILLIS); // one window for all of them: each costs every trial
-            List<ProcStats> after = servers.values().stream().map(r -> ProcStats.of(r.process.pid())).toList();
+            List<ProcStats> after = servers.values().stream().map(r -> machine.stats(r.process.pid())).toList();
             boolean quiet = true;
             for (int i = 0; i < before.size() && i < after.size(); i++) {
                 ProcStats b = before.get(i), a = after.get(i);
@@ -110,7 +106,7 @@ final class WarmServers implements AutoCloseable {
         }
         long deadline = System.currentTimeMillis() + SETTLE_MILLIS;
         long open;
-        while ((open = descriptors(running.process.pid())) > running.idleDescriptors + SETTLE_SLACK) {
+        while ((open = machine.descriptors(running.process.pid())) > running.idleDescriptors + SETTLE_SLACK) {
             if (System.currentTimeMillis() > deadline) {
                 return "the server still held " + open + " descriptors " + SETTLE_MILLIS / 1000
                         + " s after the trial (idle: " + running.idleDescriptors + ")";
@@ -126,14 +122,6 @@ final class WarmServers implements AutoCloseable {
      */
     private static String key(Configuration c) {
         return c.serverProcess();
-    }
-
-    private static long descriptors(long pid) {
-        try (Stream<Path> fds = Files.list(Path.of("/proc", String.valueOf(pid), "fd"))) {
-            return fds.count();
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
     }
 
     @Override

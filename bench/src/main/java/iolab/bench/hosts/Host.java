@@ -75,6 +75,11 @@ public record Host(
         return lines.isEmpty() ? "(no message)" : lines.get(lines.size() - 1).strip();
     }
 
+    /** {@code word} as one word of the shell that ssh runs a command with, whatever it holds. */
+    public static String quote(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
+    }
+
     /** The {@code ssh} command line that runs {@code command} there, never prompting. */
     public List<String> ssh(String command) {
         List<String> args = new ArrayList<>(List.of(
