@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * @param destination what {@code ssh} takes: {@code [user@]host}
  * @param port the SSH port, 0 for ssh's own default
  * @param identity a private key to use, or null for the user's
- * @param java the JDK's {@code java} on that host; {@code java} on its PATH when not named
+ * @param java the JDK's {@code java} on that host; empty when not named, for the one {@code bin/java-home} finds there
  * @param knownHosts the known-hosts file to check the host's key against, or null for the user's; a host seen for the
  *     first time is added to it (OpenSSH's accept-new), one whose key changed is refused
  * @param cpus the CPUs (a list as {@code taskset -c} takes it) its processes of the run are pinned to, or empty for
@@ -96,6 +96,11 @@ public record Host(
         }
         args.addAll(List.of(destination, "--", command));
         return args;
+    }
+
+    /** The same host, its JDK's {@code java} at {@code path}. */
+    Host withJava(String path) {
+        return new Host(role, destination, port, identity, path, knownHosts, cpus, clock);
     }
 
     /** The host part of its destination: the address its server is reached at from the load hosts. */

@@ -49,7 +49,7 @@ public final class HostsFile {
         }
         int port = 0;
         Path identity = null;
-        String java = "java";
+        String java = "";
         Path knownHosts = null;
         String cpus = "";
         String clock = Host.DEFAULT_CLOCK;

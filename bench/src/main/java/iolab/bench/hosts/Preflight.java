@@ -48,7 +48,8 @@ public final class Preflight {
 
     public static List<Checked> check(List<Host> hosts) throws Refused, IOException, InterruptedException {
         List<Checked> checked = new ArrayList<>();
-        for (Host host : hosts) {
+        for (Host named : hosts) {
+            Host host = named.java().isEmpty() ? named.withJava(javaThere(named)) : named;
             String java = host.run(host.java() + " -version 2>&1 | head -1");
             Matcher m = JAVA_VERSION.matcher(java);
             if (!m.find()) {
@@ -64,6 +65,22 @@ public final class Preflight {
             checked.add(clock(host, major));
         }
         return checked;
+    }
+
+    /**
+     * The JDK {@code bin/java-home} finds on {@code host} (its JAVA_HOME if 21 or newer, else the newest under
+     * /usr/lib/jvm), the script sent over ssh as it is; {@code java} on the host's PATH where no checkout is found
+     * around the working folder.
+     */
+    private static String javaThere(Host host) throws Refused, IOException, InterruptedException {
+        // The checkout's root: where the experiment runs, or above a module's folder, where the tests run.
+        for (java.nio.file.Path dir = java.nio.file.Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            java.nio.file.Path script = dir.resolve("bin/java-home");
+            if (java.nio.file.Files.isRegularFile(script)) {
+                return host.run("sh -s", script).strip() + "/bin/java";
+            }
+        }
+        return "java";
     }
 
     /**

@@ -64,6 +64,16 @@ class PreflightTest {
     }
 
     @Test
+    void aJdkNotNamedIsTheOneJavaHomeFindsThere() throws Exception {
+        List<Preflight.Checked> checked =
+                Preflight.check(file(hosts.line("server", 0, ""), hosts.line("load", 1, "java=" + JAVA)));
+        Process local = new ProcessBuilder("bin/java-home").directory(Path.of("..").toFile()).start();
+        String home = new String(local.getInputStream().readAllBytes()).strip();
+        assertEquals(home + "/bin/java", checked.get(0).host().java(), "the same choice as on this machine");
+        assertEquals(Runtime.version().feature(), checked.get(0).javaMajor());
+    }
+
+    @Test
     void anUnreachableHostIsOneLineAndStatus2BeforeAnythingStarts() throws Exception {
         Path file = dir.resolve("unreachable.txt");
         Files.writeString(file, hosts.line("server", 0, "java=" + JAVA) + "\n" + hosts.line("load", 2, "") + "\n");
