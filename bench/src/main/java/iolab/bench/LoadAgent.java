@@ -58,8 +58,10 @@ final class LoadAgent implements AutoCloseable {
 
     /** Starts the agent on {@code host} (its JVM pinned where the host names CPUs) and waits until it is up. */
     static LoadAgent start(Host host, String classPath, Path log) throws IOException, InterruptedException {
-        String java = String.join(" ", List.of(host.java(), "-Xms1g", "-Xmx1g", "-Diolab.load=" + host.destination(),
-                "-cp", Host.quote(classPath), Agent.class.getName()));
+        // G1, as the experiment's client JVM has on one machine: that JVM sees both cores when it starts and pins
+        // itself after, where one started pinned to a core would choose the serial collector for itself.
+        String java = String.join(" ", List.of(host.java(), "-Xms1g", "-Xmx1g", "-XX:+UseG1GC",
+                "-Diolab.load=" + host.destination(), "-cp", Host.quote(classPath), Agent.class.getName()));
         Process p = new ProcessBuilder(host.ssh("exec " + host.pin() + java)).redirectErrorStream(true).start();
         LoadAgent agent = new LoadAgent(p, log);
         Integer ready = agent.awaitDone(System.currentTimeMillis() + 60_000);

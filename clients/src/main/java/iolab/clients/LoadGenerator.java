@@ -62,13 +62,20 @@ public final class LoadGenerator {
             for (long tick = measureStartNanos + Intervals.TICK_NANOS; ; tick += Intervals.TICK_NANOS) {
                 boolean last = tick >= endNanos;
                 Intervals.sleepUntil(Math.min(tick, endNanos));
-                if (last) {
-                    run.stop(); // the responses still due are awaited and belong to the last interval
-                }
                 interval = run.intervalHistogram(interval);
                 total.add(interval);
                 if (log != null) {
                     log.outputIntervalHistogram(interval);
+                }
+                if (last) {
+                    // The responses still due are awaited: an interval of their own, as the experiment's trials log
+                    // them, so that the last second of the schedule is judged on what was sent in it alone.
+                    run.stop();
+                    interval = run.intervalHistogram(interval);
+                    total.add(interval);
+                    if (log != null) {
+                        log.outputIntervalHistogram(interval);
+                    }
                 }
                 long requests = run.completed();
                 long errors = run.errorCount();

@@ -68,11 +68,15 @@ public final class HostLogs {
                 // Auto-resizing: each host's histograms cover only the range their own values needed.
                 Histogram into = seconds.computeIfAbsent(slot, s -> {
                     Histogram empty = new Histogram(h.getNumberOfSignificantValueDigits());
-                    empty.setStartTimeStamp(startMillis + s * intervalMillis);
-                    empty.setEndTimeStamp(startMillis + (s + 1) * intervalMillis);
+                    empty.setStartTimeStamp(Long.MAX_VALUE);
+                    empty.setEndTimeStamp(Long.MIN_VALUE);
                     return empty;
                 });
                 into.add(h);
+                // The span its parts covered, on the controller's clock: the last, short interval of a trial (its
+                // drain) stays short, and is not judged as a whole second of the schedule.
+                into.setStartTimeStamp(Math.min(into.getStartTimeStamp(), h.getStartTimeStamp() - offset));
+                into.setEndTimeStamp(Math.max(into.getEndTimeStamp(), h.getEndTimeStamp() - offset));
                 if (total == null) {
                     total = new Histogram(h.getNumberOfSignificantValueDigits());
                 }

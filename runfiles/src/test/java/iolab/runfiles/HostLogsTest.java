@@ -74,6 +74,29 @@ class HostLogsTest {
     }
 
     @Test
+    void eachMergedIntervalSpansWhatItsPartsCoveredSoThatAShortDrainStaysShort() throws Exception {
+        Map<String, Path> logs = new LinkedHashMap<>();
+        for (String name : List.of("a", "b")) {
+            List<Histogram> intervals = new ArrayList<>();
+            for (int s = 0; s < 3; s++) {
+                Histogram h = new Histogram(3);
+                h.recordValue(1_000_000);
+                h.setStartTimeStamp(START + s * SECOND);
+                h.setEndTimeStamp(START + s * SECOND + (s < 2 ? SECOND : 200)); // the last: the trial's drain
+                intervals.add(h);
+            }
+            logs.put(name, dir.resolve(name + ".hlog"));
+            IntervalLog.write(intervals, name, logs.get(name));
+        }
+        HostLogs.Merged merged = HostLogs.merge(logs, START, Map.of(), SECOND);
+        List<Long> spans = merged.intervals().stream()
+                .map(h -> h.getEndTimeStamp() - h.getStartTimeStamp())
+                .toList();
+        assertEquals(List.of(SECOND, SECOND, 200L), spans);
+        assertTrue(Sustainability.sustained(merged.intervals(), 1), "one response a second, delivered in each");
+    }
+
+    @Test
     void aHostThatStoppedEarlyMakesTheMergePartialAndIsNamed() throws Exception {
         Histogram all = new Histogram(60_000_000_000L, 3);
         Map<String, Path> logs = new LinkedHashMap<>();

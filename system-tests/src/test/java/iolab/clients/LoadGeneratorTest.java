@@ -283,7 +283,7 @@ class LoadGeneratorTest {
                 total += ((Histogram) interval).getTotalCount();
                 intervals++;
             }
-            assertEquals(3, intervals, "one interval a second, and the last part-second");
+            assertEquals(4, intervals, "one interval a second, the last part-second, and the drain");
             assertEquals(result.latencyNanos().getTotalCount(), total);
             String percentiles = Files.readString(hgrm);
             assertTrue(percentiles.contains("Value     Percentile TotalCount 1/(1-Percentile)"), percentiles);
