@@ -139,10 +139,6 @@ final class HostTrials implements Trials {
         return "for i in 1 2 3 4 5; do bash -c '" + connect + "' 2>/dev/null; done | sort -n | head -1";
     }
 
-    /** A server's {@code /proc} read at one instant there ({@code nanoTime} on its clock) with its descriptors. */
-    private record Snapshot(ProcStats server, CpuTimes machine, long descriptors) {
-    }
-
 
     private final Deployed hosts;
     private final Matrix matrix;
@@ -150,6 +146,7 @@ final class HostTrials implements Trials {
     private final Path logs;
     private final PrintStream out;
     private final Consumer<String> warnings;
+    private final ServerHost serverHost;
     private final WarmServers servers;
     private final Map<Host, LoadAgent> agents = new LinkedHashMap<>();
     private final Map<String, String> addresses = new LinkedHashMap<>();
@@ -164,12 +161,12 @@ final class HostTrials implements Trials {
         this.out = out;
         this.warnings = warnings;
         Host server = hosts.server().host();
-        this.servers = new WarmServers(runTag, logs,
-                new ServerHost(server, hosts.classPaths().get(server), hosts.workDirs().get(server)));
+        this.serverHost = new ServerHost(server, hosts.classPaths().get(server), hosts.workDirs().get(server));
+        this.servers = new WarmServers(runTag, logs, serverHost);
     }
 
     private Host serverHost() {
-        return hosts.server().host();
+        return serverHost.host();
     }
 
     @Override
@@ -230,12 +227,8 @@ final class HostTrials implements Trials {
         long agreed = System.currentTimeMillis() + LEAD.toMillis() + c.connections() / 5; // 5 connects a ms
         long measureFrom = agreed + warmup.toMillis();
 
-        Process sampler = new ProcessBuilder(serverHost().ssh(sampling(
-                        server.pid(),
-                        measureFrom + hosts.server().offsetMillis(),
-                        measurement.toMillis())))
-                .redirectErrorStream(true)
-                .start();
+        Process sampler =
+                serverHost.readAt(server.pid(), measureFrom + hosts.server().offsetMillis(), measurement.toMillis());
         int n = hosts.load().size();
         List<String> names = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -296,7 +289,7 @@ final class HostTrials implements Trials {
                 why.add(String.format(Locale.ROOT, "%s saturated: %.2f of its %d CPU(s)", host.named(), cores, cpus));
             }
         }
-        List<Snapshot> snapshots = snapshots(sampler, logs.resolve(files + ".server-proc.txt"));
+        List<ServerHost.Reading> readings = readings(sampler, logs.resolve(files + ".server-proc.txt"));
         if (merged.isEmpty()) {
             return Trial.failed(c.id(), round, attempt, position, "every load host failed: " + String.join("; ", why));
         }
@@ -312,7 +305,7 @@ final class HostTrials implements Trials {
         ErrorCounts errors = ErrorCounts.of(JsonParser.parseString(Files.readString(dir.resolve(files + ".json")))
                 .getAsJsonObject());
         errorCounts.put(files, errors);
-        Trial.Cost cost = cost(snapshots, result.requests(), clientCores);
+        Trial.Cost cost = cost(readings, result.requests(), clientCores);
         // Where the server host shares its kernel with the load, its other processes include the load's JVMs and
         // sshd: a figure kept, not a disturbance.
         String disturbed = TrialRunner.disturbance(
@@ -340,58 +333,26 @@ final class HostTrials implements Trials {
                 "");
     }
 
-    /**
-     * The shell that reads the server's {@code /proc} there at {@code fromMillis} and {@code millis} later (the
-     * measurement, on the host's own clock): each reading its instant, the process's status and stat, the machine's
-     * cpu line and the process's descriptors.
-     */
-    private static String sampling(long pid, long fromMillis, long millis) {
-        String read = "echo \"@ $(date +%s%N)\"; cat /proc/" + pid + "/status; echo @stat; cat /proc/" + pid
-                + "/stat; echo @cpu; head -1 /proc/stat; echo @fd; ls /proc/" + pid + "/fd | wc -l; echo @end";
-        String at = "at() { d=$(( $1 - $(date +%s%3N) )); [ $d -gt 0 ] && sleep $((d / 1000)).$(printf %03d "
-                + "$((d % 1000))); true; }";
-        return at + "; at " + fromMillis + "; " + read + "; at " + (fromMillis + millis) + "; " + read;
-    }
-
     /** The sampler's two readings, its output kept in {@code log}. */
-    private static List<Snapshot> snapshots(Process sampler, Path log) throws IOException, InterruptedException {
+    private static List<ServerHost.Reading> readings(Process sampler, Path log)
+            throws IOException, InterruptedException {
         String text = new String(sampler.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         sampler.waitFor(10, TimeUnit.SECONDS);
         Files.writeString(log, text);
-        List<Snapshot> snapshots = new ArrayList<>();
-        for (String block : text.split("@end")) {
-            int at = block.indexOf("@ ");
-            int stat = block.indexOf("@stat");
-            int cpu = block.indexOf("@cpu");
-            int fd = block.indexOf("@fd");
-            if (at < 0 || stat < 0 || cpu < 0 || fd < 0) {
-                continue;
-            }
-            try {
-                long nanos = Long.parseLong(block.substring(at + 2, block.indexOf('\n', at)).strip());
-                snapshots.add(new Snapshot(
-                        ProcStats.parse(nanos, block.substring(block.indexOf('\n', at), stat),
-                                block.substring(stat + 5, cpu)),
-                        CpuTimes.parse(nanos, block.substring(cpu + 4, fd)),
-                        Long.parseLong(block.substring(fd + 3).strip())));
-            } catch (RuntimeException e) {
-                // the server went away meanwhile: that reading says nothing
-            }
-        }
-        return snapshots;
+        return ServerHost.readings(text);
     }
 
     /**
      * The server's cost over the measurement, from its two readings; what its host's other processes and its
      * hypervisor took meanwhile (less the load's own where the load ran on the same kernel).
      */
-    private Trial.Cost cost(List<Snapshot> s, long requests, double clientCores) {
+    private Trial.Cost cost(List<ServerHost.Reading> s, long requests, double clientCores) {
         if (s.size() < 2) {
             double unknown = Double.NaN; // the server went away before its second reading
             return new Trial.Cost(unknown, unknown, unknown, unknown, clientCores, unknown, unknown, unknown);
         }
-        Snapshot a = s.get(0);
-        Snapshot b = s.get(1);
+        ServerHost.Reading a = s.get(0);
+        ServerHost.Reading b = s.get(1);
         double wallMicros = Math.max(1, (b.server().nanoTime() - a.server().nanoTime()) / 1e3);
         double cpuMicros = (b.server().cpuNanos() - a.server().cpuNanos()) / 1e3;
         double serverCores = cpuMicros / wallMicros;

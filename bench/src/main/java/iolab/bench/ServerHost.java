@@ -49,15 +49,58 @@ record ServerHost(Host host, String classPath, String workDir) implements Server
 
     @Override
     public ProcStats stats(long pid) {
-        String text = run("date +%s%N; cat /proc/" + pid + "/status; echo @stat; cat /proc/" + pid + "/stat");
-        int stat = text.indexOf("@stat");
-        try {
-            int firstLine = text.indexOf('\n');
-            return ProcStats.parse(Long.parseLong(text.substring(0, firstLine).strip()),
-                    text.substring(firstLine, stat), text.substring(stat + 5));
-        } catch (RuntimeException e) {
-            return null; // gone
+        List<Reading> readings = readings(run(read(pid)));
+        return readings.isEmpty() ? null : readings.get(0).server();
+    }
+
+    /**
+     * A server's {@code /proc} read there at one instant ({@code nanoTime} on the host's own clock), with the machine's
+     * CPU times and the server's descriptors.
+     */
+    record Reading(ProcStats server, CpuTimes machine, long descriptors) {
+    }
+
+    /**
+     * Starts reading process {@code pid} there at {@code fromMillis} and {@code millis} later, both on the host's own
+     * clock (a measurement's start and end); {@link #readings} of its output gives the two.
+     */
+    Process readAt(long pid, long fromMillis, long millis) throws IOException {
+        String at = "at() { d=$(( $1 - $(date +%s%3N) )); [ $d -gt 0 ] && sleep $((d / 1000)).$(printf %03d "
+                + "$((d % 1000))); true; }";
+        String twice =
+                at + "; at " + fromMillis + "; " + read(pid) + "; at " + (fromMillis + millis) + "; " + read(pid);
+        return new ProcessBuilder(host.ssh(twice)).redirectErrorStream(true).start();
+    }
+
+    /** The shell that prints one reading of process {@code pid}, ended by {@code @end}. */
+    private static String read(long pid) {
+        return "echo \"@ $(date +%s%N)\"; cat /proc/" + pid + "/status; echo @stat; cat /proc/" + pid
+                + "/stat; echo @cpu; head -1 /proc/stat; echo @fd; ls /proc/" + pid + "/fd | wc -l; echo @end";
+    }
+
+    /** The readings in {@code text}; one that cannot be parsed (the server went away meanwhile) is left out. */
+    static List<Reading> readings(String text) {
+        List<Reading> readings = new ArrayList<>();
+        for (String block : text.split("@end")) {
+            int at = block.indexOf("@ ");
+            int stat = block.indexOf("@stat");
+            int cpu = block.indexOf("@cpu");
+            int fd = block.indexOf("@fd");
+            if (at < 0 || stat < 0 || cpu < 0 || fd < 0) {
+                continue;
+            }
+            try {
+                long nanos = Long.parseLong(block.substring(at + 2, block.indexOf('\n', at)).strip());
+                readings.add(new Reading(
+                        ProcStats.parse(nanos, block.substring(block.indexOf('\n', at), stat),
+                                block.substring(stat + 5, cpu)),
+                        CpuTimes.parse(nanos, block.substring(cpu + 4, fd)),
+                        Long.parseLong(block.substring(fd + 3).strip())));
+            } catch (RuntimeException e) {
+                // that reading says nothing
+            }
         }
+        return readings;
     }
 
     /** The output of {@code command} there, empty when it cannot be had. */

@@ -62,20 +62,12 @@ public final class LoadGenerator {
             for (long tick = measureStartNanos + Intervals.TICK_NANOS; ; tick += Intervals.TICK_NANOS) {
                 boolean last = tick >= endNanos;
                 Intervals.sleepUntil(Math.min(tick, endNanos));
-                interval = run.intervalHistogram(interval);
-                total.add(interval);
-                if (log != null) {
-                    log.outputIntervalHistogram(interval);
-                }
+                interval = recorded(run.intervalHistogram(interval), total, log);
                 if (last) {
                     // The responses still due are awaited: an interval of their own, as the experiment's trials log
                     // them, so that the last second of the schedule is judged on what was sent in it alone.
                     run.stop();
-                    interval = run.intervalHistogram(interval);
-                    total.add(interval);
-                    if (log != null) {
-                        log.outputIntervalHistogram(interval);
-                    }
+                    interval = recorded(run.intervalHistogram(interval), total, log);
                 }
                 long requests = run.completed();
                 long errors = run.errorCount();
@@ -97,5 +89,14 @@ public final class LoadGenerator {
             }
             return run.result(run.completed(), settings.duration().toNanos() / 1e9, total, run.handshakes());
         }
+    }
+
+    /** {@code interval} added to the run's total and written to its log (where there is one). */
+    private static Histogram recorded(Histogram interval, Histogram total, HistogramLogWriter log) {
+        total.add(interval);
+        if (log != null) {
+            log.outputIntervalHistogram(interval);
+        }
+        return interval;
     }
 }
