@@ -2,10 +2,11 @@
 """A neighbour that takes the cores away as a busy hypervisor does, so that how the experiment copes with steal can
 be tried on a day the host gives none.
 
-Each core gets a real-time (SCHED_FIFO) worker pinned to it. Every second a worker draws how much of its core to take,
-from the spread of steal a fresh run measured here on a day with steal (issue 21: median 0.05, p90 0.32, max 0.89
-cores over the machine; all cores draw the same figure and each takes its share), and takes it in slices of every 10 ms window, as a hypervisor
-that runs another guest takes a vCPU in slices; for that time nothing else runs on the core. The experiment sees it
+Each core gets a real-time (SCHED_FIFO) worker pinned to it. The workers take the cores in episodes (on average
+--episode seconds long); each episode's level is drawn from the spread of steal per trial that a fresh run measured
+here on a day with steal (issue 21: median 0.05, p90 0.32, max 0.89 cores over the machine; all cores draw the same
+episodes and each takes its share), and taken in a slice of every 10 ms window, as a hypervisor that runs another guest
+takes a vCPU in slices; for that time nothing else runs on the core. The experiment sees it
 as other processes' CPU, not as steal (the kernel cannot tell the two apart only for the hypervisor's), and treats a
 trial it disturbed as it treats one disturbed by steal.
 
@@ -38,17 +39,20 @@ def share(rng, quantiles, cores):
     return min(machine / cores, 0.95)  # the kernel keeps 5% of each core from real-time tasks anyway
 
 
-def take(core, seconds, quantiles, cores, seed, queue):
+def take(core, seconds, quantiles, cores, episode, seed, queue):
     os.sched_setaffinity(0, {core})
     try:
         os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(50))
     except PermissionError:
         sys.exit("noisy-neighbour: SCHED_FIFO needs root (without it the scheduler shares the core, unlike steal)")
-    rng = random.Random(seed)  # every core draws the same machine figure each second, and takes its share of it
+    rng = random.Random(seed)  # every core draws the same episodes, and takes its share of each
     end = time.monotonic() + seconds
     second = time.monotonic()
+    episode_end = second
     while second < end:
-        fraction = share(rng, quantiles, cores)
+        if second >= episode_end:
+            fraction = share(rng, quantiles, cores)
+            episode_end = second + max(1.0, round(rng.expovariate(1.0 / episode)))
         busy = 0.0
         window = second
         while window < second + 1.0:
@@ -70,7 +74,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, required=True, help="how long, at most")
     parser.add_argument("--steal", default="0.05,0.32,0.89",
-                        help="the machine's steal in cores: median,p90,max (default: issue 21's fresh run)")
+                        help="the machine's steal per trial in cores: median,p90,max (default: issue 21's fresh run)")
+    parser.add_argument("--episode", type=float, default=5.0,
+                        help="mean seconds a level of steal lasts (exponential; default 5): a host's contention comes "
+                             "and goes over seconds, so that a trial of several seconds sees the spread measured per trial")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--log", help="CSV of the share taken, per second and core")
     args = parser.parse_args()
@@ -79,7 +86,7 @@ def main():
         parser.error("--steal wants median,p90,max in cores, ascending, at most the machine's cores")
     cores = sorted(os.sched_getaffinity(0))
     queue = multiprocessing.Queue()
-    workers = [multiprocessing.Process(target=take, args=(c, args.seconds, quantiles, len(cores), args.seed, queue),
+    workers = [multiprocessing.Process(target=take, args=(c, args.seconds, quantiles, len(cores), args.episode, args.seed, queue),
                                        daemon=True) for c in cores]
     for w in workers:
         w.start()
