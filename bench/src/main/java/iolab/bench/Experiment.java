@@ -38,7 +38,8 @@ import java.util.function.Function;
  * Before each trial a fixed CPU loop is timed on both cores; a trial during which either core
  * was slowed or other processes took a share of the machine is disturbed, and is repeated once at
  * the end of its round while the budget leaves room for the repeat and the fixed rounds still to
- * come (past that it counts, marked). Each fixed round also runs every capacity search once
+ * come (past that it counts, marked); of the two, the one the machine was left most to itself for
+ * counts ({@link Trial#replaces}). Each fixed round also runs every capacity search once
  * ({@link CapacityRounds}), at a random place among the round's blocks. The plot module turns the
  * rounds into medians, intervals and verdicts.
  *
@@ -541,16 +542,15 @@ public final class Experiment {
                 attempt,
                 position,
                 ServerBenchmark.DRAIN_MILLIS);
-        if (attempt > 1) {
-            // Only the last attempt of a round counts: the one the machine left alone, or the last chance it had.
-            for (int i = 0; i < trials.size(); i++) {
-                Trial t = trials.get(i);
-                if (t.id().equals(c.id()) && t.round() == round && t.counted()) {
-                    trials.set(i, t.uncounted());
-                }
-            }
+        Trial earlier = trials.stream()
+                .filter(t -> t.id().equals(c.id()) && t.round() == round && t.counted())
+                .findFirst()
+                .orElse(null);
+        boolean counts = round > 0 && (earlier == null || trial.replaces(earlier));
+        if (earlier != null && counts) {
+            trials.set(trials.indexOf(earlier), earlier.uncounted());
         }
-        trials.add(round == 0 ? trial.uncounted() : trial);
+        trials.add(counts ? trial : trial.uncounted());
         trialTimes
                 .computeIfAbsent(c.id(), k -> new ArrayList<>())
                 .add(Duration.ofNanos(System.nanoTime() - trialStartNanos));
@@ -579,7 +579,9 @@ public final class Experiment {
                             : " (disturbed: " + trial.disturbed()
                                     + (attempt == 1 && round > 0
                                             ? "; again at the end of the round if the budget has room)"
-                                            : ")"));
+                                            : !counts
+                                                    ? "; more than " + earlier.name() + ", which counts)"
+                                                    : ")"));
         }
         return trial;
     }

@@ -8,7 +8,7 @@ import java.util.Locale;
 /**
  * One trial of one configuration in one round, as {@code rounds.csv} holds it: a line per trial,
  * written by the experiment, read by the plot. A disturbed trial is repeated once at the end of
- * its round; of a round's attempts only the last is {@code counted}.
+ * its round; of a round's attempts one is {@code counted} (see {@link #replaces}).
  *
  * @param position       the trial's place in the run's order (1 is the first trial run)
  * @param disturbed      why the machine was too busy for this trial to count, or empty
@@ -78,7 +78,28 @@ public record Trial(String id, int round, int attempt, int position, boolean cou
         return new Trial(id, round, attempt, position, true, "", null, 0, Cost.NONE, Calibration.NONE, failure);
     }
 
-    /** The same trial, no longer counted: a repeat in its round has taken its place. */
+    /**
+     * Whether this attempt at a round, measured after {@code earlier}, counts in its place: it does, unless both were
+     * measured, both disturbed, and other processes and steal took less of the machine during the earlier one, which is
+     * then the better measure of the server. A repeat that fails counts: a server that stopped answering is not hidden.
+     */
+    public boolean replaces(Trial earlier) {
+        if (!scored() || !earlier.scored() || disturbed.isEmpty()) {
+            return true;
+        }
+        return !earlier.disturbed.isEmpty() && taken() <= earlier.taken();
+    }
+
+    /** The cores that others took from the machine while it measured: other processes and the hypervisor. */
+    private double taken() {
+        return cores(cost.otherCores()) + cores(cost.stealCores());
+    }
+
+    private static double cores(Double measured) {
+        return measured == null || measured.isNaN() ? 0 : measured;
+    }
+
+    /** The same trial, no longer counted: another attempt in its round counts in its place. */
     public Trial uncounted() {
         return new Trial(id, round, attempt, position, false, disturbed, score, errors, cost, calibration, failure);
     }
