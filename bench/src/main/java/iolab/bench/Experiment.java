@@ -181,6 +181,20 @@ public final class Experiment {
         return folder.dir();
     }
 
+    /**
+     * Across hosts this machine only plans, merges and reports: its CPU and its pinning were not what was measured (the
+     * hosts' are, in {@code hosts}), and no trial runs in its JVM.
+     */
+    @SuppressWarnings("unchecked")
+    private static void controllerOnly(Map<String, Object> environment) {
+        Map<String, Object> controller = new LinkedHashMap<>();
+        controller.put("machine", environment.remove("machine"));
+        controller.put("pinning", environment.remove("pinning"));
+        environment.put("controller", controller);
+        ((Map<String, Object>) environment.get("jmh")).put("forks", "none: each load host's client JVM runs the "
+                + "trial's load, warm across rounds, on the same iterations as JMH's on one machine");
+    }
+
     private void runAll() throws IOException {
         List<Configuration> configurations = matrix.configurations();
         // Written before the first trial, so an interrupted run still says where it ran.
@@ -193,7 +207,11 @@ public final class Experiment {
                         "rule",
                         "per round: blocks (workload, connections, load) shuffled; within a block, its servers back to "
                                 + "back, shuffled"));
-        environment.put("hosts", runner.hosts());
+        Map<String, Object> hosts = runner.hosts();
+        environment.put("hosts", hosts);
+        if (hosts.containsKey("server")) {
+            controllerOnly(environment);
+        }
         folder.writeJson("environment.json", environment);
         out.printf(
                 "iolab experiment %s: %d configurations × %d rounds = %d trials, after a round that warms up (%s "

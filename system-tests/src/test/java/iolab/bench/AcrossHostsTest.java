@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -117,7 +118,11 @@ class AcrossHostsTest {
             assertEquals(parts, json(run.resolve(ConfigurationId.FOLDER).resolve(id + ".json"))
                     .get("requests").getAsLong(), "the configuration's one round is the trial");
         }
-        JsonObject roles = json(run.resolve("environment.json")).getAsJsonObject("hosts");
+        JsonObject environment = json(run.resolve("environment.json"));
+        assertFalse(environment.has("machine") || environment.has("pinning"),
+                "the controller's machine and pinning are not presented as the measured ones");
+        assertTrue(environment.getAsJsonObject("controller").has("machine"));
+        JsonObject roles = environment.getAsJsonObject("hosts");
         assertEquals("across hosts: 1 server host, 2 load host(s)", roles.get("roles").getAsString());
         assertEquals("root@" + simulated.address(0), roles.getAsJsonObject("server").get("destination").getAsString());
         String report = Files.readString(run.resolve("report.html"));
