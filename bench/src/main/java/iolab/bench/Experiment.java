@@ -597,7 +597,7 @@ public final class Experiment {
                             : " (disturbed: " + trial.disturbed()
                                     + (attempt == 1 && round > 0
                                             ? "; again at the end of the round if the budget has room)"
-                                            : !counts
+                                            : earlier != null && !counts
                                                     ? "; more than " + earlier.name() + ", which counts)"
                                                     : ")"));
         }
