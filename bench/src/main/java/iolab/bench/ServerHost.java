@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The server host of a run across hosts: servers started there over ssh with the lab's jars it was given, bound to
@@ -29,9 +30,10 @@ record ServerHost(Host host, String classPath, String workDir) implements Server
     public Path root() throws IOException {
         Path root = Path.of(workDir, "root");
         Path here = ServerMachine.HERE.root();
+        String file = Host.quote(root.resolve(Workload.FILE_NAME).toString());
         try {
-            host.run("mkdir -p '" + root + "' && [ -f '" + root.resolve(Workload.FILE_NAME) + "' ] || cat > '"
-                    + root.resolve(Workload.FILE_NAME) + "'", here.resolve(Workload.FILE_NAME));
+            host.run("mkdir -p " + Host.quote(root.toString()) + " && [ -f " + file + " ] || cat > " + file,
+                    here.resolve(Workload.FILE_NAME));
         } catch (Preflight.Refused e) {
             throw new IOException(e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -43,14 +45,17 @@ record ServerHost(Host host, String classPath, String workDir) implements Server
 
     @Override
     public long descriptors(long pid) {
-        String count = run("ls /proc/" + pid + "/fd 2>/dev/null | wc -l").strip();
-        return count.matches("\\d+") ? Long.parseLong(count) : 0;
+        return now(pid).map(Reading::descriptors).orElse(0L);
     }
 
     @Override
     public ProcStats stats(long pid) {
-        List<Reading> readings = readings(run(read(pid)));
-        return readings.isEmpty() ? null : readings.get(0).server();
+        return now(pid).map(Reading::server).orElse(null);
+    }
+
+    /** One reading of process {@code pid} there now; empty when it is gone or the host cannot be reached. */
+    private Optional<Reading> now(long pid) {
+        return readings(run(read(pid))).stream().findFirst();
     }
 
     /**

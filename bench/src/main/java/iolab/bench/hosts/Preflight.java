@@ -6,6 +6,8 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -74,9 +76,9 @@ public final class Preflight {
      */
     private static String javaThere(Host host) throws Refused, IOException, InterruptedException {
         // The checkout's root: where the experiment runs, or above a module's folder, where the tests run.
-        for (java.nio.file.Path dir = java.nio.file.Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            java.nio.file.Path script = dir.resolve("bin/java-home");
-            if (java.nio.file.Files.isRegularFile(script)) {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path script = dir.resolve("bin/java-home");
+            if (Files.isRegularFile(script)) {
                 return host.run("sh -s", script).strip() + "/bin/java";
             }
         }
