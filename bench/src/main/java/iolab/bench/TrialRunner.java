@@ -45,8 +45,6 @@ final class TrialRunner implements Trials {
     static final double OTHER_CORES = 0.10;
     /** ...or the hypervisor stole this many. */
     static final double STEAL_CORES = 0.05;
-    /** The share of the budget a run's trials may spend waiting for quiet cores ({@link QuietCores}). */
-    static final int WAITING_SHARE_OF_BUDGET = 10;
 
     private final Matrix matrix;
     private final Path logs;
@@ -55,7 +53,6 @@ final class TrialRunner implements Trials {
     private final WarmServers servers;
     private double serverCoreReference;
     private double clientCoreReference;
-    private final QuietCores quietCores;
     private final Map<String, JsonObject> jmhResults = new LinkedHashMap<>();
     /** The address each configuration's server listened on, for its merged summary. */
     private final Map<String, String> addresses = new LinkedHashMap<>();
@@ -70,8 +67,6 @@ final class TrialRunner implements Trials {
         this.logs = logs;
         this.out = out;
         this.warnings = warnings;
-        this.quietCores = new QuietCores(
-                this::slowdowns, matrix.budget().dividedBy(WAITING_SHARE_OF_BUDGET), Thread::sleep, System::nanoTime);
     }
 
     /**
@@ -109,12 +104,6 @@ final class TrialRunner implements Trials {
                 clientCoreReference);
     }
 
-    /** The calibration loop on both cores now, over the run's reference. */
-    private double[] slowdowns() {
-        double[] millis = Calibration.millisOn(Pinning.SERVER_CORE, Pinning.CLIENT_CORE);
-        return new double[] {millis[0] / serverCoreReference, millis[1] / clientCoreReference};
-    }
-
     @Override
     public JsonObject jmhResult(String files) {
         return jmhResults.get(files);
@@ -149,10 +138,10 @@ final class TrialRunner implements Trials {
             ServerProcess server = servers.serverFor(c);
             addresses.put(c.id(), server.address());
             servers.awaitQuiet();
-            QuietCores.Reading cores = quietCores.await();
+            double[] cores = Calibration.millisOn(Pinning.SERVER_CORE, Pinning.CLIENT_CORE);
             Trial trial = runTrial(
-                    c, dir, files, server, round, attempt, position, cores.serverCore(), cores.clientCore(),
-                    drainMillis);
+                    c, dir, files, server, round, attempt, position, cores[0] / serverCoreReference,
+                    cores[1] / clientCoreReference, drainMillis);
             String unsettled = servers.settle(c);
             if (unsettled != null) {
                 warnings.accept(files + ": " + unsettled);
@@ -303,18 +292,6 @@ final class TrialRunner implements Trials {
         stability.put(
                 "calibrationClientCore",
                 spread(trials.stream().map(t -> t.calibration().clientCore())));
-        stability.put("waitedForQuietCores", Map.of(
-                "rule", String.format(
-                        Locale.ROOT,
-                        "before a trial the calibration loop is timed again every %d ms while either core is more "
-                                + "than %.2f× slower than its reference, for at most %.1f s per trial and %d s in all",
-                        QuietCores.PAUSE.toMillis(),
-                        QuietCores.BUSY,
-                        QuietCores.PER_TRIAL.toMillis() / 1e3,
-                        matrix.budget().dividedBy(WAITING_SHARE_OF_BUDGET).toSeconds()),
-                "trials", quietCores.trialsThatWaited(),
-                "seconds", quietCores.waited().toMillis() / 1e3,
-                "startedBusy", quietCores.startedBusy()));
         machineAndCounts(stability, trials);
         stability.put("disturbedNotRepeated", notRepeated);
         return stability;

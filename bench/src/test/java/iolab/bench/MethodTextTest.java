@@ -18,14 +18,6 @@ class MethodTextTest {
             String.format(Locale.ROOT, "more than %.2f× slower", TrialRunner.SLOW_CORE),
             String.format(Locale.ROOT, "other processes used more than %.2f cores", TrialRunner.OTHER_CORES),
             String.format(Locale.ROOT, "steal exceeded %.2f cores", TrialRunner.STEAL_CORES),
-            String.format(
-                    Locale.ROOT,
-                    "more than %.2f× slower (steal or another process has it: quiet runs stay within 1.07×), "
-                            + "the loop is timed again every %d ms, for at most %d s per trial and a tenth of the "
-                            + "budget in all",
-                    QuietCores.BUSY,
-                    QuietCores.PAUSE.toMillis(),
-                    QuietCores.PER_TRIAL.toSeconds()),
             String.format(Locale.ROOT, "±%.0f%% of its median", 100 * ExtraRounds.TARGET_HALF_WIDTH),
             String.format(Locale.ROOT, "%d s for the quick matrix's rounds", Matrix.QUICK_BUDGET.toSeconds()),
             String.format(Locale.ROOT, "a warm-up iteration of %s s", Matrix.WARMUP_ITERATION.toMillis() / 1000.0),

@@ -537,28 +537,17 @@ final class ReportWriter {
         if (st == null) {
             return "";
         }
-        return Page.fill("stability.html", Map.ofEntries(
-                Map.entry("trials", esc(value(st, "trials", "?"))),
-                Map.entry("disturbed", esc(value(st, "disturbed", "?"))),
-                Map.entry("disturbedAndCounted", esc(value(st, "disturbedAndCounted", "?"))),
-                Map.entry("failed", esc(value(st, "failed", "?"))),
-                Map.entry("serverCore", esc(spread(st, "calibrationServerCore"))),
-                Map.entry("clientCore", esc(spread(st, "calibrationClientCore"))),
-                Map.entry("otherCores", esc(spread(st, "otherCpuCores"))),
-                Map.entry("stealCores", esc(spread(st, "stealCpuCores"))),
-                Map.entry("irqCores", esc(spread(st, "irqCpuCores"))),
-                Map.entry("waited", esc(waited(object(st, "waitedForQuietCores")))),
-                Map.entry("rule", esc(value(st, "rule", "?")))));
-    }
-
-    /** How long trials waited for quiet cores before they started; empty where the run did not wait for them. */
-    private static String waited(JsonObject w) {
-        if (w == null) {
-            return "";
-        }
-        return " Trials that waited for quiet cores: " + value(w, "trials", "?") + ", " + value(w, "seconds", "?")
-                + " s in all; " + value(w, "startedBusy", "?") + " started with a core still busy ("
-                + value(w, "rule", "?") + ").";
+        return Page.fill("stability.html", Map.of(
+                "trials", esc(value(st, "trials", "?")),
+                "disturbed", esc(value(st, "disturbed", "?")),
+                "disturbedAndCounted", esc(value(st, "disturbedAndCounted", "?")),
+                "failed", esc(value(st, "failed", "?")),
+                "serverCore", esc(spread(st, "calibrationServerCore")),
+                "clientCore", esc(spread(st, "calibrationClientCore")),
+                "otherCores", esc(spread(st, "otherCpuCores")),
+                "stealCores", esc(spread(st, "stealCpuCores")),
+                "irqCores", esc(spread(st, "irqCpuCores")),
+                "rule", esc(value(st, "rule", "?"))));
     }
 
     /**
