@@ -432,17 +432,16 @@ final class HostTrials implements Trials {
         Map<String, Object> stability = new LinkedHashMap<>();
         stability.put("rule", String.format(
                 Locale.ROOT,
-                "across hosts: a trial is disturbed when other processes on the server host used more than %.2f "
-                        + "cores%s, or steal there exceeded %.2f cores, and partial when a load host died, began away "
+                "across hosts: a trial is disturbed when other processes and steal on the server host took more "
+                        + "than %.2f cores together%s, and partial when a load host died, began away "
                         + "from the agreed instant, fell behind its schedule (send lag p99 above %.0f ms) or used "
                         + "%.0f%% of its CPUs; either is measured again once at the end of its round while the budget "
                         + "has room",
-                TrialRunner.OTHER_CORES,
+                TrialRunner.TAKEN_CORES,
                 hosts.sharedKernel()
                         ? " (not judged here: the server host shares its kernel with a load host, whose JVM and sshd "
                                 + "count as other processes)"
                         : "",
-                TrialRunner.STEAL_CORES,
                 MOST_SEND_LAG_MILLIS,
                 100 * SATURATED));
         TrialRunner.machineAndCounts(stability, trials);

@@ -96,10 +96,14 @@ class ExperimentTest {
 
     @Test
     void aTrialIsDisturbedWhenACoreWasSlowOrSomethingElseRan() {
-        assertEquals("", TrialRunner.disturbance(1.0, 1.2, 0.05, 0.0));
+        assertEquals("", TrialRunner.disturbance(1.0, 1.2, 0.12, 0.07), "0.19 cores taken in all: not enough");
         assertTrue(TrialRunner.disturbance(1.3, 1.0, 0.0, 0.0).startsWith("calibration 1.30× on the server's core"));
-        assertTrue(TrialRunner.disturbance(1.0, 1.0, 0.25, 0.0).contains("other processes used 0.25 cores"));
-        assertTrue(TrialRunner.disturbance(1.0, 1.0, 0.0, 0.1).contains("steal 0.10 cores"));
+        assertEquals(
+                "other processes used 0.25 cores and steal 0.00", TrialRunner.disturbance(1.0, 1.0, 0.25, 0.0));
+        assertEquals(
+                "other processes used 0.12 cores and steal 0.10",
+                TrialRunner.disturbance(1.0, 1.0, 0.12, 0.1),
+                "neither is enough alone, both together are");
         assertTrue(
                 TrialRunner.disturbance(Double.NaN, Double.NaN, Double.NaN, Double.NaN)
                         .isEmpty(),

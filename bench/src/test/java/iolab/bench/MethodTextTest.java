@@ -16,8 +16,10 @@ class MethodTextTest {
         String method = Files.readString(Path.of("..", "docs", "method.md")).replaceAll("\\s+", " ");
         for (String rule : new String[] {
             String.format(Locale.ROOT, "more than %.2f× slower", TrialRunner.SLOW_CORE),
-            String.format(Locale.ROOT, "other processes used more than %.2f cores", TrialRunner.OTHER_CORES),
-            String.format(Locale.ROOT, "steal exceeded %.2f cores", TrialRunner.STEAL_CORES),
+            String.format(
+                    Locale.ROOT,
+                    "other processes and steal took more than %.2f cores together",
+                    TrialRunner.TAKEN_CORES),
             String.format(Locale.ROOT, "±%.0f%% of its median", 100 * ExtraRounds.TARGET_HALF_WIDTH),
             String.format(Locale.ROOT, "%d s for the quick matrix's rounds", Matrix.QUICK_BUDGET.toSeconds()),
             String.format(Locale.ROOT, "a warm-up iteration of %s s", Matrix.WARMUP_ITERATION.toMillis() / 1000.0),
