@@ -36,7 +36,7 @@ import java.util.function.Function;
  * the trials run in this JVM (JMH's forks 0), so that the client, too, is compiled once and stays
  * warm: a trial then costs its warm-up second and its measurement, not a JVM's start and JIT.
  * Before each trial a fixed CPU loop is timed on both cores; a trial during which either core
- * was slowed or other processes took a share of the machine is disturbed, and is repeated once at
+ * was slowed or other processes and steal took a share of the machine is disturbed, and is repeated once at
  * the end of its round while the budget leaves room for the repeat and the fixed rounds still to
  * come (past that it counts, marked); of the two, the one the machine was left most to itself for
  * counts ({@link Trial#replaces}). Each fixed round also runs every capacity search once

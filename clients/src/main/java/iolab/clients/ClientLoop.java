@@ -219,7 +219,7 @@ final class ClientLoop implements Runnable {
     private void applyRecordingStart() {
         long asked = recordFromAskedNanos;
         if (asked != Long.MAX_VALUE && recordFromNanos == Long.MAX_VALUE) {
-            recordFromNanos = latestOriginNanos == Long.MIN_VALUE ? asked : Math.max(asked, latestOriginNanos + 1);
+            recordFromNanos = Math.max(asked, latestOriginNanos + 1); // none sent yet: MIN_VALUE + 1, so asked
         }
     }
 
