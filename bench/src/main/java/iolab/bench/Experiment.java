@@ -313,7 +313,11 @@ public final class Experiment {
                 .filter(Objects::nonNull).forEach(merged::add);
         folder.writeJson("jmh.json", merged);
         folder.writeJson("failures.json", failures);
-        environment.put("stability", runner.stability(trials, notRepeated));
+        Map<String, Object> stability = runner.stability(trials, notRepeated);
+        environment.put("stability", stability);
+        if (stability.get("busy") instanceof String busy) {
+            warnings.add(busy);
+        }
         environment.put("precision", precision);
         environment.put("warnings", warnings);
         folder.writeJson("environment.json", environment);

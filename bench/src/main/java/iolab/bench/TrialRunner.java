@@ -49,6 +49,16 @@ final class TrialRunner implements Trials {
      * beside the neighbour were below 0.20.
      */
     static final double TAKEN_CORES = 0.20;
+    /**
+     * A run is busy when more than this share of its trials were disturbed... Repeats keep a disturbed trial from
+     * counting, but what others take between episodes slows every trial: a run beside the noisy neighbour (issue 21)
+     * measured medians 0.88x and 0.87x those of the quiet runs before and after it (intervals overlapping in 17 and 16
+     * of 31), while its paired ratios between servers overlapped theirs in 21 and 23 of 24. Quiet runs here: 1-2% of
+     * trials disturbed, median 0.02 cores taken; beside the neighbour 37-45%, 0.14-0.16.
+     */
+    static final double BUSY_DISTURBED_SHARE = 0.25;
+    /** ...or the median trial had other processes and steal take more than this many cores. */
+    static final double BUSY_TAKEN_CORES = TAKEN_CORES / 2;
 
     private final Matrix matrix;
     private final Path logs;
@@ -311,6 +321,41 @@ final class TrialRunner implements Trials {
                 .filter(t -> !t.disturbed().isEmpty() && t.counted())
                 .count());
         stability.put("failed", trials.stream().filter(t -> !t.scored()).count());
+        String busy = busy(trials);
+        if (!busy.isEmpty()) {
+            stability.put("busy", busy);
+        }
+    }
+
+    /**
+     * Why the run's medians are not a quiet machine's, by the rule of {@link #BUSY_DISTURBED_SHARE} and
+     * {@link #BUSY_TAKEN_CORES}; empty when the machine was quiet enough.
+     */
+    static String busy(List<Trial> trials) {
+        long disturbed = trials.stream().filter(t -> !t.disturbed().isEmpty()).count();
+        double[] taken = trials.stream()
+                .filter(t -> t.cost().otherCores() != null && t.cost().stealCores() != null)
+                .mapToDouble(t -> t.cost().otherCores() + t.cost().stealCores())
+                .filter(d -> !Double.isNaN(d))
+                .toArray();
+        double median = taken.length == 0 ? 0 : RoundStatistics.median(taken);
+        if (trials.isEmpty() || (disturbed <= BUSY_DISTURBED_SHARE * trials.size() && median <= BUSY_TAKEN_CORES)) {
+            return "";
+        }
+        return String.format(
+                Locale.ROOT,
+                "the machine was busy during this run: %d of %d trials (%.0f%%) were disturbed, and other processes "
+                        + "and steal took a median %.2f cores while a trial measured (busy: more than %.0f%% of "
+                        + "trials disturbed, or a median over %.2f cores). Repeats kept most disturbed trials from "
+                        + "counting, but what the others took slowed every trial, so the throughput medians are likely "
+                        + "lower than a quiet run's: compare them with another run's only if it was as busy. The "
+                        + "ratios between servers, measured side by side in each round, compare across runs better",
+                disturbed,
+                trials.size(),
+                100.0 * disturbed / trials.size(),
+                median,
+                100 * BUSY_DISTURBED_SHARE,
+                BUSY_TAKEN_CORES);
     }
 
     @Override

@@ -111,6 +111,41 @@ class ExperimentTest {
     }
 
     @Test
+    void aRunIsBusyWhenAQuarterOfItsTrialsWereDisturbedOrTheMedianTrialLostATenthOfACore() {
+        assertEquals("", TrialRunner.busy(trials(100, 25, 0.02)), "a quarter disturbed, little taken: quiet enough");
+        assertTrue(
+                TrialRunner.busy(trials(100, 26, 0.02)).startsWith(
+                        "the machine was busy during this run: 26 of 100 trials (26%) were disturbed, and other "
+                                + "processes and steal took a median 0.02 cores"),
+                TrialRunner.busy(trials(100, 26, 0.02)));
+        assertTrue(
+                TrialRunner.busy(trials(100, 2, 0.11)).contains("took a median 0.11 cores"),
+                "few disturbed, but every trial had a tenth of a core taken");
+        assertEquals("", TrialRunner.busy(trials(100, 2, 0.10)));
+        assertEquals("", TrialRunner.busy(List.of()), "no trials, nothing said");
+    }
+
+    /** {@code n} trials, the first {@code disturbed} of them disturbed, other processes taking {@code other}. */
+    private static List<iolab.runfiles.Trial> trials(int n, int disturbed, double other) {
+        List<iolab.runfiles.Trial> trials = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            trials.add(new iolab.runfiles.Trial(
+                    "plaintext_nio_c10_closed",
+                    1 + i,
+                    1,
+                    1 + i,
+                    true,
+                    i < disturbed ? "other processes used 0.30 cores and steal 0.00" : "",
+                    1000.0,
+                    0,
+                    new iolab.runfiles.Trial.Cost(null, null, null, null, null, other, 0.0, 0.0),
+                    iolab.runfiles.Trial.Calibration.NONE,
+                    ""));
+        }
+        return trials;
+    }
+
+    @Test
     void badSettingsAreRefusedBeforeAnythingStarts() throws Exception {
         assertRefused("iolab.servers", "nio,foo", "unknown server 'foo' (known: thread-per-connection, pool,");
         assertRefused("iolab.workloads", "echo", "unknown workload 'echo' (known: echo-64,");

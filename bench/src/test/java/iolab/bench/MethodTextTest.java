@@ -20,6 +20,12 @@ class MethodTextTest {
                     Locale.ROOT,
                     "other processes and steal took more than %.2f cores together",
                     TrialRunner.TAKEN_CORES),
+            String.format(
+                    Locale.ROOT,
+                    "more than %.0f%% of its trials were disturbed, or other processes and steal took a median of more "
+                            + "than %.2f cores",
+                    100 * TrialRunner.BUSY_DISTURBED_SHARE,
+                    TrialRunner.BUSY_TAKEN_CORES),
             String.format(Locale.ROOT, "±%.0f%% of its median", 100 * ExtraRounds.TARGET_HALF_WIDTH),
             String.format(Locale.ROOT, "%d s for the quick matrix's rounds", Matrix.QUICK_BUDGET.toSeconds()),
             String.format(Locale.ROOT, "a warm-up iteration of %s s", Matrix.WARMUP_ITERATION.toMillis() / 1000.0),

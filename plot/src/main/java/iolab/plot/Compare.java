@@ -3,6 +3,8 @@ package iolab.plot;
 import iolab.runfiles.ConfigurationId;
 import iolab.runfiles.RoundStatistics;
 
+import com.google.gson.JsonObject;
+
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.XYPlot;
@@ -23,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -128,6 +131,7 @@ final class Compare {
         writeHtml(out.resolve("compare.html"), charts);
         console.printf(
                 "B = %s against A = %s: %d configurations in both%n", describe(b), describe(a), comparisons.size());
+        busy().ifPresent(w -> console.println("warning: " + w));
         for (Comparison c : comparisons) {
             console.printf(
                     Locale.ROOT,
@@ -309,6 +313,9 @@ final class Compare {
                         "css", Page.css(),
                         "a", Page.esc(describe(a)),
                         "b", Page.esc(describe(b)),
+                        "busy",
+                        busy().map(w -> "<div class=\"box warn\" id=\"busy\"><p>" + Page.esc(w) + "</p></div>\n")
+                                .orElse(""),
                         "rows", rows,
                         "charts", figures)),
                 StandardCharsets.UTF_8);
@@ -336,6 +343,27 @@ final class Compare {
     }
 
     /** "run 20261129-123206, commit 55b3d3b1c2d3, AMD EPYC 7B13, 2 cores, Java 25.0.3 (results/reference)". */
+    /**
+     * When one run was busy and the other not, that the machine alone moves B/A: a verdict may be the neighbours, not
+     * the change. Two busy runs are left alone: each says so in its own report.
+     */
+    Optional<String> busy() {
+        boolean busyA = busy(a);
+        boolean busyB = busy(b);
+        if (busyA == busyB) {
+            return Optional.empty();
+        }
+        return Optional.of("run " + (busyA ? "A" : "B") + " was measured on a busy machine and run "
+                + (busyA ? "B" : "A") + " was not (their reports say how busy): the busy run's throughput is likely "
+                + "lower for that alone, so a closed loop's verdict here may be the machine's, not the change's");
+    }
+
+    private static boolean busy(ResultsFolder run) {
+        JsonObject env = run.environment();
+        return env != null && env.has("stability") && env.get("stability").isJsonObject()
+                && env.getAsJsonObject("stability").has("busy");
+    }
+
     static String describe(ResultsFolder run) {
         return ReportWriter.provenance(run) + " (" + run.dir() + ")";
     }

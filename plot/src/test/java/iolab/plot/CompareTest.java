@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code iolab-plot compare A B} on two small runs built here: nio made 1.5× faster in B, the rest unchanged. */
@@ -51,6 +52,37 @@ class CompareTest {
         assertTrue(Files.size(out.resolve("charts/compare-throughput-plaintext.png")) > 10_000);
         assertTrue(Files.exists(out.resolve("charts/compare-percentiles-plaintext_c1000.svg")));
         assertTrue(printed.toString().contains("plaintext_nio_c1000_closed"), printed.toString());
+    }
+
+    @Test
+    void aBusyRunBesideAQuietOneIsSaidInTheReportsAndOnTheConsole() throws Exception {
+        Path a = dir.resolve("a");
+        Path b = dir.resolve("b");
+        SampleResults.write(a);
+        SampleResults.write(b, server -> 0.87);
+        Path env = b.resolve("environment.json");
+        Files.writeString(env, Files.readString(env).replaceFirst(
+                "\\{", "{\"stability\": {\"busy\": \"the machine was busy during this run: 120 of 300 trials\"},"));
+        StringWriter printed = new StringWriter();
+        Path out = dir.resolve("out");
+        assertEquals(0, Main.start(new String[] {"compare", a.toString(), b.toString(), "--out", out.toString()},
+                new PrintWriter(printed, true), new PrintWriter(printed, true)), printed.toString());
+        assertTrue(printed.toString().contains("warning: run B was measured on a busy machine and run A was not"),
+                printed.toString());
+        assertTrue(Files.readString(out.resolve("compare.html")).contains("id=\"busy\""));
+
+        assertEquals(0, Main.start(new String[] {b.toString()},
+                new PrintWriter(printed, true), new PrintWriter(printed, true)), printed.toString());
+        String report = Files.readString(b.resolve("report.html"));
+        assertTrue(report.contains("<h2>A busy machine</h2><p>The machine was busy during this run: 120 of 300 trials"),
+                report);
+        Main.start(new String[] {a.toString()}, new PrintWriter(printed, true), new PrintWriter(printed, true));
+        assertFalse(Files.readString(a.resolve("report.html")).contains("A busy machine"), "a quiet run says nothing");
+
+        StringWriter both = new StringWriter();
+        Main.start(new String[] {"compare", b.toString(), b.toString(), "--out", dir.resolve("bb").toString()},
+                new PrintWriter(both, true), new PrintWriter(both, true));
+        assertFalse(both.toString().contains("busy"), "two busy runs: each report says so, the comparison need not");
     }
 
     @Test
