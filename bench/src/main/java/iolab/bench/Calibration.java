@@ -23,6 +23,37 @@ final class Calibration {
     private Calibration() {}
 
     /**
+     * The run's reference on each core: the lower quartile of the timings at the run's start and before each trial of
+     * its round 0. Not the start's alone: a neighbour busy for those few hundred milliseconds set the reference 35-40%
+     * high (issue 21's runs 12 and 16: 20.0 and 19.4 ms, against 14.0-14.3 ms quiet), and a trial was then never
+     * slow enough against it to be disturbed. Round 0's trials spread the timings over a minute; their lower quartile
+     * is the core left to itself (quiet: 13.6-14.2 ms, beside the neighbour: 14.6-14.7), which their median, with a
+     * neighbour busy half the time, is not (up to 16.6 ms).
+     */
+    static final class Reference {
+
+        private final List<double[]> timings = new ArrayList<>();
+
+        /** One timing of every core, as {@link #millisOn} gives it. */
+        void add(double[] millis) {
+            timings.add(millis.clone());
+        }
+
+        /** Each core's reference in ms: the lower quartile of its timings so far; NaN before the first. */
+        double[] millis() {
+            int cores = timings.isEmpty() ? 0 : timings.get(0).length;
+            double[] reference = new double[cores];
+            for (int core = 0; core < cores; core++) {
+                int c = core;
+                double[] sorted = timings.stream().mapToDouble(t -> t[c]).filter(d -> !Double.isNaN(d)).sorted()
+                        .toArray();
+                reference[core] = sorted.length == 0 ? Double.NaN : sorted[sorted.length / 4];
+            }
+            return reference;
+        }
+    }
+
+    /**
      * The median time in ms of the loop on each of {@code cores} (a thread pinned to each when {@code taskset} is), out
      * of a few repeats, timed on all of them at once: a trial uses both cores together, and the time is half that of
      * one after the other (measured here: 14.0 ms alone, 14.0 ms on both at once).

@@ -65,8 +65,8 @@ final class TrialRunner implements Trials {
     private final PrintStream out;
     private final Consumer<String> warnings;
     private final WarmServers servers;
-    private double serverCoreReference;
-    private double clientCoreReference;
+    /** The calibration loop's reference on the server's core and the client's: {@link Calibration.Reference}. */
+    private final Calibration.Reference reference = new Calibration.Reference();
     private final Map<String, JsonObject> jmhResults = new LinkedHashMap<>();
     /** The address each configuration's server listened on, for its merged summary. */
     private final Map<String, String> addresses = new LinkedHashMap<>();
@@ -83,10 +83,6 @@ final class TrialRunner implements Trials {
         this.warnings = warnings;
     }
 
-    /**
-     * The run's reference for the calibration loop: the median of several timings on each core, after the JIT has
-     * compiled it.
-     */
     @Override
     public String where() {
         return "one machine, " + Pinning.describe();
@@ -97,25 +93,25 @@ final class TrialRunner implements Trials {
         return Map.of("roles", "one machine: the server and the load (" + Pinning.describe() + ")");
     }
 
+    /**
+     * The calibration loop's first timings on each core, after the JIT has compiled it: the start of the run's
+     * reference, which round 0's trials complete ({@link Calibration.Reference}).
+     */
     @Override
     public void calibrate() {
         for (int i = 0; i < 3; i++) {
             Calibration.millisOn(Pinning.SERVER_CORE, Pinning.CLIENT_CORE);
         }
-        double[] server = new double[7];
-        double[] client = new double[7];
-        for (int i = 0; i < server.length; i++) {
-            double[] both = Calibration.millisOn(Pinning.SERVER_CORE, Pinning.CLIENT_CORE);
-            server[i] = both[0];
-            client[i] = both[1];
+        for (int i = 0; i < 7; i++) {
+            reference.add(Calibration.millisOn(Pinning.SERVER_CORE, Pinning.CLIENT_CORE));
         }
-        serverCoreReference = RoundStatistics.median(server);
-        clientCoreReference = RoundStatistics.median(client);
+        double[] millis = reference.millis();
         out.printf(
                 Locale.ROOT,
-                "calibration loop: %.1f ms on the server's core, %.1f ms on the client's%n",
-                serverCoreReference,
-                clientCoreReference);
+                "calibration loop: %.1f ms on the server's core, %.1f ms on the client's (the reference until round 0 "
+                        + "has added its trials' timings)%n",
+                millis[0],
+                millis[1]);
     }
 
     @Override
@@ -153,9 +149,13 @@ final class TrialRunner implements Trials {
             addresses.put(c.id(), server.address());
             servers.awaitQuiet();
             double[] cores = Calibration.millisOn(Pinning.SERVER_CORE, Pinning.CLIENT_CORE);
+            if (round == 0) {
+                reference.add(cores);
+            }
+            double[] millis = reference.millis();
             Trial trial = runTrial(
-                    c, dir, files, server, round, attempt, position, cores[0] / serverCoreReference,
-                    cores[1] / clientCoreReference, drainMillis);
+                    c, dir, files, server, round, attempt, position, cores[0] / millis[0], cores[1] / millis[1],
+                    drainMillis);
             String unsettled = servers.settle(c);
             if (unsettled != null) {
                 warnings.accept(files + ": " + unsettled);
@@ -295,7 +295,7 @@ final class TrialRunner implements Trials {
                         TAKEN_CORES));
         stability.put(
                 "calibrationReferenceMillis",
-                Map.of("serverCore", serverCoreReference, "clientCore", clientCoreReference));
+                Map.of("serverCore", reference.millis()[0], "clientCore", reference.millis()[1]));
         stability.put(
                 "calibrationServerCore",
                 spread(trials.stream().map(t -> t.calibration().serverCore())));

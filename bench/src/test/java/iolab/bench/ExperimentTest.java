@@ -111,6 +111,25 @@ class ExperimentTest {
     }
 
     @Test
+    void theCalibrationReferenceIsTheCoreLeftToItselfEvenWhenTheRunStartedBesideABusyNeighbour() {
+        Calibration.Reference reference = new Calibration.Reference();
+        assertEquals(0, reference.millis().length, "no timing, no reference");
+        for (int i = 0; i < 7; i++) {
+            reference.add(new double[] {20.0 + i / 10.0, 19.0});
+        }
+        assertEquals(20.1, reference.millis()[0], 1e-9, "the start alone: busy, and all there is");
+        // Round 0: a minute of trials, the neighbour busy in half of them.
+        for (int i = 0; i < 16; i++) {
+            reference.add(new double[] {i % 2 == 0 ? 14.0 + i / 100.0 : 17.0, i % 2 == 0 ? 14.5 : 18.0});
+        }
+        assertEquals(14.1, reference.millis()[0], 1e-9, "the lower quartile of 23: the 6th fastest");
+        assertEquals(14.5, reference.millis()[1], 1e-9);
+        Calibration.Reference unpinned = new Calibration.Reference();
+        unpinned.add(new double[] {Double.NaN});
+        assertTrue(Double.isNaN(unpinned.millis()[0]), "a core never timed has no reference");
+    }
+
+    @Test
     void aRunIsBusyWhenAQuarterOfItsTrialsWereDisturbedOrTheMedianTrialLostATenthOfACore() {
         assertEquals("", TrialRunner.busy(trials(100, 25, 0.02)), "a quarter disturbed, little taken: quiet enough");
         assertTrue(
