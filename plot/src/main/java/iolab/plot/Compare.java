@@ -342,7 +342,6 @@ final class Compare {
         return better ? " class=\"faster\"" : worse ? " class=\"slower\"" : "";
     }
 
-    /** "run 20261129-123206, commit 55b3d3b1c2d3, AMD EPYC 7B13, 2 cores, Java 25.0.3 (results/reference)". */
     /**
      * When one run was busy and the other not, that the machine alone moves B/A: a verdict may be the neighbours, not
      * the change. Two busy runs are left alone: each says so in its own report.
@@ -364,6 +363,7 @@ final class Compare {
                 && env.getAsJsonObject("stability").has("busy");
     }
 
+    /** "run 20261129-123206, commit 55b3d3b1c2d3, AMD EPYC 7B13, 2 cores, Java 25.0.3 (results/reference)". */
     static String describe(ResultsFolder run) {
         return ReportWriter.provenance(run) + " (" + run.dir() + ")";
     }
