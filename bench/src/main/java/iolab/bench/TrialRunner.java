@@ -293,9 +293,8 @@ final class TrialRunner implements Trials {
                                 + "(disturbedNotRepeated: those it had none for)",
                         SLOW_CORE,
                         TAKEN_CORES));
-        stability.put(
-                "calibrationReferenceMillis",
-                Map.of("serverCore", reference.millis()[0], "clientCore", reference.millis()[1]));
+        double[] millis = reference.millis();
+        stability.put("calibrationReferenceMillis", Map.of("serverCore", millis[0], "clientCore", millis[1]));
         stability.put(
                 "calibrationServerCore",
                 spread(trials.stream().map(t -> t.calibration().serverCore())));

@@ -3,8 +3,6 @@ package iolab.plot;
 import iolab.runfiles.ConfigurationId;
 import iolab.runfiles.RoundStatistics;
 
-import com.google.gson.JsonObject;
-
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.XYPlot;
@@ -347,20 +345,14 @@ final class Compare {
      * the change. Two busy runs are left alone: each says so in its own report.
      */
     Optional<String> busy() {
-        boolean busyA = busy(a);
-        boolean busyB = busy(b);
+        boolean busyA = a.busy().isPresent();
+        boolean busyB = b.busy().isPresent();
         if (busyA == busyB) {
             return Optional.empty();
         }
         return Optional.of("run " + (busyA ? "A" : "B") + " was measured on a busy machine and run "
                 + (busyA ? "B" : "A") + " was not (their reports say how busy): the busy run's throughput is likely "
                 + "lower for that alone, so a closed loop's verdict here may be the machine's, not the change's");
-    }
-
-    private static boolean busy(ResultsFolder run) {
-        JsonObject env = run.environment();
-        return env != null && env.has("stability") && env.get("stability").isJsonObject()
-                && env.getAsJsonObject("stability").has("busy");
     }
 
     /** "run 20261129-123206, commit 55b3d3b1c2d3, AMD EPYC 7B13, 2 cores, Java 25.0.3 (results/reference)". */

@@ -373,7 +373,7 @@ final class ReportWriter {
                 : "<div class=\"box warn\" id=\"missing\"><h2>Missing or partial results</h2><ul>\n"
                         + problems.stream().map(p -> "<li>" + esc(p) + "</li>\n").collect(Collectors.joining())
                         + "</ul></div>\n");
-        page.put("busy", busy(env));
+        page.put("busy", busy());
         page.put("findings", findingsHtml());
         page.put("verdicts", verdicts());
         String capacity = capacity();
@@ -533,16 +533,13 @@ final class ReportWriter {
     }
 
     /** The experiment's word that the machine was busy, when it said so: above the findings, read first. */
-    static String busy(JsonObject env) {
-        JsonObject st = object(env, "stability");
-        if (st == null || !st.has("busy")) {
-            return "";
-        }
-        String busy = st.get("busy").getAsString();
-        return "<div class=\"box warn\" id=\"busy\"><h2>A busy machine</h2><p>"
-                + esc(Character.toUpperCase(busy.charAt(0)) + busy.substring(1))
-                + ". How much it took, trial by trial: <a href=\"#stability\">The machine during the run</a>.</p>"
-                + "</div>\n";
+    private String busy() {
+        return results.busy()
+                .map(busy -> "<div class=\"box warn\" id=\"busy\"><h2>A busy machine</h2><p>"
+                        + esc(Character.toUpperCase(busy.charAt(0)) + busy.substring(1))
+                        + ". How much it took, trial by trial: <a href=\"#stability\">The machine during the run</a>."
+                        + "</p></div>\n")
+                .orElse("");
     }
 
     /** How steady the machine was during the run, from environment.json's stability record. */

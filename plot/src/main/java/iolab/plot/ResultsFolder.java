@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -138,6 +139,15 @@ final class ResultsFolder {
     /** Null when environment.json is missing. */
     JsonObject environment() {
         return environment;
+    }
+
+    /** Why the experiment judged the run's machine busy ({@code stability.busy}); empty when it did not. */
+    Optional<String> busy() {
+        return environment != null
+                        && environment.get("stability") instanceof JsonObject stability
+                        && stability.has("busy")
+                ? Optional.of(stability.get("busy").getAsString())
+                : Optional.empty();
     }
 
     /**
