@@ -20,8 +20,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Random;
 import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -36,12 +38,12 @@ import java.util.function.Function;
  * the trials run in this JVM (JMH's forks 0), so that the client, too, is compiled once and stays
  * warm: a trial then costs its warm-up second and its measurement, not a JVM's start and JIT.
  * Before each trial a fixed CPU loop is timed on both cores; a trial during which either core
- * was slowed or other processes and steal took a share of the machine is disturbed, and is repeated once at
- * the end of its round while the budget leaves room for the repeat and the fixed rounds still to
- * come (past that it counts, marked); of the two, the one the machine was left most to itself for
- * counts ({@link Trial#replaces}). Each fixed round also runs every capacity search once
- * ({@link CapacityRounds}), at a random place among the round's blocks. The plot module turns the
- * rounds into medians, intervals and verdicts.
+ * was slowed or other processes and steal took a share of the machine is disturbed, and is measured again
+ * at the end of its round, up to {@link #ATTEMPTS} attempts in all, while the budget leaves room for the
+ * repeat and the fixed rounds still to come (past that it counts, marked); of the attempts, the one the
+ * machine was left most to itself for counts ({@link Trial#replaces}). Each fixed round also runs
+ * every capacity search once ({@link CapacityRounds}), at a random place among the round's blocks.
+ * The plot module turns the rounds into medians, intervals and verdicts.
  *
  * <p>This class is the plan of rounds; a trial is run by {@link TrialRunner}, and the run's files
  * are laid out by {@link RunFolder}.
@@ -53,6 +55,12 @@ public final class Experiment {
     static final Duration BACKLOG_DURATION = Duration.ofSeconds(4);
     /** {@code true}: after the rounds, the UDP sweep ({@link UdpSweep}); the full matrix sets it. */
     static final String UDP_PROPERTY = "iolab.udp";
+    /**
+     * How many times a round of a configuration is measured at most while the machine disturbs it: beside the noisy
+     * neighbour, a repeat was disturbed too about half the time (31-42 of 61-88 per run), and each such round counted
+     * the lesser disturbed of two slowed trials.
+     */
+    static final int ATTEMPTS = 3;
 
     private final Matrix matrix;
     private final RunFolder folder;
@@ -405,23 +413,61 @@ public final class Experiment {
     }
 
     /**
-     * Measures each disturbed configuration of the round again if its repeat, and the {@code fixedRoundsLeft} still to
-     * come, fit in the budget (the fixed rounds at the median time their first passes took); otherwise the disturbed
-     * trial counts, marked, and environment.json says so. Without this, a noisy machine's repeats run past any budget.
+     * Measures each disturbed configuration of the round again ({@link #repeatPasses}) while its next attempt and the
+     * {@code fixedRoundsLeft} still to come fit in the budget (the fixed rounds at the median time their first passes
+     * took); the attempt the machine was left most to itself for counts ({@link Trial#replaces}). A disturbed trial the
+     * budget has no room to repeat counts, marked, and environment.json says so. Without the budget, a noisy machine's
+     * repeats run past any budget.
      */
     private void repeatDisturbed(List<Configuration> disturbed, int round, int fixedRoundsLeft) {
-        for (Configuration c : disturbed) {
-            Duration planned = roundTimes.isEmpty() ? Duration.ZERO : Duration.ofNanos((long) RoundStatistics.median(
-                    roundTimes.stream().mapToDouble(Duration::toNanos).toArray())).multipliedBy(fixedRoundsLeft);
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
-            if (elapsed.plus(ExtraRounds.meanTrialTime(c, trialTimes)).plus(planned).compareTo(matrix.budget()) <= 0) {
-                measure(c, round, 2);
-            } else {
-                notRepeated.add(Trial.files(c.id(), round, 1));
-                out.printf(
-                        "        %s r%d stays disturbed: the budget has no room to measure it again%n",
-                        c.describe(), round);
+        repeatPasses(
+                disturbed,
+                (c, attempt) -> {
+                    if (roomFor(c, fixedRoundsLeft)) {
+                        return true;
+                    }
+                    if (attempt == 2) {
+                        notRepeated.add(Trial.files(c.id(), round, 1));
+                    }
+                    out.printf(
+                            "        %s r%d stays disturbed: the budget has no room to measure it again%n",
+                            c.describe(), round);
+                    return false;
+                },
+                (c, attempt) -> {
+                    measure(c, round, attempt);
+                    return !counted(c, round).orElseThrow().disturbed().isEmpty();
+                });
+    }
+
+    /** Whether another trial of {@code c}, and the {@code fixedRoundsLeft} still to come, fit in the budget. */
+    private boolean roomFor(Configuration c, int fixedRoundsLeft) {
+        Duration planned = roundTimes.isEmpty() ? Duration.ZERO : Duration.ofNanos((long) RoundStatistics.median(
+                roundTimes.stream().mapToDouble(Duration::toNanos).toArray())).multipliedBy(fixedRoundsLeft);
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
+        return elapsed.plus(ExtraRounds.meanTrialTime(c, trialTimes)).plus(planned).compareTo(matrix.budget()) <= 0;
+    }
+
+    /**
+     * The passes of a round's repeats: the disturbed configurations again, in their order, each while {@code fits} says
+     * the budget has room for its next attempt ({@code measure} runs it and says whether the round's counting attempt
+     * is still disturbed); then those still disturbed, again, up to {@link #ATTEMPTS} attempts in all. A pass at a
+     * time, not a configuration's attempts back to back: a disturbance lasts seconds, and the next attempt should not
+     * begin inside the one that spoiled the last.
+     */
+    static void repeatPasses(
+            List<Configuration> disturbed,
+            BiPredicate<Configuration, Integer> fits,
+            BiPredicate<Configuration, Integer> measure) {
+        List<Configuration> again = disturbed;
+        for (int attempt = 2; attempt <= ATTEMPTS && !again.isEmpty(); attempt++) {
+            List<Configuration> still = new ArrayList<>();
+            for (Configuration c : again) {
+                if (fits.test(c, attempt) && measure.test(c, attempt)) {
+                    still.add(c);
+                }
             }
+            again = still;
         }
     }
 
@@ -564,10 +610,7 @@ public final class Experiment {
                 attempt,
                 position,
                 ServerBenchmark.DRAIN_MILLIS);
-        Trial earlier = trials.stream()
-                .filter(t -> t.id().equals(c.id()) && t.round() == round && t.counted())
-                .findFirst()
-                .orElse(null);
+        Trial earlier = counted(c, round).orElse(null);
         boolean counts = round > 0 && (earlier == null || trial.replaces(earlier));
         if (earlier != null && counts) {
             trials.set(trials.indexOf(earlier), earlier.uncounted());
@@ -599,13 +642,20 @@ public final class Experiment {
                     trial.disturbed().isEmpty()
                             ? ""
                             : " (disturbed: " + trial.disturbed()
-                                    + (attempt == 1 && round > 0
-                                            ? "; again at the end of the round if the budget has room)"
-                                            : earlier != null && !counts
-                                                    ? "; more than " + earlier.name() + ", which counts)"
+                                    + (earlier != null && !counts
+                                            ? "; more than " + earlier.name() + ", which counts)"
+                                            : attempt < ATTEMPTS && round > 0
+                                                    ? "; again at the end of the round if the budget has room)"
                                                     : ")"));
         }
         return trial;
+    }
+
+    /** The attempt at {@code c}'s {@code round} that counts so far. */
+    private Optional<Trial> counted(Configuration c, int round) {
+        return trials.stream()
+                .filter(t -> t.id().equals(c.id()) && t.round() == round && t.counted())
+                .findFirst();
     }
 
     private Duration warmup() {

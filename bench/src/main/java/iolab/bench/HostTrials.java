@@ -435,15 +435,16 @@ final class HostTrials implements Trials {
                 "across hosts: a trial is disturbed when other processes and steal on the server host took more "
                         + "than %.2f cores together%s, and partial when a load host died, began away "
                         + "from the agreed instant, fell behind its schedule (send lag p99 above %.0f ms) or used "
-                        + "%.0f%% of its CPUs; either is measured again once at the end of its round while the budget "
-                        + "has room",
+                        + "%.0f%% of its CPUs; either is measured again at the end of its round, up to %d attempts "
+                        + "in all, while the budget has room",
                 TrialRunner.TAKEN_CORES,
                 hosts.sharedKernel()
                         ? " (not judged here: the server host shares its kernel with a load host, whose JVM and sshd "
                                 + "count as other processes)"
                         : "",
                 MOST_SEND_LAG_MILLIS,
-                100 * SATURATED));
+                100 * SATURATED,
+                Experiment.ATTEMPTS));
         TrialRunner.machineAndCounts(stability, trials);
         stability.put("partial", partial);
         stability.put("disturbedNotRepeated", notRepeated);

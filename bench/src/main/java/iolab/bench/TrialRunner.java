@@ -287,12 +287,12 @@ final class TrialRunner implements Trials {
                         Locale.ROOT,
                         "a trial is disturbed when the calibration loop took more than %.2f× the run's reference "
                                 + "on either core, or other processes and steal took more than %.2f cores together; it "
-                                + "is repeated once at the end "
-                                + "of its round, and the repeat counts, while the budget has room for the repeat and "
-                                + "the fixed rounds to come "
-                                + "(disturbedNotRepeated: those it had none for)",
+                                + "is measured again at the end of its round, up to %d attempts in all, and the least "
+                                + "disturbed attempt counts, while the budget has room for the repeat and the fixed "
+                                + "rounds to come (disturbedNotRepeated: those it had none for)",
                         SLOW_CORE,
-                        TAKEN_CORES));
+                        TAKEN_CORES,
+                        Experiment.ATTEMPTS));
         double[] millis = reference.millis();
         stability.put("calibrationReferenceMillis", Map.of("serverCore", millis[0], "clientCore", millis[1]));
         stability.put(

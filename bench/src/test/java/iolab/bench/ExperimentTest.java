@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.Random;
@@ -146,7 +147,7 @@ class ExperimentTest {
 
     /** {@code n} trials, the first {@code disturbed} of them disturbed, other processes taking {@code other}. */
     private static List<iolab.runfiles.Trial> trials(int n, int disturbed, double other) {
-        List<iolab.runfiles.Trial> trials = new java.util.ArrayList<>();
+        List<iolab.runfiles.Trial> trials = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             trials.add(new iolab.runfiles.Trial(
                     "plaintext_nio_c10_closed",
@@ -258,6 +259,27 @@ class ExperimentTest {
                 Matrix.full().configurations().stream()
                         .noneMatch(c -> c.server() == ServerVariant.NETTY_EPOLL && c.workload() == Workload.FILE_1M),
                 "the references have no /files");
+    }
+
+    @Test
+    void aDisturbedRoundIsMeasuredAgainInPassesUpToThreeAttemptsWhileTheBudgetHasRoom() {
+        Configuration quietAgain = new Configuration(ServerVariant.NIO, Workload.PLAINTEXT, 10, 0);
+        Configuration twiceMore = new Configuration(ServerVariant.POOL, Workload.PLAINTEXT, 10, 0);
+        Configuration noRoomForAThird = new Configuration(ServerVariant.VIRTUAL, Workload.PLAINTEXT, 10, 0);
+        Configuration noRoom = new Configuration(ServerVariant.NETTY_EPOLL, Workload.PLAINTEXT, 10, 0);
+        List<String> measured = new ArrayList<>();
+        Experiment.repeatPasses(
+                List.of(quietAgain, twiceMore, noRoomForAThird, noRoom),
+                (c, attempt) -> c != noRoom && !(c == noRoomForAThird && attempt == 3),
+                (c, attempt) -> {
+                    measured.add(c.server().label() + " " + attempt);
+                    return c != quietAgain; // the others are still disturbed after every attempt
+                });
+        assertEquals(
+                List.of("nio 2", "pool 2", "virtual 2", "pool 3"),
+                measured,
+                "a pass of second attempts, then a pass of thirds for those still disturbed; none beyond the "
+                        + Experiment.ATTEMPTS + " attempts, none the budget has no room for");
     }
 
     private static void assertRefused(String key, String value, String message) {

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,6 +27,7 @@ class MethodTextTest {
                             + "than %.2f cores",
                     100 * TrialRunner.BUSY_DISTURBED_SHARE,
                     TrialRunner.BUSY_TAKEN_CORES),
+            "(" + List.of("one", "two", "three", "four", "five").get(Experiment.ATTEMPTS - 1) + " attempts at most",
             String.format(Locale.ROOT, "±%.0f%% of its median", 100 * ExtraRounds.TARGET_HALF_WIDTH),
             String.format(Locale.ROOT, "%d s for the quick matrix's rounds", Matrix.QUICK_BUDGET.toSeconds()),
             String.format(Locale.ROOT, "a warm-up iteration of %s s", Matrix.WARMUP_ITERATION.toMillis() / 1000.0),

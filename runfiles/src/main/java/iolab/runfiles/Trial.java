@@ -7,8 +7,8 @@ import java.util.Locale;
 
 /**
  * One trial of one configuration in one round, as {@code rounds.csv} holds it: a line per trial,
- * written by the experiment, read by the plot. A disturbed trial is repeated once at the end of
- * its round; of a round's attempts one is {@code counted} (see {@link #replaces}).
+ * written by the experiment, read by the plot. A disturbed trial is measured again at the end of
+ * its round (twice at most); of a round's attempts one is {@code counted} (see {@link #replaces}).
  *
  * @param position       the trial's place in the run's order (1 is the first trial run)
  * @param disturbed      why the machine was too busy for this trial to count, or empty
@@ -55,7 +55,7 @@ public record Trial(String id, int round, int attempt, int position, boolean cou
         return score != null;
     }
 
-    /** A trial's name within its configuration: {@code r3}, and {@code r3-2} for the repeat of a disturbed one. */
+    /** A trial's name in its configuration: {@code r3}; {@code r3-2} and {@code r3-3}, a disturbed one's repeats. */
     public static String name(int round, int attempt) {
         return "r" + round + (attempt == 1 ? "" : "-" + attempt);
     }
