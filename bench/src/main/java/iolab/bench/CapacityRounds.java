@@ -73,6 +73,10 @@ final class CapacityRounds {
     private final Map<String, List<Long>> found = new HashMap<>();
 
     private final List<CapacityProbe> probes = new ArrayList<>();
+    /** The wall time of the counted rounds' probes so far, for {@link #laterRoundAtMost}. */
+    private long probeNanos;
+
+    private int probesTimed;
     private final List<CapacityRound> rounds = new ArrayList<>();
 
     CapacityRounds(List<Matrix.Search> searches, Path runDir, Trials trials, PrintStream out) throws IOException {
@@ -83,6 +87,19 @@ final class CapacityRounds {
         if (!searches.isEmpty()) {
             Files.createDirectories(dir);
         }
+    }
+
+    /**
+     * What a later round's searches take at most: each server's {@link #LATER_MAX_PROBES} probes at the mean time a
+     * probe has taken. Round 1's searches, which start from a guess, took 21-29 probes here where later rounds took
+     * 11-12; a plan of the rounds to come at round 1's time set aside 15-25 s too much for each.
+     */
+    java.time.Duration laterRoundAtMost() {
+        if (probesTimed == 0) {
+            return java.time.Duration.ZERO;
+        }
+        long servers = searches.stream().mapToLong(s -> s.servers().size()).sum();
+        return java.time.Duration.ofNanos(probeNanos / probesTimed * servers * LATER_MAX_PROBES);
     }
 
     boolean isEmpty() {
@@ -167,7 +184,12 @@ final class CapacityRounds {
     private CapacitySearch.Probe probe(Matrix.Search search, ServerVariant server, int round, int number, long rate) {
         Configuration c = new Configuration(server, search.workload(), search.connections(), rate);
         String files = c.id() + ".r" + round + ".p" + number;
+        long start = System.nanoTime();
         Trial trial = trials.run(c, dir, files, round, number);
+        if (round > 0) {
+            probeNanos += System.nanoTime() - start;
+            probesTimed++;
+        }
         double p99 = Double.NaN;
         double sendLag = Double.NaN;
         double achieved = 0;

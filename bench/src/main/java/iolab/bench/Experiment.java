@@ -76,7 +76,10 @@ public final class Experiment {
     private final Map<String, List<Duration>> trialTimes = new LinkedHashMap<>();
     /** What the extra rounds did, and which configurations reached the target, for environment.json. */
     private final Map<String, Object> precision = new LinkedHashMap<>();
-    /** Each fixed round's first pass (its repeats aside): what the fixed rounds still to come will take. */
+    /**
+     * Each fixed round's first pass of trials (its repeats and capacity searches aside): with a later round's searches,
+     * what the fixed rounds still to come will take.
+     */
     private final List<Duration> roundTimes = new ArrayList<>();
     /** Disturbed trials that counted because the budget had no room to measure them again. */
     private final List<String> notRepeated = new ArrayList<>();
@@ -374,6 +377,7 @@ public final class Experiment {
      */
     private void measureFixedRound(Random random, int round) throws InterruptedException {
         long roundStart = System.nanoTime();
+        long searchNanos = 0; // planned apart: CapacityRounds.laterRoundAtMost
         List<Configuration> order = order(matrix, random);
         List<Integer> blockEnds = new ArrayList<>();
         for (int i = 0; i <= order.size(); i++) {
@@ -385,13 +389,15 @@ public final class Experiment {
         List<Configuration> disturbed = new ArrayList<>();
         for (int i = 0; i <= order.size(); i++) {
             if (i == capacityAt) {
+                long searchStart = System.nanoTime();
                 capacity.round(round, random, this::capacityGuess);
+                searchNanos = System.nanoTime() - searchStart;
             }
             if (i < order.size() && !measure(order.get(i), round, 1).disturbed().isEmpty()) {
                 disturbed.add(order.get(i));
             }
         }
-        roundTimes.add(Duration.ofNanos(System.nanoTime() - roundStart));
+        roundTimes.add(Duration.ofNanos(System.nanoTime() - roundStart - searchNanos));
         repeatDisturbed(disturbed, round, matrix.rounds() - round);
     }
 
@@ -440,10 +446,14 @@ public final class Experiment {
                 });
     }
 
-    /** Whether another trial of {@code c}, and the {@code fixedRoundsLeft} still to come, fit in the budget. */
+    /**
+     * Whether another trial of {@code c}, and the {@code fixedRoundsLeft} still to come, fit in the budget: a fixed
+     * round at the median time the first passes of its trials took, and the longest a later round's searches take.
+     */
     private boolean roomFor(Configuration c, int fixedRoundsLeft) {
-        Duration planned = roundTimes.isEmpty() ? Duration.ZERO : Duration.ofNanos((long) RoundStatistics.median(
-                roundTimes.stream().mapToDouble(Duration::toNanos).toArray())).multipliedBy(fixedRoundsLeft);
+        Duration round = roundTimes.isEmpty() ? Duration.ZERO : Duration.ofNanos((long) RoundStatistics.median(
+                roundTimes.stream().mapToDouble(Duration::toNanos).toArray()));
+        Duration planned = round.plus(capacity.laterRoundAtMost()).multipliedBy(fixedRoundsLeft);
         Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
         return elapsed.plus(ExtraRounds.meanTrialTime(c, trialTimes)).plus(planned).compareTo(matrix.budget()) <= 0;
     }

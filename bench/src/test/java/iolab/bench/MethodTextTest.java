@@ -27,7 +27,8 @@ class MethodTextTest {
                             + "than %.2f cores",
                     100 * TrialRunner.BUSY_DISTURBED_SHARE,
                     TrialRunner.BUSY_TAKEN_CORES),
-            "(" + List.of("one", "two", "three", "four", "five").get(Experiment.ATTEMPTS - 1) + " attempts at most",
+            "(" + word(Experiment.ATTEMPTS) + " attempts at most",
+            "at the " + word(CapacityRounds.LATER_MAX_PROBES) + " probes per server a later round takes at most",
             String.format(Locale.ROOT, "±%.0f%% of its median", 100 * ExtraRounds.TARGET_HALF_WIDTH),
             String.format(Locale.ROOT, "%d s for the quick matrix's rounds", Matrix.QUICK_BUDGET.toSeconds()),
             String.format(Locale.ROOT, "a warm-up iteration of %s s", Matrix.WARMUP_ITERATION.toMillis() / 1000.0),
@@ -44,5 +45,9 @@ class MethodTextTest {
         }) {
             assertTrue(method.contains(rule), "docs/method.md says: " + rule);
         }
+    }
+
+    private static String word(int n) {
+        return List.of("one", "two", "three", "four", "five", "six").get(n - 1);
     }
 }
