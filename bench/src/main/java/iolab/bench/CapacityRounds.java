@@ -73,11 +73,9 @@ final class CapacityRounds {
     private final Map<String, List<Long>> found = new HashMap<>();
 
     private final List<CapacityProbe> probes = new ArrayList<>();
+    private final List<CapacityRound> rounds = new ArrayList<>();
     /** The wall time of the counted rounds' probes so far, for {@link #laterRoundAtMost}. */
     private long probeNanos;
-
-    private int probesTimed;
-    private final List<CapacityRound> rounds = new ArrayList<>();
 
     CapacityRounds(List<Matrix.Search> searches, Path runDir, Trials trials, PrintStream out) throws IOException {
         this.searches = searches;
@@ -95,11 +93,12 @@ final class CapacityRounds {
      * 11-12; a plan of the rounds to come at round 1's time set aside 15-25 s too much for each.
      */
     java.time.Duration laterRoundAtMost() {
-        if (probesTimed == 0) {
+        long timed = probes.stream().filter(p -> p.round() > 0).count();
+        if (timed == 0) {
             return java.time.Duration.ZERO;
         }
         long servers = searches.stream().mapToLong(s -> s.servers().size()).sum();
-        return java.time.Duration.ofNanos(probeNanos / probesTimed * servers * LATER_MAX_PROBES);
+        return java.time.Duration.ofNanos(probeNanos / timed * servers * LATER_MAX_PROBES);
     }
 
     boolean isEmpty() {
@@ -188,7 +187,6 @@ final class CapacityRounds {
         Trial trial = trials.run(c, dir, files, round, number);
         if (round > 0) {
             probeNanos += System.nanoTime() - start;
-            probesTimed++;
         }
         double p99 = Double.NaN;
         double sendLag = Double.NaN;

@@ -420,10 +420,9 @@ public final class Experiment {
 
     /**
      * Measures each disturbed configuration of the round again ({@link #repeatPasses}) while its next attempt and the
-     * {@code fixedRoundsLeft} still to come fit in the budget (the fixed rounds at the median time their first passes
-     * took); the attempt the machine was left most to itself for counts ({@link Trial#replaces}). A disturbed trial the
-     * budget has no room to repeat counts, marked, and environment.json says so. Without the budget, a noisy machine's
-     * repeats run past any budget.
+     * {@code fixedRoundsLeft} still to come fit in the budget ({@link #roomFor}); the attempt the machine was left most
+     * to itself for counts ({@link Trial#replaces}). A disturbed trial the budget has no room to repeat counts, marked,
+     * and environment.json says so. Without the budget, a noisy machine's repeats run past any budget.
      */
     private void repeatDisturbed(List<Configuration> disturbed, int round, int fixedRoundsLeft) {
         repeatPasses(
