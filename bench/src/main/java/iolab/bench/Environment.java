@@ -86,7 +86,9 @@ final class Environment {
         jmh.put("openLoopIterationSeconds", Matrix.SECOND_ITERATION.toMillis() / 1000.0);
         jmh.put("warmUpRound", Map.of(
                 "iterations", Matrix.WARM_UP_ROUND_ITERATIONS,
-                "iterationSeconds", Matrix.SECOND_ITERATION.toMillis() / 1000.0));
+                "iterationSeconds", Matrix.SECOND_ITERATION.toMillis() / 1000.0,
+                "longTrials", matrix.warmUp().stream().map(Configuration::id).toList(),
+                "otherConfigurations", "once each, as a counted round measures them"));
         jmh.put("responsesPerOperation", ServerBenchmark.BATCH);
         env.put("jmh", jmh);
         env.putAll(catalog());

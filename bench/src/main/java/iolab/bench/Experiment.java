@@ -262,11 +262,18 @@ public final class Experiment {
                                                         .toList()))
                                 .toList());
             }
-            // Round 0 warms up: every server's JIT, and this JVM's (the client's), on every workload and loop, so that
-            // the first counted round meets what the last one meets. Its trials are kept in rounds.csv, uncounted.
+            // Round 0 warms up: every server's JIT, and this JVM's (the client's), on every workload, loop and count,
+            // so that the first counted round meets what the last one meets. Its long trials go first, and its trials
+            // are kept in rounds.csv, uncounted.
             List<Configuration> warmUp = matrix.warmUp();
-            for (Configuration c : order(matrix, random)) {
+            List<Configuration> roundZero = order(matrix, random);
+            for (Configuration c : roundZero) {
                 if (warmUp.contains(c)) {
+                    measure(c, 0, 1);
+                }
+            }
+            for (Configuration c : roundZero) {
+                if (!warmUp.contains(c)) {
                     measure(c, 0, 1);
                 }
             }
@@ -604,7 +611,7 @@ public final class Experiment {
     private Trial measure(Configuration c, int round, int attempt) {
         int position = trials.size() + 1;
         long elapsed = System.nanoTime() - startNanos;
-        int total = Math.max(matrix.trials() + matrix.warmUp().size(), position);
+        int total = Math.max(matrix.trials() + matrix.configurations().size(), position);
         String left =
                 position == 1 ? "" : ", about " + minutes(elapsed / (position - 1) * (total - position + 1)) + " left";
         out.printf(

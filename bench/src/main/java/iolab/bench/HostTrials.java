@@ -217,9 +217,7 @@ final class HostTrials implements Trials {
         ServerProcess server = servers.serverFor(c);
         addresses.put(c.id(), server.address());
         Duration warmup = Matrix.WARMUP_ITERATION.multipliedBy(Math.max(1, matrix.warmups()));
-        Duration measurement = round == 0
-                ? Matrix.SECOND_ITERATION.multipliedBy(Matrix.WARM_UP_ROUND_ITERATIONS)
-                : matrix.measurementOf(c);
+        Duration measurement = matrix.measurementOf(c, round);
         for (int i = 0; i < hosts.load().size(); i++) {
             agentOn(hosts.load().get(i).host(), i + 1);
         }

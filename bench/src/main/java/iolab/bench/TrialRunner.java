@@ -198,9 +198,8 @@ final class TrialRunner implements Trials {
                 .forks(0)
                 .warmupIterations(matrix.warmups())
                 .warmupTime(TimeValue.milliseconds(Matrix.WARMUP_ITERATION.toMillis()))
-                .measurementIterations(round == 0 ? Matrix.WARM_UP_ROUND_ITERATIONS : matrix.iterations())
-                .measurementTime(TimeValue.milliseconds(
-                        (round == 0 ? Matrix.SECOND_ITERATION : matrix.iterationOf(c)).toMillis()))
+                .measurementIterations(matrix.iterationsOf(c, round))
+                .measurementTime(TimeValue.milliseconds(matrix.iterationOf(c, round).toMillis()))
                 .timeout(TimeValue.seconds(60))
                 .shouldFailOnError(true)
                 .output(logs.resolve(files + ".jmh.log").toString())

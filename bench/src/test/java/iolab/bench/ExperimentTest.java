@@ -68,7 +68,7 @@ class ExperimentTest {
     }
 
     @Test
-    void roundZeroWarmsEachServerOnEachWorkloadAndLoopOnceAtItsLargestConnectionCount() {
+    void roundZeroWarmsEachServerWorkloadAndLoopAtItsLargestCountThenVisitsTheOtherCounts() {
         Matrix quick = Matrix.quick();
         List<Configuration> warmUp = quick.warmUp();
         assertEquals(
@@ -88,6 +88,15 @@ class ExperimentTest {
         assertTrue(
                 warmUp.contains(new Configuration(ServerVariant.THREAD_PER_CONNECTION, Workload.PLAINTEXT, 10_000, 0)),
                 "its 10,000 threads are started once before the counted rounds: " + warmUp);
+        Configuration largest = new Configuration(ServerVariant.THREAD_PER_CONNECTION, Workload.PLAINTEXT, 10_000, 0);
+        Configuration smaller = new Configuration(ServerVariant.THREAD_PER_CONNECTION, Workload.PLAINTEXT, 10, 0);
+        assertEquals(
+                Matrix.SECOND_ITERATION.multipliedBy(Matrix.WARM_UP_ROUND_ITERATIONS),
+                quick.measurementOf(largest, 0),
+                "a long trial in round 0");
+        assertEquals(quick.measurementOf(largest), quick.measurementOf(largest, 1), "a counted one after it");
+        assertEquals(quick.iterations(), quick.iterationsOf(smaller, 0), "round 0 visits the other counts too");
+        assertEquals(quick.measurementOf(smaller), quick.measurementOf(smaller, 0), "as a counted round does");
         assertTrue(
                 quick.configurations().stream().noneMatch(Configuration::openLoop)
                         && !quick.searches().isEmpty(),
