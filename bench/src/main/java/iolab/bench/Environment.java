@@ -11,6 +11,7 @@ import java.nio.channels.spi.SelectorProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -88,6 +89,9 @@ final class Environment {
                 "iterations", Matrix.WARM_UP_ROUND_ITERATIONS,
                 "iterationSeconds", Matrix.SECOND_ITERATION.toMillis() / 1000.0,
                 "longTrials", matrix.warmUp().stream().map(Configuration::id).toList(),
+                "longTrialAgain", String.format(Locale.ROOT,
+                        "at once while its last second beat the one before by more than %.0f%%, %d in all at most",
+                        100 * (Experiment.STILL_RISING - 1), Experiment.WARM_UP_ATTEMPTS),
                 "otherConfigurations", "once each, as a counted round measures them"));
         jmh.put("responsesPerOperation", ServerBenchmark.BATCH);
         env.put("jmh", jmh);

@@ -1,6 +1,7 @@
 package iolab.bench;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import iolab.clients.Target;
 import iolab.servers.ServerVariant;
@@ -61,6 +62,15 @@ public final class Experiment {
      * the lesser disturbed of two slowed trials.
      */
     static final int ATTEMPTS = 3;
+    /**
+     * Round 0's long trial of a configuration is run again at once while its last second beat the one before by more
+     * than this: still compiling. Over one run's 16 long trials, 9 rose by 19-120% in their last second, the steady
+     * ones moved by 8% at most; Netty's echo, which ended round 0 at 221,000 req/s and rising, measured 59% of its
+     * later rounds in round 1 (a median 51% over 18 runs).
+     */
+    static final double STILL_RISING = 1.10;
+    /** Round 0's long trials of one configuration, at most. */
+    static final int WARM_UP_ATTEMPTS = 3;
 
     private final Matrix matrix;
     private final RunFolder folder;
@@ -269,7 +279,7 @@ public final class Experiment {
             List<Configuration> roundZero = order(matrix, random);
             for (Configuration c : roundZero) {
                 if (warmUp.contains(c)) {
-                    measure(c, 0, 1);
+                    warmUntilSteady(c);
                 }
             }
             for (Configuration c : roundZero) {
@@ -665,6 +675,35 @@ public final class Experiment {
                                                     : ")"));
         }
         return trial;
+    }
+
+    /** Round 0's long trial of {@code c}, again at once while its last second still rose ({@link #STILL_RISING}). */
+    private void warmUntilSteady(Configuration c) {
+        for (int attempt = 1; attempt <= WARM_UP_ATTEMPTS; attempt++) {
+            Trial trial = measure(c, 0, attempt);
+            double rise = lastRise(runner.jmhResult(trial.files()));
+            if (!(rise > STILL_RISING) || attempt == WARM_UP_ATTEMPTS) {
+                return;
+            }
+            out.printf(Locale.ROOT, "        still warming up: its last second %.0f%% above the one before%n",
+                    100 * (rise - 1));
+        }
+    }
+
+    /**
+     * A trial's last measurement iteration over the one before, from JMH's result; NaN with fewer than two, or where
+     * JMH did not run the trial (across hosts).
+     */
+    static double lastRise(JsonObject jmh) {
+        if (jmh == null || !jmh.has("primaryMetric")) {
+            return Double.NaN;
+        }
+        JsonArray forks = jmh.getAsJsonObject("primaryMetric").getAsJsonArray("rawData");
+        if (forks == null || forks.isEmpty() || forks.get(0).getAsJsonArray().size() < 2) {
+            return Double.NaN;
+        }
+        JsonArray scores = forks.get(0).getAsJsonArray();
+        return scores.get(scores.size() - 1).getAsDouble() / scores.get(scores.size() - 2).getAsDouble();
     }
 
     /** The attempt at {@code c}'s {@code round} that counts so far. */

@@ -105,6 +105,20 @@ class ExperimentTest {
     }
 
     @Test
+    void aLongWarmUpIsRunAgainWhileItsLastSecondStillRose() {
+        JsonObject rising = JsonParser.parseString(
+                "{\"primaryMetric\": {\"score\": 156500, \"rawData\": [[92000.0, 221000.0]]}}").getAsJsonObject();
+        JsonObject steady = JsonParser.parseString(
+                "{\"primaryMetric\": {\"score\": 296000, \"rawData\": [[309000.0, 277000.0]]}}").getAsJsonObject();
+        JsonObject one = JsonParser.parseString(
+                "{\"primaryMetric\": {\"score\": 1000, \"rawData\": [[1000.0]]}}").getAsJsonObject();
+        assertTrue(Experiment.lastRise(rising) > Experiment.STILL_RISING, "92,000 then 221,000: still compiling");
+        assertFalse(Experiment.lastRise(steady) > Experiment.STILL_RISING, "309,000 then 277,000: steady, or noise");
+        assertTrue(Double.isNaN(Experiment.lastRise(one)), "one iteration says nothing of a rise");
+        assertTrue(Double.isNaN(Experiment.lastRise(null)), "across hosts JMH did not run the trial");
+    }
+
+    @Test
     void aTrialIsDisturbedWhenACoreWasSlowOrSomethingElseRan() {
         assertEquals("", TrialRunner.disturbance(1.0, 1.2, 0.12, 0.07), "0.19 cores taken in all: not enough");
         assertTrue(TrialRunner.disturbance(1.3, 1.0, 0.0, 0.0).startsWith("calibration 1.30× on the server's core"));

@@ -35,6 +35,11 @@ class MethodTextTest {
             String.format(Locale.ROOT, "at its largest connection count, for %d s", Matrix.WARM_UP_ROUND_ITERATIONS),
             String.format(
                     Locale.ROOT,
+                    "its last second beat the one before by more than %.0f%%",
+                    100 * (Experiment.STILL_RISING - 1)),
+            word(Experiment.WARM_UP_ATTEMPTS) + " such trials at most",
+            String.format(
+                    Locale.ROOT,
                     "one measurement iteration of %s s in the quick matrix",
                     Matrix.QUICK_ITERATION.toMillis() / 1000.0),
             String.format(
