@@ -64,7 +64,7 @@ public final class Experiment {
     static final int ATTEMPTS = 3;
     /**
      * Round 0's long trial of a configuration is run again at once while its last second beat the one before by more
-     * than this: still compiling. Over one run's 16 long trials, 9 rose by 19-120% in their last second, the steady
+     * than this: still compiling. Over one run's 16 long trials, 9 rose by 19-140% in their last second, the steady
      * ones moved by 8% at most; Netty's echo, which ended round 0 at 221,000 req/s and rising, measured 59% of its
      * later rounds in round 1 (a median 51% over 18 runs).
      */
