@@ -49,7 +49,10 @@ class ExperimentRunTest {
         assertEquals(run.toRealPath(), results.resolve("latest").toRealPath(), "results/latest points at the run");
         assertTrue(output.contains("4 configurations × 2 rounds = 8 trials, after a round that warms up"), output);
         assertTrue(output.matches("(?s).*\\[  1/12\\] r0 echo-64 .*"), "round 0 warms up: " + output);
-        assertTrue(output.matches("(?s).*\\[  5/12\\] r1 echo-64 .*"), output);
+        // Round 0 may run a long trial again while it still warms up, so round 1's place is not fixed: only after it.
+        assertTrue(
+                output.lastIndexOf("] r0 echo-64 ") < output.indexOf("] r1 echo-64 "),
+                "round 1 after every trial of round 0: " + output);
         assertTrue(output.contains("Results: " + run), output);
         assertTrue(output.contains("echo-64_nio_c4_closed"), "summary table:\n" + output);
         assertTrue(
